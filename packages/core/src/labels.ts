@@ -1,0 +1,97 @@
+import type { ObjectMeta } from "./k8s.js";
+import type { BuildContext } from "./component.js";
+
+export const PART_OF = "materialize-monitoring";
+export const MANAGED_BY = "materialize-monitoring";
+export const MAX_NAME_LENGTH = 63;
+
+/** Label keys of the recommended Kubernetes label set. */
+export const LABEL = {
+  name: "app.kubernetes.io/name",
+  instance: "app.kubernetes.io/instance",
+  component: "app.kubernetes.io/component",
+  partOf: "app.kubernetes.io/part-of",
+  version: "app.kubernetes.io/version",
+  managedBy: "app.kubernetes.io/managed-by",
+} as const;
+
+export interface LabelParts {
+  /** The application, e.g. `loki`. */
+  name: string;
+  /** The role inside it, e.g. `write`; omitted for single-role apps. */
+  component?: string;
+  /** The version being run, usually the image tag. Never part of a selector. */
+  version?: string;
+}
+
+/**
+ * Labels used in selectors. They never include the version, so an upgrade
+ * does not orphan pods or break a Service.
+ */
+export function selectorLabels(ctx: BuildContext, parts: LabelParts): Record<string, string> {
+  return {
+    [LABEL.name]: parts.name,
+    [LABEL.instance]: ctx.instance,
+    ...(parts.component ? { [LABEL.component]: parts.component } : {}),
+  };
+}
+
+/** Selector labels plus part-of, version, managed-by and the context's common labels. */
+export function standardLabels(ctx: BuildContext, parts: LabelParts): Record<string, string> {
+  return {
+    ...ctx.commonLabels,
+    ...selectorLabels(ctx, parts),
+    [LABEL.partOf]: PART_OF,
+    ...(parts.version ? { [LABEL.version]: labelValue(parts.version) } : {}),
+    [LABEL.managedBy]: MANAGED_BY,
+  };
+}
+
+/** A label value: at most 63 characters of `[A-Za-z0-9._-]`, alphanumeric at both ends. */
+export function labelValue(value: string): string {
+  const cleaned = value.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, MAX_NAME_LENGTH);
+  return cleaned.replace(/^[^A-Za-z0-9]+/, "").replace(/[^A-Za-z0-9]+$/, "");
+}
+
+/**
+ * A DNS-1123 resource name from parts, e.g. `resourceName(ctx, "loki", "write")`
+ * gives `loki-write` (with the context's name prefix in front when set).
+ * Names are cut to 63 characters without hash suffixes, so they stay readable
+ * and stable; a collision from cutting is caught by the render's duplicate check.
+ */
+export function resourceName(ctx: Pick<BuildContext, "namePrefix">, ...parts: string[]): string {
+  const joined = [ctx.namePrefix, ...parts]
+    .filter((p): p is string => Boolean(p))
+    .join("-")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .replace(/-+/g, "-");
+  return joined.slice(0, MAX_NAME_LENGTH).replace(/^-+/, "").replace(/-+$/, "");
+}
+
+export interface MetaOptions extends LabelParts {
+  /** The object name; defaults to `resourceName(ctx, name, component)`. */
+  objectName?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /** Cluster-scoped objects carry no namespace. */
+  clusterScoped?: boolean;
+  /** Namespace override, for objects that live outside the stack's namespace. */
+  namespace?: string;
+}
+
+/** Object metadata with name, namespace and the standard labels. */
+export function objectMeta(
+  ctx: BuildContext,
+  options: MetaOptions,
+): ObjectMeta & { name: string } {
+  const name = options.objectName ?? resourceName(ctx, options.name, options.component ?? "");
+  return {
+    name,
+    ...(options.clusterScoped ? {} : { namespace: options.namespace ?? ctx.namespace }),
+    labels: { ...standardLabels(ctx, options), ...options.labels },
+    ...(options.annotations && Object.keys(options.annotations).length > 0
+      ? { annotations: { ...options.annotations } }
+      : {}),
+  };
+}

@@ -1,0 +1,276 @@
+import type { BuildContext } from "./component.js";
+import type {
+  ClusterRole,
+  ClusterRoleBinding,
+  ConfigMap,
+  HorizontalPodAutoscaler,
+  Namespace,
+  NetworkPolicy,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  ObjectMeta,
+  PodDisruptionBudget,
+  PolicyRule,
+  PriorityClass,
+  Role,
+  RoleBinding,
+  Secret,
+  Service,
+  ServiceAccount,
+  ServicePort,
+} from "./k8s.js";
+
+type Named<T> = T & { apiVersion: string; kind: string; metadata: ObjectMeta & { name: string } };
+type Meta = ObjectMeta & { name: string };
+
+export function namespace(
+  name: string,
+  labels: Record<string, string> = {},
+  annotations: Record<string, string> = {},
+): Named<Namespace> {
+  return {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name,
+      labels: { "kubernetes.io/metadata.name": name, ...labels },
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    },
+  };
+}
+
+/** Pod Security admission labels for a namespace. */
+export function podSecurityLabels(level: "restricted" | "baseline" | "privileged"): Record<string, string> {
+  return {
+    "pod-security.kubernetes.io/enforce": level,
+    "pod-security.kubernetes.io/audit": level,
+    "pod-security.kubernetes.io/warn": level,
+  };
+}
+
+export interface ServiceOptions {
+  metadata: Meta;
+  selector: Record<string, string>;
+  ports: ServicePort[];
+  /** Headless (clusterIP: None) for StatefulSet DNS and SRV discovery. */
+  headless?: boolean;
+  publishNotReadyAddresses?: boolean;
+}
+
+/** A ClusterIP (or headless) Service; ports must be named so SRV records and targetPorts match. */
+export function service(options: ServiceOptions): Named<Service> {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: options.metadata,
+    spec: {
+      type: "ClusterIP",
+      ...(options.headless ? { clusterIP: "None" } : {}),
+      ...(options.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
+      selector: { ...options.selector },
+      ports: options.ports.map((p) => ({ protocol: "TCP", ...p })),
+    },
+  };
+}
+
+export function servicePort(name: string, port: number, targetPort: string | number = name): ServicePort {
+  return { name, port, targetPort, protocol: "TCP" };
+}
+
+export function serviceAccount(
+  metadata: Meta,
+  options: { automountToken?: boolean } = {},
+): Named<ServiceAccount> {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata,
+    automountServiceAccountToken: options.automountToken ?? false,
+  };
+}
+
+export function role(metadata: Meta, rules: PolicyRule[]): Named<Role> {
+  return { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata, rules };
+}
+
+export function clusterRole(metadata: Meta, rules: PolicyRule[]): Named<ClusterRole> {
+  const { namespace: _ignored, ...clusterMeta } = metadata;
+  return { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: clusterMeta, rules };
+}
+
+export interface Subject {
+  name: string;
+  namespace: string;
+}
+
+export function roleBinding(
+  metadata: Meta,
+  roleRef: { kind: "Role" | "ClusterRole"; name: string },
+  subjects: Subject[],
+): Named<RoleBinding> {
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata,
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", ...roleRef },
+    subjects: subjects.map((s) => ({ kind: "ServiceAccount", name: s.name, namespace: s.namespace })),
+  };
+}
+
+export function clusterRoleBinding(
+  metadata: Meta,
+  roleName: string,
+  subjects: Subject[],
+): Named<ClusterRoleBinding> {
+  const { namespace: _ignored, ...clusterMeta } = metadata;
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRoleBinding",
+    metadata: clusterMeta,
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleName },
+    subjects: subjects.map((s) => ({ kind: "ServiceAccount", name: s.name, namespace: s.namespace })),
+  };
+}
+
+export function configMap(metadata: Meta, data: Record<string, string>): Named<ConfigMap> {
+  const sorted: Record<string, string> = {};
+  for (const key of Object.keys(data).sort()) sorted[key] = data[key] as string;
+  return { apiVersion: "v1", kind: "ConfigMap", metadata, data: sorted };
+}
+
+/**
+ * A Secret whose data is not a credential (e.g. a config file that only
+ * references credentials through env expansion). Never put a password here:
+ * the policy checks scan every rendered Secret.
+ */
+export function nonSensitiveSecret(metadata: Meta, stringData: Record<string, string>): Named<Secret> {
+  return { apiVersion: "v1", kind: "Secret", metadata, type: "Opaque", stringData: { ...stringData } };
+}
+
+export function podDisruptionBudget(
+  metadata: Meta,
+  selector: Record<string, string>,
+  budget: { maxUnavailable: number | string } | { minAvailable: number | string },
+): Named<PodDisruptionBudget> {
+  return {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata,
+    spec: { ...budget, selector: { matchLabels: { ...selector } } },
+  };
+}
+
+/** A peer: pods by labels, optionally in namespaces selected by labels (or any namespace with `{}`). */
+export function podPeer(
+  podLabels: Record<string, string>,
+  namespaceLabels?: Record<string, string>,
+): NetworkPolicyPeer {
+  return {
+    podSelector: { matchLabels: { ...podLabels } },
+    ...(namespaceLabels ? { namespaceSelector: { matchLabels: { ...namespaceLabels } } } : {}),
+  };
+}
+
+/** Pods in a namespace by its name (via the immutable `kubernetes.io/metadata.name` label). */
+export function namespacePeer(
+  namespaceName: string,
+  podLabels?: Record<string, string>,
+): NetworkPolicyPeer {
+  return {
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespaceName } },
+    ...(podLabels ? { podSelector: { matchLabels: { ...podLabels } } } : {}),
+  };
+}
+
+export function tcpPorts(...ports: (number | string)[]): NetworkPolicyPort[] {
+  return ports.map((port) => ({ protocol: "TCP", port }));
+}
+
+export interface NetworkPolicyRuleInput {
+  peers?: NetworkPolicyPeer[];
+  ports?: NetworkPolicyPort[];
+}
+
+export interface NetworkPolicyOptions {
+  metadata: Meta;
+  podSelector: Record<string, string>;
+  /** Omitted: ingress is not restricted by this policy. Empty array: deny all ingress. */
+  ingress?: NetworkPolicyRuleInput[];
+  /** Omitted: egress is not restricted by this policy. Empty array: deny all egress. */
+  egress?: NetworkPolicyRuleInput[];
+}
+
+export function networkPolicy(options: NetworkPolicyOptions): Named<NetworkPolicy> {
+  const policyTypes: ("Ingress" | "Egress")[] = [];
+  if (options.ingress) policyTypes.push("Ingress");
+  if (options.egress) policyTypes.push("Egress");
+  const rule = (r: NetworkPolicyRuleInput, direction: "from" | "to") => ({
+    ...(r.peers?.length ? { [direction]: r.peers } : {}),
+    ...(r.ports?.length ? { ports: r.ports } : {}),
+  });
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: options.metadata,
+    spec: {
+      podSelector: { matchLabels: { ...options.podSelector } },
+      policyTypes,
+      ...(options.ingress ? { ingress: options.ingress.map((r) => rule(r, "from")) } : {}),
+      ...(options.egress ? { egress: options.egress.map((r) => rule(r, "to")) } : {}),
+    },
+  };
+}
+
+/** Egress to cluster DNS (kube-dns / CoreDNS in kube-system), which nearly every pod needs. */
+export function dnsEgressRule(): NetworkPolicyRuleInput {
+  return {
+    peers: [namespacePeer("kube-system", { "k8s-app": "kube-dns" })],
+    ports: [
+      { protocol: "UDP", port: 53 },
+      { protocol: "TCP", port: 53 },
+    ],
+  };
+}
+
+export function horizontalPodAutoscaler(
+  metadata: Meta,
+  target: { kind: "Deployment" | "StatefulSet"; name: string },
+  options: { minReplicas: number; maxReplicas: number; cpuUtilization?: number; memoryUtilization?: number },
+): Named<HorizontalPodAutoscaler> {
+  const metrics = [
+    ...(options.cpuUtilization !== undefined
+      ? [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: options.cpuUtilization } } }]
+      : []),
+    ...(options.memoryUtilization !== undefined
+      ? [{ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: options.memoryUtilization } } }]
+      : []),
+  ];
+  return {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata,
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: target.kind, name: target.name },
+      minReplicas: options.minReplicas,
+      maxReplicas: options.maxReplicas,
+      metrics,
+    },
+  };
+}
+
+export function priorityClass(
+  ctx: BuildContext,
+  name: string,
+  value: number,
+  description: string,
+): Named<PriorityClass> {
+  return {
+    apiVersion: "scheduling.k8s.io/v1",
+    kind: "PriorityClass",
+    metadata: { name, labels: { ...ctx.commonLabels, "app.kubernetes.io/part-of": "materialize-monitoring" } },
+    value,
+    globalDefault: false,
+    preemptionPolicy: "PreemptLowerPriority",
+    description,
+  };
+}
