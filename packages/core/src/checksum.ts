@@ -58,7 +58,11 @@ export function withConfigChecksums(objects: readonly KubeObject[]): KubeObject[
     if (object.kind !== "ConfigMap" && object.kind !== "Secret") continue;
     const record = object as { data?: unknown; binaryData?: unknown; stringData?: unknown };
     const key = `${object.kind}/${object.metadata.namespace ?? ""}/${object.metadata.name}`;
-    data.set(key, { data: record.data, binaryData: record.binaryData, stringData: record.stringData });
+    data.set(key, {
+      data: record.data,
+      binaryData: record.binaryData,
+      stringData: record.stringData,
+    });
   }
   return objects.map((object) => {
     if (!isWorkload(object)) return object;
@@ -85,7 +89,10 @@ export function withConfigChecksums(objects: readonly KubeObject[]): KubeObject[
           ...template,
           metadata: {
             ...template.metadata,
-            annotations: { ...template.metadata?.annotations, [CONFIG_CHECKSUM_ANNOTATION]: checksum },
+            annotations: {
+              ...template.metadata?.annotations,
+              [CONFIG_CHECKSUM_ANNOTATION]: checksum,
+            },
           },
         },
       },

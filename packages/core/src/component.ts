@@ -1,7 +1,7 @@
 import type { z } from "zod";
+import { withConfigChecksums } from "./checksum.js";
 import { parseValues } from "./errors.js";
 import type { KubeObject } from "./k8s.js";
-import { withConfigChecksums } from "./checksum.js";
 import type { Scheduling } from "./values.js";
 
 /**

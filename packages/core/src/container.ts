@@ -30,7 +30,9 @@ export interface ContainerSecurityOverrides {
 }
 
 /** Hardened container security context: the Pod Security "restricted" profile. */
-export function hardenedSecurityContext(overrides: ContainerSecurityOverrides = {}): SecurityContext {
+export function hardenedSecurityContext(
+  overrides: ContainerSecurityOverrides = {},
+): SecurityContext {
   return {
     allowPrivilegeEscalation: overrides.allowPrivilegeEscalation ?? false,
     readOnlyRootFilesystem: overrides.readOnlyRootFilesystem ?? true,
@@ -109,7 +111,9 @@ export function container(options: ContainerOptions): Container {
 export function httpProbe(
   path: string,
   port: string | number,
-  timing: Partial<Pick<Probe, "initialDelaySeconds" | "periodSeconds" | "timeoutSeconds" | "failureThreshold">> = {},
+  timing: Partial<
+    Pick<Probe, "initialDelaySeconds" | "periodSeconds" | "timeoutSeconds" | "failureThreshold">
+  > = {},
   scheme: "HTTP" | "HTTPS" = "HTTP",
 ): Probe {
   return {
@@ -123,7 +127,9 @@ export function httpProbe(
 
 export function tcpProbe(
   port: string | number,
-  timing: Partial<Pick<Probe, "initialDelaySeconds" | "periodSeconds" | "timeoutSeconds" | "failureThreshold">> = {},
+  timing: Partial<
+    Pick<Probe, "initialDelaySeconds" | "periodSeconds" | "timeoutSeconds" | "failureThreshold">
+  > = {},
 ): Probe {
   return {
     tcpSocket: { port },
@@ -134,6 +140,10 @@ export function tcpProbe(
   };
 }
 
-export function containerPort(name: string, port: number, protocol: "TCP" | "UDP" = "TCP"): ContainerPort {
+export function containerPort(
+  name: string,
+  port: number,
+  protocol: "TCP" | "UDP" = "TCP",
+): ContainerPort {
   return { name, containerPort: port, protocol };
 }

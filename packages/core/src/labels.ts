@@ -1,5 +1,5 @@
-import type { ObjectMeta } from "./k8s.js";
 import type { BuildContext } from "./component.js";
+import type { ObjectMeta } from "./k8s.js";
 
 export const PART_OF = "materialize-monitoring";
 export const MANAGED_BY = "materialize-monitoring";
@@ -81,10 +81,7 @@ export interface MetaOptions extends LabelParts {
 }
 
 /** Object metadata with name, namespace and the standard labels. */
-export function objectMeta(
-  ctx: BuildContext,
-  options: MetaOptions,
-): ObjectMeta & { name: string } {
+export function objectMeta(ctx: BuildContext, options: MetaOptions): ObjectMeta & { name: string } {
   const name = options.objectName ?? resourceName(ctx, options.name, options.component ?? "");
   return {
     name,

@@ -40,7 +40,9 @@ export function namespace(
 }
 
 /** Pod Security admission labels for a namespace. */
-export function podSecurityLabels(level: "restricted" | "baseline" | "privileged"): Record<string, string> {
+export function podSecurityLabels(
+  level: "restricted" | "baseline" | "privileged",
+): Record<string, string> {
   return {
     "pod-security.kubernetes.io/enforce": level,
     "pod-security.kubernetes.io/audit": level,
@@ -73,7 +75,11 @@ export function service(options: ServiceOptions): Named<Service> {
   };
 }
 
-export function servicePort(name: string, port: number, targetPort: string | number = name): ServicePort {
+export function servicePort(
+  name: string,
+  port: number,
+  targetPort: string | number = name,
+): ServicePort {
   return { name, port, targetPort, protocol: "TCP" };
 }
 
@@ -95,7 +101,12 @@ export function role(metadata: Meta, rules: PolicyRule[]): Named<Role> {
 
 export function clusterRole(metadata: Meta, rules: PolicyRule[]): Named<ClusterRole> {
   const { namespace: _ignored, ...clusterMeta } = metadata;
-  return { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: clusterMeta, rules };
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRole",
+    metadata: clusterMeta,
+    rules,
+  };
 }
 
 export interface Subject {
@@ -113,7 +124,11 @@ export function roleBinding(
     kind: "RoleBinding",
     metadata,
     roleRef: { apiGroup: "rbac.authorization.k8s.io", ...roleRef },
-    subjects: subjects.map((s) => ({ kind: "ServiceAccount", name: s.name, namespace: s.namespace })),
+    subjects: subjects.map((s) => ({
+      kind: "ServiceAccount",
+      name: s.name,
+      namespace: s.namespace,
+    })),
   };
 }
 
@@ -128,7 +143,11 @@ export function clusterRoleBinding(
     kind: "ClusterRoleBinding",
     metadata: clusterMeta,
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleName },
-    subjects: subjects.map((s) => ({ kind: "ServiceAccount", name: s.name, namespace: s.namespace })),
+    subjects: subjects.map((s) => ({
+      kind: "ServiceAccount",
+      name: s.name,
+      namespace: s.namespace,
+    })),
   };
 }
 
@@ -143,8 +162,17 @@ export function configMap(metadata: Meta, data: Record<string, string>): Named<C
  * references credentials through env expansion). Never put a password here:
  * the policy checks scan every rendered Secret.
  */
-export function nonSensitiveSecret(metadata: Meta, stringData: Record<string, string>): Named<Secret> {
-  return { apiVersion: "v1", kind: "Secret", metadata, type: "Opaque", stringData: { ...stringData } };
+export function nonSensitiveSecret(
+  metadata: Meta,
+  stringData: Record<string, string>,
+): Named<Secret> {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata,
+    type: "Opaque",
+    stringData: { ...stringData },
+  };
 }
 
 export function podDisruptionBudget(
@@ -235,14 +263,35 @@ export function dnsEgressRule(): NetworkPolicyRuleInput {
 export function horizontalPodAutoscaler(
   metadata: Meta,
   target: { kind: "Deployment" | "StatefulSet"; name: string },
-  options: { minReplicas: number; maxReplicas: number; cpuUtilization?: number; memoryUtilization?: number },
+  options: {
+    minReplicas: number;
+    maxReplicas: number;
+    cpuUtilization?: number;
+    memoryUtilization?: number;
+  },
 ): Named<HorizontalPodAutoscaler> {
   const metrics = [
     ...(options.cpuUtilization !== undefined
-      ? [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: options.cpuUtilization } } }]
+      ? [
+          {
+            type: "Resource",
+            resource: {
+              name: "cpu",
+              target: { type: "Utilization", averageUtilization: options.cpuUtilization },
+            },
+          },
+        ]
       : []),
     ...(options.memoryUtilization !== undefined
-      ? [{ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: options.memoryUtilization } } }]
+      ? [
+          {
+            type: "Resource",
+            resource: {
+              name: "memory",
+              target: { type: "Utilization", averageUtilization: options.memoryUtilization },
+            },
+          },
+        ]
       : []),
   ];
   return {
@@ -267,7 +316,10 @@ export function priorityClass(
   return {
     apiVersion: "scheduling.k8s.io/v1",
     kind: "PriorityClass",
-    metadata: { name, labels: { ...ctx.commonLabels, "app.kubernetes.io/part-of": "materialize-monitoring" } },
+    metadata: {
+      name,
+      labels: { ...ctx.commonLabels, "app.kubernetes.io/part-of": "materialize-monitoring" },
+    },
     value,
     globalDefault: false,
     preemptionPolicy: "PreemptLowerPriority",

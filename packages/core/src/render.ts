@@ -56,7 +56,9 @@ export type RenderGroup = "setup" | "main";
 
 /** Namespaces and CRDs are applied first, in a group of their own. */
 export function renderGroup(object: Pick<KubeObject, "kind">): RenderGroup {
-  return object.kind === "Namespace" || object.kind === "CustomResourceDefinition" ? "setup" : "main";
+  return object.kind === "Namespace" || object.kind === "CustomResourceDefinition"
+    ? "setup"
+    : "main";
 }
 
 function compare(a: string, b: string): number {

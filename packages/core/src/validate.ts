@@ -35,7 +35,9 @@ export interface CustomResourceDefinition {
 }
 
 function isCrd(object: KubeObject): object is KubeObject & CustomResourceDefinition {
-  return object.kind === "CustomResourceDefinition" && object.apiVersion === "apiextensions.k8s.io/v1";
+  return (
+    object.kind === "CustomResourceDefinition" && object.apiVersion === "apiextensions.k8s.io/v1"
+  );
 }
 
 type AddFormats = (ajv: Ajv) => Ajv;
@@ -80,7 +82,13 @@ export class CrdValidator {
   validate(object: KubeObject): ObjectProblem[] {
     const validator = this.validators.get(`${object.apiVersion}/${object.kind}`);
     if (!validator) {
-      return [{ object: objectKey(object), path: "", message: `no CRD schema for ${object.apiVersion} ${object.kind}` }];
+      return [
+        {
+          object: objectKey(object),
+          path: "",
+          message: `no CRD schema for ${object.apiVersion} ${object.kind}`,
+        },
+      ];
     }
     if (validator(object)) return [];
     return (validator.errors ?? []).map((error) => toProblem(object, error));
@@ -94,7 +102,11 @@ function toProblem(object: KubeObject, error: ErrorObject): ObjectProblem {
       : error.keyword === "enum"
         ? ` (allowed: ${((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).join(", ")})`
         : "";
-  return { object: objectKey(object), path: error.instancePath, message: `${error.message ?? "invalid"}${extra}` };
+  return {
+    object: objectKey(object),
+    path: error.instancePath,
+    message: `${error.message ?? "invalid"}${extra}`,
+  };
 }
 
 interface ModelClass {
@@ -127,7 +139,9 @@ export interface ValidateOptions {
   skip?: readonly string[];
 }
 
-function validationErrors(error: unknown): { instancePath?: string; message?: string; params?: unknown; keyword?: string }[] {
+function validationErrors(
+  error: unknown,
+): { instancePath?: string; message?: string; params?: unknown; keyword?: string }[] {
   if (error && typeof error === "object" && "errors" in error && Array.isArray(error.errors)) {
     return error.errors as { instancePath?: string; message?: string }[];
   }
@@ -146,7 +160,11 @@ export async function validateObjects(
   for (const object of objects) {
     if (skip.has(`${object.apiVersion}/${object.kind}`)) continue;
     if (!object.metadata?.name) {
-      problems.push({ object: `${object.kind}/?`, path: "/metadata/name", message: "must have a name" });
+      problems.push({
+        object: `${object.kind}/?`,
+        path: "/metadata/name",
+        message: "must have a name",
+      });
       continue;
     }
     if (crdValidator.knows(object.apiVersion, object.kind)) {
@@ -167,9 +185,15 @@ export async function validateObjects(
       new Model(object).validate();
     } catch (error) {
       for (const e of validationErrors(error)) {
-        const params = e.params as { additionalProperty?: string; missingProperty?: string } | undefined;
+        const params = e.params as
+          | { additionalProperty?: string; missingProperty?: string }
+          | undefined;
         const detail = params?.additionalProperty ? ` (${params.additionalProperty})` : "";
-        problems.push({ object: objectKey(object), path: e.instancePath ?? "", message: `${e.message ?? "invalid"}${detail}` });
+        problems.push({
+          object: objectKey(object),
+          path: e.instancePath ?? "",
+          message: `${e.message ?? "invalid"}${detail}`,
+        });
       }
     }
   }

@@ -11,7 +11,10 @@ export const quantity = z
 /** A Go-style duration such as `30s`, `5m`, `1h30m`, `720h`. */
 export const duration = z
   .string()
-  .regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w|y))+$/, "not a duration (examples: 30s, 5m, 1h30m, 720h)");
+  .regex(
+    /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w|y))+$/,
+    "not a duration (examples: 30s, 5m, 1h30m, 720h)",
+  );
 
 /** A reference to one key of a Kubernetes Secret. Credentials are only ever passed this way. */
 export const secretRef = z.strictObject({
@@ -150,9 +153,31 @@ export type Persistence = z.output<ReturnType<typeof persistenceSchema>>;
  */
 export const workloadIdentity = z
   .strictObject({
-    aws: z.strictObject({ roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN (arn:aws:iam::123456789012:role/name)") }).optional(),
-    gcp: z.strictObject({ serviceAccount: z.string().regex(/^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/, "must be a Google service account e-mail (name@project.iam.gserviceaccount.com)") }).optional(),
-    azure: z.strictObject({ clientId: z.string().uuid("must be the managed identity's client id (a UUID)") }).optional(),
+    aws: z
+      .strictObject({
+        roleArn: z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/,
+            "must be an IAM role ARN (arn:aws:iam::123456789012:role/name)",
+          ),
+      })
+      .optional(),
+    gcp: z
+      .strictObject({
+        serviceAccount: z
+          .string()
+          .regex(
+            /^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/,
+            "must be a Google service account e-mail (name@project.iam.gserviceaccount.com)",
+          ),
+      })
+      .optional(),
+    azure: z
+      .strictObject({
+        clientId: z.string().uuid("must be the managed identity's client id (a UUID)"),
+      })
+      .optional(),
   })
   .default({});
 export type WorkloadIdentity = z.output<typeof workloadIdentity>;
@@ -218,7 +243,10 @@ export type ObjectStorageInput = z.input<typeof objectStorage>;
 /** Env, volumes and mounts that carry object-storage credentials from their Secrets into a pod. */
 export interface CredentialWiring {
   env: { name: string; valueFrom: { secretKeyRef: SecretRef } }[];
-  volumes: { name: string; secret: { secretName: string; items: { key: string; path: string }[] } }[];
+  volumes: {
+    name: string;
+    secret: { secretName: string; items: { key: string; path: string }[] };
+  }[];
   volumeMounts: { name: string; mountPath: string; readOnly: true }[];
   /** Environment variables that point at mounted files (e.g. GOOGLE_APPLICATION_CREDENTIALS). */
   fileEnv: { name: string; value: string }[];
@@ -256,8 +284,12 @@ export function objectStorageCredentials(storage: ObjectStorage): CredentialWiri
                 },
               },
             ],
-            volumeMounts: [{ name: "gcs-credentials", mountPath: GCS_KEY_MOUNT_PATH, readOnly: true }],
-            fileEnv: [{ name: "GOOGLE_APPLICATION_CREDENTIALS", value: `${GCS_KEY_MOUNT_PATH}/key.json` }],
+            volumeMounts: [
+              { name: "gcs-credentials", mountPath: GCS_KEY_MOUNT_PATH, readOnly: true },
+            ],
+            fileEnv: [
+              { name: "GOOGLE_APPLICATION_CREDENTIALS", value: `${GCS_KEY_MOUNT_PATH}/key.json` },
+            ],
           }
         : none;
     case "azure":

@@ -55,11 +55,11 @@ export function mergeScheduling(
   return {
     nodeSelector: { ...base.nodeSelector, ...own.nodeSelector },
     tolerations: [...(base.tolerations ?? []), ...(own.tolerations ?? [])],
-    ...(own.affinity ?? base.affinity ? { affinity: own.affinity ?? base.affinity } : {}),
+    ...((own.affinity ?? base.affinity) ? { affinity: own.affinity ?? base.affinity } : {}),
     topologySpreadConstraints: own.topologySpreadConstraints?.length
       ? own.topologySpreadConstraints
       : (base.topologySpreadConstraints ?? []),
-    ...(own.priorityClassName ?? base.priorityClassName
+    ...((own.priorityClassName ?? base.priorityClassName)
       ? { priorityClassName: own.priorityClassName ?? base.priorityClassName }
       : {}),
   };
@@ -185,7 +185,10 @@ export interface VolumeClaimOptions {
 }
 
 /** A volumeClaimTemplate from persistence values, with the context's storage class as fallback. */
-export function volumeClaimTemplate(ctx: BuildContext, options: VolumeClaimOptions): PersistentVolumeClaim {
+export function volumeClaimTemplate(
+  ctx: BuildContext,
+  options: VolumeClaimOptions,
+): PersistentVolumeClaim {
   const storageClassName = options.persistence.storageClass ?? ctx.storageClass;
   return {
     apiVersion: "v1",

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { closest, formatProblems, objectStorage, parseValues, ValuesError } from "../src/index.js";
+
+const schema = z.strictObject({
+  loki: z
+    .strictObject({
+      replicas: z.number().int().min(1).default(3),
+      retention: z.string().default("720h"),
+    })
+    .default({ replicas: 3, retention: "720h" }),
+  thanos: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+});
+
+function problemsOf(input: unknown): string {
+  try {
+    parseValues(schema, input);
+  } catch (error) {
+    if (error instanceof ValuesError) return formatProblems(error.problems);
+    throw error;
+  }
+  return "";
+}
+
+describe("value errors", () => {
+  it("names an unknown key with the closest valid one", () => {
+    expect(problemsOf({ lokki: {} })).toBe('lokki: unknown key (did you mean "loki"?)');
+    expect(problemsOf({ loki: { replica: 2 } })).toBe(
+      'loki.replica: unknown key (did you mean "replicas"?)',
+    );
+  });
+
+  it("names the path of a wrong type", () => {
+    expect(problemsOf({ loki: { replicas: 0 } })).toMatch(/^loki\.replicas: /);
+    expect(problemsOf({ thanos: { enabled: "yes" } })).toMatch(/^thanos\.enabled: .*boolean/);
+  });
+
+  it("prefixes paths with the component section", () => {
+    try {
+      parseValues(schema, { loki: { replicas: -1 } }, ["stack"]);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ValuesError).problems[0]?.path).toBe("stack.loki.replicas");
+    }
+  });
+
+  it("suggests only close words", () => {
+    expect(closest("grafna", ["grafana", "loki"])).toBe("grafana");
+    expect(closest("zzzzzz", ["grafana", "loki"])).toBeUndefined();
+  });
+
+  it("requires a bucket for object storage and accepts only secret references for keys", () => {
+    expect(() =>
+      parseValues(objectStorage, { type: "s3", bucket: "", region: "us-east-1" }),
+    ).toThrow(/bucket/);
+    expect(() =>
+      parseValues(objectStorage, {
+        type: "s3",
+        bucket: "b",
+        region: "us-east-1",
+        credentials: { accessKeyId: "AKIA...", secretAccessKey: "plain" },
+      }),
+    ).toThrow(ValuesError);
+  });
+});

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
+import {
+  assertUnique,
+  CONFIG_CHECKSUM_ANNOTATION,
+  configMap,
+  container,
+  defaultBuildContext,
+  deployment,
+  type KubeObject,
+  namespace,
+  objectMeta,
+  podTemplate,
+  resources,
+  selectorLabels,
+  service,
+  serviceAccount,
+  sortForApply,
+  toJson,
+  toYaml,
+  toYamlStream,
+  ValuesError,
+  withConfigChecksums,
+} from "../src/index.js";
+
+const ctx = defaultBuildContext();
+const res = resources.parse({ requests: { cpu: "10m", memory: "16Mi" } });
+
+function app(configData: Record<string, string>): KubeObject[] {
+  const selector = selectorLabels(ctx, { name: "app" });
+  return [
+    deployment({
+      metadata: objectMeta(ctx, { name: "app" }),
+      replicas: 1,
+      selector,
+      template: podTemplate(ctx, {
+        labels: selector,
+        containers: [
+          container({ name: "app", image: "a:1", resources: res, probes: { none: "test" } }),
+        ],
+        volumes: [{ name: "config", configMap: { name: "app-config" } }],
+      }),
+    }),
+    configMap(objectMeta(ctx, { name: "app", objectName: "app-config" }), configData),
+    service({
+      metadata: objectMeta(ctx, { name: "app" }),
+      selector,
+      ports: [{ name: "http", port: 80, targetPort: "http" }],
+    }),
+    serviceAccount(objectMeta(ctx, { name: "app" })),
+    {
+      apiVersion: "example.com/v1",
+      kind: "Widget",
+      metadata: { name: "w", namespace: "monitoring" },
+      spec: {},
+    },
+    {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "widgets.example.com" },
+      spec: {},
+    },
+    namespace("monitoring"),
+  ];
+}
+
+describe("apply order", () => {
+  it("puts namespaces, CRDs, RBAC, config, services, workloads, then custom resources", () => {
+    const kinds = sortForApply(app({ a: "1" })).map((o) => o.kind);
+    expect(kinds).toEqual([
+      "Namespace",
+      "CustomResourceDefinition",
+      "ServiceAccount",
+      "ConfigMap",
+      "Service",
+      "Deployment",
+      "Widget",
+    ]);
+  });
+
+  it("refuses two objects with the same identity", () => {
+    const objects = app({});
+    expect(() => assertUnique([...objects, objects[0] as KubeObject])).toThrow(ValuesError);
+    expect(() => assertUnique(objects)).not.toThrow();
+  });
+});
+
+describe("YAML 1.1 safety", () => {
+  it("keeps strings that YAML 1.1 would turn into other types as strings", () => {
+    const values = {
+      a: "on",
+      b: "yes",
+      c: "0755",
+      d: "off",
+      e: "no",
+      f: "y",
+      g: "1e3",
+      h: "~",
+      i: "null",
+      j: "12:30",
+    };
+    const text = toYaml(values);
+    for (const [key, value] of Object.entries(values)) {
+      expect(text).toContain(`${key}: "${value}"`);
+    }
+    expect(parse(text, { version: "1.1" })).toEqual(values);
+  });
+
+  it("never writes anchors or aliases for repeated objects", () => {
+    const shared = { a: 1 };
+    const text = toYaml({ x: shared, y: shared });
+    expect(text).not.toMatch(/[&*]\w/);
+  });
+
+  it("renders a multi-document stream that parses back to the same objects", () => {
+    const objects = app({ "config.yaml": "enabled: on\n" });
+    const docs = parseAllDocuments(toYamlStream(objects)).map((d) => d.toJS());
+    expect(docs).toHaveLength(objects.length);
+    expect(docs).toEqual(sortForApply(objects).map((o) => JSON.parse(JSON.stringify(o))));
+    expect(JSON.parse(toJson(objects)).items).toHaveLength(objects.length);
+  });
+});
+
+describe("determinism and checksums", () => {
+  it("renders byte-identical output twice", () => {
+    expect(toYamlStream(withConfigChecksums(app({ a: "1" })))).toBe(
+      toYamlStream(withConfigChecksums(app({ a: "1" }))),
+    );
+  });
+
+  it("annotates pod templates with a checksum that follows the config", () => {
+    const checksumOf = (objects: KubeObject[]) => {
+      const d = withConfigChecksums(objects).find((o) => o.kind === "Deployment") as {
+        spec: { template: { metadata: { annotations?: Record<string, string> } } };
+      };
+      return d.spec.template.metadata.annotations?.[CONFIG_CHECKSUM_ANNOTATION];
+    };
+    const first = checksumOf(app({ a: "1" }));
+    expect(first).toMatch(/^[a-f0-9]{64}$/);
+    expect(checksumOf(app({ a: "1" }))).toBe(first);
+    expect(checksumOf(app({ a: "2" }))).not.toBe(first);
+  });
+});
