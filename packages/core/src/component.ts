@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { withConfigChecksums } from "./checksum.js";
 import { parseValues } from "./errors.js";
 import type { KubeObject } from "./k8s.js";
-import type { Scheduling } from "./values.js";
+import type { PodScheduling } from "./workloads.js";
 
 /**
  * What the umbrella sets once for every component. A component used alone
@@ -24,7 +24,7 @@ export interface BuildContext {
   /** Pull secrets added to every pod. */
   imagePullSecrets: string[];
   /** Scheduling defaults merged under each workload's own. */
-  scheduling: Partial<Scheduling>;
+  scheduling: PodScheduling;
   /** Priority classes by role; workloads pick theirs. */
   priorityClasses: { node?: string; critical?: string; default?: string };
   /** Default storage class for PVCs without one. */

@@ -199,3 +199,5 @@ export async function validateObjects(
   }
   return problems;
 }
+
+export * from "./checks/index.js";

@@ -14,7 +14,19 @@ import type {
   TopologySpreadConstraint,
   Volume,
 } from "./k8s.js";
-import type { Persistence, Scheduling } from "./values.js";
+import type { Persistence } from "./values.js";
+
+/**
+ * Scheduling of a pod, in Kubernetes types. The `scheduling` value schema's
+ * output fits it, and so do builders such as `spreadConstraints`.
+ */
+export interface PodScheduling {
+  nodeSelector?: Record<string, string>;
+  tolerations?: Toleration[];
+  affinity?: Affinity | Record<string, unknown>;
+  topologySpreadConstraints?: TopologySpreadConstraint[];
+  priorityClassName?: string;
+}
 
 type Named<T> = T & { apiVersion: string; kind: string; metadata: ObjectMeta & { name: string } };
 
@@ -39,7 +51,7 @@ export interface PodTemplateOptions {
   serviceAccountName?: string;
   /** Defaults to false: only pods that talk to the API server get a token. */
   automountServiceAccountToken?: boolean;
-  scheduling?: Partial<Scheduling>;
+  scheduling?: PodScheduling;
   security?: PodSecurityOverrides;
   terminationGracePeriodSeconds?: number;
   dnsPolicy?: "ClusterFirst" | "ClusterFirstWithHostNet" | "Default";
@@ -47,10 +59,7 @@ export interface PodTemplateOptions {
 }
 
 /** Merges the context's scheduling defaults under a workload's own. */
-export function mergeScheduling(
-  ctx: BuildContext,
-  own: Partial<Scheduling> = {},
-): Partial<Scheduling> {
+export function mergeScheduling(ctx: BuildContext, own: PodScheduling = {}): PodScheduling {
   const base = ctx.scheduling;
   return {
     nodeSelector: { ...base.nodeSelector, ...own.nodeSelector },

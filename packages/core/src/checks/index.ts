@@ -1,0 +1,6 @@
+export * from "./connections.js";
+export * from "./graph.js";
+export * from "./netpol.js";
+export * from "./pods.js";
+export * from "./policy.js";
+export * from "./selectors.js";
