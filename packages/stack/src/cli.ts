@@ -1,18 +1,25 @@
 #!/usr/bin/env node
 import { mkdirSync } from "node:fs";
-import { formatProblems, ValuesError } from "@materialize-monitoring/core";
+import { formatProblems, sortForApply, ValuesError } from "@materialize-monitoring/core";
 import { formatObjectProblems, validateObjects } from "@materialize-monitoring/core/validate";
 import { Command, CommanderError, Option } from "commander";
+import { withArgoSyncWaves, writeHelmChart } from "./formats.js";
 import { loadValues } from "./load-values.js";
 import { type OutputFormat, renderStream, writeDirectory } from "./output.js";
 import { valuesJsonSchema } from "./schema.js";
-import { stack } from "./stack.js";
+import { type Stack, stack } from "./stack.js";
 import { VERSION } from "./version.js";
 
 /** Exit codes: 0 ok, 1 invalid values or failed validation, 2 usage error, 3 internal error. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3 } as const;
 
 class ValidationFailed extends Error {}
+class UsageError extends Error {}
+
+function withSyncWaves(built: Stack): Stack {
+  const components = built.components.map((c) => ({ ...c, objects: withArgoSyncWaves(c.objects) }));
+  return { ...built, components, objects: sortForApply(components.flatMap((c) => c.objects)) };
+}
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -47,23 +54,47 @@ export function program(io: { out: (s: string) => void; err: (s: string) => void
       .command("render")
       .description("render the stack's Kubernetes manifests")
       .addOption(
-        new Option("--format <format>", "output format").choices(["yaml", "json"]).default("yaml"),
+        new Option(
+          "--format <format>",
+          "yaml or json stream, or a Helm chart directory (needs --output DIR)",
+        )
+          .choices(["yaml", "json", "helm"])
+          .default("yaml"),
       )
       .option(
         "-o, --output <dir>",
         "'-' for stdout, or a directory (one folder per component, kustomize-ready)",
         "-",
+      )
+      .option(
+        "--argocd",
+        "add Argo CD sync-wave annotations (CRDs and namespaces first, custom resources last)",
       ),
-  ).action((options: ValuesOptions & { format: OutputFormat; output: string }) => {
-    const built = build(options);
-    if (options.output === "-") {
-      io.out(renderStream(built, options.format));
-      return;
-    }
-    mkdirSync(options.output, { recursive: true });
-    const files = writeDirectory(built, options.output);
-    io.err(`wrote ${files.length} files to ${options.output}\n`);
-  });
+  ).action(
+    (
+      options: ValuesOptions & { format: OutputFormat | "helm"; output: string; argocd?: boolean },
+    ) => {
+      const rendered = build(options);
+      const built = options.argocd ? withSyncWaves(rendered) : rendered;
+      if (options.format === "helm") {
+        if (options.output === "-")
+          throw new UsageError("--format helm writes a chart directory: add --output DIR");
+        const files = writeHelmChart(built, options.output, {
+          version: VERSION,
+          valuesSchema: valuesJsonSchema(),
+        });
+        io.err(`wrote a Helm chart (${files.length} files) to ${options.output}\n`);
+        return;
+      }
+      if (options.output === "-") {
+        io.out(renderStream(built, options.format));
+        return;
+      }
+      mkdirSync(options.output, { recursive: true });
+      const files = writeDirectory(built, options.output);
+      io.err(`wrote ${files.length} files to ${options.output}\n`);
+    },
+  );
 
   valuesOptions(
     cli
@@ -119,6 +150,10 @@ export async function main(
       return EXIT.invalid;
     }
     if (error instanceof ValidationFailed) return EXIT.invalid;
+    if (error instanceof UsageError) {
+      io.err(`error: ${error.message}\n`);
+      return EXIT.usage;
+    }
     const debug = argv.includes("--debug");
     io.err(`internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     if (debug && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
