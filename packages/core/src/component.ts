@@ -31,6 +31,8 @@ export interface BuildContext {
   storageClass?: string;
   /** Topology key for zone spreading. */
   zoneTopologyKey: string;
+  /** The cluster's DNS domain, for fully qualified Service names. */
+  clusterDomain: string;
 }
 
 export function defaultBuildContext(overrides: Partial<BuildContext> = {}): BuildContext {
@@ -44,6 +46,7 @@ export function defaultBuildContext(overrides: Partial<BuildContext> = {}): Buil
     scheduling: {},
     priorityClasses: {},
     zoneTopologyKey: "topology.kubernetes.io/zone",
+    clusterDomain: "cluster.local",
     ...overrides,
   };
 }

@@ -70,11 +70,19 @@ export interface ExternalObjects {
   persistentVolumeClaims?: readonly string[];
   priorityClasses?: readonly string[];
   clusterRoles?: readonly string[];
+  /** Roles as `namespace/name`. */
+  roles?: readonly string[];
 }
 
 /** Cluster roles and priority classes every Kubernetes cluster has. */
 const BUILT_IN_CLUSTER_ROLES = ["system:auth-delegator", "view", "edit", "admin", "cluster-admin"];
 const BUILT_IN_PRIORITY_CLASSES = ["system-cluster-critical", "system-node-critical"];
+/** Roles the API server bootstraps in every cluster, as `namespace/name`. */
+const BUILT_IN_ROLES = [
+  "kube-system/extension-apiserver-authentication-reader",
+  "kube-system/system:controller:bootstrap-signer",
+  "kube-public/system:controller:bootstrap-signer",
+];
 
 /** Every ConfigMap, Secret, ServiceAccount, PVC, PriorityClass and role a rendered object references exists. */
 export function checkReferences(
@@ -328,9 +336,12 @@ function serviceOfHost(
   host: string,
   defaultNamespace: string,
   knownNamespaces: ReadonlySet<string>,
+  clusterDomain: string,
 ) {
   let labels = host.split(".");
-  if (labels.slice(-2).join(".") === CLUSTER_DOMAIN) labels = labels.slice(0, -2);
+  const domainLabels = clusterDomain.split(".").length;
+  if (labels.slice(-domainLabels).join(".") === clusterDomain)
+    labels = labels.slice(0, -domainLabels);
   if (labels.at(-1) === "svc") labels = labels.slice(0, -1);
   if (labels.length === 1) return { service: labels[0] as string, namespace: defaultNamespace };
   if (labels.length === 2 && knownNamespaces.has(labels[1] as string)) {
@@ -349,10 +360,16 @@ function serviceOfHost(
 export interface AddressOptions {
   /** Hosts that are fine to leave unresolved (external endpoints the user configured). */
   ignoreHosts?: readonly string[];
+  /** The cluster's DNS domain; `cluster.local` unless set. */
+  clusterDomain?: string;
 }
 
-function isInternalHost(host: string, services: ReadonlySet<string>): boolean {
-  return host.endsWith(".svc") || host.endsWith(`.svc.${CLUSTER_DOMAIN}`) || services.has(host);
+function isInternalHost(
+  host: string,
+  services: ReadonlySet<string>,
+  clusterDomain: string,
+): boolean {
+  return host.endsWith(".svc") || host.endsWith(`.svc.${clusterDomain}`) || services.has(host);
 }
 
 /**
@@ -364,6 +381,7 @@ export function checkAddresses(
   objects: readonly KubeObject[],
   options: AddressOptions = {},
 ): { addresses: Address[]; problems: GraphProblem[] } {
+  const clusterDomain = options.clusterDomain ?? CLUSTER_DOMAIN;
   const services = servicesOf(objects);
   const serviceNames = new Set(services.map((s) => s.metadata.name));
   const namespaces = new Set<string>([
@@ -413,8 +431,8 @@ export function checkAddresses(
     for (const address of found.values()) {
       if (ignore.has(address.host) || address.host.includes("$") || address.host.includes("{"))
         continue;
-      if (!isInternalHost(address.host, serviceNames)) continue;
-      const target = serviceOfHost(address.host, defaultNamespace, namespaces);
+      if (!isInternalHost(address.host, serviceNames, clusterDomain)) continue;
+      const target = serviceOfHost(address.host, defaultNamespace, namespaces, clusterDomain);
       const service = target
         ? services.find(
             (s) =>
