@@ -311,3 +311,23 @@ describe("policy checks", () => {
     ]);
   });
 });
+
+describe("role references", () => {
+  const binding = (roleNamespace: string, roleName: string): KubeObject => ({
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: "b", namespace: roleNamespace },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
+    subjects: [],
+  });
+
+  it("knows the Roles every cluster bootstraps and accepts declared external Roles", () => {
+    expect(
+      checkReferences([binding("kube-system", "extension-apiserver-authentication-reader")]),
+    ).toEqual([]);
+    expect(checkReferences([binding("monitoring", "custom")])[0]?.message).toContain("Role custom");
+    expect(
+      checkReferences([binding("monitoring", "custom")], { roles: ["monitoring/custom"] }),
+    ).toEqual([]);
+  });
+});

@@ -228,11 +228,12 @@ export function checkReferences(
     };
     const { kind, name } = binding.roleRef;
     const roleNamespace = kind === "Role" ? (o.metadata.namespace ?? "") : "";
-    const builtIn = kind === "ClusterRole" && BUILT_IN_CLUSTER_ROLES.includes(name);
-    if (
-      !builtIn &&
-      !exists(kind, roleNamespace, name, kind === "ClusterRole" ? external.clusterRoles : [])
-    ) {
+    const builtIn =
+      kind === "ClusterRole"
+        ? BUILT_IN_CLUSTER_ROLES.includes(name)
+        : BUILT_IN_ROLES.includes(`${roleNamespace}/${name}`);
+    const externals = kind === "ClusterRole" ? external.clusterRoles : external.roles;
+    if (!builtIn && !exists(kind, roleNamespace, name, externals)) {
       missing(objectKey(o), `${kind} ${name}`);
     }
     for (const subject of binding.subjects ?? []) {
