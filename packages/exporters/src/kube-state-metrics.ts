@@ -1,0 +1,390 @@
+import {
+  type BuildContext,
+  clusterRole,
+  clusterRoleBinding,
+  container,
+  containerPort,
+  defineComponent,
+  deployment,
+  hostAntiAffinity,
+  httpProbe,
+  imageRef,
+  imageSchema,
+  type KubeObject,
+  networkPolicy,
+  objectMeta,
+  type PolicyRule,
+  podDisruptionBudget,
+  podTemplate,
+  resourceName,
+  resourcesSchema,
+  role,
+  roleBinding,
+  schedulingDefault,
+  selectorLabels,
+  service,
+  serviceAccount,
+  servicePort,
+  spreadConstraints,
+  standardLabels,
+  statefulSet,
+  tcpPorts,
+  valuesError,
+} from "@materialize-monitoring/core";
+import { z } from "zod";
+import {
+  DEFAULT_KUBE_STATE_METRICS_RESOURCES,
+  KUBE_STATE_METRICS_RESOURCE_NAMES,
+  KUBE_STATE_METRICS_RESOURCES,
+  type KubeStateMetricsResource,
+  MATERIALIZE_POD_LABELS,
+} from "./kube-state-metrics-resources.js";
+import {
+  apiServerAndDnsEgress,
+  apiServerPeer,
+  namedEnum,
+  type ScrapeEndpoint,
+  scrapeEndpoint,
+  scraperNetworkPeer,
+  scraperPeer,
+  workloadScheduling,
+} from "./shared.js";
+
+export const KUBE_STATE_METRICS_NAME = "kube-state-metrics";
+export const KUBE_STATE_METRICS_JOB = "kube-state-metrics";
+export const KUBE_STATE_METRICS_TELEMETRY_JOB = "kube-state-metrics-telemetry";
+export const KUBE_STATE_METRICS_PORTS = {
+  metrics: { name: "http-metrics", port: 8080 },
+  telemetry: { name: "telemetry", port: 8081 },
+} as const;
+export const KUBE_STATE_METRICS_DEFAULT_IMAGE = {
+  registry: "registry.k8s.io",
+  repository: "kube-state-metrics/kube-state-metrics",
+  tag: "v2.20.0",
+} as const;
+
+const watchableResource = namedEnum(
+  KUBE_STATE_METRICS_RESOURCE_NAMES,
+  "kube-state-metrics resource",
+);
+const labelKey = z
+  .string()
+  .min(1)
+  .regex(/^[^,[\]=\s]+$/, "a label key cannot contain commas, brackets, '=' or spaces");
+const metricPattern = z
+  .string()
+  .min(1)
+  .regex(/^[^,\s]+$/, "one metric name or pattern per entry (no commas or spaces)");
+
+export const kubeStateMetricsValues = z.strictObject({
+  image: imageSchema(KUBE_STATE_METRICS_DEFAULT_IMAGE),
+  replicas: z
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe(
+      "unsharded copies; each exports every series, so more than one doubles the series (use sharding to split load)",
+    ),
+  sharding: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      shards: z.number().int().min(2).default(2),
+    })
+    .prefault({})
+    .describe("split the objects over a StatefulSet; each pod finds its shard from its ordinal"),
+  watchedResources: z
+    .array(watchableResource)
+    .min(1)
+    .default([...DEFAULT_KUBE_STATE_METRICS_RESOURCES])
+    .describe("the --resources list; the ClusterRole grants list/watch on exactly these"),
+  materializePodLabels: z
+    .boolean()
+    .default(true)
+    .describe("copy the Materialize pod labels (MATERIALIZE_POD_LABELS) onto kube_pod_labels"),
+  metricLabelsAllowlist: z
+    .partialRecord(watchableResource, z.array(labelKey).min(1))
+    .default({})
+    .describe("extra label keys per resource for the kube_<resource>_labels metrics"),
+  metricAllowlist: z
+    .array(metricPattern)
+    .default([])
+    .describe("only these metrics (names or regular expressions)"),
+  metricDenylist: z
+    .array(metricPattern)
+    .default([])
+    .describe("never these metrics; exclusive with metricAllowlist"),
+  autoGoMemLimit: z
+    .boolean()
+    .default(true)
+    .describe("--auto-gomemlimit: size the Go heap limit from the container memory limit"),
+  resources: resourcesSchema({
+    requests: { cpu: "50m", memory: "150Mi" },
+    limits: { memory: "512Mi" },
+  }),
+  scheduling: schedulingDefault,
+  networkPolicy: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      scraper: scraperPeer,
+      apiServer: apiServerPeer,
+    })
+    .prefault({}),
+});
+export type KubeStateMetricsValues = z.input<typeof kubeStateMetricsValues>;
+/** Values after parsing: every default filled in. What the `build*` functions take. */
+export type ResolvedKubeStateMetricsValues = z.output<typeof kubeStateMetricsValues>;
+
+export interface KubeStateMetricsEndpoints {
+  /** Object metrics; scrape every pod (each shard owns a slice of the objects). */
+  metrics: ScrapeEndpoint;
+  /** kube-state-metrics' own metrics. */
+  telemetry: ScrapeEndpoint;
+  /** Number of shards (1 when unsharded). */
+  shards: number;
+  /** Label keys per resource copied onto `kube_<resource>_labels` as `label_<sanitised key>`. */
+  metricLabelsAllowlist: Partial<Record<KubeStateMetricsResource, string[]>>;
+}
+
+/** The ClusterRole rules: list/watch on exactly the watched resources, grouped by API group. */
+export function kubeStateMetricsRules(
+  resources: readonly KubeStateMetricsResource[],
+): PolicyRule[] {
+  const byGroup = new Map<string, string[]>();
+  for (const resource of [...new Set(resources)].sort()) {
+    const group = KUBE_STATE_METRICS_RESOURCES[resource];
+    byGroup.set(group, [...(byGroup.get(group) ?? []), resource]);
+  }
+  return [...byGroup.keys()].sort().map((group) => ({
+    apiGroups: [group],
+    resources: byGroup.get(group) ?? [],
+    verbs: ["list", "watch"],
+  }));
+}
+
+/** The label keys copied per resource: the Materialize pod labels plus the configured ones. */
+export function kubeStateMetricsLabelsAllowlist(
+  values: Pick<ResolvedKubeStateMetricsValues, "materializePodLabels" | "metricLabelsAllowlist">,
+): Partial<Record<KubeStateMetricsResource, string[]>> {
+  const merged: Partial<Record<KubeStateMetricsResource, string[]>> = {};
+  if (values.materializePodLabels) merged.pods = [...MATERIALIZE_POD_LABELS];
+  for (const [resource, keys] of Object.entries(values.metricLabelsAllowlist) as [
+    KubeStateMetricsResource,
+    string[] | undefined,
+  ][]) {
+    if (!keys) continue;
+    merged[resource] = [...new Set([...(merged[resource] ?? []), ...keys])];
+  }
+  const sorted: Partial<Record<KubeStateMetricsResource, string[]>> = {};
+  for (const resource of (Object.keys(merged) as KubeStateMetricsResource[]).sort()) {
+    sorted[resource] = merged[resource];
+  }
+  return sorted;
+}
+
+/** `pods=[a,b],namespaces=[c]`, the syntax of `--metric-labels-allowlist`. */
+export function formatLabelsAllowlist(
+  allowlist: Partial<Record<KubeStateMetricsResource, string[]>>,
+): string {
+  return Object.entries(allowlist)
+    .map(([resource, keys]) => `${resource}=[${(keys ?? []).join(",")}]`)
+    .join(",");
+}
+
+function validate(values: ResolvedKubeStateMetricsValues, path: string): void {
+  if (values.metricAllowlist.length > 0 && values.metricDenylist.length > 0) {
+    throw valuesError(
+      `${path}.metricDenylist`,
+      "metricAllowlist and metricDenylist are mutually exclusive in kube-state-metrics",
+      "keep one of the two",
+    );
+  }
+  if (values.sharding.enabled && values.replicas !== 1) {
+    throw valuesError(
+      `${path}.replicas`,
+      "replicas cannot be combined with sharding (each shard is one pod)",
+      "set sharding.shards instead and leave replicas at 1",
+    );
+  }
+  const watched = new Set(values.watchedResources);
+  const allowlist = kubeStateMetricsLabelsAllowlist(values);
+  const unwatched = (Object.keys(allowlist) as KubeStateMetricsResource[]).filter(
+    (r) => !watched.has(r),
+  );
+  if (unwatched.length > 0) {
+    const where =
+      unwatched.includes("pods") &&
+      values.materializePodLabels &&
+      !values.metricLabelsAllowlist.pods
+        ? `${path}.watchedResources`
+        : `${path}.metricLabelsAllowlist`;
+    throw valuesError(
+      where,
+      `labels are copied for ${unwatched.join(", ")}, which kube-state-metrics does not watch`,
+      `add ${unwatched.join(", ")} to watchedResources, or drop the labels`,
+    );
+  }
+}
+
+export function kubeStateMetricsArgs(values: ResolvedKubeStateMetricsValues): string[] {
+  const allowlist = kubeStateMetricsLabelsAllowlist(values);
+  return [
+    `--port=${KUBE_STATE_METRICS_PORTS.metrics.port}`,
+    `--telemetry-port=${KUBE_STATE_METRICS_PORTS.telemetry.port}`,
+    `--resources=${[...new Set(values.watchedResources)].sort().join(",")}`,
+    ...(Object.keys(allowlist).length > 0
+      ? [`--metric-labels-allowlist=${formatLabelsAllowlist(allowlist)}`]
+      : []),
+    ...(values.metricAllowlist.length > 0
+      ? [`--metric-allowlist=${values.metricAllowlist.join(",")}`]
+      : []),
+    ...(values.metricDenylist.length > 0
+      ? [`--metric-denylist=${values.metricDenylist.join(",")}`]
+      : []),
+    ...(values.autoGoMemLimit ? ["--auto-gomemlimit"] : []),
+    ...(values.sharding.enabled ? ["--pod=$(POD_NAME)", "--pod-namespace=$(POD_NAMESPACE)"] : []),
+  ];
+}
+
+/**
+ * The build behind `kubeStateMetrics()`, for composing with already-parsed values;
+ * `path` prefixes the paths of render-time errors.
+ */
+export function buildKubeStateMetrics(
+  values: ResolvedKubeStateMetricsValues,
+  ctx: BuildContext,
+  path = KUBE_STATE_METRICS_NAME,
+): { objects: KubeObject[]; endpoints: KubeStateMetricsEndpoints } {
+  validate(values, path);
+  const name = resourceName(ctx, KUBE_STATE_METRICS_NAME);
+  const parts = { name: KUBE_STATE_METRICS_NAME, version: values.image.tag };
+  const meta = () => objectMeta(ctx, { ...parts, objectName: name });
+  const clusterMeta = () => objectMeta(ctx, { ...parts, objectName: name, clusterScoped: true });
+  const selector = selectorLabels(ctx, parts);
+  const sharded = values.sharding.enabled;
+  const replicas = sharded ? values.sharding.shards : values.replicas;
+  const { metrics, telemetry } = KUBE_STATE_METRICS_PORTS;
+
+  const ksm = container({
+    name: KUBE_STATE_METRICS_NAME,
+    image: imageRef(values.image, ctx.imageRegistry),
+    imagePullPolicy: values.image.pullPolicy,
+    args: kubeStateMetricsArgs(values),
+    env: sharded
+      ? [
+          { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+          { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+        ]
+      : [],
+    ports: [
+      containerPort(metrics.name, metrics.port),
+      containerPort(telemetry.name, telemetry.port),
+    ],
+    resources: values.resources,
+    probes: {
+      liveness: httpProbe("/livez", metrics.name),
+      readiness: httpProbe("/readyz", telemetry.name, { initialDelaySeconds: 5 }),
+    },
+    security: { runAsUser: 65534, runAsGroup: 65534 },
+  });
+
+  const multi = replicas > 1;
+  const template = podTemplate(ctx, {
+    labels: standardLabels(ctx, parts),
+    containers: [ksm],
+    serviceAccountName: name,
+    // It lists and watches the API server.
+    automountServiceAccountToken: true,
+    security: { runAsUser: 65534, runAsGroup: 65534 },
+    scheduling: workloadScheduling(
+      values.scheduling,
+      ctx.priorityClasses.default,
+      multi
+        ? {
+            affinity: hostAntiAffinity(selector),
+            topologySpreadConstraints: spreadConstraints(ctx, selector),
+          }
+        : {},
+    ),
+  });
+
+  const objects: KubeObject[] = [
+    serviceAccount(meta(), { automountToken: false }),
+    clusterRole(clusterMeta(), kubeStateMetricsRules(values.watchedResources)),
+    clusterRoleBinding(clusterMeta(), name, [{ name, namespace: ctx.namespace }]),
+    service({
+      metadata: meta(),
+      selector,
+      // Headless: scrapers discover and scrape each pod (each shard holds different objects).
+      headless: true,
+      ports: [servicePort(metrics.name, metrics.port), servicePort(telemetry.name, telemetry.port)],
+    }),
+    sharded
+      ? statefulSet({
+          metadata: meta(),
+          replicas,
+          selector,
+          template,
+          serviceName: name,
+        })
+      : deployment({ metadata: meta(), replicas, selector, template }),
+  ];
+  if (sharded) {
+    // Automated sharding: each pod reads its StatefulSet and its own pod to find its ordinal and the shard count.
+    objects.push(
+      role(meta(), [
+        { apiGroups: [""], resources: ["pods"], verbs: ["get"] },
+        { apiGroups: ["apps"], resources: ["statefulsets"], resourceNames: [name], verbs: ["get"] },
+      ]),
+      roleBinding(meta(), { kind: "Role", name }, [{ name, namespace: ctx.namespace }]),
+    );
+  }
+  if (multi) {
+    objects.push(podDisruptionBudget(meta(), selector, { maxUnavailable: 1 }));
+  }
+  if (values.networkPolicy.enabled) {
+    objects.push(
+      networkPolicy({
+        metadata: meta(),
+        podSelector: selector,
+        ingress: [
+          {
+            peers: [scraperNetworkPeer(ctx, values.networkPolicy.scraper, ctx.namespace)],
+            ports: tcpPorts(metrics.port, telemetry.port),
+          },
+        ],
+        egress: apiServerAndDnsEgress(values.networkPolicy.apiServer),
+      }),
+    );
+  }
+
+  const endpoint = (jobName: string, port: { name: string; port: number }) =>
+    scrapeEndpoint({
+      jobName,
+      serviceName: name,
+      namespace: ctx.namespace,
+      portName: port.name,
+      port: port.port,
+      selector,
+    });
+  return {
+    objects,
+    endpoints: {
+      metrics: endpoint(KUBE_STATE_METRICS_JOB, metrics),
+      telemetry: endpoint(KUBE_STATE_METRICS_TELEMETRY_JOB, telemetry),
+      shards: sharded ? replicas : 1,
+      metricLabelsAllowlist: kubeStateMetricsLabelsAllowlist(values),
+    },
+  };
+}
+
+/**
+ * kube-state-metrics: object-state metrics with a least-privilege ClusterRole
+ * derived from the watched resources, the Materialize pod labels copied onto
+ * `kube_pod_labels`, and optional automated sharding over a StatefulSet.
+ */
+export const kubeStateMetrics = defineComponent({
+  name: KUBE_STATE_METRICS_NAME,
+  schema: kubeStateMetricsValues,
+  build: (values, ctx) => buildKubeStateMetrics(values, ctx),
+});

@@ -1,0 +1,388 @@
+import {
+  type BuildContext,
+  clusterRole,
+  clusterRoleBinding,
+  container,
+  containerPort,
+  defineComponent,
+  deployment,
+  duration,
+  emptyDirVolume,
+  type GenericKubeObject,
+  hostAntiAffinity,
+  httpProbe,
+  imageRef,
+  imageSchema,
+  type KubeObject,
+  type NetworkPolicyRuleInput,
+  networkPolicy,
+  objectMeta,
+  podDisruptionBudget,
+  podTemplate,
+  resourceName,
+  resourcesSchema,
+  roleBinding,
+  schedulingDefault,
+  selectorLabels,
+  service,
+  serviceAccount,
+  servicePort,
+  spreadConstraints,
+  standardLabels,
+  tcpPorts,
+  type Volume,
+  type VolumeMount,
+  valuesError,
+} from "@materialize-monitoring/core";
+import { z } from "zod";
+import {
+  apiServerAndDnsEgress,
+  apiServerPeer,
+  cidrPeers,
+  type ScrapeEndpoint,
+  scrapeEndpoint,
+  scraperNetworkPeer,
+  scraperPeer,
+  workloadScheduling,
+} from "./shared.js";
+
+export const METRICS_SERVER_NAME = "metrics-server";
+export const METRICS_SERVER_JOB = "metrics-server";
+/** The secure port inside the container (the kubelet's port number, as upstream uses; no hostNetwork, so no clash). */
+export const METRICS_SERVER_SECURE_PORT = 10250;
+export const METRICS_SERVER_PORT_NAME = "https";
+export const METRICS_SERVER_SERVICE_PORT = 443;
+export const METRICS_API = { group: "metrics.k8s.io", version: "v1beta1" } as const;
+export const METRICS_SERVER_DEFAULT_IMAGE = {
+  registry: "registry.k8s.io",
+  repository: "metrics-server/metrics-server",
+  tag: "v0.8.1",
+} as const;
+
+const TLS_MOUNT_PATH = "/etc/metrics-server/tls";
+
+const cidr = z
+  .string()
+  .regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.0/16, fd00::/8)");
+
+export const metricsServerValues = z.strictObject({
+  image: imageSchema(METRICS_SERVER_DEFAULT_IMAGE),
+  replicas: z
+    .number()
+    .int()
+    .min(1)
+    .default(2)
+    .describe("2 or more: highly available, with a PodDisruptionBudget and anti-affinity"),
+  antiAffinity: z
+    .enum(["required", "preferred"])
+    .default("required")
+    .describe("keep replicas on different nodes (required) or only prefer it (small clusters)"),
+  kubeletPreferredAddressTypes: z
+    .array(z.enum(["Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP"]))
+    .min(1)
+    .default(["InternalIP", "ExternalIP", "Hostname"])
+    .describe("node address types tried, in order, to reach each kubelet"),
+  kubeletInsecureTLS: z
+    .boolean()
+    .default(false)
+    .describe(
+      "skip verifying kubelet serving certificates; only for kind-like clusters whose kubelets serve self-signed certificates",
+    ),
+  metricResolution: duration
+    .default("15s")
+    .describe("how often metrics are scraped from the kubelets"),
+  tls: z
+    .strictObject({
+      secretName: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("a kubernetes.io/tls Secret with the serving certificate for the Service name"),
+      caBundle: z
+        .string()
+        .regex(/^[A-Za-z0-9+/=\s]+$/, "must be the base64 of a PEM CA certificate")
+        .optional()
+        .describe(
+          "base64 PEM of the CA that signed that certificate; the APIService then verifies it",
+        ),
+    })
+    .prefault({})
+    .describe("leave empty for a self-signed certificate that the API server does not verify"),
+  resources: resourcesSchema({
+    requests: { cpu: "100m", memory: "200Mi" },
+    limits: { memory: "400Mi" },
+  }),
+  scheduling: schedulingDefault,
+  networkPolicy: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      scraper: scraperPeer,
+      apiServerSourceCidrs: z
+        .array(cidr)
+        .default([])
+        .describe(
+          "where the API server connects from (the control plane's addresses); empty admits the secure port from anywhere",
+        ),
+      apiServer: apiServerPeer,
+      kubeletPort: z.number().int().min(1).max(65535).default(10250),
+      nodeCidrs: z
+        .array(cidr)
+        .default([])
+        .describe(
+          "node addresses for egress to the kubelets; empty allows the kubelet port to any address",
+        ),
+    })
+    .prefault({}),
+});
+export type MetricsServerValues = z.input<typeof metricsServerValues>;
+/** Values after parsing: every default filled in. What the `build*` functions take. */
+export type ResolvedMetricsServerValues = z.output<typeof metricsServerValues>;
+
+export interface MetricsServerEndpoints {
+  /** metrics-server's own metrics; the scraper needs a token allowed to `get` the non-resource URL `/metrics`. */
+  metrics: ScrapeEndpoint;
+  /** The aggregated API it serves (what `kubectl top`, the HPA and the Materialize console read). */
+  apiService: { name: string; group: string; version: string };
+  service: { name: string; namespace: string; port: number };
+}
+
+export function metricsServerArgs(values: ResolvedMetricsServerValues): string[] {
+  return [
+    "--cert-dir=/tmp",
+    `--secure-port=${METRICS_SERVER_SECURE_PORT}`,
+    `--kubelet-preferred-address-types=${values.kubeletPreferredAddressTypes.join(",")}`,
+    "--kubelet-use-node-status-port",
+    `--metric-resolution=${values.metricResolution}`,
+    ...(values.kubeletInsecureTLS ? ["--kubelet-insecure-tls"] : []),
+    ...(values.tls.secretName
+      ? [
+          `--tls-cert-file=${TLS_MOUNT_PATH}/tls.crt`,
+          `--tls-private-key-file=${TLS_MOUNT_PATH}/tls.key`,
+        ]
+      : []),
+  ];
+}
+
+/** The RBAC rules metrics-server needs to read kubelet metrics and the objects it reports on. */
+export const METRICS_SERVER_RULES = [
+  { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
+  { apiGroups: [""], resources: ["pods", "nodes"], verbs: ["get", "list", "watch"] },
+];
+
+/** Read access to the metrics API, aggregated into the built-in view, edit and admin roles. */
+export const METRICS_READER_RULES = [
+  { apiGroups: [METRICS_API.group], resources: ["pods", "nodes"], verbs: ["get", "list", "watch"] },
+];
+
+function validate(values: ResolvedMetricsServerValues, path: string): void {
+  if (values.tls.secretName && !values.tls.caBundle) {
+    throw valuesError(
+      `${path}.tls.caBundle`,
+      "is required with tls.secretName: the APIService must verify the certificate it serves",
+      "set caBundle to the base64 PEM of the CA that signed the certificate",
+    );
+  }
+  if (values.tls.caBundle && !values.tls.secretName) {
+    throw valuesError(
+      `${path}.tls.secretName`,
+      "is required with tls.caBundle: without it metrics-server serves a self-signed certificate the CA did not sign",
+      "name the kubernetes.io/tls Secret that holds the serving certificate",
+    );
+  }
+}
+
+/**
+ * The build behind `metricsServer()`, for composing with already-parsed values;
+ * `path` prefixes the paths of render-time errors.
+ */
+export function buildMetricsServer(
+  values: ResolvedMetricsServerValues,
+  ctx: BuildContext,
+  path = METRICS_SERVER_NAME,
+): { objects: KubeObject[]; endpoints: MetricsServerEndpoints } {
+  validate(values, path);
+  const name = resourceName(ctx, METRICS_SERVER_NAME);
+  const parts = { name: METRICS_SERVER_NAME, version: values.image.tag };
+  const meta = (objectName = name, namespace?: string) =>
+    objectMeta(ctx, { ...parts, objectName, ...(namespace ? { namespace } : {}) });
+  const clusterMeta = (objectName: string, labels: Record<string, string> = {}) =>
+    objectMeta(ctx, { ...parts, objectName, clusterScoped: true, labels });
+  const selector = selectorLabels(ctx, parts);
+  const subject = [{ name, namespace: ctx.namespace }];
+  const ha = values.replicas > 1;
+
+  const volumes: Volume[] = [emptyDirVolume("tmp")];
+  const mounts: VolumeMount[] = [{ name: "tmp", mountPath: "/tmp" }];
+  if (values.tls.secretName) {
+    volumes.push({ name: "tls", secret: { secretName: values.tls.secretName } });
+    mounts.push({ name: "tls", mountPath: TLS_MOUNT_PATH, readOnly: true });
+  }
+
+  const server = container({
+    name: METRICS_SERVER_NAME,
+    image: imageRef(values.image, ctx.imageRegistry),
+    imagePullPolicy: values.image.pullPolicy,
+    args: metricsServerArgs(values),
+    ports: [containerPort(METRICS_SERVER_PORT_NAME, METRICS_SERVER_SECURE_PORT)],
+    volumeMounts: mounts,
+    resources: values.resources,
+    probes: {
+      liveness: httpProbe("/livez", METRICS_SERVER_PORT_NAME, { failureThreshold: 3 }, "HTTPS"),
+      readiness: httpProbe(
+        "/readyz",
+        METRICS_SERVER_PORT_NAME,
+        { initialDelaySeconds: 20, failureThreshold: 3 },
+        "HTTPS",
+      ),
+    },
+    security: { runAsUser: 1000 },
+  });
+
+  const template = podTemplate(ctx, {
+    labels: standardLabels(ctx, parts),
+    containers: [server],
+    volumes,
+    serviceAccountName: name,
+    // It talks to the API server (delegated authentication, node and pod lists).
+    automountServiceAccountToken: true,
+    security: { runAsUser: 1000 },
+    scheduling: workloadScheduling(
+      values.scheduling,
+      ctx.priorityClasses.critical,
+      ha
+        ? {
+            affinity: hostAntiAffinity(selector, values.antiAffinity === "required"),
+            topologySpreadConstraints: spreadConstraints(ctx, selector),
+          }
+        : {},
+    ),
+  });
+
+  const apiServiceName = `${METRICS_API.version}.${METRICS_API.group}`;
+  const apiService: GenericKubeObject = {
+    apiVersion: "apiregistration.k8s.io/v1",
+    kind: "APIService",
+    metadata: clusterMeta(apiServiceName),
+    spec: {
+      group: METRICS_API.group,
+      version: METRICS_API.version,
+      groupPriorityMinimum: 100,
+      versionPriority: 100,
+      service: { name, namespace: ctx.namespace, port: METRICS_SERVER_SERVICE_PORT },
+      ...(values.tls.caBundle
+        ? { caBundle: values.tls.caBundle.replace(/\s+/g, "") }
+        : { insecureSkipTLSVerify: true }),
+    },
+  };
+
+  const objects: KubeObject[] = [
+    serviceAccount(meta(), { automountToken: false }),
+    clusterRole(clusterMeta(name), METRICS_SERVER_RULES),
+    clusterRoleBinding(clusterMeta(name), name, subject),
+    clusterRole(
+      clusterMeta(resourceName(ctx, METRICS_SERVER_NAME, "aggregated-reader"), {
+        "rbac.authorization.k8s.io/aggregate-to-view": "true",
+        "rbac.authorization.k8s.io/aggregate-to-edit": "true",
+        "rbac.authorization.k8s.io/aggregate-to-admin": "true",
+      }),
+      METRICS_READER_RULES,
+    ),
+    // Delegated authentication and authorization of the API server's requests.
+    clusterRoleBinding(
+      clusterMeta(resourceName(ctx, METRICS_SERVER_NAME, "auth-delegator")),
+      "system:auth-delegator",
+      subject,
+    ),
+    // The client CA for front-proxy requests lives in kube-system's extension-apiserver-authentication ConfigMap.
+    roleBinding(
+      meta(resourceName(ctx, METRICS_SERVER_NAME, "auth-reader"), "kube-system"),
+      { kind: "Role", name: "extension-apiserver-authentication-reader" },
+      subject,
+    ),
+    service({
+      metadata: meta(),
+      selector,
+      ports: [
+        servicePort(
+          METRICS_SERVER_PORT_NAME,
+          METRICS_SERVER_SERVICE_PORT,
+          METRICS_SERVER_PORT_NAME,
+        ),
+      ],
+    }),
+    apiService,
+    deployment({
+      metadata: meta(),
+      replicas: values.replicas,
+      selector,
+      template,
+      // One replica: surge first, so the metrics API never goes away during a rollout.
+      strategy: {
+        type: "RollingUpdate",
+        rollingUpdate: ha ? { maxUnavailable: 1, maxSurge: 0 } : { maxUnavailable: 0, maxSurge: 1 },
+      },
+    }),
+  ];
+  if (ha) objects.push(podDisruptionBudget(meta(), selector, { maxUnavailable: 1 }));
+
+  if (values.networkPolicy.enabled) {
+    const policy = values.networkPolicy;
+    const sources = policy.apiServerSourceCidrs;
+    const ingress: NetworkPolicyRuleInput[] =
+      sources.length === 0
+        ? // The API server is not a pod and its source address is not known ahead on most
+          // managed clusters: admit the secure port from anywhere. Every request is
+          // authenticated and authorized by delegation to the API server.
+          [{ ports: tcpPorts(METRICS_SERVER_SECURE_PORT) }]
+        : [
+            { peers: cidrPeers(sources), ports: tcpPorts(METRICS_SERVER_SECURE_PORT) },
+            {
+              peers: [scraperNetworkPeer(ctx, policy.scraper, ctx.namespace)],
+              ports: tcpPorts(METRICS_SERVER_SECURE_PORT),
+            },
+          ];
+    objects.push(
+      networkPolicy({
+        metadata: meta(),
+        podSelector: selector,
+        ingress,
+        egress: [
+          ...apiServerAndDnsEgress(policy.apiServer),
+          { peers: cidrPeers(policy.nodeCidrs), ports: tcpPorts(policy.kubeletPort) },
+        ],
+      }),
+    );
+  }
+
+  return {
+    objects,
+    endpoints: {
+      metrics: scrapeEndpoint({
+        jobName: METRICS_SERVER_JOB,
+        serviceName: name,
+        namespace: ctx.namespace,
+        portName: METRICS_SERVER_PORT_NAME,
+        port: METRICS_SERVER_SERVICE_PORT,
+        selector,
+        scheme: "https",
+        bearerTokenAuth: true,
+        tls: values.tls.caBundle
+          ? { insecureSkipVerify: false, serverName: `${name}.${ctx.namespace}.svc` }
+          : { insecureSkipVerify: true },
+      }),
+      apiService: { name: apiServiceName, ...METRICS_API },
+      service: { name, namespace: ctx.namespace, port: METRICS_SERVER_SERVICE_PORT },
+    },
+  };
+}
+
+/**
+ * metrics-server: the `v1beta1.metrics.k8s.io` aggregated API that
+ * `kubectl top`, HorizontalPodAutoscalers and the Materialize console read.
+ * Two replicas with a PodDisruptionBudget and anti-affinity by default.
+ */
+export const metricsServer = defineComponent({
+  name: METRICS_SERVER_NAME,
+  schema: metricsServerValues,
+  build: (values, ctx) => buildMetricsServer(values, ctx),
+});

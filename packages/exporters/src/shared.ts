@@ -1,0 +1,193 @@
+import {
+  type BuildContext,
+  closest,
+  dnsEgressRule,
+  type NetworkPolicyPeer,
+  type NetworkPolicyRuleInput,
+  namespacePeer,
+  type PodScheduling,
+  podPeer,
+  type Scheduling,
+  tcpPorts,
+} from "@materialize-monitoring/core";
+import { z } from "zod";
+
+const labelMap = z.record(
+  z.string().min(1, "a label key cannot be empty"),
+  z.string().describe("label value"),
+);
+
+/**
+ * Who may scrape an exporter: pods selected by labels, in the namespace(s)
+ * selected by `namespaceLabels`. Without `namespaceLabels` the scraper is
+ * looked for in the stack's namespace (`BuildContext.namespace`). The
+ * umbrella fills this with the Alloy gateway's pod labels.
+ */
+export const scraperPeer = z
+  .strictObject({
+    podLabels: labelMap
+      .refine((labels) => Object.keys(labels).length > 0, {
+        message: "at least one pod label is required (an empty selector would admit every pod)",
+      })
+      .default({ "app.kubernetes.io/name": "alloy-gateway" })
+      .describe("pod labels of the scraper (the Alloy gateway)"),
+    namespaceLabels: labelMap
+      .optional()
+      .describe("namespace labels of the scraper; omit for the stack's namespace"),
+  })
+  .prefault({});
+export type ScraperPeer = z.output<typeof scraperPeer>;
+
+/**
+ * The Kubernetes API server as a NetworkPolicy destination. It is not a pod
+ * and cannot be selected by labels: without CIDRs the rule admits the ports
+ * to any address. Both 443 (the `kubernetes` Service) and 6443 (the usual
+ * endpoint port after the Service is translated) are listed, because most
+ * network plugins evaluate egress after that translation.
+ */
+export const apiServerPeer = z
+  .strictObject({
+    cidrs: z
+      .array(
+        z
+          .string()
+          .regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.1/32, fd00::/8)"),
+      )
+      .default([])
+      .describe("API server addresses; empty admits any address on the ports below"),
+    ports: z
+      .array(z.number().int().min(1).max(65535))
+      .min(1)
+      .default([443, 6443])
+      .describe("API server ports, before and after Service translation"),
+  })
+  .prefault({});
+export type ApiServerPeer = z.output<typeof apiServerPeer>;
+
+/** The scraper as a NetworkPolicy peer, relative to the namespace the exporter runs in. */
+export function scraperNetworkPeer(
+  ctx: BuildContext,
+  scraper: ScraperPeer,
+  workloadNamespace: string,
+): NetworkPolicyPeer {
+  if (scraper.namespaceLabels) return podPeer(scraper.podLabels, scraper.namespaceLabels);
+  if (workloadNamespace !== ctx.namespace) return namespacePeer(ctx.namespace, scraper.podLabels);
+  return podPeer(scraper.podLabels);
+}
+
+export function cidrPeers(cidrs: readonly string[]): NetworkPolicyPeer[] {
+  return cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+}
+
+/** Egress to the API server: its CIDRs when given, otherwise any address on its ports. */
+export function apiServerEgressRule(apiServer: ApiServerPeer): NetworkPolicyRuleInput {
+  return { peers: cidrPeers(apiServer.cidrs), ports: tcpPorts(...apiServer.ports) };
+}
+
+/** Egress for a workload that talks to the API server and resolves names. */
+export function apiServerAndDnsEgress(apiServer: ApiServerPeer): NetworkPolicyRuleInput[] {
+  return [dnsEgressRule(), apiServerEgressRule(apiServer)];
+}
+
+/** Where and how a scraper collects one exporter's metrics. */
+export interface ScrapeEndpoint {
+  /** The Prometheus `job` label the dashboards and rules expect. */
+  jobName: string;
+  /** `host:port` through the Service's DNS name. */
+  address: string;
+  /** The full URL of the metrics path through the Service. */
+  url: string;
+  scheme: "http" | "https";
+  path: string;
+  /** Name of the container and Service port to match in Kubernetes discovery. */
+  portName: string;
+  port: number;
+  serviceName: string;
+  namespace: string;
+  /**
+   * Labels of the pods and the Service that Kubernetes discovery selects on.
+   * Discover per pod (`endpoints` or `pod` role) and keep the port named
+   * `portName`: node-exporter and sharded kube-state-metrics must be scraped
+   * pod by pod, never through the Service address.
+   */
+  selector: Record<string, string>;
+  /** The scraper must send its ServiceAccount token (the endpoint authorizes requests). */
+  bearerTokenAuth: boolean;
+  /** TLS settings when `scheme` is https. */
+  tls?: { insecureSkipVerify: boolean; serverName?: string };
+}
+
+export function scrapeEndpoint(options: {
+  jobName: string;
+  serviceName: string;
+  namespace: string;
+  portName: string;
+  port: number;
+  selector: Record<string, string>;
+  scheme?: "http" | "https";
+  path?: string;
+  bearerTokenAuth?: boolean;
+  tls?: { insecureSkipVerify: boolean; serverName?: string };
+}): ScrapeEndpoint {
+  const scheme = options.scheme ?? "http";
+  const path = options.path ?? "/metrics";
+  const address = `${options.serviceName}.${options.namespace}.svc:${options.port}`;
+  return {
+    jobName: options.jobName,
+    address,
+    url: `${scheme}://${address}${path}`,
+    scheme,
+    path,
+    portName: options.portName,
+    port: options.port,
+    serviceName: options.serviceName,
+    namespace: options.namespace,
+    selector: { ...options.selector },
+    bearerTokenAuth: options.bearerTokenAuth ?? false,
+    ...(options.tls ? { tls: { ...options.tls } } : {}),
+  };
+}
+
+/**
+ * The scheduling a workload passes to `podTemplate`: Linux nodes, its
+ * priority class (the values' or the context's), the component's own
+ * defaults in `extra` (anti-affinity, spread, tolerations), the user's values
+ * over them.
+ */
+export function workloadScheduling(
+  own: Scheduling,
+  priorityClassFallback: string | undefined,
+  extra: PodScheduling = {},
+): PodScheduling {
+  const priorityClassName = own.priorityClassName ?? priorityClassFallback;
+  return {
+    nodeSelector: { "kubernetes.io/os": "linux", ...own.nodeSelector },
+    tolerations: [...(extra.tolerations ?? []), ...own.tolerations],
+    ...(own.affinity
+      ? { affinity: own.affinity }
+      : extra.affinity
+        ? { affinity: extra.affinity }
+        : {}),
+    topologySpreadConstraints:
+      own.topologySpreadConstraints.length > 0
+        ? own.topologySpreadConstraints
+        : (extra.topologySpreadConstraints ?? []),
+    ...(priorityClassName ? { priorityClassName } : {}),
+  };
+}
+
+/**
+ * A closed set of names whose error names the bad input and the nearest
+ * valid name, instead of listing every option.
+ */
+export function namedEnum<T extends string>(names: readonly T[], what: string) {
+  return z.enum(names as unknown as [T, ...T[]], {
+    error: (issue) => {
+      const input = String(issue.input);
+      const suggestion = closest(input, names);
+      return suggestion
+        ? `unknown ${what} "${input}" (did you mean "${suggestion}"?)`
+        : `unknown ${what} "${input}" (one of: ${names.join(", ")})`;
+    },
+  });
+}

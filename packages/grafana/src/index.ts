@@ -1,0 +1,6 @@
+export * from "./component.js";
+export * from "./config.js";
+export * from "./ini.js";
+export * from "./network.js";
+export * from "./routes.js";
+export * from "./values.js";

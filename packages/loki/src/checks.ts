@@ -1,0 +1,82 @@
+import { type ObjectStorage, valuesError } from "@materialize-monitoring/core";
+import type { ResolvedLokiValues } from "./values.js";
+
+/** `0`, `0s`, `0h0m`: Loki treats a zero retention as "keep forever". */
+function isZeroDuration(value: string): boolean {
+  return /^0+(\.0+)?[a-zµ]*$/.test(value) || /^(0+[a-zµ]+)+$/.test(value);
+}
+
+function bucketOf(storage: ObjectStorage): string | undefined {
+  switch (storage.type) {
+    case "s3":
+    case "gcs":
+      return storage.bucket;
+    case "azure":
+      return storage.container;
+    case "filesystem":
+      return undefined;
+  }
+}
+
+/**
+ * Values that parse but cannot work together. Each throws a ValuesError
+ * naming the path and the fix; paths are prefixed with the component's
+ * section, like parse errors.
+ */
+export function checkLokiValues(values: ResolvedLokiValues, section = "loki"): void {
+  const path = (p: string) => `${section}.${p}`;
+  const scalable = values.mode === "simple-scalable";
+
+  if (scalable && !values.storage) {
+    throw valuesError(
+      path("storage"),
+      "simple-scalable mode keeps chunks and index in object storage, and no bucket is set",
+      "set storage to { type: s3, bucket, region } (or gcs / azure), or use mode: single-binary",
+    );
+  }
+  if (values.storage && values.storage.type !== "filesystem") {
+    const bucket = bucketOf(values.storage);
+    if (bucket !== undefined && bucket.trim() === "") {
+      const field = values.storage.type === "azure" ? "container" : "bucket";
+      throw valuesError(
+        path(`storage.${field}`),
+        `the ${field} name is blank`,
+        `set storage.${field} to the name of an existing ${field}`,
+      );
+    }
+  }
+  if (scalable && values.storage?.type === "filesystem") {
+    throw valuesError(
+      path("storage.type"),
+      "simple-scalable mode cannot use filesystem storage: write, read and backend pods run on different nodes and must share one object store",
+      "use s3, gcs or azure storage, or mode: single-binary for a filesystem install",
+    );
+  }
+
+  const writers = scalable ? values.write.replicas : 1;
+  if (values.replicationFactor > writers) {
+    throw valuesError(
+      path("replicationFactor"),
+      scalable
+        ? `replication factor ${values.replicationFactor} is greater than the ${writers} write replicas; every push would fail for lack of ingesters`
+        : `replication factor ${values.replicationFactor} needs ${values.replicationFactor} ingesters, and single-binary mode runs one`,
+      scalable
+        ? `set write.replicas to at least ${values.replicationFactor}, or lower replicationFactor`
+        : "set replicationFactor to 1, or use mode: simple-scalable",
+    );
+  }
+
+  const retains =
+    !isZeroDuration(values.limits.retentionPeriod) ||
+    values.limits.retentionStreams.length > 0 ||
+    Object.values(values.tenantOverrides).some(
+      (o) => o.retentionPeriod !== undefined && !isZeroDuration(o.retentionPeriod),
+    );
+  if (retains && !values.compactor.retentionEnabled) {
+    throw valuesError(
+      path("compactor.retentionEnabled"),
+      `a retention period is set (limits.retentionPeriod: ${values.limits.retentionPeriod}) but the compactor does not apply retention, so nothing would ever be deleted`,
+      "set compactor.retentionEnabled: true, or set limits.retentionPeriod: 0s to keep logs forever",
+    );
+  }
+}

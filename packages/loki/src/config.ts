@@ -1,0 +1,250 @@
+import type { BuildContext } from "@materialize-monitoring/core";
+import type { z } from "zod";
+import type { LokiConfig, LokiRuntimeConfig, lokiCacheConfig } from "./config-schema.js";
+import { type LokiNames, PATH, PORT, serviceHost } from "./names.js";
+import type { StorageWiring } from "./storage.js";
+import type { ResolvedCache, ResolvedLokiValues } from "./values.js";
+
+const MiB = 1024 * 1024;
+/** gRPC messages between Loki components carry whole query results; Loki's own default (4 MB) is too small. */
+const GRPC_MESSAGE_BYTES = 100 * MiB;
+
+/** Directories under `common.path_prefix` (the data volume). */
+export const DATA_DIR = {
+  wal: `${PATH.data}/wal`,
+  tsdbIndex: `${PATH.data}/tsdb-index`,
+  tsdbCache: `${PATH.data}/tsdb-cache`,
+  compactor: `${PATH.data}/compactor`,
+  rulerWal: `${PATH.data}/ruler-wal`,
+  /** Scratch files of the ruler, on the /tmp emptyDir. */
+  rulerScratch: `${PATH.tmp}/loki-rules`,
+} as const;
+
+export interface ConfigInputs {
+  values: ResolvedLokiValues;
+  ctx: BuildContext;
+  names: LokiNames;
+  storage: StorageWiring;
+}
+
+/** The memberlist `cluster_label`: gossip from another install (or another Loki) is dropped. */
+export function memberlistClusterLabel(
+  inputs: Pick<ConfigInputs, "values" | "ctx" | "names">,
+): string {
+  return (
+    inputs.values.memberlist.clusterLabel ??
+    `${inputs.ctx.instance}.${inputs.names.base}.${inputs.ctx.namespace}`
+  );
+}
+
+/** The Loki tenant that owns the stack's logs and rules (`fake` is Loki's name when auth is off). */
+export function effectiveTenant(values: ResolvedLokiValues): string {
+  return values.tenancy.authEnabled ? values.tenancy.tenantId : "fake";
+}
+
+function cacheConfig(
+  host: string,
+  cache: ResolvedCache,
+  tuning: {
+    validity: string;
+    timeout: string;
+    batchSize: number;
+    parallelism: number;
+    idle: number;
+  },
+): z.output<typeof lokiCacheConfig> {
+  return {
+    default_validity: tuning.validity,
+    memcached: { batch_size: tuning.batchSize, parallelism: tuning.parallelism },
+    memcached_client: {
+      // SRV discovery of every memcached pod through the headless Service.
+      addresses: `dnssrvnoa+_${PORT.memcached.name}._tcp.${host}`,
+      consistent_hash: true,
+      timeout: tuning.timeout,
+      max_idle_conns: tuning.idle,
+      max_item_size: cache.maxItemMb * MiB,
+      update_interval: "1m",
+    },
+  };
+}
+
+/** Loki's configuration file as a typed object (serialized with core's `toYaml`). */
+export function lokiConfig(inputs: ConfigInputs): LokiConfig {
+  const { values, ctx, names, storage } = inputs;
+  const scalable = values.mode === "simple-scalable";
+  const host = (service: string) => serviceHost(ctx, service, values.clusterDomain);
+  const { chunks, results } = values.caches;
+  const limits = values.limits;
+
+  return {
+    auth_enabled: values.tenancy.authEnabled,
+    server: {
+      http_listen_port: PORT.http.port,
+      grpc_listen_port: PORT.grpc.port,
+      log_level: values.logLevel,
+      log_format: "logfmt",
+      grpc_server_max_recv_msg_size: GRPC_MESSAGE_BYTES,
+      grpc_server_max_send_msg_size: GRPC_MESSAGE_BYTES,
+      http_server_read_timeout: "600s",
+      http_server_write_timeout: "600s",
+    },
+    common: {
+      path_prefix: PATH.data,
+      replication_factor: values.replicationFactor,
+      compactor_address: scalable
+        ? `http://${host(names.role("backend"))}:${PORT.http.port}`
+        : `http://127.0.0.1:${PORT.http.port}`,
+      // One process owns every ring in single-binary mode; nothing else needs its address.
+      ...(scalable ? {} : { instance_addr: "127.0.0.1" }),
+      ring: { kvstore: { store: scalable ? "memberlist" : "inmemory" } },
+      storage: storage.common,
+    },
+    ...(scalable
+      ? {
+          memberlist: {
+            join_members: [`dns+${host(names.memberlist)}:${PORT.memberlist.port}`],
+            bind_port: PORT.memberlist.port,
+            cluster_label: memberlistClusterLabel(inputs),
+            cluster_label_verification_disabled: false,
+            abort_if_cluster_join_fails: false,
+          },
+        }
+      : {}),
+    schema_config: {
+      configs: [
+        {
+          from: values.schema.from,
+          store: "tsdb",
+          object_store: storage.objectStore,
+          schema: "v13",
+          index: { prefix: "index_", period: "24h" },
+        },
+      ],
+    },
+    storage_config: {
+      tsdb_shipper: {
+        active_index_directory: DATA_DIR.tsdbIndex,
+        cache_location: DATA_DIR.tsdbCache,
+        // Queriers read the index through the index gateways of the backend target.
+        ...(scalable
+          ? {
+              index_gateway_client: {
+                server_address: `dns+${host(names.headless("backend"))}:${PORT.grpc.port}`,
+              },
+            }
+          : {}),
+      },
+    },
+    ingester: {
+      chunk_encoding: "snappy",
+      wal: { enabled: true, dir: DATA_DIR.wal },
+    },
+    querier: {
+      max_concurrent: scalable ? values.read.maxConcurrent : values.singleBinary.maxConcurrent,
+    },
+    frontend: {
+      max_outstanding_per_tenant: 2048,
+      compress_responses: true,
+      log_queries_longer_than: "10s",
+    },
+    query_range: {
+      align_queries_with_step: true,
+      cache_results: results.enabled,
+      ...(results.enabled
+        ? {
+            results_cache: {
+              cache: cacheConfig(host(names.role("results-cache")), results, {
+                validity: "12h",
+                timeout: "500ms",
+                batchSize: 256,
+                parallelism: 10,
+                idle: 16,
+              }),
+              compression: "snappy",
+            },
+          }
+        : {}),
+    },
+    ...(chunks.enabled
+      ? {
+          chunk_store_config: {
+            chunk_cache_config: cacheConfig(host(names.role("chunks-cache")), chunks, {
+              // Chunks never change once written; memcached's LRU decides what stays.
+              validity: "0s",
+              timeout: "2s",
+              batchSize: 256,
+              parallelism: 10,
+              idle: 72,
+            }),
+          },
+        }
+      : {}),
+    limits_config: {
+      ingestion_rate_mb: limits.ingestionRateMb,
+      ingestion_burst_size_mb: limits.ingestionBurstSizeMb,
+      max_global_streams_per_user: limits.maxGlobalStreamsPerUser,
+      reject_old_samples: true,
+      reject_old_samples_max_age: limits.rejectOldSamplesMaxAge,
+      allow_structured_metadata: limits.allowStructuredMetadata,
+      retention_period: limits.retentionPeriod,
+      ...(limits.retentionStreams.length > 0
+        ? { retention_stream: limits.retentionStreams.map((s) => ({ ...s })) }
+        : {}),
+      max_query_series: limits.maxQuerySeries,
+      max_entries_limit_per_query: limits.maxEntriesLimitPerQuery,
+      query_timeout: limits.queryTimeout,
+      volume_enabled: true,
+      max_cache_freshness_per_query: "10m",
+      split_queries_by_interval: "1h",
+    },
+    compactor: {
+      working_directory: DATA_DIR.compactor,
+      compaction_interval: values.compactor.compactionInterval,
+      retention_enabled: values.compactor.retentionEnabled,
+      retention_delete_delay: values.compactor.retentionDeleteDelay,
+      delete_request_store: storage.objectStore,
+      delete_request_cancel_period: values.compactor.deleteRequestCancelPeriod,
+    },
+    ...(values.ruler.enabled
+      ? {
+          ruler: {
+            enable_api: true,
+            // Without sharding every backend replica would evaluate every rule.
+            enable_sharding: scalable && values.backend.replicas > 1,
+            evaluation_interval: values.ruler.evaluationInterval,
+            rule_path: DATA_DIR.rulerScratch,
+            storage: { type: "local", local: { directory: PATH.rules } },
+            wal: { dir: DATA_DIR.rulerWal },
+            // Loki treats each comma-separated URL as its own group and sends every alert to each.
+            ...(values.ruler.alertmanagerUrls.length > 0
+              ? { alertmanager_url: values.ruler.alertmanagerUrls.join(",") }
+              : {}),
+            enable_alertmanager_v2: true,
+            external_labels: { cluster: ctx.clusterName, ...values.ruler.externalLabels },
+          },
+        }
+      : {}),
+    runtime_config: { file: PATH.runtimeFile, period: "10s" },
+    analytics: { reporting_enabled: false },
+  };
+}
+
+/** The runtime config file: per-tenant overrides, reloaded by Loki without a restart. */
+export function lokiRuntimeConfig(values: ResolvedLokiValues): LokiRuntimeConfig {
+  const overrides: LokiRuntimeConfig["overrides"] = {};
+  for (const tenant of Object.keys(values.tenantOverrides).sort()) {
+    const o = values.tenantOverrides[tenant];
+    if (!o) continue;
+    overrides[tenant] = {
+      ...(o.retentionPeriod !== undefined ? { retention_period: o.retentionPeriod } : {}),
+      ...(o.ingestionRateMb !== undefined ? { ingestion_rate_mb: o.ingestionRateMb } : {}),
+      ...(o.ingestionBurstSizeMb !== undefined
+        ? { ingestion_burst_size_mb: o.ingestionBurstSizeMb }
+        : {}),
+      ...(o.maxGlobalStreamsPerUser !== undefined
+        ? { max_global_streams_per_user: o.maxGlobalStreamsPerUser }
+        : {}),
+    };
+  }
+  return { overrides };
+}

@@ -1,0 +1,119 @@
+import {
+  type BuildContext,
+  configMap,
+  configMapVolume,
+  container,
+  containerPort,
+  deployment,
+  emptyDirVolume,
+  httpProbe,
+  imageRef,
+  type KubeObject,
+  objectMeta,
+  podTemplate,
+  service,
+  serviceAccount,
+  servicePort,
+  standardLabels,
+} from "@materialize-monitoring/core";
+import {
+  APP,
+  type LokiNames,
+  type LokiTarget,
+  NGINX_UID,
+  PATH,
+  PORT,
+  roleSelector,
+  serviceHost,
+} from "./names.js";
+import { type GatewayTopology, renderNginxConfig } from "./routes.js";
+import { rolePdb, roleScheduling } from "./scheduling.js";
+import type { ResolvedLokiValues } from "./values.js";
+
+export interface GatewayInputs {
+  ctx: BuildContext;
+  values: ResolvedLokiValues;
+  names: LokiNames;
+  targets: LokiTarget[];
+}
+
+export function gatewayTopology(values: ResolvedLokiValues): GatewayTopology {
+  return {
+    mode: values.mode,
+    queryFrontend: values.mode === "simple-scalable" && values.queryFrontend.enabled,
+  };
+}
+
+/** The gateway's nginx.conf for these values. */
+export function gatewayNginxConfig(inputs: GatewayInputs): string {
+  const { ctx, values, names } = inputs;
+  const upstreams: Partial<Record<LokiTarget, string>> = {};
+  for (const target of inputs.targets) {
+    upstreams[target] =
+      `${serviceHost(ctx, names.role(target), values.clusterDomain)}:${PORT.http.port}`;
+  }
+  const tenancy = values.tenancy;
+  return renderNginxConfig({
+    topology: gatewayTopology(values),
+    upstreams,
+    listenPort: PORT.gateway.port,
+    ...(tenancy.authEnabled && tenancy.gatewayDefaultTenant
+      ? { defaultTenant: tenancy.tenantId }
+      : {}),
+  });
+}
+
+/** nginx in front of every Loki target: one address for pushes, queries and the ruler API. */
+export function lokiGateway(inputs: GatewayInputs): KubeObject[] {
+  const { ctx, values, names } = inputs;
+  const gateway = values.gateway;
+  const role = "gateway" as const;
+  const selector = roleSelector(ctx, role);
+  const meta = (objectName: string) =>
+    objectMeta(ctx, { name: APP, component: role, version: gateway.image.tag, objectName });
+
+  const nginx = container({
+    name: "nginx",
+    image: imageRef(gateway.image, ctx.imageRegistry),
+    imagePullPolicy: gateway.image.pullPolicy,
+    // Skip the image's entrypoint scripts: they rewrite files under /etc/nginx, which is read-only here.
+    command: ["nginx"],
+    args: ["-c", PATH.gatewayConfigFile, "-g", "daemon off;"],
+    ports: [containerPort(PORT.gateway.name, PORT.gateway.port)],
+    volumeMounts: [
+      { name: "config", mountPath: PATH.gatewayConfig, readOnly: true },
+      { name: "tmp", mountPath: PATH.tmp },
+    ],
+    resources: gateway.resources,
+    probes: {
+      readiness: httpProbe("/", PORT.gateway.name, { initialDelaySeconds: 5, failureThreshold: 3 }),
+      liveness: httpProbe("/", PORT.gateway.name, { initialDelaySeconds: 10 }),
+    },
+    security: { runAsUser: NGINX_UID, runAsGroup: NGINX_UID },
+  });
+
+  return [
+    serviceAccount(meta(names.gatewayServiceAccount)),
+    configMap(meta(names.gatewayConfig), { "nginx.conf": gatewayNginxConfig(inputs) }),
+    deployment({
+      metadata: meta(names.role(role)),
+      replicas: gateway.replicas,
+      selector,
+      template: podTemplate(ctx, {
+        labels: standardLabels(ctx, { name: APP, component: role, version: gateway.image.tag }),
+        containers: [nginx],
+        volumes: [configMapVolume("config", names.gatewayConfig), emptyDirVolume("tmp", "1Gi")],
+        serviceAccountName: names.gatewayServiceAccount,
+        scheduling: roleScheduling(ctx, values, role),
+        security: { runAsUser: NGINX_UID, runAsGroup: NGINX_UID },
+        terminationGracePeriodSeconds: 30,
+      }),
+    }),
+    service({
+      metadata: meta(names.role(role)),
+      selector,
+      ports: [servicePort(PORT.gatewayService.name, PORT.gatewayService.port, PORT.gateway.name)],
+    }),
+    ...rolePdb(ctx, names, role, gateway.replicas),
+  ];
+}

@@ -1,0 +1,7 @@
+// Regenerates docs/catalogue.md from the built package (run `pnpm catalogue`, which builds first).
+import { writeFileSync } from "node:fs";
+import { renderCatalogue } from "../dist/index.js";
+
+const target = new URL("../docs/catalogue.md", import.meta.url);
+writeFileSync(target, renderCatalogue());
+console.log(`wrote ${target.pathname}`);

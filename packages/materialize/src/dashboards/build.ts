@@ -1,0 +1,229 @@
+import type * as cog from "@grafana/grafana-foundation-sdk/cog";
+import {
+  type DataSourceRef,
+  LegendDisplayMode,
+  LegendPlacement,
+  ReduceDataOptionsBuilder,
+  VizLegendOptionsBuilder,
+} from "@grafana/grafana-foundation-sdk/common";
+import {
+  CustomVariableBuilder,
+  type Dashboard,
+  DashboardBuilder,
+  DashboardCursorSync,
+  DatasourceVariableBuilder,
+  type Panel,
+  QueryVariableBuilder,
+  RowBuilder,
+  VariableRefresh,
+  VariableSort,
+} from "@grafana/grafana-foundation-sdk/dashboard";
+import { PanelBuilder as LogsPanelBuilder } from "@grafana/grafana-foundation-sdk/logs";
+import { DataqueryBuilder as LokiQueryBuilder } from "@grafana/grafana-foundation-sdk/loki";
+import {
+  DataqueryBuilder as PromQueryBuilder,
+  PromQueryFormat,
+} from "@grafana/grafana-foundation-sdk/prometheus";
+import { PanelBuilder as StatPanelBuilder } from "@grafana/grafana-foundation-sdk/stat";
+import { PanelBuilder as TablePanelBuilder } from "@grafana/grafana-foundation-sdk/table";
+import { PanelBuilder as TimeseriesPanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
+import { MZ_LABEL } from "../constants.js";
+import { type QueryRegistry, queryRegistry } from "../queries/registry.js";
+import type { RenderedQuery } from "../queries/types.js";
+import { queryScope, type ResolvedMaterializeValues } from "../values.js";
+import { DASHBOARDS, type DashboardSpec, type DashboardVariable, type PanelSpec } from "./spec.js";
+
+/** Names of the datasource template variables; every datasource reference is one of them. */
+export const DATASOURCE_VARIABLE = { prometheus: "datasource", loki: "loki_datasource" } as const;
+
+export function datasourceRef(type: "prometheus" | "loki"): DataSourceRef {
+  return { type, uid: `\${${DATASOURCE_VARIABLE[type]}}` };
+}
+
+/** The label each Materialize variable lists, and the registry query whose series carry it. */
+const VARIABLE_SOURCES: Record<
+  Exclude<DashboardVariable, "level">,
+  { label: string; query: string; title: string }
+> = {
+  environment: {
+    label: MZ_LABEL.environment,
+    query: "variables.environment",
+    title: "Environment",
+  },
+  cluster: { label: MZ_LABEL.clusterId, query: "variables.cluster", title: "Cluster" },
+  replica: { label: MZ_LABEL.replicaId, query: "variables.replica", title: "Replica" },
+};
+
+/** Log levels after the log stages normalise them, most severe first. */
+export const LOG_LEVELS = [
+  "critical",
+  "error",
+  "warn",
+  "info",
+  "debug",
+  "trace",
+  "unknown",
+] as const;
+
+function variable(name: DashboardVariable, registry: QueryRegistry): cog.Builder<unknown> {
+  if (name === "level") {
+    return new CustomVariableBuilder("level")
+      .label("Level")
+      .values(LOG_LEVELS.join(","))
+      .multi(true)
+      .includeAll(true)
+      .allValue(".*");
+  }
+  const source = VARIABLE_SOURCES[name];
+  const query = `label_values(${registry.get(source.query).expr}, ${source.label})`;
+  return new QueryVariableBuilder(name)
+    .label(source.title)
+    .query(query)
+    .definition(query)
+    .datasource(datasourceRef("prometheus"))
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.NaturalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue(".*");
+}
+
+function target(query: RenderedQuery, refId: string, panel: PanelSpec) {
+  if (query.datasource === "loki") {
+    const builder = new LokiQueryBuilder()
+      .refId(refId)
+      .expr(query.expr)
+      .datasource(datasourceRef("loki"));
+    return query.legend ? builder.legendFormat(query.legend) : builder;
+  }
+  const builder = new PromQueryBuilder()
+    .refId(refId)
+    .expr(query.expr)
+    .datasource(datasourceRef("prometheus"));
+  if (panel.type === "table") return builder.instant().format(PromQueryFormat.Table);
+  return query.legend ? builder.legendFormat(query.legend) : builder.range();
+}
+
+interface Layout {
+  id: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+function panel(spec: PanelSpec, registry: QueryRegistry, layout: Layout): cog.Builder<Panel> {
+  const queries = spec.queries.map((id) => registry.get(id));
+  const datasources = new Set(queries.map((q) => q.datasource));
+  const first = queries[0];
+  if (!first || datasources.size !== 1) {
+    throw new Error(
+      `panel "${spec.title}" needs queries of one datasource, has ${[...datasources].join(", ")}`,
+    );
+  }
+  const targets = queries.map((q, i) => target(q, String.fromCharCode(65 + i), spec));
+  const unit = spec.unit ?? first.unit;
+  const gridPos = { x: layout.x, y: layout.y, w: layout.w, h: layout.h };
+  const common = <
+    B extends TimeseriesPanelBuilder | StatPanelBuilder | TablePanelBuilder | LogsPanelBuilder,
+  >(
+    b: B,
+  ): B => {
+    b.id(layout.id)
+      .title(spec.title)
+      .description(spec.description)
+      .datasource(datasourceRef(first.datasource))
+      .gridPos(gridPos);
+    for (const t of targets) b.withTarget(t);
+    if (unit) b.unit(unit);
+    return b;
+  };
+  switch (spec.type) {
+    case "timeseries":
+      return common(new TimeseriesPanelBuilder())
+        .fillOpacity(10)
+        .lineWidth(1)
+        .legend(
+          new VizLegendOptionsBuilder()
+            .showLegend(true)
+            .displayMode(LegendDisplayMode.List)
+            .placement(LegendPlacement.Bottom),
+        );
+    case "stat":
+      return common(new StatPanelBuilder()).reduceOptions(
+        new ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false),
+      );
+    case "table":
+      return common(new TablePanelBuilder());
+    case "logs":
+      return common(new LogsPanelBuilder())
+        .showTime(true)
+        .wrapLogMessage(true)
+        .enableLogDetails(true);
+  }
+}
+
+/** Lays panels out left to right, wrapping at 24 columns. */
+function buildRows(spec: DashboardSpec, registry: QueryRegistry, builder: DashboardBuilder): void {
+  let id = 1;
+  let y = 0;
+  for (const row of spec.rows) {
+    builder.withRow(new RowBuilder(row.title).id(id++).gridPos({ x: 0, y, w: 24, h: 1 }));
+    y += 1;
+    let x = 0;
+    let rowHeight = 0;
+    for (const panelSpec of row.panels) {
+      const w = panelSpec.width ?? 12;
+      const h = panelSpec.height ?? 8;
+      if (x + w > 24) {
+        x = 0;
+        y += rowHeight;
+        rowHeight = 0;
+      }
+      builder.withPanel(panel(panelSpec, registry, { id: id++, x, y, w, h }));
+      x += w;
+      rowHeight = Math.max(rowHeight, h);
+    }
+    y += rowHeight;
+  }
+}
+
+export function buildDashboard(
+  spec: DashboardSpec,
+  registry: QueryRegistry,
+  values: ResolvedMaterializeValues,
+): Dashboard {
+  const builder = new DashboardBuilder(spec.title)
+    .uid(`${values.dashboards.uidPrefix}${spec.uid}`)
+    .description(spec.description)
+    .tags(values.dashboards.tags)
+    .refresh(values.dashboards.refresh)
+    .time({ from: values.dashboards.timeFrom, to: "now" })
+    .timezone("browser")
+    .tooltip(DashboardCursorSync.Crosshair)
+    .readonly();
+  for (const type of spec.datasources) {
+    builder.withVariable(
+      new DatasourceVariableBuilder(DATASOURCE_VARIABLE[type])
+        .label(type === "prometheus" ? "Prometheus" : "Loki")
+        .type(type),
+    );
+  }
+  for (const name of spec.variables)
+    builder.withVariable(variable(name, registry) as cog.Builder<never>);
+  buildRows(spec, registry, builder);
+  // Plain JSON (no builder class instances), with an explicit empty annotation list.
+  const dashboard: Dashboard = JSON.parse(JSON.stringify(builder.build()));
+  return { ...dashboard, annotations: { list: [] } };
+}
+
+/** Every dashboard, keyed by uid. */
+export function dashboards(values: ResolvedMaterializeValues): Record<string, Dashboard> {
+  const registry = queryRegistry(queryScope(values));
+  const out: Record<string, Dashboard> = {};
+  for (const spec of DASHBOARDS) {
+    const dashboard = buildDashboard(spec, registry, values);
+    out[dashboard.uid ?? spec.uid] = dashboard;
+  }
+  return out;
+}

@@ -1,0 +1,135 @@
+import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
+import {
+  configMap,
+  defineComponent,
+  objectMeta,
+  parseValues,
+  resourceName,
+} from "@materialize-monitoring/core";
+import { type MetricAllowList, metricAllowLists } from "./allowlists.js";
+import { dashboards } from "./dashboards/build.js";
+import { type LogStage, materializeLogStages } from "./logs/stages.js";
+import type { MetricSource } from "./metrics/sources.js";
+import {
+  lokiRuleGroups,
+  prometheusRuleGroups,
+  type RuleGroup,
+  ruleFileYaml,
+} from "./rules/render.js";
+import { prometheusScrapeConfigs } from "./targets/prometheus.js";
+import { type ScrapeTarget, scrapeTargets } from "./targets/targets.js";
+import {
+  type MaterializeValues,
+  materializeValues,
+  type ResolvedMaterializeValues,
+} from "./values.js";
+
+/** Everything the package knows, rendered for one installation. */
+export interface MaterializeArtifacts {
+  /** Materialize scrape targets as data (the gateway turns them into Alloy). */
+  targets: ScrapeTarget[];
+  /** The same targets as Prometheus `scrape_configs` entries. */
+  prometheusScrapeConfigs: Record<string, unknown>[];
+  /** Per scrape source, the metrics to keep. */
+  allowLists: Record<MetricSource, MetricAllowList>;
+  /** Recording and alerting rules (PromQL) for the Thanos ruler or Prometheus. */
+  ruleGroups: RuleGroup[];
+  /** Alerting rules (LogQL) for the Loki ruler. */
+  logRuleGroups: RuleGroup[];
+  /** Grafana dashboards by uid. */
+  dashboards: Record<string, Dashboard>;
+  /** loki.process stages for Materialize log streams. */
+  logStages: LogStage[];
+}
+
+/** Renders every artifact from parsed values. */
+export function renderArtifacts(values: ResolvedMaterializeValues): MaterializeArtifacts {
+  const allowLists = metricAllowLists(values);
+  const targets = scrapeTargets(values, { allowList: allowLists.materialize.metrics });
+  return {
+    targets,
+    prometheusScrapeConfigs: prometheusScrapeConfigs(targets, values),
+    allowLists,
+    ruleGroups: prometheusRuleGroups(values),
+    logRuleGroups: lokiRuleGroups(values),
+    dashboards: dashboards(values),
+    logStages: materializeLogStages(values),
+  };
+}
+
+/** Parses values (errors name `materialize.<path>`) and renders every artifact. */
+export function materializeArtifacts(values?: MaterializeValues): MaterializeArtifacts {
+  return renderArtifacts(parseValues(materializeValues, values ?? {}, ["materialize"]));
+}
+
+/** Where the rendered ConfigMaps put each artifact. */
+export interface MaterializeEndpoints {
+  /** Prometheus rule file for the Thanos ruler (or Prometheus). */
+  rules: { configMap: string; key: string };
+  /** Loki ruler rule file. */
+  logRules: { configMap: string; key: string };
+  /** Dashboard JSON, one key per dashboard uid. */
+  dashboards: { configMap: string; keys: Record<string, string> };
+  artifacts: MaterializeArtifacts;
+}
+
+export const RULES_KEY = "materialize.rules.yaml";
+export const LOG_RULES_KEY = "materialize-logs.rules.yaml";
+
+/**
+ * The package as a component: ConfigMaps with the rule files and the
+ * dashboards (for rulers and the grafana-operator to mount), and every
+ * artifact in `endpoints.artifacts` for the gateway and the umbrella.
+ */
+export const materialize = defineComponent({
+  name: "materialize",
+  schema: materializeValues,
+  build: (values, ctx) => {
+    const artifacts = renderArtifacts(values);
+    const rulesName = resourceName(ctx, "materialize", "rules");
+    const logRulesName = resourceName(ctx, "materialize", "log-rules");
+    const dashboardsName = resourceName(ctx, "materialize", "dashboards");
+    const dashboardKeys = Object.fromEntries(
+      Object.keys(artifacts.dashboards).map((uid) => [uid, `${uid}.json`]),
+    );
+    return {
+      objects: [
+        configMap(
+          objectMeta(ctx, { name: "materialize", component: "rules", objectName: rulesName }),
+          {
+            [RULES_KEY]: ruleFileYaml(artifacts.ruleGroups),
+          },
+        ),
+        configMap(
+          objectMeta(ctx, {
+            name: "materialize",
+            component: "log-rules",
+            objectName: logRulesName,
+          }),
+          {
+            [LOG_RULES_KEY]: ruleFileYaml(artifacts.logRuleGroups),
+          },
+        ),
+        configMap(
+          objectMeta(ctx, {
+            name: "materialize",
+            component: "dashboards",
+            objectName: dashboardsName,
+          }),
+          Object.fromEntries(
+            Object.entries(artifacts.dashboards).map(([uid, dashboard]) => [
+              dashboardKeys[uid] ?? `${uid}.json`,
+              `${JSON.stringify(dashboard, null, 2)}\n`,
+            ]),
+          ),
+        ),
+      ],
+      endpoints: {
+        rules: { configMap: rulesName, key: RULES_KEY },
+        logRules: { configMap: logRulesName, key: LOG_RULES_KEY },
+        dashboards: { configMap: dashboardsName, keys: dashboardKeys },
+        artifacts,
+      },
+    };
+  },
+});

@@ -1,0 +1,177 @@
+import { closest, toYaml, valuesError } from "@materialize-monitoring/core";
+import { type QueryRegistry, queryRegistry } from "../queries/registry.js";
+import { type AlertTier, queryScope, type ResolvedMaterializeValues } from "../values.js";
+import {
+  ALERT_DEFINITIONS,
+  type AlertDefinition,
+  RECORDING_RULES,
+  type RuleGroupName,
+} from "./definitions.js";
+
+/** One rule in Prometheus (and Loki ruler) rule-file format. */
+export interface PrometheusRule {
+  record?: string;
+  alert?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface RuleGroup {
+  name: string;
+  interval?: string;
+  rules: PrometheusRule[];
+}
+
+/** An alert with the user's overrides applied. */
+export interface ResolvedAlert {
+  definition: AlertDefinition;
+  enabled: boolean;
+  tiers: AlertTier[];
+  labels: Record<string, string>;
+}
+
+/** Applies `rules.alerts` overrides; an unknown alert name or a threshold alert without a threshold is a ValuesError. */
+export function resolveAlerts(values: ResolvedMaterializeValues): ResolvedAlert[] {
+  const names = ALERT_DEFINITIONS.map((a) => a.name);
+  for (const name of Object.keys(values.rules.alerts)) {
+    if (!names.includes(name)) {
+      const suggestion = closest(name, names);
+      throw valuesError(
+        `materialize.rules.alerts.${name}`,
+        "unknown alert",
+        suggestion ? `did you mean "${suggestion}"?` : "see docs/catalogue.md for the alert names",
+      );
+    }
+  }
+  return ALERT_DEFINITIONS.map((definition) => {
+    const override = values.rules.alerts[definition.name];
+    const tiers = override?.tiers ?? definition.tiers;
+    if (definition.condition.type === "threshold") {
+      tiers.forEach((tier, index) => {
+        if (tier.threshold === undefined) {
+          throw valuesError(
+            `materialize.rules.alerts.${definition.name}.tiers[${index}].threshold`,
+            "this alert compares a measurement with a threshold, and the tier has none",
+            `add a threshold (the default tiers are ${JSON.stringify(definition.tiers)})`,
+          );
+        }
+      });
+    }
+    const severities = tiers.map((t) => t.severity);
+    if (new Set(severities).size !== severities.length) {
+      throw valuesError(
+        `materialize.rules.alerts.${definition.name}.tiers`,
+        "two tiers have the same severity",
+        "give each tier its own severity (warning, critical, ...)",
+      );
+    }
+    return {
+      definition,
+      enabled: override?.enabled ?? definition.enabled,
+      tiers,
+      labels: override?.labels ?? {},
+    };
+  });
+}
+
+const VALUE_PIPES: Record<AlertDefinition["valueFormat"], string> = {
+  humanize: "{{ $value | humanize }}",
+  humanizeDuration: "{{ $value | humanizeDuration }}",
+  humanizePercentage: "{{ $value | humanizePercentage }}",
+  none: "{{ $value }}",
+};
+
+/** The description of one tier: `{threshold}` and `{for}` filled, `{{ $value }}` formatted. */
+export function alertDescription(definition: AlertDefinition, tier: AlertTier): string {
+  return definition.description
+    .replaceAll("{threshold}", tier.threshold === undefined ? "" : String(tier.threshold))
+    .replaceAll("{for}", tier.for)
+    .replaceAll("{{ $value }}", VALUE_PIPES[definition.valueFormat]);
+}
+
+export function runbookUrl(values: ResolvedMaterializeValues, alertName: string): string {
+  return `${values.rules.runbookBaseUrl}#${alertName.toLowerCase()}`;
+}
+
+function alertExpr(query: string, definition: AlertDefinition, tier: AlertTier): string {
+  if (definition.condition.type === "query") return query;
+  return `(\n${query.replace(/^/gm, "  ")}\n) ${definition.condition.op} ${String(tier.threshold)}`;
+}
+
+/** The Prometheus rules of one alert, one per tier (same alert name, different severity). */
+export function alertRules(
+  alert: ResolvedAlert,
+  registry: QueryRegistry,
+  values: ResolvedMaterializeValues,
+): PrometheusRule[] {
+  const query = registry.get(alert.definition.query);
+  return alert.tiers.map((tier) => ({
+    alert: alert.definition.name,
+    expr: alertExpr(query.expr, alert.definition, tier),
+    ...(tier.for === "0m" || tier.for === "0s" ? {} : { for: tier.for }),
+    labels: {
+      ...values.rules.labels,
+      ...alert.labels,
+      severity: tier.severity,
+      component: alert.definition.component,
+    },
+    annotations: {
+      summary: alert.definition.summary,
+      description: alertDescription(alert.definition, tier),
+      runbook_url: runbookUrl(values, alert.definition.name),
+    },
+  }));
+}
+
+const GROUP_ORDER: readonly RuleGroupName[] = [
+  "materialize-recording",
+  "materialize-availability",
+  "materialize-freshness",
+  "materialize-resources",
+  "materialize-dataflow",
+  "infrastructure",
+  "monitoring-stack",
+  "materialize-logs",
+];
+
+function groups(
+  values: ResolvedMaterializeValues,
+  registry: QueryRegistry,
+  datasource: "prometheus" | "loki",
+): RuleGroup[] {
+  const byGroup = new Map<RuleGroupName, PrometheusRule[]>();
+  const push = (group: RuleGroupName, rules: PrometheusRule[]) =>
+    byGroup.set(group, [...(byGroup.get(group) ?? []), ...rules]);
+  if (datasource === "prometheus") {
+    for (const rule of RECORDING_RULES) {
+      push(rule.group, [{ record: rule.record, expr: registry.get(rule.query).expr }]);
+    }
+  }
+  for (const alert of resolveAlerts(values)) {
+    if (!alert.enabled) continue;
+    if (registry.get(alert.definition.query).datasource !== datasource) continue;
+    push(alert.definition.group, alertRules(alert, registry, values));
+  }
+  return GROUP_ORDER.filter((name) => (byGroup.get(name)?.length ?? 0) > 0).map((name) => ({
+    name,
+    ...(values.rules.interval ? { interval: values.rules.interval } : {}),
+    rules: byGroup.get(name) ?? [],
+  }));
+}
+
+/** Recording and alerting rules in PromQL, for the Thanos ruler or any Prometheus. */
+export function prometheusRuleGroups(values: ResolvedMaterializeValues): RuleGroup[] {
+  return groups(values, queryRegistry(queryScope(values)), "prometheus");
+}
+
+/** Alerting rules in LogQL, for the Loki ruler. */
+export function lokiRuleGroups(values: ResolvedMaterializeValues): RuleGroup[] {
+  return groups(values, queryRegistry(queryScope(values)), "loki");
+}
+
+/** A rule file (`groups:`) as YAML. */
+export function ruleFileYaml(groups: readonly RuleGroup[]): string {
+  return toYaml({ groups });
+}

@@ -1,0 +1,83 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { ALERT_DEFINITIONS } from "../../src/rules/definitions.js";
+import { alertDescription, runbookUrl } from "../../src/rules/render.js";
+import type { ResolvedMaterializeValues } from "../../src/values.js";
+import { expandAnnotation } from "./humanize.js";
+import type { AlertCase } from "./rule-cases.js";
+
+export const PROMTOOL = process.env.PROMTOOL ?? "/usr/bin/promtool";
+
+/** One `promtool test rules` file for one alert case. */
+export function promtoolTestFile(
+  ruleFile: string,
+  alertName: string,
+  testCase: AlertCase,
+  values: ResolvedMaterializeValues,
+): string {
+  const definition = ALERT_DEFINITIONS.find((a) => a.name === alertName);
+  if (!definition) throw new Error(`no alert ${alertName}`);
+  const expAlerts = testCase.fires.map((expected) => {
+    const severity = expected.severity ?? definition.tiers[0]?.severity;
+    const tier = definition.tiers.find((t) => t.severity === severity);
+    if (!tier) throw new Error(`${alertName} has no ${String(severity)} tier`);
+    return {
+      exp_labels: {
+        ...expected.labels,
+        ...values.rules.labels,
+        severity: tier.severity,
+        component: definition.component,
+      },
+      exp_annotations: {
+        summary: definition.summary,
+        description: expandAnnotation(
+          alertDescription(definition, tier),
+          expected.labels,
+          expected.value,
+        ),
+        runbook_url: runbookUrl(values, alertName),
+      },
+    };
+  });
+  return stringify({
+    rule_files: [ruleFile],
+    evaluation_interval: "1m",
+    tests: [
+      {
+        interval: "1m",
+        input_series: testCase.series,
+        alert_rule_test: [
+          { eval_time: testCase.evalTime, alertname: alertName, exp_alerts: expAlerts },
+        ],
+      },
+    ],
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Runs promtool; returns its combined output and whether it succeeded. */
+export function promtool(args: string[], cwd: string): { ok: boolean; output: string } {
+  try {
+    const output = execFileSync(PROMTOOL, args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return { ok: true, output };
+  } catch (error) {
+    const failure = error as { stdout?: string; stderr?: string };
+    return { ok: false, output: `${failure.stdout ?? ""}${failure.stderr ?? ""}` };
+  }
+}
+
+export function writeFile(dir: string, name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}

@@ -1,0 +1,201 @@
+import {
+  type BuildContext,
+  type Container,
+  containerPort,
+  type EnvVar,
+  container as hardenedContainer,
+  httpProbe,
+  type KubeObject,
+  objectMeta,
+  type PodTemplateSpec,
+  podDisruptionBudget,
+  podTemplate,
+  type Resources,
+  type Scheduling,
+  selectorLabels,
+  spreadConstraints,
+  standardLabels,
+  type Volume,
+  workloadIdentityPodLabels,
+} from "@materialize-monitoring/core";
+import { APP, PORT, type Role, THANOS_UID } from "./names.js";
+import type { ParsedThanosValues } from "./values.js";
+
+/** What every Thanos role needs from the parsed values. */
+export interface RoleContext {
+  ctx: BuildContext;
+  values: ParsedThanosValues;
+  image: string;
+  version: string;
+  serviceAccountName: string;
+}
+
+export function selector(ctx: BuildContext, role: Role): Record<string, string> {
+  return selectorLabels(ctx, { name: APP, component: role });
+}
+
+export function meta(
+  rc: RoleContext,
+  role: Role,
+  objectName: string,
+  annotations?: Record<string, string>,
+) {
+  return objectMeta(rc.ctx, {
+    name: APP,
+    component: role,
+    version: rc.version,
+    objectName,
+    ...(annotations ? { annotations } : {}),
+  });
+}
+
+/** The env var every pod gets so args can say `$(POD_NAME)`; Kubernetes expands it before exec. */
+export const POD_NAME_ENV: EnvVar = {
+  name: "POD_NAME",
+  valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.name" } },
+};
+
+export function logArgs(values: ParsedThanosValues): string[] {
+  return [`--log.level=${values.logLevel}`, `--log.format=${values.logFormat}`];
+}
+
+export function listenArgs(grpc: boolean): string[] {
+  return [
+    `--http-address=0.0.0.0:${PORT.http.port}`,
+    ...(grpc ? [`--grpc-address=0.0.0.0:${PORT.grpc.port}`] : []),
+  ];
+}
+
+/** External labels as repeated `--label=name="value"` flags, sorted for stable output. */
+export function labelArgs(labels: Record<string, string>): string[] {
+  return Object.keys(labels)
+    .sort()
+    .map((key) => `--label=${key}=${JSON.stringify(labels[key])}`);
+}
+
+/** The cluster label plus the user's external labels. */
+export function externalLabels(rc: RoleContext): Record<string, string> {
+  return { cluster: rc.ctx.clusterName, ...rc.values.externalLabels };
+}
+
+export interface ThanosContainerOptions {
+  name: string;
+  args: string[];
+  resources: Resources;
+  grpc: boolean;
+  extraPorts?: { name: string; port: number }[];
+  env?: EnvVar[];
+  volumeMounts?: Container["volumeMounts"];
+  /** Seconds the startup probe allows, e.g. for WAL replay on receive. */
+  startupSeconds?: number;
+}
+
+/** A Thanos container: hardened, probed on /-/healthy and /-/ready, named ports. */
+export function thanosContainer(rc: RoleContext, options: ThanosContainerOptions): Container {
+  const startupSeconds = options.startupSeconds ?? 0;
+  return hardenedContainer({
+    name: options.name,
+    image: rc.image,
+    imagePullPolicy: rc.values.image.pullPolicy,
+    args: options.args,
+    env: options.env ?? [],
+    ports: [
+      containerPort(PORT.http.name, PORT.http.port),
+      ...(options.grpc ? [containerPort(PORT.grpc.name, PORT.grpc.port)] : []),
+      ...(options.extraPorts ?? []).map((p) => containerPort(p.name, p.port)),
+    ],
+    resources: options.resources,
+    volumeMounts: options.volumeMounts ?? [],
+    probes: {
+      liveness: httpProbe("/-/healthy", PORT.http.name, {
+        initialDelaySeconds: 0,
+        periodSeconds: 30,
+        failureThreshold: 4,
+      }),
+      readiness: httpProbe("/-/ready", PORT.http.name, {
+        initialDelaySeconds: 0,
+        periodSeconds: 5,
+        failureThreshold: 3,
+      }),
+      ...(startupSeconds > 0
+        ? {
+            startup: httpProbe("/-/healthy", PORT.http.name, {
+              initialDelaySeconds: 0,
+              periodSeconds: 10,
+              failureThreshold: Math.ceil(startupSeconds / 10),
+            }),
+          }
+        : {}),
+    },
+    security: { runAsUser: THANOS_UID, runAsGroup: THANOS_UID },
+  });
+}
+
+export interface PodOptions {
+  role: Role;
+  containers: Container[];
+  volumes?: Volume[];
+  replicas: number;
+  terminationGracePeriodSeconds?: number;
+  /** Extra selector labels (e.g. a store shard) that this workload's pods also carry. */
+  extraLabels?: Record<string, string>;
+  /** Pods that use the bucket run as the ServiceAccount and get the workload-identity pod labels. */
+  usesBucket: boolean;
+  uid?: number;
+}
+
+/**
+ * A pod template with the shared ServiceAccount, restricted security, and
+ * (for more than one replica) soft zone and host spreading.
+ */
+export function thanosPod(rc: RoleContext, options: PodOptions): PodTemplateSpec {
+  const podSelector = { ...selector(rc.ctx, options.role), ...options.extraLabels };
+  const own: Partial<Scheduling> = { ...rc.values.scheduling };
+  if (options.replicas > 1 && (own.topologySpreadConstraints ?? []).length === 0) {
+    own.topologySpreadConstraints = spreadConstraints(rc.ctx, podSelector).map((c) => ({
+      maxSkew: c.maxSkew,
+      topologyKey: c.topologyKey,
+      whenUnsatisfiable: c.whenUnsatisfiable as "DoNotSchedule" | "ScheduleAnyway",
+      labelSelector: { matchLabels: c.labelSelector?.matchLabels ?? {} },
+    }));
+  }
+  const uid = options.uid ?? THANOS_UID;
+  return podTemplate(rc.ctx, {
+    labels: {
+      ...standardLabels(rc.ctx, { name: APP, component: options.role, version: rc.version }),
+      ...options.extraLabels,
+      ...(options.usesBucket
+        ? workloadIdentityPodLabels(rc.values.serviceAccount.workloadIdentity)
+        : {}),
+    },
+    containers: options.containers,
+    volumes: options.volumes ?? [],
+    // Only the bucket's users run as the (workload-identity) ServiceAccount; the rest get no cloud identity.
+    ...(options.usesBucket ? { serviceAccountName: rc.serviceAccountName } : {}),
+    scheduling: own,
+    security: { runAsUser: uid, runAsGroup: uid, fsGroup: uid },
+    ...(options.terminationGracePeriodSeconds !== undefined
+      ? { terminationGracePeriodSeconds: options.terminationGracePeriodSeconds }
+      : {}),
+  });
+}
+
+/** A PDB for workloads with more than one replica (a PDB on a singleton only blocks node drains). */
+export function maybePdb(
+  rc: RoleContext,
+  role: Role,
+  objectName: string,
+  replicas: number,
+  extraSelector: Record<string, string> = {},
+): KubeObject[] {
+  if (!rc.values.podDisruptionBudget.enabled || replicas < 2) return [];
+  return [
+    podDisruptionBudget(
+      meta(rc, role, objectName),
+      { ...selector(rc.ctx, role), ...extraSelector },
+      {
+        maxUnavailable: rc.values.podDisruptionBudget.maxUnavailable,
+      },
+    ),
+  ];
+}

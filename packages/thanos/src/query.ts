@@ -1,0 +1,105 @@
+import {
+  configMap,
+  deployment,
+  type KubeObject,
+  service,
+  servicePort,
+  toYaml,
+} from "@materialize-monitoring/core";
+import {
+  listenArgs,
+  logArgs,
+  maybePdb,
+  meta,
+  type RoleContext,
+  selector,
+  thanosContainer,
+  thanosPod,
+} from "./common.js";
+import { PATH, PORT, srvAddress, type ThanosNames } from "./names.js";
+import type { Effective } from "./resolve.js";
+
+/**
+ * The StoreAPI endpoints query fans out to: one DNS SRV name per headless
+ * Service, resolved to every pod behind it through the `grpc` named port.
+ * Receive (ingestors), store gateways and rulers all serve StoreAPI.
+ */
+export function queryStoreEndpoints(rc: RoleContext, names: ThanosNames, eff: Effective): string[] {
+  return [
+    srvAddress(rc.ctx, PORT.grpc.name, names.receiveHeadless),
+    ...(eff.store.enabled ? [srvAddress(rc.ctx, PORT.grpc.name, names.storeHeadless)] : []),
+    ...(eff.ruler.enabled ? [srvAddress(rc.ctx, PORT.grpc.name, names.rulerHeadless)] : []),
+    ...rc.values.query.extraEndpoints,
+  ];
+}
+
+/** `--endpoint.sd-config-file` content; the `--endpoint` flags are deprecated upstream. */
+export function endpointSdConfig(addresses: readonly string[]): string {
+  return toYaml({ endpoints: addresses.map((address) => ({ address })) });
+}
+
+export function buildQuery(rc: RoleContext, names: ThanosNames, eff: Effective): KubeObject[] {
+  const values = rc.values.query;
+  const addresses = queryStoreEndpoints(rc, names, eff);
+  const endpointsFile = `${PATH.queryConfig}/endpoints.yaml`;
+  const args = [
+    "query",
+    ...logArgs(rc.values),
+    ...listenArgs(true),
+    `--endpoint.sd-config-file=${endpointsFile}`,
+    `--query.replica-label=${rc.values.replicaLabels.receive}`,
+    `--query.replica-label=${rc.values.replicaLabels.ruler}`,
+    `--query.timeout=${values.timeout}`,
+    `--query.max-concurrent=${values.maxConcurrent}`,
+    ...(values.lookbackDelta ? [`--query.lookback-delta=${values.lookbackDelta}`] : []),
+    ...(values.autoDownsampling ? ["--query.auto-downsampling"] : []),
+    ...(values.deduplicationFunc === "chain" ? ["--deduplication.func=chain"] : []),
+    ...values.extraArgs,
+  ];
+  const querySelector = selector(rc.ctx, "query");
+  return [
+    configMap(meta(rc, "query", names.queryEndpoints), {
+      "endpoints.yaml": endpointSdConfig(addresses),
+    }),
+    deployment({
+      metadata: meta(rc, "query", names.query),
+      replicas: eff.query.replicas,
+      selector: querySelector,
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: thanosPod(rc, {
+        role: "query",
+        containers: [
+          thanosContainer(rc, {
+            name: "thanos-query",
+            args,
+            resources: eff.query.resources,
+            grpc: true,
+            volumeMounts: [{ name: "config", mountPath: PATH.queryConfig, readOnly: true }],
+          }),
+        ],
+        volumes: [{ name: "config", configMap: { name: names.queryEndpoints } }],
+        replicas: eff.query.replicas,
+        usesBucket: false,
+      }),
+    }),
+    service({
+      metadata: meta(rc, "query", names.query),
+      selector: querySelector,
+      ports: [
+        servicePort(PORT.http.name, PORT.http.port),
+        servicePort(PORT.grpc.name, PORT.grpc.port),
+      ],
+    }),
+    // Headless, so the ruler can discover every querier by DNS SRV on the `http` port.
+    service({
+      metadata: meta(rc, "query", names.queryHeadless),
+      selector: querySelector,
+      headless: true,
+      ports: [
+        servicePort(PORT.http.name, PORT.http.port),
+        servicePort(PORT.grpc.name, PORT.grpc.port),
+      ],
+    }),
+    ...maybePdb(rc, "query", names.query, eff.query.replicas),
+  ];
+}

@@ -1,0 +1,113 @@
+import { type Resources, resources as resourcesSchema } from "@materialize-monitoring/core";
+import { DEV_OVERRIDES, PRESETS } from "./presets.js";
+import type { ParsedThanosValues } from "./values.js";
+
+/** A role's effective size after merging values over the preset (and dev mode). */
+export interface EffectiveSize {
+  replicas: number;
+  resources: Resources;
+  storage: string;
+}
+
+/** Every decision that depends on mode and preset, made once. */
+export interface Effective {
+  dev: boolean;
+  receive: EffectiveSize & { replicationFactor: number; retention: string };
+  receiveRouter: EffectiveSize;
+  query: EffectiveSize;
+  queryFrontend: EffectiveSize & { enabled: boolean };
+  memcached: EffectiveSize & { memoryMb: number };
+  store: EffectiveSize & { enabled: boolean; indexCacheSize: string };
+  compactor: EffectiveSize & { enabled: boolean };
+  ruler: EffectiveSize & { enabled: boolean };
+}
+
+const parseResources = (input: Parameters<typeof resourcesSchema.parse>[0]) =>
+  resourcesSchema.parse(input);
+
+export function effective(values: ParsedThanosValues): Effective {
+  const dev = values.mode === "dev";
+  const preset = PRESETS[values.preset];
+  const pick = <T>(explicit: T | undefined, devValue: T | undefined, presetValue: T): T =>
+    explicit ?? (dev && devValue !== undefined ? devValue : presetValue);
+  const memcachedDeploy =
+    values.queryFrontend.cache.type === "memcached" ? values.queryFrontend.cache.deploy : undefined;
+  return {
+    dev,
+    receive: {
+      replicas: pick(
+        values.receive.replicas,
+        DEV_OVERRIDES.receive.replicas,
+        preset.receive.replicas,
+      ),
+      replicationFactor: pick(
+        values.receive.replicationFactor,
+        DEV_OVERRIDES.receive.replicationFactor,
+        preset.receive.replicationFactor,
+      ),
+      retention: values.receive.retention ?? (dev ? "15d" : "1d"),
+      resources: values.receive.resources ?? parseResources(preset.receive.resources),
+      storage: pick(
+        values.receive.persistence.size,
+        DEV_OVERRIDES.receive.storage,
+        preset.receive.storage,
+      ),
+    },
+    receiveRouter: {
+      replicas: pick(values.receive.router.replicas, 1, preset.receiveRouter.replicas),
+      resources: values.receive.router.resources ?? parseResources(preset.receiveRouter.resources),
+      storage: "",
+    },
+    query: {
+      replicas: pick(values.query.replicas, DEV_OVERRIDES.query.replicas, preset.query.replicas),
+      resources: values.query.resources ?? parseResources(preset.query.resources),
+      storage: "",
+    },
+    queryFrontend: {
+      enabled: values.queryFrontend.enabled ?? !dev,
+      replicas: pick(
+        values.queryFrontend.replicas,
+        DEV_OVERRIDES.queryFrontend.replicas,
+        preset.queryFrontend.replicas,
+      ),
+      resources: values.queryFrontend.resources ?? parseResources(preset.queryFrontend.resources),
+      storage: "",
+    },
+    memcached: {
+      replicas: pick(
+        memcachedDeploy?.replicas,
+        DEV_OVERRIDES.memcached.replicas,
+        preset.memcached.replicas,
+      ),
+      memoryMb: memcachedDeploy?.memoryMb ?? preset.memcached.memoryMb,
+      resources: memcachedDeploy?.resources ?? parseResources(preset.memcached.resources),
+      storage: "",
+    },
+    store: {
+      enabled: values.store.enabled ?? !dev,
+      replicas: values.store.replicas ?? preset.store.replicas,
+      resources: values.store.resources ?? parseResources(preset.store.resources),
+      storage: values.store.persistence.size ?? preset.store.storage,
+      indexCacheSize:
+        (values.store.indexCache.type === "in-memory"
+          ? values.store.indexCache.maxSize
+          : undefined) ?? preset.store.indexCacheSize,
+    },
+    compactor: {
+      enabled: values.compactor.enabled ?? !dev,
+      replicas: values.compactor.replicas,
+      resources: values.compactor.resources ?? parseResources(preset.compactor.resources),
+      storage: values.compactor.persistence.size ?? preset.compactor.storage,
+    },
+    ruler: {
+      enabled: values.ruler.enabled,
+      replicas: pick(values.ruler.replicas, DEV_OVERRIDES.ruler.replicas, preset.ruler.replicas),
+      resources: values.ruler.resources ?? parseResources(preset.ruler.resources),
+      storage: pick(
+        values.ruler.persistence.size,
+        DEV_OVERRIDES.ruler.storage,
+        preset.ruler.storage,
+      ),
+    },
+  };
+}

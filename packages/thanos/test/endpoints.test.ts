@@ -1,0 +1,82 @@
+import type { Service } from "@materialize-monitoring/core";
+import { describe, expect, it } from "vitest";
+import { thanos } from "../src/index.js";
+import { find, S3, type services } from "./helpers.js";
+
+/** `http://<svc>.<ns>.svc.cluster.local:<port>/...` must name a rendered Service that serves that port. */
+function assertServed(objects: Parameters<typeof services>[0], url: string): void {
+  const u = new URL(url);
+  const [name, namespace] = u.hostname.split(".");
+  const svc = find(objects, "Service", name ?? "") as Service;
+  expect(svc.metadata?.namespace).toBe(namespace);
+  expect(svc.spec?.ports?.map((p) => p.port)).toContain(Number(u.port));
+}
+
+describe("endpoints", () => {
+  it("ha: remote write to receive, PromQL through the frontend, the ruler API and the StoreAPIs", () => {
+    const c = thanos({ objectStorage: S3 }, { namespace: "obs" });
+    expect(c.endpoints).toEqual({
+      remoteWriteUrl: "http://thanos-receive.obs.svc.cluster.local:19291/api/v1/receive",
+      promqlUrl: "http://thanos-query-frontend.obs.svc.cluster.local:10902",
+      queryUrl: "http://thanos-query.obs.svc.cluster.local:10902",
+      rulerUrl: "http://thanos-ruler.obs.svc.cluster.local:10902",
+      storeApi: {
+        receive: "dnssrv+_grpc._tcp.thanos-receive-headless.obs.svc.cluster.local",
+        store: "dnssrv+_grpc._tcp.thanos-store-headless.obs.svc.cluster.local",
+        ruler: "dnssrv+_grpc._tcp.thanos-ruler-headless.obs.svc.cluster.local",
+        query: "thanos-query.obs.svc.cluster.local:10901",
+      },
+      podSelectors: {
+        remoteWrite: {
+          "app.kubernetes.io/name": "thanos",
+          "app.kubernetes.io/instance": "materialize-monitoring",
+          "app.kubernetes.io/component": "receive",
+        },
+        promql: {
+          "app.kubernetes.io/name": "thanos",
+          "app.kubernetes.io/instance": "materialize-monitoring",
+          "app.kubernetes.io/component": "query-frontend",
+        },
+        ruler: {
+          "app.kubernetes.io/name": "thanos",
+          "app.kubernetes.io/instance": "materialize-monitoring",
+          "app.kubernetes.io/component": "ruler",
+        },
+        all: {
+          "app.kubernetes.io/name": "thanos",
+          "app.kubernetes.io/instance": "materialize-monitoring",
+        },
+      },
+      ports: { remoteWrite: 19291, http: 10902, grpc: 10901 },
+      replicaLabels: ["replica", "rule_replica"],
+    });
+    for (const url of [
+      c.endpoints.remoteWriteUrl,
+      c.endpoints.promqlUrl,
+      c.endpoints.queryUrl,
+      c.endpoints.rulerUrl ?? "",
+    ]) {
+      assertServed(c.objects, url);
+    }
+  });
+
+  it("without a frontend, Grafana's PromQL URL is the querier", () => {
+    const c = thanos({ objectStorage: S3, queryFrontend: { enabled: false } });
+    expect(c.endpoints.promqlUrl).toBe(c.endpoints.queryUrl);
+    expect(c.endpoints.podSelectors.promql["app.kubernetes.io/component"]).toBe("query");
+    expect(c.objects.some((o) => o.metadata.name.startsWith("thanos-query-frontend"))).toBe(false);
+  });
+
+  it("dev: the querier serves PromQL, and there is no store gateway address", () => {
+    const c = thanos({ mode: "dev" });
+    expect(c.endpoints.promqlUrl).toBe("http://thanos-query.monitoring.svc.cluster.local:10902");
+    expect(c.endpoints.storeApi.store).toBeUndefined();
+    assertServed(c.objects, c.endpoints.remoteWriteUrl);
+  });
+
+  it("without a ruler, there is no ruler URL or StoreAPI", () => {
+    const c = thanos({ objectStorage: S3, ruler: { enabled: false } });
+    expect(c.endpoints.rulerUrl).toBeUndefined();
+    expect(c.endpoints.storeApi.ruler).toBeUndefined();
+  });
+});
