@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=10.34.8
-DEBIAN_PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter)
+DEBIAN_PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter nginx-light)
 failed_steps=0
 log() { printf '\n== %s\n' "$*" >&2; }
 
@@ -20,6 +20,7 @@ missing=()
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v amtool >/dev/null || missing+=(prometheus-alertmanager)
 command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
+command -v nginx >/dev/null || missing+=(nginx-light)
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   SUDO=""
@@ -32,7 +33,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   [ $rc -eq 0 ] || { echo "could not install ${DEBIAN_PACKAGES[*]} (apt-get exit $rc)" >&2; exit 1; }
 fi
 # Stop any packaged service that was started anyway, so its ports are free.
-for svc in prometheus prometheus-alertmanager prometheus-node-exporter; do
+for svc in prometheus prometheus-alertmanager prometheus-node-exporter nginx; do
   pkill -x "$svc" >/dev/null 2>&1 || true
 done
 

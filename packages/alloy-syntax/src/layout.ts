@@ -26,40 +26,46 @@ export function layout(f: File): string {
   const attached = attachComments(f);
   const lines: string[] = [];
   writeBody(f.body, lines, attached, "");
-  for (const c of attached.trailing) lines.push(c.text);
+  for (const c of attached.atEnd.get(f.body) ?? []) lines.push(c.text);
   return `${lines.join("\n")}\n`;
 }
 
 interface Attached {
-  before: Map<Statement, Comment[]>;
-  trailing: Comment[];
+  /** Comments printed above a statement. */
+  readonly before: Map<Statement, Comment[]>;
+  /** Comments printed at the end of a body (of the file or a block). */
+  readonly atEnd: Map<readonly Statement[], Comment[]>;
 }
 
-/** Puts each positioned comment above the first positioned statement that starts after it. */
+/**
+ * Places each comment of a parsed file in the innermost block whose braces
+ * enclose it: above the first statement of that block that starts after
+ * it, or at the end of the block.
+ */
 function attachComments(f: File): Attached {
-  const statements: Statement[] = [];
-  const collect = (body: readonly Statement[]) => {
-    for (const s of body) {
-      if (s.namePos) statements.push(s);
-      if (s.type === "Block") collect(s.body);
-    }
-  };
-  collect(f.body);
-  const before = new Map<Statement, Comment[]>();
-  const trailing: Comment[] = [];
-  const comments = f.comments.flatMap((g: CommentGroup) => g).filter((c) => c.pos);
-  for (const c of comments) {
-    const offset = c.pos?.offset ?? 0;
-    const target = statements.find((s) => (s.namePos?.offset ?? 0) > offset);
-    if (!target) {
-      trailing.push(c);
-      continue;
-    }
-    const list = before.get(target) ?? [];
+  const attached: Attached = { before: new Map(), atEnd: new Map() };
+  const push = <K>(map: Map<K, Comment[]>, key: K, c: Comment) => {
+    const list = map.get(key) ?? [];
     list.push(c);
-    before.set(target, list);
+    map.set(key, list);
+  };
+  const place = (body: readonly Statement[], c: Comment, offset: number) => {
+    for (const s of body) {
+      if (s.type === "Block" && s.lcurlyPos && s.rcurlyPos) {
+        if (s.lcurlyPos.offset < offset && offset < s.rcurlyPos.offset) {
+          place(s.body, c, offset);
+          return;
+        }
+      }
+    }
+    const next = body.find((s) => (s.namePos?.offset ?? -1) > offset);
+    if (next) push(attached.before, next, c);
+    else push(attached.atEnd, body, c);
+  };
+  for (const group of f.comments as readonly CommentGroup[]) {
+    for (const c of group) place(f.body, c, c.pos?.offset ?? Number.MAX_SAFE_INTEGER);
   }
-  return { before, trailing };
+  return attached;
 }
 
 function writeBody(body: readonly Statement[], out: string[], attached: Attached, path: string): void {
@@ -92,6 +98,7 @@ function writeBody(body: readonly Statement[], out: string[], attached: Attached
     }
     const inner: string[] = [];
     writeBody(s.body, inner, attached, `${where}.`);
+    for (const c of attached.atEnd.get(s.body) ?? []) inner.push(c.text);
     if (inner.length === 0) out.push(`${header} {}`);
     else out.push(`${header} {`, ...inner, "}");
   });

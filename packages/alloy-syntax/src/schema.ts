@@ -48,6 +48,10 @@ export interface BlocksRule extends RuleBase {
 /** An ordered list of ready-made blocks (for example `loki.process` stages). */
 export interface ItemsRule extends RuleBase {
   readonly kind: "items";
+  /** Class the items must be instances of. */
+  readonly of?: abstract new (...args: never[]) => BodyItem;
+  /** What the items are, for messages. */
+  readonly what?: string;
 }
 
 export type FieldRule = AttrRule | BlockRule | BlocksRule | ItemsRule;
@@ -85,8 +89,12 @@ export const rule = {
   blocks(fields: Fields): BlocksRule {
     return { kind: "blocks", fields };
   },
-  items(): ItemsRule {
-    return { kind: "items" };
+  items(of?: abstract new (...args: never[]) => BodyItem, what?: string): ItemsRule {
+    return {
+      kind: "items",
+      ...(of ? { of } : {}),
+      ...(what ? { what } : {}),
+    };
   },
 };
 
@@ -170,8 +178,8 @@ export function encodeBody(args: object, fields: Fields, path: string): Encoded 
       case "items": {
         if (!Array.isArray(value)) throw valueError(where, "expected a list");
         value.forEach((item, i) => {
-          if (!(item instanceof BodyItem)) {
-            throw valueError(`${where}[${i}]`, "expected a block built by a constructor such as stage.json()");
+          if (!(item instanceof (fieldRule.of ?? BodyItem))) {
+            throw valueError(`${where}[${i}]`, `expected ${fieldRule.what ?? "a block built by block()"}`);
           }
           refs.push(...item.refs);
           blocks.push(item.node);

@@ -331,3 +331,19 @@ describe("role references", () => {
     ).toEqual([]);
   });
 });
+
+describe("advertised addresses", () => {
+  it("must resolve but are not connections", () => {
+    const objects = healthy().map((o) =>
+      o.kind === "ConfigMap"
+        ? configMap(o.metadata, {
+            "grafana.ini": "[server]\nroot_url = http://server.monitoring.svc:8080/\n",
+          })
+        : o,
+    );
+    const { addresses, problems } = checkAddresses(objects);
+    expect(problems).toEqual([]);
+    expect(addresses[0]?.advertised).toBe(true);
+    expect(wiredConnections(objects, addresses)).toEqual([]);
+  });
+});

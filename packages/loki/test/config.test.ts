@@ -119,9 +119,7 @@ describe("the Loki config file", () => {
   it("references S3 credentials through env expansion, and every reference has its env var", () => {
     const c = loki({ storage: S3 });
     const text = configText(c);
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: Loki's env-expansion syntax, not a JS template.
     expect(text).toContain("access_key_id: ${AWS_ACCESS_KEY_ID}");
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: Loki's env-expansion syntax, not a JS template.
     expect(text).toContain("secret_access_key: ${AWS_SECRET_ACCESS_KEY}");
     for (const name of ["loki-write", "loki-read", "loki-backend"]) {
       const container = mainContainer(c.objects, name);

@@ -1,4 +1,5 @@
 export * from "./allowlists.js";
+export * from "./alloy.js";
 export * from "./catalogue.js";
 export * from "./constants.js";
 export * from "./dashboards/build.js";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ValuesError } from "@materialize-monitoring/core";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parseProblems } from "../src/queries/parse.js";
 import { ALERT_DEFINITIONS } from "../src/rules/definitions.js";
 import {
@@ -11,7 +11,13 @@ import {
   ruleFileYaml,
 } from "../src/rules/render.js";
 import { materializeValues } from "../src/values.js";
-import { promtool, promtoolTestFile, tempDir, writeFile } from "./support/promtool.js";
+import {
+  promtool,
+  promtoolTestFile,
+  removeTempDirs,
+  tempDir,
+  writeFile,
+} from "./support/promtool.js";
 import { PACKAGE_DIR } from "./support/reference.js";
 import { RULE_CASES } from "./support/rule-cases.js";
 
@@ -222,3 +228,5 @@ describe("Loki ruler rules", () => {
     );
   });
 });
+
+afterAll(removeTempDirs);

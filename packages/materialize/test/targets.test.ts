@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -9,7 +10,7 @@ import { metricAllowLists } from "../src/allowlists.js";
 import { prometheusScrapeConfigs, prometheusScrapeConfigYaml } from "../src/targets/prometheus.js";
 import { scrapeTargets } from "../src/targets/targets.js";
 import { materializeValues } from "../src/values.js";
-import { promtool, tempDir, writeFile } from "./support/promtool.js";
+import { promtool, removeTempDirs, tempDir, writeFile } from "./support/promtool.js";
 
 const defaults = materializeValues.parse({});
 const allowList = metricAllowLists(defaults).materialize.metrics;
@@ -326,8 +327,13 @@ describe("relabeling in a real Prometheus", () => {
   }, 30_000);
 
   afterAll(async () => {
-    prometheus?.kill("SIGTERM");
+    if (prometheus && prometheus.exitCode === null) {
+      const exited = new Promise((resolve) => prometheus?.once("exit", resolve));
+      prometheus.kill("SIGTERM");
+      await exited;
+    }
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
   });
 
   async function query(
@@ -372,3 +378,5 @@ describe("relabeling in a real Prometheus", () => {
     expect(await query("mz_not_on_any_allow_list")).toHaveLength(0);
   });
 });
+
+afterAll(removeTempDirs);

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 import { mkdirSync } from "node:fs";
 import { formatProblems, sortForApply, ValuesError } from "@materialize-monitoring/core";
-import { formatObjectProblems, validateObjects } from "@materialize-monitoring/core/validate";
 import { Command, CommanderError, Option } from "commander";
+import { CommandExit, registerApplyCommands } from "./apply/commands.js";
 import { withArgoSyncWaves, writeHelmChart } from "./formats.js";
 import { loadValues } from "./load-values.js";
 import { type OutputFormat, renderStream, writeDirectory } from "./output.js";
+import { PROFILE_NAMES, PROFILES, type ProfileName } from "./profiles.js";
 import { valuesJsonSchema } from "./schema.js";
+import { missingSecretSpecs } from "./secrets.js";
 import { type Stack, stack } from "./stack.js";
+import { validateStack } from "./validate.js";
 import { VERSION } from "./version.js";
 
 /** Exit codes: 0 ok, 1 invalid values or failed validation, 2 usage error, 3 internal error. */
@@ -16,9 +19,10 @@ export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3 } as const;
 class ValidationFailed extends Error {}
 class UsageError extends Error {}
 
-function withSyncWaves(built: Stack): Stack {
-  const components = built.components.map((c) => ({ ...c, objects: withArgoSyncWaves(c.objects) }));
-  return { ...built, components, objects: sortForApply(components.flatMap((c) => c.objects)) };
+export interface CliIO {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  isTTY?: boolean;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -28,19 +32,51 @@ function collect(value: string, previous: string[] = []): string[] {
 interface ValuesOptions {
   values?: string[];
   set?: string[];
+  profile?: string[];
+  quiet?: boolean;
 }
 
 function valuesOptions(command: Command): Command {
   return command
+    .option(
+      "-p, --profile <name>",
+      `apply a profile first; repeatable, in order (${PROFILE_NAMES.join(", ")})`,
+      collect,
+    )
     .option("-f, --values <file>", "values file (YAML); repeat to merge, later files win", collect)
     .option("--set <path=value>", "set one value (after all files); repeatable", collect);
 }
 
-function build(options: ValuesOptions) {
-  return stack(loadValues({ files: options.values ?? [], sets: options.set ?? [] }));
+function profileValues(names: readonly string[]) {
+  return names.map((name) => {
+    if (!(name in PROFILES)) {
+      throw new UsageError(`unknown profile "${name}" (profiles: ${PROFILE_NAMES.join(", ")})`);
+    }
+    return structuredClone(PROFILES[name as ProfileName].values) as Record<string, unknown>;
+  });
 }
 
-export function program(io: { out: (s: string) => void; err: (s: string) => void }): Command {
+function build(options: ValuesOptions): Stack {
+  return stack(
+    loadValues({
+      profiles: profileValues(options.profile ?? []),
+      files: options.values ?? [],
+      sets: options.set ?? [],
+    }),
+  );
+}
+
+function withSyncWaves(built: Stack): Stack {
+  const components = built.components.map((c) => ({ ...c, objects: withArgoSyncWaves(c.objects) }));
+  return { ...built, components, objects: sortForApply(components.flatMap((c) => c.objects)) };
+}
+
+export function program(io: CliIO): Command {
+  const notify = (built: Stack, quiet?: boolean) => {
+    if (quiet) return;
+    for (const notice of built.notices) io.err(`notice: ${notice}\n`);
+  };
+
   const cli = new Command("materialize-monitoring")
     .description("Render, validate and apply the observability stack for self-managed Materialize.")
     .version(VERSION, "-v, --version")
@@ -69,12 +105,14 @@ export function program(io: { out: (s: string) => void; err: (s: string) => void
       .option(
         "--argocd",
         "add Argo CD sync-wave annotations (CRDs and namespaces first, custom resources last)",
-      ),
+      )
+      .option("-q, --quiet", "print no notices"),
   ).action(
     (
       options: ValuesOptions & { format: OutputFormat | "helm"; output: string; argocd?: boolean },
     ) => {
       const rendered = build(options);
+      notify(rendered, options.quiet);
       const built = options.argocd ? withSyncWaves(rendered) : rendered;
       if (options.format === "helm") {
         if (options.output === "-")
@@ -83,7 +121,8 @@ export function program(io: { out: (s: string) => void; err: (s: string) => void
           version: VERSION,
           valuesSchema: valuesJsonSchema(),
         });
-        io.err(`wrote a Helm chart (${files.length} files) to ${options.output}\n`);
+        if (!options.quiet)
+          io.err(`wrote a Helm chart (${files.length} files) to ${options.output}\n`);
         return;
       }
       if (options.output === "-") {
@@ -92,24 +131,32 @@ export function program(io: { out: (s: string) => void; err: (s: string) => void
       }
       mkdirSync(options.output, { recursive: true });
       const files = writeDirectory(built, options.output);
-      io.err(`wrote ${files.length} files to ${options.output}\n`);
+      if (!options.quiet) io.err(`wrote ${files.length} files to ${options.output}\n`);
     },
   );
 
   valuesOptions(
     cli
       .command("validate")
-      .description("render and run every validation layer; lists every problem"),
-  ).action(async (options: ValuesOptions) => {
+      .description(
+        "render and run every validation layer (Kubernetes and CRD schemas, service graph, NetworkPolicies, Pod Security and credential policies); lists every problem",
+      )
+      .option("--json", "print the problems as JSON on stdout")
+      .option("-q, --quiet", "print nothing when valid"),
+  ).action(async (options: ValuesOptions & { json?: boolean }) => {
     const built = build(options);
-    const problems = await validateObjects(built.objects, {
-      skip: ["gateway.networking.k8s.io/v1/HTTPRoute"],
-    });
+    notify(built, options.quiet || options.json);
+    const problems = await validateStack(built);
+    if (options.json)
+      io.out(`${JSON.stringify({ objects: built.objects.length, problems }, null, 2)}\n`);
     if (problems.length > 0) {
-      io.err(`${formatObjectProblems(problems)}\n${problems.length} problem(s) found\n`);
+      if (!options.json) {
+        for (const p of problems) io.err(`${p.layer}: ${p.message}\n`);
+        io.err(`${problems.length} problem(s) found\n`);
+      }
       throw new ValidationFailed();
     }
-    io.err(`ok: ${built.objects.length} objects valid\n`);
+    if (!options.json && !options.quiet) io.err(`ok: ${built.objects.length} objects valid\n`);
   });
 
   cli
@@ -121,16 +168,46 @@ export function program(io: { out: (s: string) => void; err: (s: string) => void
       io.out(`${JSON.stringify(valuesJsonSchema(), null, 2)}\n`);
     });
 
+  cli
+    .command("profiles")
+    .description("list the profiles `--profile` accepts")
+    .option("--json", "as JSON")
+    .action((options: { json?: boolean }) => {
+      if (options.json) {
+        io.out(`${JSON.stringify(PROFILES, null, 2)}\n`);
+        return;
+      }
+      const width = Math.max(...PROFILE_NAMES.map((n) => n.length));
+      for (const name of PROFILE_NAMES)
+        io.out(`${name.padEnd(width)}  ${PROFILES[name].description}\n`);
+    });
+
+  registerApplyCommands(
+    cli,
+    io,
+    (options) => {
+      const built = build(options as ValuesOptions);
+      notify(built, Boolean(options.quiet) || Boolean(options.json));
+      return {
+        objects: built.objects,
+        namespace: built.context.namespace,
+        instance: built.context.instance,
+        secrets: missingSecretSpecs(built),
+      };
+    },
+    { valuesOptions },
+  );
+
   return cli;
 }
 
-export async function main(
-  argv: string[],
-  io = {
-    out: (s: string) => void process.stdout.write(s),
-    err: (s: string) => void process.stderr.write(s),
-  },
-): Promise<number> {
+const defaultIO: CliIO = {
+  out: (s) => void process.stdout.write(s),
+  err: (s) => void process.stderr.write(s),
+  isTTY: Boolean(process.stdout.isTTY),
+};
+
+export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
   const cli = program(io);
   try {
     await cli.parseAsync(argv, { from: "user" });
@@ -141,10 +218,12 @@ export async function main(
         error.code === "commander.helpDisplayed" ||
         error.code === "commander.version" ||
         error.exitCode === 0
-      )
+      ) {
         return EXIT.ok;
+      }
       return EXIT.usage;
     }
+    if (error instanceof CommandExit) return error.code;
     if (error instanceof ValuesError) {
       io.err(`error: invalid values\n${formatProblems(error.problems)}\n`);
       return EXIT.invalid;
@@ -154,9 +233,9 @@ export async function main(
       io.err(`error: ${error.message}\n`);
       return EXIT.usage;
     }
-    const debug = argv.includes("--debug");
     io.err(`internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (debug && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
+    if (argv.includes("--debug") && error instanceof Error && error.stack)
+      io.err(`${error.stack}\n`);
     else io.err("(run with --debug for details, and please report it)\n");
     return EXIT.internal;
   }

@@ -1,6 +1,9 @@
-export { applySet, deepMerge, loadValues, readValuesFile } from "./load-values.js";
+export { generatedFiles } from "./generated-files.js";
+export { applySet, loadValues, readValuesFile } from "./load-values.js";
+export { deepMerge } from "./merge.js";
 export { renderStream, writeDirectory } from "./output.js";
-export { COMPONENTS, type ComponentEntry } from "./registry.js";
+export { PROFILE_NAMES, PROFILES, type ProfileName } from "./profiles.js";
 export { valuesJsonSchema } from "./schema.js";
 export { buildContext, type Stack, type StackComponent, stack } from "./stack.js";
+export { type StackProblem, validateStack } from "./validate.js";
 export { type GlobalValues, globalValues, type StackValues, stackValues } from "./values.js";

@@ -2,19 +2,7 @@ import { readFileSync } from "node:fs";
 import { ValuesError } from "@materialize-monitoring/core";
 import { parse as parseYaml } from "yaml";
 
-type Tree = Record<string, unknown>;
-
-function isTree(value: unknown): value is Tree {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-/** Helm-style merge: maps merge deeply, lists and scalars replace. */
-export function deepMerge(base: unknown, override: unknown): unknown {
-  if (!isTree(base) || !isTree(override)) return override === undefined ? base : override;
-  const out: Tree = { ...base };
-  for (const [key, value] of Object.entries(override)) out[key] = deepMerge(base[key], value);
-  return out;
-}
+import { deepMerge, isTree, type Tree } from "./merge.js";
 
 /** Reads a values file; YAML or JSON. A file that is not a mapping is a values error. */
 export function readValuesFile(path: string): Tree {

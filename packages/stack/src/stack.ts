@@ -1,3 +1,4 @@
+import { alertmanager } from "@materialize-monitoring/alertmanager";
 import {
   assertUnique,
   type BuildContext,
@@ -5,12 +6,24 @@ import {
   type KubeObject,
   namespace,
   parseValues,
+  podSecurityLabels,
   priorityClass,
   sortForApply,
-  withConfigChecksums,
 } from "@materialize-monitoring/core";
-import { COMPONENTS } from "./registry.js";
-import { type ParsedStackValues, type StackValues, stackValues } from "./values.js";
+import { exporters } from "@materialize-monitoring/exporters";
+import { grafana } from "@materialize-monitoring/grafana";
+import { grafanaOperator } from "@materialize-monitoring/grafana-operator";
+import { loki } from "@materialize-monitoring/loki";
+import { thanos } from "@materialize-monitoring/thanos";
+import { deepMerge } from "./merge.js";
+import {
+  type ParsedStackValues,
+  SECTIONS,
+  type SectionKey,
+  type StackValues,
+  stackValues,
+} from "./values.js";
+import { type StackEndpoints, wiredValues } from "./wiring.js";
 
 export interface StackComponent {
   name: string;
@@ -21,8 +34,12 @@ export interface StackComponent {
 export interface Stack {
   values: ParsedStackValues;
   context: BuildContext;
-  /** Objects grouped by the component that owns them; `setup` holds the namespace. */
+  /** Objects grouped by the component that owns them; `setup` holds namespaces and priority classes. */
   components: StackComponent[];
+  /** Every component's endpoints, as wired. */
+  endpoints: StackEndpoints;
+  /** Notices for a person (e.g. a placeholder bucket is in use); never part of the output. */
+  notices: string[];
   /** Every object, in apply order. */
   objects: KubeObject[];
 }
@@ -35,6 +52,7 @@ export function buildContext(values: ParsedStackValues): BuildContext {
     namePrefix: g.namePrefix,
     commonLabels: g.commonLabels,
     clusterName: g.clusterName,
+    clusterDomain: g.clusterDomain,
     ...(g.imageRegistry ? { imageRegistry: g.imageRegistry } : {}),
     imagePullSecrets: g.imagePullSecrets,
     scheduling: g.scheduling,
@@ -47,33 +65,100 @@ export function buildContext(values: ParsedStackValues): BuildContext {
   });
 }
 
+type Tree = Record<string, unknown>;
+
+/** The user's section without the umbrella-only keys (`enabled`, `external`). */
+function userSection(input: StackValues, key: SectionKey): Tree {
+  const section = ((input as Tree)[key] ?? {}) as Tree;
+  const { enabled: _enabled, external: _external, ...rest } = section;
+  return rest;
+}
+
+function isEnabled(values: ParsedStackValues, key: SectionKey): boolean {
+  const section = values[key] as { enabled?: boolean };
+  return section.enabled ?? true;
+}
+
+const BUILDERS: Record<
+  SectionKey,
+  (values: Tree, ctx: BuildContext) => { objects: KubeObject[]; endpoints: unknown }
+> = {
+  exporters: (v, ctx) => exporters(v, ctx),
+  alertmanager: (v, ctx) => alertmanager(v, ctx),
+  loki: (v, ctx) => loki(v, ctx),
+  thanos: (v, ctx) => thanos(v, ctx),
+  grafana: (v, ctx) => grafana(v, ctx),
+  grafanaOperator: (v, ctx) => grafanaOperator(v, ctx),
+};
+
+function buildAll(
+  input: StackValues,
+  values: ParsedStackValues,
+  ctx: BuildContext,
+  endpoints: StackEndpoints,
+): { components: StackComponent[]; endpoints: StackEndpoints } {
+  const wired = wiredValues(ctx, values, endpoints);
+  const components: StackComponent[] = [];
+  const next: StackEndpoints = {};
+  for (const key of SECTIONS) {
+    if (!isEnabled(values, key)) continue;
+    // The user's values win over the wiring; maps merge, lists replace.
+    const sectionValues = deepMerge(wired[key], userSection(input, key)) as Tree;
+    const built = BUILDERS[key](sectionValues, ctx);
+    components.push({ name: key, objects: built.objects, endpoints: built.endpoints });
+    (next as Record<string, unknown>)[key] = built.endpoints;
+  }
+  return { components, endpoints: next };
+}
+
+function setupObjects(values: ParsedStackValues, ctx: BuildContext): KubeObject[] {
+  const g = values.global;
+  const setup: KubeObject[] = [];
+  // Node agents need host access (the privileged level); with their own namespace the stack's
+  // namespace can enforce restricted.
+  const agentsHere = !g.nodeAgentsNamespace && values.exporters.nodeExporter.enabled;
+  if (g.createNamespace) {
+    setup.push(
+      namespace(g.namespace, {
+        ...ctx.commonLabels,
+        ...podSecurityLabels("restricted"),
+        ...(agentsHere ? { "pod-security.kubernetes.io/enforce": "privileged" } : {}),
+      }),
+    );
+  }
+  if (g.priorityClasses.create) {
+    const { node, critical } = g.priorityClasses;
+    if (node) setup.push(priorityClass(ctx, node, 1_000_000, "materialize-monitoring node agents"));
+    if (critical)
+      setup.push(
+        priorityClass(ctx, critical, 100_000, "materialize-monitoring pipeline and stores"),
+      );
+  }
+  return setup;
+}
+
 /** Builds the whole stack from umbrella values. Throws ValuesError for bad values. */
 export function stack(input: StackValues = {}): Stack {
   const values = parseValues(stackValues, input);
   const context = buildContext(values);
-  const setup: KubeObject[] = [];
-  if (values.global.createNamespace)
-    setup.push(namespace(values.global.namespace, context.commonLabels));
-  if (values.global.priorityClasses.create) {
-    const { node, critical } = values.global.priorityClasses;
-    if (node)
-      setup.push(priorityClass(context, node, 1_000_000, "materialize-monitoring node agents"));
-    if (critical)
-      setup.push(
-        priorityClass(context, critical, 100_000, "materialize-monitoring pipeline and stores"),
-      );
-  }
-  const components: StackComponent[] = [{ name: "setup", objects: setup, endpoints: {} }];
-  const sections = values as unknown as Record<string, unknown>;
-  for (const entry of COMPONENTS) {
-    const built = entry.build(sections[entry.key], context);
-    components.push({
-      name: entry.key,
-      objects: withConfigChecksums(built.objects),
-      endpoints: built.endpoints,
-    });
-  }
-  const objects = sortForApply(components.flatMap((c) => c.objects));
+  // Two passes: the first learns every component's endpoints, the second wires them together.
+  const first = buildAll(input, values, context, {});
+  const { components, endpoints } = buildAll(input, values, context, first.endpoints);
+  const all: StackComponent[] = [
+    { name: "setup", objects: setupObjects(values, context), endpoints: {} },
+    ...components,
+  ];
+  const objects = sortForApply(all.flatMap((c) => c.objects));
   assertUnique(objects);
-  return { values, context, components, objects };
+  const notices: string[] = [];
+  const lokiUsesPlaceholder =
+    values.loki.enabled && values.loki.mode === "simple-scalable" && !values.loki.storage;
+  const thanosUsesPlaceholder =
+    values.thanos.enabled && values.thanos.mode === "ha" && !values.thanos.objectStorage;
+  if (!values.global.objectStorage && (lokiUsesPlaceholder || thanosUsesPlaceholder)) {
+    notices.push(
+      'global.objectStorage is not set: Loki and Thanos use a placeholder S3 bucket "materialize-monitoring" (us-east-1, workload identity). Set your bucket, or use --profile dev for filesystem storage.',
+    );
+  }
+  return { values, context, components: all, endpoints, notices, objects };
 }

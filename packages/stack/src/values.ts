@@ -1,6 +1,11 @@
+import { alertmanagerValues } from "@materialize-monitoring/alertmanager";
 import { objectStorage, scheduling, secretRef } from "@materialize-monitoring/core";
+import { exportersValues } from "@materialize-monitoring/exporters";
+import { grafanaValues } from "@materialize-monitoring/grafana";
+import { grafanaOperatorValues } from "@materialize-monitoring/grafana-operator";
+import { lokiValues } from "@materialize-monitoring/loki";
+import { thanosValues } from "@materialize-monitoring/thanos";
 import { z } from "zod";
-import { COMPONENTS } from "./registry.js";
 
 const dnsLabel = z
   .string()
@@ -10,10 +15,25 @@ const dnsLabel = z
   )
   .max(63);
 
+const httpUrl = z
+  .string()
+  .refine(
+    (v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol),
+    "must be an http(s) URL",
+  );
+
+/** The bucket used when none is set: a placeholder the render warns about. */
+export const PLACEHOLDER_BUCKET = "materialize-monitoring";
+
 /** Settings every component shares, applied once through the build context. */
 export const globalValues = z.strictObject({
   namespace: dnsLabel.default("monitoring").describe("namespace of the monitoring stack"),
   createNamespace: z.boolean().default(true).describe("render the Namespace object"),
+  nodeAgentsNamespace: dnsLabel
+    .optional()
+    .describe(
+      "run the node agents (alloy-agent, node-exporter) in their own namespace with the privileged Pod Security level, so the stack's namespace can enforce restricted",
+    ),
   instance: dnsLabel
     .default("materialize-monitoring")
     .describe("app.kubernetes.io/instance of every object"),
@@ -22,7 +42,12 @@ export const globalValues = z.strictObject({
     .string()
     .min(1)
     .default("kubernetes")
-    .describe("the `cluster` label on every metric and log stream"),
+    .describe("the `cluster` label on every metric, log stream and alert"),
+  clusterDomain: z.string().min(1).default("cluster.local"),
+  size: z
+    .enum(["small", "medium", "large"])
+    .default("medium")
+    .describe("sizing of every component (replicas, resources, volumes); each is overridable"),
   commonLabels: z.record(z.string(), z.string()).default({}),
   imageRegistry: z
     .string()
@@ -33,7 +58,9 @@ export const globalValues = z.strictObject({
   storageClass: z.string().optional().describe("storage class of every PVC without its own"),
   objectStorage: objectStorage
     .optional()
-    .describe("bucket shared by Loki and Thanos unless they set their own"),
+    .describe(
+      `bucket shared by Loki and Thanos unless they set their own; when left out, an S3 bucket named "${PLACEHOLDER_BUCKET}" with workload identity is assumed and the render says so`,
+    ),
   zoneTopologyKey: z.string().default("topology.kubernetes.io/zone"),
   priorityClasses: z
     .strictObject({
@@ -41,25 +68,78 @@ export const globalValues = z.strictObject({
       node: z.string().optional().describe("for node agents (alloy-agent, node-exporter)"),
       critical: z.string().optional().describe("for the pipeline and stores"),
     })
-    .default({ create: false }),
-  materialize: z
-    .strictObject({
-      namespaces: z.array(z.string()).default(["materialize-environment"]),
-      operatorNamespace: z.string().default("materialize"),
-      sqlMonitorSecret: secretRef.optional(),
-    })
-    .default({ namespaces: ["materialize-environment"], operatorNamespace: "materialize" }),
+    .prefault({}),
 });
 export type GlobalValues = z.output<typeof globalValues>;
 
-const componentSections = Object.fromEntries(
-  COMPONENTS.map((entry) => [entry.key, entry.schema.optional()]),
-) as Record<string, z.ZodOptional<z.ZodType>>;
+const enabled = { enabled: z.boolean().default(true) };
+
+/** Replacements for a disabled component: the addresses the rest of the stack uses instead. */
+export const externalLoki = z.strictObject({
+  pushUrl: httpUrl.describe("Loki push URL, e.g. https://logs.example.com/loki/api/v1/push"),
+  queryUrl: httpUrl.optional().describe("base URL for the Grafana Loki datasource"),
+  tenantId: z.string().optional().describe("sent as X-Scope-OrgID"),
+});
+export const externalThanos = z.strictObject({
+  remoteWriteUrl: httpUrl.describe("Prometheus remote-write URL"),
+  queryUrl: httpUrl.optional().describe("PromQL base URL for the Grafana datasource"),
+});
+export const externalAlertmanager = z.strictObject({
+  urls: z
+    .array(httpUrl)
+    .min(1)
+    .describe("every Alertmanager replica's base URL; rulers send each alert to all of them"),
+});
+export const externalGrafana = z.strictObject({
+  url: httpUrl.describe("the Grafana the operator manages dashboards and datasources in"),
+  adminUser: secretRef,
+  adminPassword: secretRef,
+});
 
 /** The umbrella values: `global`, then one section per component. */
-export const stackValues = z.strictObject({
-  global: globalValues.default(globalValues.parse({})),
-  ...componentSections,
-});
+export const stackValues = z
+  .strictObject({
+    global: globalValues.prefault({}),
+    exporters: exportersValues.prefault({}),
+    loki: lokiValues.extend({ ...enabled, external: externalLoki.optional() }).prefault({}),
+    thanos: thanosValues.extend({ ...enabled, external: externalThanos.optional() }).prefault({}),
+    alertmanager: alertmanagerValues
+      .extend({ ...enabled, external: externalAlertmanager.optional() })
+      .prefault({}),
+    grafana: grafanaValues
+      .extend({ ...enabled, external: externalGrafana.optional() })
+      .prefault({}),
+    grafanaOperator: grafanaOperatorValues.extend(enabled).prefault({}),
+  })
+  .superRefine((values, issue) => {
+    for (const key of ["loki", "thanos", "alertmanager", "grafana"] as const) {
+      const section = values[key];
+      if (!section.enabled && !section.external) {
+        issue.addIssue({
+          code: "custom",
+          path: [key, "external"],
+          message: `required when ${key}.enabled is false: the rest of the stack needs its address`,
+        });
+      }
+      if (section.enabled && section.external) {
+        issue.addIssue({
+          code: "custom",
+          path: [key, "external"],
+          message: `only used when ${key}.enabled is false: remove it, or disable the bundled ${key}`,
+        });
+      }
+    }
+  });
 export type StackValues = z.input<typeof stackValues>;
 export type ParsedStackValues = z.output<typeof stackValues>;
+
+/** Umbrella keys of the component sections, in build order. */
+export const SECTIONS = [
+  "exporters",
+  "alertmanager",
+  "loki",
+  "thanos",
+  "grafana",
+  "grafanaOperator",
+] as const;
+export type SectionKey = (typeof SECTIONS)[number];

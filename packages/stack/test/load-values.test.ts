@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applySet, deepMerge } from "../src/load-values.js";
+import { applySet } from "../src/load-values.js";
+import { deepMerge } from "../src/merge.js";
 
 describe("values merging", () => {
   it("merges maps deeply and replaces lists", () => {

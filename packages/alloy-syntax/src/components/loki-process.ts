@@ -30,6 +30,8 @@ export class LokiStage extends BodyItem {
   }
 }
 
+const STAGE = "a stage built by stage.cri(), stage.json(), ...";
+
 function defineStage<A extends object>(
   name: string,
   fields: Fields,
@@ -227,7 +229,7 @@ export const stage = {
     action: rule.oneOf(["keep", "drop"]),
     dropCounterReason: rule.attr(),
     pipelineName: rule.attr(),
-    stages: rule.items(),
+    stages: rule.items(LokiStage, STAGE),
   } satisfies Schema<MatchStageArgs>),
   drop: defineStage<DropStageArgs>("drop", {
     source: rule.attr(),
@@ -294,7 +296,7 @@ export interface LokiProcessArgs {
 
 const processFields = {
   forwardTo: rule.required(),
-  stages: rule.items(),
+  stages: rule.items(LokiStage, STAGE),
 } as const satisfies Schema<LokiProcessArgs>;
 
 /** `loki.process`: parses, relabels, filters and rewrites log entries through `stages`. */

@@ -73,6 +73,7 @@ export function wiredConnections(
   const connections = new Map<string, Connection>();
   const add = (c: Connection) => connections.set(`${c.from}>${c.to}:${c.port}/${c.protocol}`, c);
   for (const address of addresses) {
+    if (address.advertised) continue;
     const source = byKey.get(address.source);
     const service = address.service ? byKey.get(address.service) : undefined;
     if (!source || !service || address.targetPort === undefined) continue;

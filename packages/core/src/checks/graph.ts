@@ -267,6 +267,23 @@ export interface Address {
   servicePort?: number;
   /** The target port on the pods. */
   targetPort?: number | string;
+  /**
+   * The address names how others reach the component (an external URL it
+   * advertises), not a connection it opens; it must still resolve.
+   */
+  advertised?: boolean;
+}
+
+/**
+ * Settings whose URL is advertised to others, not dialled: Prometheus-ecosystem
+ * `--web.external-url`/`--alert.query-url`, Grafana's `root_url`.
+ */
+const ADVERTISED_SETTINGS = ["--web.external-url", "--alert.query-url", "--web.route-prefix", "root_url", "external_url"];
+
+function isAdvertised(text: string, index: number): boolean {
+  const start = text.lastIndexOf("\n", index) + 1;
+  const line = text.slice(start, index).trimStart();
+  return ADVERTISED_SETTINGS.some((setting) => line.startsWith(setting));
 }
 
 const CLUSTER_DOMAIN = "cluster.local";
@@ -403,29 +420,42 @@ export function checkAddresses(
     const source = objectKey(object);
     const defaultNamespace = object.metadata.namespace ?? "default";
     const found = new Map<string, Address>();
+    const remember = (key: string, address: Address) => {
+      const existing = found.get(key);
+      // A dialled use of an address wins over an advertised one.
+      if (!existing || (existing.advertised && !address.advertised)) found.set(key, address);
+    };
     for (const text of textsOf(object)) {
       for (const match of text.matchAll(SRV_PATTERN)) {
         const host = (match[2] as string).replace(/\.$/, "");
-        found.set(`srv:${host}:${match[1]}`, {
+        remember(`srv:${host}:${match[1]}`, {
           source,
           text: match[0],
           host,
           port: match[1] as string,
+          ...(isAdvertised(text, match.index) ? { advertised: true } : {}),
         });
       }
       for (const match of text.matchAll(URL_PATTERN)) {
         const host = match[1] as string;
         if (host.startsWith("_")) continue; // SRV form, handled above
         const port = match[2] ? Number(match[2]) : match[0].startsWith("https") ? 443 : 80;
-        found.set(`url:${host}:${port}`, { source, text: match[0], host, port });
+        remember(`url:${host}:${port}`, {
+          source,
+          text: match[0],
+          host,
+          port,
+          ...(isAdvertised(text, match.index) ? { advertised: true } : {}),
+        });
       }
       for (const match of text.matchAll(HOST_PORT_PATTERN)) {
         const host = match[1] as string;
-        found.set(`url:${host}:${match[3]}`, {
+        remember(`url:${host}:${match[3]}`, {
           source,
           text: match[0],
           host,
           port: Number(match[3]),
+          ...(isAdvertised(text, match.index) ? { advertised: true } : {}),
         });
       }
     }

@@ -183,6 +183,7 @@ const SECRET_VALUE_PATTERNS: [string, RegExp][] = [
 function isReference(value: string): boolean {
   return (
     value === "" ||
+    /^(true|false|null|\d+)$/i.test(value) ||
     /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(value) ||
     /^\$__(file|env)\{[^}]+\}$/.test(value) ||
     /^(env|sys\.env|local\.file|remote\.kubernetes\.secret)\b/.test(value) ||

@@ -1,6 +1,6 @@
 /**
  * Where each metric a query names comes from. Materialize's metrics are
- * checked against `reference/materialize-metrics.yaml`; everything else must
+ * checked against `vendor/materialize-metrics.yaml`; everything else must
  * be in one of the exporter lists below, each a set of real metric names
  * the named project exposes (with the documentation the names come from).
  */

@@ -7,7 +7,7 @@ export const REPO_ROOT = resolve(PACKAGE_DIR, "../..");
 /** The shared facts beside the repository (CI lays `shared/` beside the clone). */
 export const SHARED_REFERENCE = resolve(REPO_ROOT, "../shared/reference/materialize-metrics.yaml");
 /** The copy vendored into the package, so it stays self-contained. */
-export const VENDORED_REFERENCE = join(PACKAGE_DIR, "reference/materialize-metrics.yaml");
+export const VENDORED_REFERENCE = join(PACKAGE_DIR, "vendor/materialize-metrics.yaml");
 
 export const sharedReferenceExists = existsSync(SHARED_REFERENCE);
 

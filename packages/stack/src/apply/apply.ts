@@ -11,7 +11,7 @@ import {
 } from "./applyset.js";
 import { isFieldManagerConflict, KubeApiError, KubeConnectionError } from "./client.js";
 import { describeError, formatConflict } from "./errors.js";
-import { normalizeForCompare } from "./normalize.js";
+import { sameObject } from "./normalize.js";
 import {
   countActions,
   formatCounts,
@@ -193,7 +193,7 @@ export async function applyStack(api: ResourceApi, options: ApplyOptions): Promi
         return done("created");
       }
       const unchanged = dryRun
-        ? JSON.stringify(normalizeForCompare(live)) === JSON.stringify(normalizeForCompare(applied))
+        ? sameObject(live, applied)
         : live.metadata.resourceVersion === applied.metadata.resourceVersion;
       const adopted = owner === undefined ? "adopted: it existed without the ApplySet label" : "";
       if (unchanged && !adopted) return done("unchanged");
@@ -254,8 +254,12 @@ export async function applyStack(api: ResourceApi, options: ApplyOptions): Promi
       );
     } catch (error) {
       if (isFatal(error)) throw error;
+      const hint =
+        error instanceof KubeApiError && error.statusCode === 404
+          ? ` (the namespace ${set.parent.namespace} does not exist: create it, or let the stack render it)`
+          : "";
       fail(
-        `cannot record ownership in Secret ${set.parent.namespace}/${set.parent.name}: ${describeError(error)}`,
+        `cannot record ownership in Secret ${set.parent.namespace}/${set.parent.name}: ${describeError(error)}${hint}`,
       );
       return summarize();
     }

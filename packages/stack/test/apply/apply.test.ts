@@ -596,3 +596,20 @@ describe("apply: waiting for rollouts", () => {
     );
   });
 });
+
+describe("apply: missing namespace", () => {
+  it("stops with a hint when the stack's namespace is neither rendered nor present", async () => {
+    const h = await harness();
+    const result = await applyStack(h.api, {
+      objects: without(stackObjects(), "Namespace/monitoring"),
+      applySet: h.set,
+      reporter: h.reporter,
+      clock: h.clock,
+    });
+    expect(result.ok).toBe(false);
+    expect(result.failures.map((f) => f.message)).toEqual([
+      'cannot record ownership in Secret monitoring/materialize-monitoring-applyset: not found: namespaces "monitoring" not found (the namespace monitoring does not exist: create it, or let the stack render it)',
+    ]);
+    expect(writeLog(h.server)).toEqual(["PATCH secrets/materialize-monitoring-applyset"]);
+  });
+});
