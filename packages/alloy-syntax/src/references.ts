@@ -274,7 +274,7 @@ function resolve(
     parts.length === 1
       ? `unknown identifier ${quote(reference)} in ${scope.description}`
       : `reference to a component that is not defined in ${scope.description}: ${reference}`,
-    near ? `did you mean ${near}?` : "add the component to the same file (or declare body)",
+    near ? `did you mean ${near}?` : "add the component to the same file or declare body",
   );
 }
 

@@ -10,6 +10,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generatedFiles } from "../src/generated-files.js";
+import { deepMerge } from "../src/merge.js";
 import { PROFILE_NAMES, PROFILES } from "../src/profiles.js";
 import { type Stack, stack } from "../src/stack.js";
 import { validateStack } from "../src/validate.js";
@@ -52,7 +53,8 @@ describe("profiles", () => {
   }
 
   it("compose in order like values files", () => {
-    const built = stack({ global: { size: "small" }, ...PROFILES.dev.values });
+    const built = stack(deepMerge(PROFILES.large.values, PROFILES.dev.values) as StackValues);
+    expect(built.values.global.size).toBe("small");
     expect(built.values.loki.mode).toBe("single-binary");
     expect(built.values.thanos.mode).toBe("dev");
   });
@@ -95,8 +97,8 @@ describe("wiring", () => {
       built.objects
         .filter((o) => o.kind === "GrafanaDatasource")
         .map((o) => {
-          const spec = (o as { spec: { datasource: { type: string; url: string } } }).spec
-            .datasource;
+          const spec = (o as unknown as { spec: { datasource: { type: string; url: string } } })
+            .spec.datasource;
           return [spec.type, spec.url];
         }),
     );
@@ -202,7 +204,7 @@ describe("disabling a component and replacing it with an external endpoint", () 
     const built = stack(PROFILES["existing-grafana"].values as StackValues);
     const output = text(built.objects);
     for (const host of hostsOf(full, "grafana")) expect(output).not.toContain(host);
-    const grafanaCr = built.objects.find((o) => o.kind === "Grafana") as {
+    const grafanaCr = built.objects.find((o) => o.kind === "Grafana") as unknown as {
       spec: { external: { url: string } };
     };
     expect(grafanaCr.spec.external.url).toBe("https://grafana.example.com");
