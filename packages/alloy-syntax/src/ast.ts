@@ -238,7 +238,11 @@ export function file(body: readonly Statement[], comments: readonly CommentGroup
   return { type: "File", body, comments };
 }
 
-export function attribute(name: string, value: Expr, leadingComments?: readonly string[]): Attribute {
+export function attribute(
+  name: string,
+  value: Expr,
+  leadingComments?: readonly string[],
+): Attribute {
   return leadingComments && leadingComments.length > 0
     ? { type: "Attribute", name, value, leadingComments }
     : { type: "Attribute", name, value };

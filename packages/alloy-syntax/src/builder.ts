@@ -18,7 +18,7 @@ import * as ast from "./ast.js";
 import { AlloyValueError, valueError } from "./errors.js";
 import { print } from "./printer.js";
 import { type ReferenceProblem, validateReferences } from "./references.js";
-import { BodyItem, checkLabel, type Fields, encodeBody } from "./schema.js";
+import { BodyItem, checkLabel, encodeBody, type Fields } from "./schema.js";
 import { isValidIdentifier, quote } from "./strings.js";
 import {
   type AlloyType,
@@ -112,7 +112,11 @@ export abstract class Scope {
     }
     const id = `${spec.name}.${spec.label}`;
     if (this.ids.has(id)) {
-      throw valueError(path, `is already defined in this ${this.description}`, "give each component a unique label");
+      throw valueError(
+        path,
+        `is already defined in this ${this.description}`,
+        "give each component a unique label",
+      );
     }
     this.checkRefs(spec.refs, path);
     if (spec.declaredIn && !this.sees(spec.declaredIn)) {
@@ -123,7 +127,9 @@ export abstract class Scope {
       );
     }
     this.ids.add(id);
-    this.statements.push(ast.block(spec.name, spec.label, spec.body, commentLines(options.comment)));
+    this.statements.push(
+      ast.block(spec.name, spec.label, spec.body, commentLines(options.comment)),
+    );
     return new Component(this, spec.name, spec.label, spec.exports) as ComponentHandle<E>;
   }
 
@@ -138,7 +144,10 @@ export abstract class Scope {
     this.statements.push(
       comments
         ? node.type === "Block"
-          ? ast.block(node.name, node.label, node.body, [...(node.leadingComments ?? []), ...comments])
+          ? ast.block(node.name, node.label, node.body, [
+              ...(node.leadingComments ?? []),
+              ...comments,
+            ])
           : ast.attribute(node.name, node.value, [...(node.leadingComments ?? []), ...comments])
         : node,
     );
@@ -149,13 +158,17 @@ export abstract class Scope {
    * components to the declare's own scope and returns its exports; the
    * arguments arrive as expressions (`argument.NAME.value`).
    */
-  declare<const A extends Readonly<Record<string, ArgumentSpec>>, R extends Readonly<Record<string, Expression<AlloyType>>>>(
-    name: string,
-    definition: DeclareDefinition<A, R>,
-  ): CustomComponent<A, ExportTypesOf<R>> {
+  declare<
+    const A extends Readonly<Record<string, ArgumentSpec>>,
+    R extends Readonly<Record<string, Expression<AlloyType>>>,
+  >(name: string, definition: DeclareDefinition<A, R>): CustomComponent<A, ExportTypesOf<R>> {
     const path = `declare ${quote(name)}`;
     if (!isValidIdentifier(name)) {
-      throw valueError(path, `${quote(name)} is not a valid identifier`, "custom component names are single identifiers");
+      throw valueError(
+        path,
+        `${quote(name)} is not a valid identifier`,
+        "custom component names are single identifiers",
+      );
     }
     const id = `declare.${name}`;
     if (this.ids.has(id)) throw valueError(path, `is already declared in this ${this.description}`);
@@ -172,7 +185,8 @@ export abstract class Scope {
       ) as unknown as Dynamic;
       const body: ast.Statement[] = [];
       if (spec.comment !== undefined) body.push(ast.attribute("comment", ast.string(spec.comment)));
-      if (spec.optional !== undefined) body.push(ast.attribute("optional", ast.bool(spec.optional)));
+      if (spec.optional !== undefined)
+        body.push(ast.attribute("optional", ast.bool(spec.optional)));
       if (spec.default !== undefined) {
         const converted = toExpr(spec.default, `${where}.default`);
         if (converted.refs.length > 0) {
@@ -188,7 +202,8 @@ export abstract class Scope {
     for (const [exportName, value] of Object.entries(exported)) {
       const where = `${path}.export ${quote(exportName)}`;
       checkLabel(exportName, where);
-      if (!(value instanceof Expression)) throw valueError(where, "expected an expression to export");
+      if (!(value instanceof Expression))
+        throw valueError(where, "expected an expression to export");
       scope.checkRefs(value.refs, where);
       exportBlocks.push(ast.block("export", exportName, [ast.attribute("value", value.node)]));
       // Only the names matter at run time; the types live in ExportTypesOf<R>.
@@ -227,7 +242,10 @@ export abstract class Scope {
         );
       }
       if (target.kind !== "argument" && !this.ids.has(target.id)) {
-        throw valueError(path, `refers to ${text}, but ${target.id} is not in this ${this.description}`);
+        throw valueError(
+          path,
+          `refers to ${text}, but ${target.id} is not in this ${this.description}`,
+        );
       }
     }
   }
@@ -271,7 +289,11 @@ export class AlloyConfig extends Scope {
     const problems = this.check();
     if (problems.length > 0) {
       throw new AlloyValueError(
-        problems.map((p) => ({ path: p.path, message: p.message, ...(p.hint ? { hint: p.hint } : {}) })),
+        problems.map((p) => ({
+          path: p.path,
+          message: p.message,
+          ...(p.hint ? { hint: p.hint } : {}),
+        })),
       );
     }
     return this.toString();
@@ -341,10 +363,20 @@ export class CustomComponent<A, E extends ExportTypes> {
     const values = args as Readonly<Record<string, Input | undefined>>;
     const fields: Record<string, { kind: "attr"; alloy: string; required?: boolean }> = {};
     for (const [argName, spec] of Object.entries(this.argumentSpecs)) {
-      fields[argName] = spec.optional === true ? { kind: "attr", alloy: argName } : { kind: "attr", alloy: argName, required: true };
+      fields[argName] =
+        spec.optional === true
+          ? { kind: "attr", alloy: argName }
+          : { kind: "attr", alloy: argName, required: true };
     }
     const { statements, refs } = encodeBody(values, fields as Fields, path);
-    return { name: this.name, label, body: statements, refs, exports: this.exportTypes, declaredIn: this.scope };
+    return {
+      name: this.name,
+      label,
+      body: statements,
+      refs,
+      exports: this.exportTypes,
+      declaredIn: this.scope,
+    };
   }
 }
 
@@ -354,7 +386,10 @@ export class CustomComponent<A, E extends ExportTypes> {
 export function attr(name: string, value: Input, options: AddOptions = {}): BodyItem {
   if (!isValidIdentifier(name)) throw valueError(name, "attribute name is not a valid identifier");
   const converted = toExpr(value, name);
-  return new BodyItem(ast.attribute(name, converted.node, commentLines(options.comment)), converted.refs);
+  return new BodyItem(
+    ast.attribute(name, converted.node, commentLines(options.comment)),
+    converted.refs,
+  );
 }
 
 /** The body of a generic block: statements, or a record of attributes. */
@@ -364,14 +399,20 @@ export type BlockBody = readonly BodyItem[] | Readonly<Record<string, Input | un
  * `name "label" { body }` for anything without a typed constructor:
  * `block("logging", { level: "info" })`, `block("rule", [attr("action", "drop")])`.
  */
-export function block(name: string, body: BlockBody, options: AddOptions & { readonly label?: string } = {}): BodyItem {
+export function block(
+  name: string,
+  body: BlockBody,
+  options: AddOptions & { readonly label?: string } = {},
+): BodyItem {
   for (const fragment of name.split(".")) {
-    if (!isValidIdentifier(fragment)) throw valueError(name, "block name is not a dotted identifier");
+    if (!isValidIdentifier(fragment))
+      throw valueError(name, "block name is not a dotted identifier");
   }
   if (options.label !== undefined) checkLabel(options.label, `${name} ${quote(options.label)}`);
   const items: BodyItem[] = Array.isArray(body)
     ? (body as readonly BodyItem[]).map((item, i) => {
-        if (!(item instanceof BodyItem)) throw valueError(`${name}[${i}]`, "expected attr() or block()");
+        if (!(item instanceof BodyItem))
+          throw valueError(`${name}[${i}]`, "expected attr() or block()");
         return item;
       })
     : Object.entries(body as Readonly<Record<string, Input | undefined>>)
@@ -408,7 +449,9 @@ export function defineComponent<A extends object, E extends ExportTypes>(
   name: string,
   fields: Fields,
   exports: E,
-): {} extends A ? (label: string, args?: A) => ComponentSpec<E> : (label: string, args: A) => ComponentSpec<E> {
+): Record<never, never> extends A
+  ? (label: string, args?: A) => ComponentSpec<E>
+  : (label: string, args: A) => ComponentSpec<E> {
   const make = (label: string, args?: A): ComponentSpec<E> => {
     const path = `${name} ${quote(label)}`;
     checkLabel(label, path);
@@ -422,7 +465,7 @@ export function defineComponent<A extends object, E extends ExportTypes>(
 export function defineBlock<A extends object>(
   name: string,
   fields: Fields,
-): {} extends A ? (args?: A) => BodyItem : (args: A) => BodyItem {
+): Record<never, never> extends A ? (args?: A) => BodyItem : (args: A) => BodyItem {
   const make = (args?: A): BodyItem => {
     const { statements, refs } = encodeBody(args ?? {}, fields, name);
     return new BodyItem(ast.block(name, undefined, statements), refs);

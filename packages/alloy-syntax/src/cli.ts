@@ -26,6 +26,7 @@ Exit status: 0 ok, 1 syntax or read error (FILE:LINE:COL: message on stderr), 2 
 interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Reads a file; `-` is standard input. */
   readonly readFile: (path: string) => Uint8Array;
 }
 
@@ -37,16 +38,19 @@ export function main(argv: readonly string[], io: Io): number {
   }
   const [command, path, ...rest] = argv;
   if (command === undefined) return usage(io, "missing command");
-  if (command !== "fmt" && command !== "check") return usage(io, `unknown command ${JSON.stringify(command)}`);
+  if (command !== "fmt" && command !== "check")
+    return usage(io, `unknown command ${JSON.stringify(command)}`);
   if (path === undefined) return usage(io, `${command} needs a FILE`);
   if (rest.length > 0) return usage(io, `unexpected argument ${JSON.stringify(rest[0])}`);
 
   const name = path === "-" ? "<stdin>" : path;
   let bytes: Uint8Array;
   try {
-    bytes = io.readFile(path === "-" ? "/dev/stdin" : path);
+    bytes = io.readFile(path);
   } catch (err) {
-    io.stderr(`${name}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}\n`);
+    io.stderr(
+      `${name}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}\n`,
+    );
     return 1;
   }
   const invalid = firstInvalidUtf8(bytes);
@@ -131,6 +135,6 @@ if (isEntryPoint()) {
   process.exitCode = main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readFile: (path) => readFileSync(path),
+    readFile: (path) => readFileSync(path === "-" ? 0 : path),
   });
 }

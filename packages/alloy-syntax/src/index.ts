@@ -1,4 +1,3 @@
-export * as ast from "./ast.js";
 export type {
   AccessExpr,
   ArrayExpr,
@@ -27,6 +26,7 @@ export type {
   UnaryExpr,
   UnaryOperator,
 } from "./ast.js";
+export * as ast from "./ast.js";
 export { referencePath, stripPositions, walkExpressions } from "./ast.js";
 export * from "./builder.js";
 export * from "./components/index.js";
@@ -37,6 +37,6 @@ export * from "./printer.js";
 export * from "./references.js";
 export * from "./scanner.js";
 export * from "./schema.js";
-export * from "./units.js";
 export * from "./strings.js";
+export * from "./units.js";
 export * from "./values.js";

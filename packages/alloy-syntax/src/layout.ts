@@ -68,17 +68,25 @@ function attachComments(f: File): Attached {
   return attached;
 }
 
-function writeBody(body: readonly Statement[], out: string[], attached: Attached, path: string): void {
+function writeBody(
+  body: readonly Statement[],
+  out: string[],
+  attached: Attached,
+  path: string,
+): void {
   body.forEach((s, i) => {
     const prev = body[i - 1];
     const where = `${path}body[${i}]`;
-    if (prev && (prev.type === "Block" || s.type === "Block" || hadBlankLine(prev, s))) out.push("");
+    if (prev && (prev.type === "Block" || s.type === "Block" || hadBlankLine(prev, s)))
+      out.push("");
     for (const c of attached.before.get(s) ?? []) out.push(c.text);
     for (const text of s.leadingComments ?? []) {
       for (const line of text.split("\n")) out.push(line === "" ? "//" : `// ${line}`);
     }
     if (s.type === "Attribute") {
-      out.push(`${name(s.name, `${where}.name`, "attribute name")} = ${expr(s.value, `${where}.value`)}`);
+      out.push(
+        `${name(s.name, `${where}.name`, "attribute name")} = ${expr(s.value, `${where}.value`)}`,
+      );
       return;
     }
     const fragments = s.name.split(".");
@@ -141,7 +149,11 @@ function expr(e: Expr, path: string): string {
       return list("[", items, "]", Boolean(keepOpen));
     }
     case "Object":
-      return object(e.fields, path, Boolean(e.lcurlyPos && e.rcurlyPos && e.lcurlyPos.line === e.rcurlyPos.line));
+      return object(
+        e.fields,
+        path,
+        Boolean(e.lcurlyPos && e.rcurlyPos && e.lcurlyPos.line === e.rcurlyPos.line),
+      );
     case "Access": {
       let object = postfixOperand(e.object, `${path}.object`);
       if (/^[0-9]+$/.test(object)) object += " ";
@@ -201,6 +213,7 @@ function object(fields: readonly ObjectField[], path: string, keepInline: boolea
     const key = f.quoted ? quote(f.key) : name(f.key, `${where}.key`, "object key");
     return `${key} = ${expr(f.value, `${where}.value`)}`;
   });
-  if (keepInline && !entries.some((entry) => entry.includes("\n"))) return `{${entries.join(", ")}}`;
+  if (keepInline && !entries.some((entry) => entry.includes("\n")))
+    return `{${entries.join(", ")}}`;
   return `{\n${entries.map((entry) => `${entry},\n`).join("")}}`;
 }

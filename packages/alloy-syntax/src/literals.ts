@@ -6,9 +6,13 @@ import { quote, unquote } from "./strings.js";
 export function literalText(expr: Expr): string {
   switch (expr.type) {
     case "String":
-      return expr.raw !== undefined && safeUnquote(expr.raw) === expr.value ? expr.raw : quote(expr.value);
+      return expr.raw !== undefined && safeUnquote(expr.raw) === expr.value
+        ? expr.raw
+        : quote(expr.value);
     case "Number":
-      return expr.raw !== undefined && Number(expr.raw) === expr.value ? expr.raw : formatNumber(expr.value);
+      return expr.raw !== undefined && Number(expr.raw) === expr.value
+        ? expr.raw
+        : formatNumber(expr.value);
     case "Bool":
       return expr.value ? "true" : "false";
     case "Null":
@@ -34,4 +38,3 @@ export function formatNumber(value: number): string {
   }
   return String(value);
 }
-

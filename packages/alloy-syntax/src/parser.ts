@@ -16,7 +16,7 @@ import type {
   Statement,
 } from "./ast.js";
 import { binaryPrecedence } from "./ast.js";
-import { type Token, type TokenKind, Scanner } from "./scanner.js";
+import { Scanner, type Token, type TokenKind } from "./scanner.js";
 import { isValidIdentifier, quote, unquote } from "./strings.js";
 
 /** One problem found while parsing. */
@@ -29,7 +29,9 @@ export interface Diagnostic {
 
 /** `FILE:LINE:COL: message` (or `LINE:COL: message` without a file name), as Alloy prints it. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.filename ? `${d.filename}:${d.pos.line}:${d.pos.column}` : `${d.pos.line}:${d.pos.column}`;
+  const where = d.filename
+    ? `${d.filename}:${d.pos.line}:${d.pos.column}`
+    : `${d.pos.line}:${d.pos.column}`;
   return `${where}: ${d.message}`;
 }
 
@@ -298,7 +300,9 @@ class Parser {
         if (lit.length > 2) {
           name.label = lit.slice(1, -1);
           if (!isValidIdentifier(name.label)) {
-            this.error(`expected block label to be a valid identifier, but got ${quote(name.label)}`);
+            this.error(
+              `expected block label to be a valid identifier, but got ${quote(name.label)}`,
+            );
           }
         }
         name.labelPos = this.tok.pos;
@@ -356,7 +360,13 @@ class Parser {
           const lbrack = this.expect("[").pos;
           const idx = this.parseExpression();
           const rbrack = this.expect("]").pos;
-          primary = { type: "Index", object: primary, index: idx, lbrackPos: lbrack, rbrackPos: rbrack };
+          primary = {
+            type: "Index",
+            object: primary,
+            index: idx,
+            lbrackPos: lbrack,
+            rbrackPos: rbrack,
+          };
           break;
         }
         case "(": {

@@ -27,9 +27,9 @@ import type {
   Statement,
 } from "./ast.js";
 import { layout } from "./layout.js";
+import { literalText } from "./literals.js";
 import { parse } from "./parser.js";
 import type { TokenKind } from "./scanner.js";
-import { literalText } from "./literals.js";
 import { quote, utf8Length } from "./strings.js";
 import { alignAndTrim, type Piece } from "./tabwriter.js";
 
@@ -78,7 +78,9 @@ function exprPositioned(e: Expr): boolean {
     case "Identifier":
       return e.pos !== undefined;
     case "Array":
-      return e.lbrackPos !== undefined && e.rbrackPos !== undefined && e.elements.every(exprPositioned);
+      return (
+        e.lbrackPos !== undefined && e.rbrackPos !== undefined && e.elements.every(exprPositioned)
+      );
     case "Object":
       return (
         e.lcurlyPos !== undefined &&
@@ -484,7 +486,10 @@ class Printer {
 
   private token(text: string): void {
     const first = text[0];
-    if ((this.lastToken === "NUMBER" && first === ".") || (this.lastToken === "/" && first === "*")) {
+    if (
+      (this.lastToken === "NUMBER" && first === ".") ||
+      (this.lastToken === "/" && first === "*")
+    ) {
       // Keep `1 .a` and `a / *` from fusing into different tokens.
       this.whitespace = ["blank"];
     }

@@ -83,8 +83,10 @@ export function validateReferences(
   options: ValidateReferencesOptions = {},
 ): ReferenceProblem[] {
   const known = new Map<string, ReadonlySet<string>>();
-  for (const [name, exports] of Object.entries(componentExports)) known.set(name, new Set(Object.keys(exports)));
-  for (const [name, exports] of Object.entries(options.exports ?? {})) known.set(name, new Set(exports));
+  for (const [name, exports] of Object.entries(componentExports))
+    known.set(name, new Set(Object.keys(exports)));
+  for (const [name, exports] of Object.entries(options.exports ?? {}))
+    known.set(name, new Set(exports));
   const problems: ReferenceProblem[] = [];
   const root = collect(file.body, undefined, "config", undefined);
   checkBody(file.body, root, "", known, problems);
@@ -112,13 +114,15 @@ function collect(
       if (s.name === "foreach") {
         const variable = attributeString(s, "var");
         if (variable) scope.variables.add(variable);
-        for (const inner of s.body) if (inner.type === "Block" && inner.name === "template") visit(inner.body);
+        for (const inner of s.body)
+          if (inner.type === "Block" && inner.name === "template") visit(inner.body);
       }
       if (s.label === undefined || s.label === "") continue;
       if (s.name === "declare") {
         const exports = new Set<string>();
         for (const inner of s.body) {
-          if (inner.type === "Block" && inner.name === "export" && inner.label) exports.add(inner.label);
+          if (inner.type === "Block" && inner.name === "export" && inner.label)
+            exports.add(inner.label);
         }
         scope.declares.set(s.label, exports);
         continue;
@@ -141,7 +145,8 @@ function collect(
 
 function attributeString(block: Block, name: string): string | undefined {
   for (const s of block.body) {
-    if (s.type === "Attribute" && s.name === name && s.value.type === "String") return s.value.value;
+    if (s.type === "Attribute" && s.name === name && s.value.type === "String")
+      return s.value.value;
   }
   return undefined;
 }
@@ -236,7 +241,8 @@ function resolve(
       ...(pos ? { pos } : {}),
     });
   };
-  if (STDLIB_ROOTS.has(rootName) || scope.namespaces.has(rootName) || scope.variables.has(rootName)) return;
+  if (STDLIB_ROOTS.has(rootName) || scope.namespaces.has(rootName) || scope.variables.has(rootName))
+    return;
   if (rootName === "argument" && scope.arguments) {
     const name = parts[1];
     if (name === undefined || !scope.arguments.has(name)) {

@@ -49,7 +49,9 @@ export interface BlocksRule extends RuleBase {
 export interface ItemsRule extends RuleBase {
   readonly kind: "items";
   /** Class the items must be instances of. */
-  readonly of?: abstract new (...args: never[]) => BodyItem;
+  readonly of?: abstract new (
+    ...args: never[]
+  ) => BodyItem;
   /** What the items are, for messages. */
   readonly what?: string;
 }
@@ -66,7 +68,9 @@ export const rule = {
     return check === undefined ? { kind: "attr" } : { kind: "attr", check };
   },
   required(check?: Check): AttrRule {
-    return check === undefined ? { kind: "attr", required: true } : { kind: "attr", required: true, check };
+    return check === undefined
+      ? { kind: "attr", required: true }
+      : { kind: "attr", required: true, check };
   },
   duration(): AttrRule {
     return { kind: "attr", check: "duration" };
@@ -78,7 +82,9 @@ export const rule = {
     return { kind: "attr", check: "uint" };
   },
   oneOf(values: readonly string[], required = false): AttrRule {
-    return required ? { kind: "attr", check: { oneOf: values }, required } : { kind: "attr", check: { oneOf: values } };
+    return required
+      ? { kind: "attr", check: { oneOf: values }, required }
+      : { kind: "attr", check: { oneOf: values } };
   },
   named(alloy: string, base: AttrRule = { kind: "attr" }): AttrRule {
     return { ...base, alloy };
@@ -135,7 +141,11 @@ export function encodeBody(args: object, fields: Fields, path: string): Encoded 
         const near = closest(k, Object.keys(fields));
         return near
           ? { path: `${path}.${k}`, message: "unknown argument", hint: `did you mean ${near}?` }
-          : { path: `${path}.${k}`, message: "unknown argument", hint: `known: ${Object.keys(fields).join(", ")}` };
+          : {
+              path: `${path}.${k}`,
+              message: "unknown argument",
+              hint: `known: ${Object.keys(fields).join(", ")}`,
+            };
       }),
     );
   }
@@ -169,7 +179,11 @@ export function encodeBody(args: object, fields: Fields, path: string): Encoded 
           throw valueError(where, "expected a list of blocks", `write ${key}: [{ ... }]`);
         }
         value.forEach((item, i) => {
-          const inner = encodeBody(blockArgs(item, `${where}[${i}]`), fieldRule.fields, `${where}[${i}]`);
+          const inner = encodeBody(
+            blockArgs(item, `${where}[${i}]`),
+            fieldRule.fields,
+            `${where}[${i}]`,
+          );
           refs.push(...inner.refs);
           blocks.push(ast.block(name, undefined, inner.statements));
         });
@@ -179,7 +193,10 @@ export function encodeBody(args: object, fields: Fields, path: string): Encoded 
         if (!Array.isArray(value)) throw valueError(where, "expected a list");
         value.forEach((item, i) => {
           if (!(item instanceof (fieldRule.of ?? BodyItem))) {
-            throw valueError(`${where}[${i}]`, `expected ${fieldRule.what ?? "a block built by block()"}`);
+            throw valueError(
+              `${where}[${i}]`,
+              `expected ${fieldRule.what ?? "a block built by block()"}`,
+            );
           }
           refs.push(...item.refs);
           blocks.push(item.node);
@@ -194,7 +211,10 @@ export function encodeBody(args: object, fields: Fields, path: string): Encoded 
 function blockArgs(value: unknown, path: string): object {
   if (value === true) return {};
   if (typeof value === "object" && value !== null && !Array.isArray(value)) return value;
-  throw valueError(path, "expected an object with the block's arguments (or true for an empty block)");
+  throw valueError(
+    path,
+    "expected an object with the block's arguments (or true for an empty block)",
+  );
 }
 
 function runCheck(check: Check, path: string, value: unknown): void {
@@ -221,7 +241,11 @@ function runCheck(check: Check, path: string, value: unknown): void {
       return;
     default:
       if (typeof value === "string" && !check.oneOf.includes(value)) {
-        throw valueError(path, `${quote(value)} is not allowed`, `use one of ${check.oneOf.join(", ")}`);
+        throw valueError(
+          path,
+          `${quote(value)} is not allowed`,
+          `use one of ${check.oneOf.join(", ")}`,
+        );
       }
   }
 }
@@ -247,7 +271,9 @@ function closest(word: string, candidates: readonly string[]): string | undefine
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3))
+    ? best
+    : undefined;
 }
 
 /** Levenshtein distance. */
@@ -258,7 +284,11 @@ export function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const current = row[j] ?? 0;
-      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (row[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        previous + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       previous = current;
     }
   }

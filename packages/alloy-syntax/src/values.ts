@@ -102,7 +102,9 @@ export type TargetsValue =
 export type MetricsReceiverList =
   | readonly Expression<"MetricsReceiver">[]
   | Expression<"list(MetricsReceiver)">;
-export type LogsReceiverList = readonly Expression<"LogsReceiver">[] | Expression<"list(LogsReceiver)">;
+export type LogsReceiverList =
+  | readonly Expression<"LogsReceiver">[]
+  | Expression<"list(LogsReceiver)">;
 export type OtelConsumerList =
   | readonly Expression<"otelcol.Consumer">[]
   | Expression<"list(otelcol.Consumer)">;
@@ -170,7 +172,9 @@ function convertValue(value: Input, path: string, refs: Ref<AlloyType>[]): ast.E
   const fields: ast.ObjectField[] = [];
   for (const [key, item] of Object.entries(value as Record<string, Input | undefined>)) {
     if (item === undefined) continue;
-    fields.push(ast.field(key, convertValue(item, `${path}.${key}`, refs), !isValidIdentifier(key)));
+    fields.push(
+      ast.field(key, convertValue(item, `${path}.${key}`, refs), !isValidIdentifier(key)),
+    );
   }
   return ast.object(fields);
 }
@@ -206,7 +210,11 @@ function callPath<T extends AlloyType>(fn: string, args: readonly Input[]): Expr
   );
 }
 
-type MapElement<T> = T extends "map(secret)" ? "secret" : T extends "map(string)" ? "string" : never;
+type MapElement<T> = T extends "map(secret)"
+  ? "secret"
+  : T extends "map(string)"
+    ? "string"
+    : never;
 
 /** Building blocks for expressions that are not plain values. */
 export const expr = {
@@ -233,13 +241,17 @@ export const expr = {
     return callPath<never>(fn, args);
   },
   /** `object[key]`; typed for maps (`map(secret)` gives a secret). */
-  index<T extends AlloyType>(object: Expression<T>, key: string | number): Expression<MapElement<T>> {
+  index<T extends AlloyType>(
+    object: Expression<T>,
+    key: string | number,
+  ): Expression<MapElement<T>> {
     const k = toExpr(key);
     return build(ast.index(object.node, k.node), [{ node: object.node, refs: object.refs }, k]);
   },
   /** `object.field` on an object-typed expression. */
   field(object: Expression<AlloyType>, name: string): Dynamic {
-    if (!isValidIdentifier(name)) throw valueError("expr.field", `${quote(name)} is not an identifier`);
+    if (!isValidIdentifier(name))
+      throw valueError("expr.field", `${quote(name)} is not an identifier`);
     return new Expression<never>(ast.access(object.node, name), object.refs);
   },
   /** String concatenation with `+`: `expr.concat("spec.nodeName=", sys.env("HOSTNAME"))`. */
@@ -254,10 +266,10 @@ export const expr = {
   op(left: Input, op: ast.BinaryOperator, right: Input): Dynamic {
     const l = toExpr(left, "left operand");
     const r = toExpr(right, "right operand");
-    return build(ast.binary(op, parenthesize(l.node, op, "left"), parenthesize(r.node, op, "right")), [
-      l,
-      r,
-    ]);
+    return build(
+      ast.binary(op, parenthesize(l.node, op, "left"), parenthesize(r.node, op, "right")),
+      [l, r],
+    );
   },
   /** `!value` */
   not(value: BoolValue): Expression<"bool"> {
@@ -271,8 +283,7 @@ function parenthesize(node: ast.Expr, op: ast.BinaryOperator, side: "left" | "ri
   const outer = ast.binaryPrecedence(op);
   const inner = ast.binaryPrecedence(node.op);
   const rightAssoc = op === "^";
-  const needs =
-    inner < outer || (inner === outer && (side === "left" ? rightAssoc : !rightAssoc));
+  const needs = inner < outer || (inner === outer && (side === "left" ? rightAssoc : !rightAssoc));
   return needs ? ast.paren(node) : node;
 }
 
@@ -306,7 +317,9 @@ export const constants = {
 };
 
 /** `coalesce(...)`: the first argument that is not null or empty. */
-export function coalesce<T extends AlloyType>(...values: readonly (Expression<T> | Input)[]): Expression<T> {
+export function coalesce<T extends AlloyType>(
+  ...values: readonly (Expression<T> | Input)[]
+): Expression<T> {
   return callPath<T>("coalesce", values as readonly Input[]);
 }
 

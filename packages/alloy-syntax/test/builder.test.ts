@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   AlloyConfig,
@@ -24,12 +26,38 @@ import {
 } from "../src/index.js";
 
 describe("AlloyConfig", () => {
+  it("prints the README example as documented", () => {
+    const config = new AlloyConfig();
+    const remoteWrite = config.add(
+      prometheus.remoteWrite("thanos", {
+        endpoint: [{ url: "http://thanos-receive.monitoring.svc:19291/api/v1/receive" }],
+      }),
+    );
+    const pods = config.add(discovery.kubernetes("pods", { role: "pod" }));
+    config.add(
+      prometheus.scrape("pods", {
+        targets: pods.exports.targets,
+        forwardTo: [remoteWrite.exports.receiver],
+        scrapeInterval: "30s",
+        clustering: { enabled: true },
+      }),
+    );
+    const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
+    const documented = /```alloy\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(config.render()).toBe(documented);
+  });
+
   it("builds a file whose references point at added components", () => {
     const config = new AlloyConfig();
     const pods = config.add(discovery.kubernetes("pods", { role: "pod" }));
-    const remoteWrite = config.add(prometheus.remoteWrite("default", { endpoint: [{ url: "http://rw/push" }] }));
+    const remoteWrite = config.add(
+      prometheus.remoteWrite("default", { endpoint: [{ url: "http://rw/push" }] }),
+    );
     const scrape = config.add(
-      prometheus.scrape("pods", { targets: pods.exports.targets, forwardTo: [remoteWrite.exports.receiver] }),
+      prometheus.scrape("pods", {
+        targets: pods.exports.targets,
+        forwardTo: [remoteWrite.exports.receiver],
+      }),
     );
     expect(scrape.id).toBe("prometheus.scrape.pods");
     expect(config.toString()).toBe(
@@ -68,7 +96,9 @@ describe("AlloyConfig", () => {
     const remoteWrite = first.add(prometheus.remoteWrite("default"));
     const second = new AlloyConfig();
     expect(() =>
-      second.add(prometheus.scrape("x", { targets: [], forwardTo: [remoteWrite.exports.receiver] })),
+      second.add(
+        prometheus.scrape("x", { targets: [], forwardTo: [remoteWrite.exports.receiver] }),
+      ),
     ).toThrow(
       'prometheus.scrape "x": refers to prometheus.remote_write.default.receiver, which belongs to a different config, not to this config',
     );
@@ -91,7 +121,9 @@ describe("AlloyConfig", () => {
   it("prints comments above components and statements", () => {
     const config = new AlloyConfig();
     config.addStatement(logging({ level: "warn" }), { comment: "Alloy's own logs" });
-    config.add(prometheus.remoteWrite("default"), { comment: ["Metrics go to Thanos.", "One endpoint."] });
+    config.add(prometheus.remoteWrite("default"), {
+      comment: ["Metrics go to Thanos.", "One endpoint."],
+    });
     expect(config.toString()).toBe(
       '// Alloy\'s own logs\nlogging {\n\tlevel = "warn"\n}\n\n// Metrics go to Thanos.\n// One endpoint.\nprometheus.remote_write "default" { }\n',
     );
@@ -100,7 +132,12 @@ describe("AlloyConfig", () => {
   it("accepts generic components and blocks", () => {
     const config = new AlloyConfig();
     const redis = config.add(
-      component("prometheus.exporter.redis", "cache", { redis_addr: "redis:6379" }, { targets: "list(map(string))" }),
+      component(
+        "prometheus.exporter.redis",
+        "cache",
+        { redis_addr: "redis:6379" },
+        { targets: "list(map(string))" },
+      ),
     );
     const sink = config.add(prometheus.remoteWrite("default"));
     config.add(
@@ -119,7 +156,12 @@ describe("AlloyConfig", () => {
 
   it("turns a raw expression's unknown references into render errors", () => {
     const config = new AlloyConfig();
-    config.add(prometheus.scrape("x", { targets: [], forwardTo: [expr.raw("prometheus.remote_write.missing.receiver")] }));
+    config.add(
+      prometheus.scrape("x", {
+        targets: [],
+        forwardTo: [expr.raw("prometheus.remote_write.missing.receiver")],
+      }),
+    );
     expect(config.check()).toMatchObject([
       {
         path: 'prometheus.scrape "x".forward_to',
@@ -138,7 +180,10 @@ describe("AlloyConfig", () => {
     config.add(
       loki.process("p", {
         forwardTo: [write.exports.receiver],
-        stages: [stage.cri(), stage.match({ selector: '{a="b"}', stages: [stage.json({ expressions: { x: "" } })] })],
+        stages: [
+          stage.cri(),
+          stage.match({ selector: '{a="b"}', stages: [stage.json({ expressions: { x: "" } })] }),
+        ],
       }),
     );
     const text = config.toString();
@@ -160,7 +205,13 @@ describe("declare", () => {
         const keep = scope.add(
           discovery.relabel("environmentd", {
             targets: args.targets,
-            rule: [{ sourceLabels: ["__meta_kubernetes_pod_label_app"], regex: "environmentd", action: "keep" }],
+            rule: [
+              {
+                sourceLabels: ["__meta_kubernetes_pod_label_app"],
+                regex: "environmentd",
+                action: "keep",
+              },
+            ],
           }),
         );
         scope.add(
@@ -181,7 +232,10 @@ describe("declare", () => {
     const pods = config.add(discovery.kubernetes("pods", { role: "pod" }));
     const sink = config.add(prometheus.remoteWrite("default"));
     const instance = config.add(
-      scrapeMaterialize.instance("production", { targets: pods.exports.targets, forward_to: [sink.exports.receiver] }),
+      scrapeMaterialize.instance("production", {
+        targets: pods.exports.targets,
+        forward_to: [sink.exports.receiver],
+      }),
     );
     expect(instance.exports.output.toString()).toBe("materialize_scrape.production.output");
     config.add(discovery.relabel("after", { targets: instance.exports.output }));
@@ -193,11 +247,17 @@ describe("declare", () => {
   it("types instance arguments and exports", () => {
     const { config, scrapeMaterialize } = setup();
     // @ts-expect-error forward_to is required
-    expect(() => scrapeMaterialize.instance("a", { targets: [] })).toThrow("forward_to: missing required argument");
-    // @ts-expect-error there is no such argument
-    expect(() => scrapeMaterialize.instance("b", { targets: [], forward_to: [], interval: "1m" })).toThrow(
-      ".interval: unknown argument",
+    expect(() => scrapeMaterialize.instance("a", { targets: [] })).toThrow(
+      "forward_to: missing required argument",
     );
+    expect(() =>
+      scrapeMaterialize.instance("b", {
+        targets: [],
+        forward_to: [],
+        // @ts-expect-error there is no such argument
+        interval: "1m",
+      }),
+    ).toThrow(".interval: unknown argument");
     const instance = config.add(scrapeMaterialize.instance("c", { targets: [], forward_to: [] }));
     // @ts-expect-error the declare exports output only
     expect(instance.exports.targets).toBeUndefined();
@@ -213,7 +273,9 @@ describe("declare", () => {
           return {};
         },
       }),
-    ).toThrow('prometheus.scrape "s": refers to prometheus.remote_write.outside.receiver, which belongs to a different config, not to this declare "bad"');
+    ).toThrow(
+      'prometheus.scrape "s": refers to prometheus.remote_write.outside.receiver, which belongs to a different config, not to this declare "bad"',
+    );
     let leaked: ReturnType<typeof expr.raw> | undefined;
     config.declare("leaky", {
       arguments: { value: {} },
@@ -222,17 +284,17 @@ describe("declare", () => {
         return {};
       },
     });
-    expect(() => config.add(prometheus.scrape("s2", { targets: leaked ?? [], forwardTo: [] }))).toThrow(
-      "arguments can only be used inside their declare body",
-    );
+    expect(() =>
+      config.add(prometheus.scrape("s2", { targets: leaked ?? [], forwardTo: [] })),
+    ).toThrow("arguments can only be used inside their declare body");
   });
 
   it("refuses instances in another file", () => {
     const { scrapeMaterialize } = setup();
     const other = new AlloyConfig();
-    expect(() => other.add(scrapeMaterialize.instance("x", { targets: [], forward_to: [] }))).toThrow(
-      "materialize_scrape is declared in another config",
-    );
+    expect(() =>
+      other.add(scrapeMaterialize.instance("x", { targets: [], forward_to: [] })),
+    ).toThrow("materialize_scrape is declared in another config");
   });
 });
 
@@ -241,7 +303,7 @@ describe("expressions", () => {
     const config = new AlloyConfig();
     config.add(
       component("test.values", "all", {
-        text: "a\"b\nc",
+        text: 'a"b\nc',
         number: 1.5,
         negative: -2,
         big: 1e21,
@@ -284,12 +346,17 @@ describe("expressions", () => {
     const a = config.add(discovery.kubernetes("a", { role: "pod" }));
     const b = config.add(discovery.kubernetes("b", { role: "service" }));
     const both = array.concat(a.exports.targets, b.exports.targets);
-    expect(both.refs.map((r) => r.toString())).toEqual(["discovery.kubernetes.a.targets", "discovery.kubernetes.b.targets"]);
+    expect(both.refs.map((r) => r.toString())).toEqual([
+      "discovery.kubernetes.a.targets",
+      "discovery.kubernetes.b.targets",
+    ]);
     config.add(discovery.relabel("all", { targets: both }));
     expect(config.toString()).toContain(
       "\ttargets = array.concat(discovery.kubernetes.a.targets, discovery.kubernetes.b.targets)",
     );
     const other = new AlloyConfig();
-    expect(() => other.add(discovery.relabel("all", { targets: both }))).toThrow("belongs to a different config");
+    expect(() => other.add(discovery.relabel("all", { targets: both }))).toThrow(
+      "belongs to a different config",
+    );
   });
 });

@@ -113,9 +113,18 @@ describe("discovery.relabel", () => {
       discovery.relabel("keep", {
         targets: pods.exports.targets,
         rule: [
-          { sourceLabels: ["__meta_kubernetes_pod_label_app"], regex: "environmentd|clusterd", action: "keep" },
+          {
+            sourceLabels: ["__meta_kubernetes_pod_label_app"],
+            regex: "environmentd|clusterd",
+            action: "keep",
+          },
           { action: "labelmap", regex: "__meta_kubernetes_pod_label_(.+)" },
-          { sourceLabels: ["__address__"], modulus: 4, targetLabel: "__tmp_hash", action: "hashmod" },
+          {
+            sourceLabels: ["__address__"],
+            modulus: 4,
+            targetLabel: "__tmp_hash",
+            action: "hashmod",
+          },
         ],
       }),
     );
@@ -150,9 +159,9 @@ describe("discovery.relabel", () => {
 
   it("checks actions and rules out wrong targets", () => {
     const { metrics } = sinks();
-    expect(() => discovery.relabel("x", { targets: [], rule: [{ action: "keeep" as "keep" }] })).toThrow(
-      '.rule[0].action: "keeep" is not allowed',
-    );
+    expect(() =>
+      discovery.relabel("x", { targets: [], rule: [{ action: "keeep" as "keep" }] }),
+    ).toThrow('.rule[0].action: "keeep" is not allowed');
     // @ts-expect-error a metrics receiver is not a list of targets
     discovery.relabel("x", { targets: metrics.exports.receiver });
     // @ts-expect-error modulus is a number
@@ -215,19 +224,31 @@ describe("prometheus.scrape", () => {
     expect(() => prometheus.scrape("x", { ...args, scrapeInterval: "30" })).toThrow(
       'prometheus.scrape "x".scrape_interval: "30" is not a duration (use Go duration syntax',
     );
-    expect(() => prometheus.scrape("x", { ...args, scrapeInterval: "1d" })).toThrow("is not a duration");
-    expect(() => prometheus.scrape("x", { ...args, sampleLimit: -1 })).toThrow("is not a non-negative integer");
-    expect(() => prometheus.scrape("x", { ...args, scheme: "ftp" })).toThrow('"ftp" is not allowed');
+    expect(() => prometheus.scrape("x", { ...args, scrapeInterval: "1d" })).toThrow(
+      "is not a duration",
+    );
+    expect(() => prometheus.scrape("x", { ...args, sampleLimit: -1 })).toThrow(
+      "is not a non-negative integer",
+    );
+    expect(() => prometheus.scrape("x", { ...args, scheme: "ftp" })).toThrow(
+      '"ftp" is not allowed',
+    );
   });
 
   it("rules out mistakes at compile time", () => {
     const { logs, metrics } = sinks();
     // @ts-expect-error forwardTo is required
-    expect(() => prometheus.scrape("x", { targets: [] })).toThrow("forward_to: missing required argument");
+    expect(() => prometheus.scrape("x", { targets: [] })).toThrow(
+      "forward_to: missing required argument",
+    );
     // @ts-expect-error a logs receiver cannot receive metrics
     prometheus.scrape("x", { targets: [], forwardTo: [logs.exports.receiver] });
-    // @ts-expect-error durations are strings
-    prometheus.scrape("x", { targets: [], forwardTo: [metrics.exports.receiver], scrapeInterval: 30 });
+    prometheus.scrape("x", {
+      targets: [],
+      forwardTo: [metrics.exports.receiver],
+      // @ts-expect-error durations are strings
+      scrapeInterval: 30,
+    });
     // @ts-expect-error forward_to is spelled forwardTo
     expect(() => prometheus.scrape("x", { targets: [], forwardTo: [], forward_to: [] })).toThrow(
       ".forward_to: unknown argument (did you mean forwardTo?)",
@@ -255,7 +276,9 @@ describe("prometheus.relabel", () => {
 describe("prometheus.remote_write", () => {
   it("writes endpoints with queue, auth, write relabeling and the WAL", () => {
     const config = new AlloyConfig();
-    const secret = config.add(remote.kubernetes.secret("creds", { namespace: "monitoring", name: "rw" }));
+    const secret = config.add(
+      remote.kubernetes.secret("creds", { namespace: "monitoring", name: "rw" }),
+    );
     config.add(
       prometheus.remoteWrite("thanos", {
         externalLabels: { cluster: "prod" },
@@ -276,8 +299,12 @@ describe("prometheus.remote_write", () => {
     expect(out).toContain('\t\tpassword = remote.kubernetes.secret.creds.data["password"]');
     expect(out).toContain('\t\theaders        = {\n\t\t\t"THANOS-TENANT" = "materialize",\n\t\t}');
     expect(out).toContain("\t\tqueue_config {\n\t\t\tcapacity    = 10000\n\t\t\tmax_shards  = 50");
-    expect(out).toContain('\t\twrite_relabel_config {\n\t\t\taction        = "drop"\n\t\t\tsource_labels = ["__name__"]');
-    expect(out).toContain('\twal {\n\t\ttruncate_frequency = "2h"\n\t\tmax_keepalive_time = "8h"\n\t}');
+    expect(out).toContain(
+      '\t\twrite_relabel_config {\n\t\t\taction        = "drop"\n\t\t\tsource_labels = ["__name__"]',
+    );
+    expect(out).toContain(
+      '\twal {\n\t\ttruncate_frequency = "2h"\n\t\tmax_keepalive_time = "8h"\n\t}',
+    );
   });
 
   it("requires url and checks durations", () => {
@@ -289,8 +316,17 @@ describe("prometheus.remote_write", () => {
       prometheus.remoteWrite("x", { endpoint: [{ url: "u", queueConfig: { maxBackoff: "5 s" } }] }),
     ).toThrow('endpoint[0].queue_config.max_backoff: "5 s" is not a duration');
     const { logs } = sinks();
-    // @ts-expect-error a password is a secret or a string, not a logs receiver
-    prometheus.remoteWrite("x", { endpoint: [{ url: "u", basicAuth: { password: logs.exports.receiver } }] });
+    prometheus.remoteWrite("x", {
+      endpoint: [
+        {
+          url: "u",
+          basicAuth: {
+            // @ts-expect-error a password is a secret or a string, not a logs receiver
+            password: logs.exports.receiver,
+          },
+        },
+      ],
+    });
   });
 });
 
@@ -321,13 +357,19 @@ describe("prometheus.exporter.self and prometheus.exporter.unix", () => {
 describe("local.file_match", () => {
   it("writes path_targets and exports targets", () => {
     const { config, pods } = sinks();
-    const files = config.add(local.fileMatch("logs", { pathTargets: pods.exports.targets, syncPeriod: "10s" }));
+    const files = config.add(
+      local.fileMatch("logs", { pathTargets: pods.exports.targets, syncPeriod: "10s" }),
+    );
     expect(files.exports.targets.toString()).toBe("local.file_match.logs.targets");
     expect(config.toString()).toContain(
       'local.file_match "logs" {\n\tpath_targets = discovery.kubernetes.pods.targets\n\tsync_period  = "10s"\n}',
     );
     expect(
-      text(local.fileMatch("static", { pathTargets: [{ __path__: "/var/log/*.log", job: "varlogs" }] })),
+      text(
+        local.fileMatch("static", {
+          pathTargets: [{ __path__: "/var/log/*.log", job: "varlogs" }],
+        }),
+      ),
     ).toBe(
       'local.file_match "static" {\n\tpath_targets = [\n\t\t{\n\t\t\t__path__ = "/var/log/*.log",\n\t\t\tjob      = "varlogs",\n\t\t},\n\t]\n}\n',
     );
@@ -377,7 +419,9 @@ describe("loki sources", () => {
         namespaces: ["materialize"],
       }),
     );
-    expect(config.toString()).toContain('\tjob_name   = "integrations/kubernetes/eventhandler"\n\tlog_format = "json"');
+    expect(config.toString()).toContain(
+      '\tjob_name   = "integrations/kubernetes/eventhandler"\n\tlog_format = "json"',
+    );
     // @ts-expect-error logfmt or json
     expect(() => loki.source.kubernetesEvents("e", { forwardTo: [], logFormat: "yaml" })).toThrow(
       '"yaml" is not allowed',
@@ -396,7 +440,9 @@ describe("loki sources", () => {
     );
     const out = config.toString();
     expect(out).toContain('\tmax_send_message_size = "100MiB"');
-    expect(out).toContain('\thttp {\n\t\tlisten_address = "0.0.0.0"\n\t\tlisten_port    = 3100\n\t}');
+    expect(out).toContain(
+      '\thttp {\n\t\tlisten_address = "0.0.0.0"\n\t\tlisten_port    = 3100\n\t}',
+    );
     expect(() => loki.source.api("x", { forwardTo: [], maxSendMessageSize: "100 MiB" })).toThrow(
       '"100 MiB" is not a byte size',
     );
@@ -416,7 +462,11 @@ describe("loki.process", () => {
           stage.cri({ maxPartialLines: 100 }),
           stage.docker(),
           stage.decolorize(),
-          stage.json({ expressions: { level: "", msg: "message" }, source: "content", dropMalformed: true }),
+          stage.json({
+            expressions: { level: "", msg: "message" },
+            source: "content",
+            dropMalformed: true,
+          }),
           stage.logfmt({ mapping: { level: "" } }),
           stage.regex({ expression: "^(?P<ts>\\S+) (?P<level>\\w+)" }),
           stage.labels({ values: { level: "" } }),
@@ -475,15 +525,21 @@ describe("loki.process", () => {
     expect(out).toContain(
       '\tstage.match {\n\t\tselector      = "{app=\\"environmentd\\"}"\n\t\tpipeline_name = "environmentd"\n\n\t\tstage.json {',
     );
-    expect(out).toContain('\tstage.regex {\n\t\texpression = "^(?P<ts>\\\\S+) (?P<level>\\\\w+)"\n\t}');
+    expect(out).toContain(
+      '\tstage.regex {\n\t\texpression = "^(?P<ts>\\\\S+) (?P<level>\\\\w+)"\n\t}',
+    );
     expect(out).toContain('\t\tolder_than          = "24h"\n\t\tlonger_than         = "8KB"');
   });
 
   it("checks stage arguments", () => {
-    expect(() => stage.drop({ olderThan: "1 day" })).toThrow('stage.drop.older_than: "1 day" is not a duration');
+    expect(() => stage.drop({ olderThan: "1 day" })).toThrow(
+      'stage.drop.older_than: "1 day" is not a duration',
+    );
     expect(() => stage.drop({ longerThan: "8 kilobytes" })).toThrow("is not a byte size");
     expect(() => stage.sampling({ rate: 2 })).toThrow("stage.sampling.rate: 2 is not a fraction");
-    expect(() => stage.match({ selector: "{}", action: "keeep" as "keep" })).toThrow('"keeep" is not allowed');
+    expect(() => stage.match({ selector: "{}", action: "keeep" as "keep" })).toThrow(
+      '"keeep" is not allowed',
+    );
     expect(() => loki.process("x", { forwardTo: [], stages: [attr("a", 1) as never] })).toThrow(
       "stages[0]: expected a stage built by stage.cri(), stage.json(), ...",
     );
@@ -495,7 +551,9 @@ describe("loki.process", () => {
     // @ts-expect-error timestamp needs a format
     expect(() => stage.timestamp({ source: "ts" })).toThrow("format: missing required argument");
     // @ts-expect-error only stages go into stages
-    expect(() => loki.process("x", { forwardTo: [], stages: [attr("a", 1)] })).toThrow(AlloyValueError);
+    expect(() => loki.process("x", { forwardTo: [], stages: [attr("a", 1)] })).toThrow(
+      AlloyValueError,
+    );
     // @ts-expect-error label_drop takes a list
     stage.labelDrop({ values: { a: "" } });
   });
@@ -529,8 +587,12 @@ describe("loki.relabel and loki.write", () => {
     );
     expect(relabel.exports.rules.toString()).toBe("loki.relabel.errors.rules");
     const out = config.toString();
-    expect(out).toContain('\t\ttenant_id           = "materialize"\n\t\tbatch_size          = "1MiB"');
-    expect(out).toContain('\t\tqueue_config {\n\t\t\tcapacity      = "10MiB"\n\t\t\tdrain_timeout = "1m"\n\t\t}');
+    expect(out).toContain(
+      '\t\ttenant_id           = "materialize"\n\t\tbatch_size          = "1MiB"',
+    );
+    expect(out).toContain(
+      '\t\tqueue_config {\n\t\t\tcapacity      = "10MiB"\n\t\t\tdrain_timeout = "1m"\n\t\t}',
+    );
     expect(() => loki.write("x", { endpoint: [{ url: "u", batchSize: "1 MiB" }] })).toThrow(
       'loki.write "x".endpoint[0].batch_size: "1 MiB" is not a byte size',
     );
@@ -541,7 +603,11 @@ describe("remote.kubernetes.secret", () => {
   it("exports data as secrets, usable through convert.nonsensitive", () => {
     const config = new AlloyConfig();
     const secret = config.add(
-      remote.kubernetes.secret("creds", { namespace: "monitoring", name: "creds", pollFrequency: "1m" }),
+      remote.kubernetes.secret("creds", {
+        namespace: "monitoring",
+        name: "creds",
+        pollFrequency: "1m",
+      }),
     );
     const password = expr.index(secret.exports.data, "password");
     expect(password.toString()).toBe('remote.kubernetes.secret.creds.data["password"]');
@@ -552,7 +618,9 @@ describe("remote.kubernetes.secret", () => {
     loki.write("x", { endpoint: [{ url: "u", tenantId: password }] });
     loki.write("x", { endpoint: [{ url: "u", tenantId: convert.nonsensitive(password) }] });
     // @ts-expect-error name and namespace are required
-    expect(() => remote.kubernetes.secret("x", { name: "a" })).toThrow("namespace: missing required argument");
+    expect(() => remote.kubernetes.secret("x", { name: "a" })).toThrow(
+      "namespace: missing required argument",
+    );
   });
 });
 
@@ -566,30 +634,47 @@ describe("otelcol", () => {
         sendingQueue: { queueSize: 1000 },
       }),
     );
-    const toLoki = config.add(otelcol.exporter.loki("logs", { forwardTo: [logs.exports.receiver] }));
+    const toLoki = config.add(
+      otelcol.exporter.loki("logs", { forwardTo: [logs.exports.receiver] }),
+    );
     const toProm = config.add(
-      otelcol.exporter.prometheus("metrics", { forwardTo: [metrics.exports.receiver], includeTargetInfo: false }),
+      otelcol.exporter.prometheus("metrics", {
+        forwardTo: [metrics.exports.receiver],
+        includeTargetInfo: false,
+      }),
     );
     const batch = config.add(
       otelcol.processor.batch("default", {
         timeout: "200ms",
         sendBatchSize: 8192,
-        output: { metrics: [toProm.exports.input], logs: [toLoki.exports.input], traces: [otlphttp.exports.input] },
+        output: {
+          metrics: [toProm.exports.input],
+          logs: [toLoki.exports.input],
+          traces: [otlphttp.exports.input],
+        },
       }),
     );
     config.add(
       otelcol.receiver.otlp("default", {
         grpc: { endpoint: "0.0.0.0:4317", maxRecvMsgSize: "4MiB" },
         http: true,
-        output: { metrics: [batch.exports.input], logs: [batch.exports.input], traces: [batch.exports.input] },
+        output: {
+          metrics: [batch.exports.input],
+          logs: [batch.exports.input],
+          traces: [batch.exports.input],
+        },
       }),
     );
     const out = config.toString();
     expect(out).toContain(
       'otelcol.receiver.otlp "default" {\n\tgrpc {\n\t\tendpoint          = "0.0.0.0:4317"\n\t\tmax_recv_msg_size = "4MiB"\n\t}\n\n\thttp { }\n\n\toutput {\n\t\tmetrics = [otelcol.processor.batch.default.input]',
     );
-    expect(out).toContain('\tclient {\n\t\tendpoint = "http://tempo:4318"\n\t\ttimeout  = "30s"\n\n\t\ttls {\n\t\t\tinsecure = true');
-    expect(out).toContain('otelcol.exporter.prometheus "metrics" {\n\tforward_to          = [prometheus.remote_write.m.receiver]');
+    expect(out).toContain(
+      '\tclient {\n\t\tendpoint = "http://tempo:4318"\n\t\ttimeout  = "30s"\n\n\t\ttls {\n\t\t\tinsecure = true',
+    );
+    expect(out).toContain(
+      'otelcol.exporter.prometheus "metrics" {\n\tforward_to          = [prometheus.remote_write.m.receiver]',
+    );
   });
 
   it("checks and types its arguments", () => {
@@ -597,7 +682,9 @@ describe("otelcol", () => {
     expect(() => otelcol.processor.batch("b", {})).toThrow("output: missing required argument");
     // @ts-expect-error client is required
     expect(() => otelcol.exporter.otlp("o", {})).toThrow("client: missing required argument");
-    expect(() => otelcol.processor.batch("b", { timeout: "200", output: {} })).toThrow("is not a duration");
+    expect(() => otelcol.processor.batch("b", { timeout: "200", output: {} })).toThrow(
+      "is not a duration",
+    );
     const { metrics } = sinks();
     // @ts-expect-error a metrics receiver is not an otelcol consumer
     otelcol.processor.batch("b", { output: { metrics: [metrics.exports.receiver] } });
@@ -605,8 +692,14 @@ describe("otelcol", () => {
 
   it("writes the gRPC exporter's client block", () => {
     expect(
-      text(otelcol.exporter.otlp("tempo", { client: { endpoint: "tempo:4317", tls: { insecure: true } } })),
-    ).toBe('otelcol.exporter.otlp "tempo" {\n\tclient {\n\t\tendpoint = "tempo:4317"\n\n\t\ttls {\n\t\t\tinsecure = true\n\t\t}\n\t}\n}\n');
+      text(
+        otelcol.exporter.otlp("tempo", {
+          client: { endpoint: "tempo:4317", tls: { insecure: true } },
+        }),
+      ),
+    ).toBe(
+      'otelcol.exporter.otlp "tempo" {\n\tclient {\n\t\tendpoint = "tempo:4317"\n\n\t\ttls {\n\t\t\tinsecure = true\n\t\t}\n\t}\n}\n',
+    );
   });
 });
 

@@ -90,8 +90,12 @@ describe("parser errors", () => {
   }
 
   it("reports positions and messages like Alloy", () => {
-    const { diagnostics } = parseWithDiagnostics(read(join(dir, "commas.alloy")), { filename: "commas.alloy" });
-    expect(diagnostics.map((d) => `${d.filename}:${d.pos.line}:${d.pos.column}: ${d.message}`)).toEqual([
+    const { diagnostics } = parseWithDiagnostics(read(join(dir, "commas.alloy")), {
+      filename: "commas.alloy",
+    });
+    expect(
+      diagnostics.map((d) => `${d.filename}:${d.pos.line}:${d.pos.column}: ${d.message}`),
+    ).toEqual([
       "commas.alloy:6:4: missing ',' in expression list",
       "commas.alloy:12:14: missing ',' in field list",
     ]);
@@ -105,7 +109,9 @@ describe("printer", () => {
     const errorFile = join(dir, `${base}.error`);
     if (existsSync(errorFile)) {
       it(`${name} fails with the error in ${base}.error`, () => {
-        expect(() => parse(read(join(dir, name)))).toThrow(read(errorFile).replaceAll("\r\n", "\n"));
+        expect(() => parse(read(join(dir, name)))).toThrow(
+          read(errorFile).replaceAll("\r\n", "\n"),
+        );
       });
       continue;
     }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
-  type Attribute,
   AlloySyntaxError,
+  type Attribute,
+  ast,
   type Block,
   type Expr,
   formatDiagnostic,
@@ -10,7 +11,6 @@ import {
   parseWithDiagnostics,
   Scanner,
   stripPositions,
-  ast,
 } from "../src/index.js";
 
 function only<T>(items: readonly T[]): T {
@@ -31,29 +31,75 @@ describe("scanner", () => {
       return out;
     };
     expect(kinds("a = 1\nb = [\n2,\n]\n")).toEqual([
-      "IDENT", "=", "NUMBER", "TERMINATOR",
-      "IDENT", "=", "[", "NUMBER", ",", "]", "TERMINATOR",
+      "IDENT",
+      "=",
+      "NUMBER",
+      "TERMINATOR",
+      "IDENT",
+      "=",
+      "[",
+      "NUMBER",
+      ",",
+      "]",
+      "TERMINATOR",
     ]);
     expect(kinds("x = 1 // c\n")).toEqual(["IDENT", "=", "NUMBER", "TERMINATOR"]);
     expect(kinds("x = a +\n b")).toEqual(["IDENT", "=", "IDENT", "+", "IDENT", "TERMINATOR"]);
   });
 
   it("scans every operator and literal form", () => {
-    const s = new Scanner('|| && ! != = == < <= > >= + - * / % ^ { } ( ) [ ] , . 1 1.5 .5 1e3 "s" `r` true null x');
+    const s = new Scanner(
+      '|| && ! != = == < <= > >= + - * / % ^ { } ( ) [ ] , . 1 1.5 .5 1e3 "s" `r` true null x',
+    );
     const out: string[] = [];
     for (let t = s.scan(); t.kind !== "EOF"; t = s.scan()) out.push(t.kind);
     expect(out).toEqual([
-      "||", "&&", "!", "!=", "=", "==", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "^",
-      "{", "}", "(", ")", "[", "]", ",", ".", "NUMBER", "FLOAT", "FLOAT", "FLOAT", "STRING", "STRING",
-      "BOOL", "NULL", "IDENT", "TERMINATOR",
+      "||",
+      "&&",
+      "!",
+      "!=",
+      "=",
+      "==",
+      "<",
+      "<=",
+      ">",
+      ">=",
+      "+",
+      "-",
+      "*",
+      "/",
+      "%",
+      "^",
+      "{",
+      "}",
+      "(",
+      ")",
+      "[",
+      "]",
+      ",",
+      ".",
+      "NUMBER",
+      "FLOAT",
+      "FLOAT",
+      "FLOAT",
+      "STRING",
+      "STRING",
+      "BOOL",
+      "NULL",
+      "IDENT",
+      "TERMINATOR",
     ]);
   });
 
   it("reports lexical errors with their position", () => {
     expect(errors('a = "abc\n')).toEqual(["f.alloy:1:5: string literal not terminated"]);
-    expect(errors("a = 'x'\n")).toContain("f.alloy:1:5: illegal single-quoted string; use double quotes");
+    expect(errors("a = 'x'\n")).toContain(
+      "f.alloy:1:5: illegal single-quoted string; use double quotes",
+    );
     expect(errors('a = "\\q"\n')).toEqual(["f.alloy:1:7: unknown escape sequence"]);
-    expect(errors('a = "\\u12"\n')).toEqual(['f.alloy:1:7: illegal character U+0022 \'"\' in escape sequence']);
+    expect(errors('a = "\\u12"\n')).toEqual([
+      "f.alloy:1:7: illegal character U+0022 '\"' in escape sequence",
+    ]);
     expect(errors("a = 1e\n")).toEqual(["f.alloy:1:5: exponent has no digits"]);
     expect(errors("a = 1 | 2\n")).toEqual(["f.alloy:1:8: missing second | in ||"]);
     expect(errors("a = 1 /* open\n")).toEqual(["f.alloy:1:7: block comment not terminated"]);
@@ -65,7 +111,11 @@ describe("parse", () => {
   it("builds attributes and blocks with positions", () => {
     const f = parse('a = 1\nprometheus.scrape "default" {\n\ttargets = []\n}\n');
     const [attr, blk] = f.body as [Attribute, Block];
-    expect(attr).toMatchObject({ type: "Attribute", name: "a", namePos: { line: 1, column: 1, offset: 0 } });
+    expect(attr).toMatchObject({
+      type: "Attribute",
+      name: "a",
+      namePos: { line: 1, column: 1, offset: 0 },
+    });
     expect(blk).toMatchObject({
       type: "Block",
       name: "prometheus.scrape",
@@ -81,7 +131,11 @@ describe("parse", () => {
   it("counts columns in UTF-8 bytes, like Alloy", () => {
     const f = parse('é = "ü"\nb = 1\n');
     const [a, b] = f.body as [Attribute, Attribute];
-    expect(a.value).toMatchObject({ type: "String", value: "ü", pos: { line: 1, column: 6, offset: 5 } });
+    expect(a.value).toMatchObject({
+      type: "String",
+      value: "ü",
+      pos: { line: 1, column: 6, offset: 5 },
+    });
     expect(b.namePos).toEqual({ line: 2, column: 1, offset: 10 });
   });
 
@@ -91,7 +145,11 @@ describe("parse", () => {
       type: "String",
       value: 'a\tb\n"q" \\ é 😀 A A',
     });
-    expect(value("`raw \\n ${x}`")).toMatchObject({ type: "String", value: "raw \\n ${x}", raw: "`raw \\n ${x}`" });
+    expect(value("`raw \\n ${x}`")).toMatchObject({
+      type: "String",
+      value: "raw \\n ${x}",
+      raw: "`raw \\n ${x}`",
+    });
     expect(value("0.25")).toMatchObject({ type: "Number", value: 0.25, raw: "0.25" });
     expect(value("1e3")).toMatchObject({ type: "Number", value: 1000, raw: "1e3" });
   });
@@ -111,23 +169,36 @@ describe("parse", () => {
       ast.binary(
         "||",
         ast.identifier("a"),
-        ast.binary("&&", ast.identifier("b"), ast.binary("==", ast.unary("!", ast.identifier("c")), ast.identifier("d"))),
+        ast.binary(
+          "&&",
+          ast.identifier("b"),
+          ast.binary("==", ast.unary("!", ast.identifier("c")), ast.identifier("d")),
+        ),
       ),
     );
-    expect(shape("-x ^ 2")).toEqual(ast.binary("^", ast.unary("-", ast.identifier("x")), ast.number(2)));
+    expect(shape("-x ^ 2")).toEqual(
+      ast.binary("^", ast.unary("-", ast.identifier("x")), ast.number(2)),
+    );
   });
 
   it("parses references, member access, index and calls", () => {
     const shape = (src: string): Expr => stripPositions(parseExpression(src));
-    expect(shape("discovery.kubernetes.pods.targets")).toEqual(ast.path("discovery.kubernetes.pods.targets"));
+    expect(shape("discovery.kubernetes.pods.targets")).toEqual(
+      ast.path("discovery.kubernetes.pods.targets"),
+    );
     expect(shape('remote.kubernetes.secret.s.data["password"]')).toEqual(
       ast.index(ast.path("remote.kubernetes.secret.s.data"), ast.string("password")),
     );
     expect(shape('convert.nonsensitive(sys.env("HOSTNAME"))')).toEqual(
-      ast.call(ast.path("convert.nonsensitive"), [ast.call(ast.path("sys.env"), [ast.string("HOSTNAME")])]),
+      ast.call(ast.path("convert.nonsensitive"), [
+        ast.call(ast.path("sys.env"), [ast.string("HOSTNAME")]),
+      ]),
     );
     expect(shape("(a.b)(1).c[0]")).toEqual(
-      ast.index(ast.access(ast.call(ast.paren(ast.path("a.b")), [ast.number(1)]), "c"), ast.number(0)),
+      ast.index(
+        ast.access(ast.call(ast.paren(ast.path("a.b")), [ast.number(1)]), "c"),
+        ast.number(0),
+      ),
     );
     expect(shape('{"a.b" = 1, c = [true, null]}')).toEqual(
       ast.object([
@@ -169,7 +240,9 @@ describe("parse", () => {
   });
 
   it("explains common mistakes", () => {
-    expect(errors("a.b = 1\n")).toEqual(['f.alloy:1:1: attribute names may only consist of a single identifier with no "."']);
+    expect(errors("a.b = 1\n")).toEqual([
+      'f.alloy:1:1: attribute names may only consist of a single identifier with no "."',
+    ]);
     expect(errors('a "l" = 1\n')).toEqual(["f.alloy:1:3: attribute names may not have labels"]);
     expect(errors("block label {}\n")).toEqual(["f.alloy:1:7: expected block label, got IDENT"]);
     expect(errors('block "a-b" {}\n')).toEqual([

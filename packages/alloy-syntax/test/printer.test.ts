@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ast, AlloyValueError, format, parse, print, stripPositions } from "../src/index.js";
+import { AlloyValueError, ast, format, parse, print, stripPositions } from "../src/index.js";
 
 const fixtures = join(import.meta.dirname, "fixtures");
 
@@ -46,7 +46,8 @@ describe("formatting rules", () => {
   });
 
   it("keeps comments before, between and after statements", () => {
-    const src = "// head\n\n// about a\na = 1\n\nb { // open\n  // inside\n  c = 2\n  // end\n}\n// tail\n";
+    const src =
+      "// head\n\n// about a\na = 1\n\nb { // open\n  // inside\n  c = 2\n  // end\n}\n// tail\n";
     expect(format(src)).toBe(
       "// head\n\n// about a\na = 1\n\nb { // open\n\t// inside\n\tc = 2\n\t// end\n}\n// tail\n",
     );
@@ -58,7 +59,17 @@ describe("formatting rules", () => {
   });
 
   it("re-quotes block labels and quoted object keys", () => {
-    expect(format('b "x" { o = { `k` = 1, "é" = 2 } }\n')).toBe('b "x" {\n\to = {"k" = 1, "é" = 2}\n}\n');
+    expect(format('b "x" { o = { `k` = 1, "é" = 2 } }\n')).toBe(
+      'b "x" {\n\to = {"k" = 1, "é" = 2}\n}\n',
+    );
+  });
+
+  it("differs from alloy fmt only where alloy fmt would change the meaning or break the file", () => {
+    // alloy fmt re-quotes the escaped source text of a quoted key (turning
+    // "a\"b" into "a\\\"b"); the key's value is kept here instead.
+    expect(format('o = {"a\\"b" = 1, "c\\u00e9" = 2}\n')).toBe('o = {"a\\"b" = 1, "cé" = 2}\n');
+    // alloy fmt writes `f(,` for an empty argument list whose ) is on a later line.
+    expect(format("x = f(\n)\n")).toBe("x = f()\n");
   });
 
   it("formats an empty file as a single newline, like alloy fmt", () => {
@@ -116,14 +127,21 @@ describe("printing trees built in code", () => {
 
   it("keeps the comments of a parsed tree that was edited", () => {
     const parsed = parse("// about a\na = 1\n\n// about b\nb {\n\tc = 2 // trailing\n}\n");
-    const edited = ast.file([...parsed.body, ast.attribute("added", ast.number(3))], parsed.comments);
-    expect(print(edited)).toBe("// about a\na = 1\n\n// about b\nb {\n\tc = 2\n\t// trailing\n}\n\nadded = 3\n");
+    const edited = ast.file(
+      [...parsed.body, ast.attribute("added", ast.number(3))],
+      parsed.comments,
+    );
+    expect(print(edited)).toBe(
+      "// about a\na = 1\n\n// about b\nb {\n\tc = 2\n\t// trailing\n}\n\nadded = 3\n",
+    );
   });
 
   it("prints a string whose value was changed, not its old spelling", () => {
     const parsed = parse('a = "old"\n');
     const attr = parsed.body[0] as ast.Attribute;
-    const changed = ast.file([{ ...attr, value: { ...(attr.value as ast.StringLiteral), value: "new" } }]);
+    const changed = ast.file([
+      { ...attr, value: { ...(attr.value as ast.StringLiteral), value: "new" } },
+    ]);
     expect(print(changed)).toBe('a = "new"\n');
   });
 
@@ -132,7 +150,9 @@ describe("printing trees built in code", () => {
     expect(() => print(ast.file([ast.attribute("a-b", ast.number(1))]))).toThrow(
       'body[0].name: attribute name "a-b" is not a valid identifier',
     );
-    expect(() => print(ast.file([ast.block("x", "not valid", [])]))).toThrow("is not a valid identifier");
+    expect(() => print(ast.file([ast.block("x", "not valid", [])]))).toThrow(
+      "is not a valid identifier",
+    );
     expect(() => print(ast.file([ast.attribute("n", ast.number(-1))]))).toThrow("non-negative");
     expect(() => print(ast.file([ast.attribute("n", ast.number(Number.NaN))]))).toThrow("finite");
     expect(() =>
@@ -166,7 +186,9 @@ describe("fixtures", () => {
 
   it("helm-style-logs.alloy comes out tab-indented and aligned", () => {
     const out = format(readFileSync(join(fixtures, "helm-style-logs.alloy"), "utf8"));
-    expect(out).toContain('\tdiscovery.relabel "pods" {\n\t\ttargets = discovery.kubernetes.pods.targets\n');
+    expect(out).toContain(
+      '\tdiscovery.relabel "pods" {\n\t\ttargets = discovery.kubernetes.pods.targets\n',
+    );
     expect(out).toContain('\t\t\t\tvalues = {\n\t\t\t\t\tflags  = "",\n\t\t\t\t\tstream = "",\n');
     expect(out).toContain('}\n\npod_logs "feature" {');
     expect(out).toContain('\n\n// Destination: loki\nloki.write "default" {');

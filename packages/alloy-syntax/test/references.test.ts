@@ -102,7 +102,7 @@ loki.process "p" {
       'prometheus.scrape "a".forward_to: prometheus.remote_write.default has no export "recevier" (did you mean receiver?)',
       'declare "d".prometheus.scrape "inner".targets: argument unknown is not declared in declare "d" (declared: known)',
       'declare "d".prometheus.scrape "inner".forward_to: reference to a component that is not defined in declare "d": prometheus.remote_write.default.receiver (add the component to the same file or declare body)',
-      'loki.process "p".forward_to: d.x has no export "output" (did you mean out?)',
+      'loki.process "p".forward_to: d.x has no export "output" (exports: out)',
       'loki.process "p".stage.static_labels.values: unknown identifier "nope" in config (add the component to the same file or declare body)',
     ]);
   });

@@ -6,7 +6,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ast, format, parse, print, stripPositions } from "../src/index.js";
-import { type Choices, file, leadingComments, sloppy, withoutLeadingComments } from "./arbitraries.js";
+import {
+  type Choices,
+  file,
+  leadingComments,
+  sloppy,
+  withoutLeadingComments,
+} from "./arbitraries.js";
 
 const runs = { numRuns: 300 };
 
@@ -106,7 +112,7 @@ describe("where alloy fmt is not a fixed point, neither is format", () => {
   });
 
   it("moves a comment after the ) of a multi-line call to its own line", () => {
-    const once = format('a = f(\n  1,\n) // why\nb = 2\n');
+    const once = format("a = f(\n  1,\n) // why\nb = 2\n");
     expect(once).toBe("a = f(\n\t1,\n)\n// why\nb = 2\n");
   });
 });
@@ -114,11 +120,23 @@ describe("where alloy fmt is not a fixed point, neither is format", () => {
 describe("printing a tree without positions", () => {
   it("adds the parentheses precedence needs", () => {
     const tree = ast.file([
-      ast.attribute("x", ast.binary("*", ast.binary("+", ast.number(1), ast.number(2)), ast.number(3))),
-      ast.attribute("y", ast.binary("-", ast.number(1), ast.binary("-", ast.number(2), ast.number(3)))),
-      ast.attribute("z", ast.binary("^", ast.binary("^", ast.number(2), ast.number(3)), ast.number(2))),
+      ast.attribute(
+        "x",
+        ast.binary("*", ast.binary("+", ast.number(1), ast.number(2)), ast.number(3)),
+      ),
+      ast.attribute(
+        "y",
+        ast.binary("-", ast.number(1), ast.binary("-", ast.number(2), ast.number(3))),
+      ),
+      ast.attribute(
+        "z",
+        ast.binary("^", ast.binary("^", ast.number(2), ast.number(3)), ast.number(2)),
+      ),
       ast.attribute("w", ast.unary("-", ast.binary("+", ast.identifier("a"), ast.number(1)))),
-      ast.attribute("v", ast.access(ast.binary("+", ast.identifier("a"), ast.identifier("b")), "c")),
+      ast.attribute(
+        "v",
+        ast.access(ast.binary("+", ast.identifier("a"), ast.identifier("b")), "c"),
+      ),
       ast.attribute("u", ast.access(ast.number(1), "c")),
     ]);
     expect(print(tree)).toBe(

@@ -14,7 +14,12 @@ import { exporters } from "@materialize-monitoring/exporters";
 import { grafana } from "@materialize-monitoring/grafana";
 import { grafanaOperator } from "@materialize-monitoring/grafana-operator";
 import { loki } from "@materialize-monitoring/loki";
+import {
+  type MaterializeArtifacts,
+  materializeArtifacts,
+} from "@materialize-monitoring/materialize";
 import { thanos } from "@materialize-monitoring/thanos";
+import { materializeDashboards } from "./dashboards.js";
 import { deepMerge } from "./merge.js";
 import {
   type ParsedStackValues,
@@ -70,7 +75,7 @@ type Tree = Record<string, unknown>;
 /** The user's section without the umbrella-only keys (`enabled`, `external`). */
 function userSection(input: StackValues, key: SectionKey): Tree {
   const section = ((input as Tree)[key] ?? {}) as Tree;
-  const { enabled: _enabled, external: _external, ...rest } = section;
+  const { enabled: _enabled, external: _external, dashboardsFolder: _folder, ...rest } = section;
   return rest;
 }
 
@@ -79,16 +84,34 @@ function isEnabled(values: ParsedStackValues, key: SectionKey): boolean {
   return section.enabled ?? true;
 }
 
-const BUILDERS: Record<
-  SectionKey,
-  (values: Tree, ctx: BuildContext) => { objects: KubeObject[]; endpoints: unknown }
-> = {
+type Builder = (
+  values: Tree,
+  ctx: BuildContext,
+  built: StackEndpoints,
+  stackValues: ParsedStackValues,
+) => { objects: KubeObject[]; endpoints: unknown };
+
+const BUILDERS: Record<SectionKey, Builder> = {
   exporters: (v, ctx) => exporters(v, ctx),
   alertmanager: (v, ctx) => alertmanager(v, ctx),
   loki: (v, ctx) => loki(v, ctx),
   thanos: (v, ctx) => thanos(v, ctx),
   grafana: (v, ctx) => grafana(v, ctx),
   grafanaOperator: (v, ctx) => grafanaOperator(v, ctx),
+  // The Materialize section renders its dashboards as grafana-operator resources; its rules and
+  // targets reach the rulers and the pipeline through the wiring.
+  materialize: (_v, ctx, built, values) => {
+    const artifacts = built.materialize;
+    const operator = built.grafanaOperator;
+    const objects =
+      artifacts && operator
+        ? materializeDashboards(ctx, artifacts, {
+            folder: values.materialize.dashboardsFolder,
+            instanceSelector: operator.instanceSelector,
+          })
+        : [];
+    return { objects, endpoints: artifacts };
+  },
 };
 
 function buildAll(
@@ -96,15 +119,17 @@ function buildAll(
   values: ParsedStackValues,
   ctx: BuildContext,
   endpoints: StackEndpoints,
+  artifacts: MaterializeArtifacts | undefined,
 ): { components: StackComponent[]; endpoints: StackEndpoints } {
-  const wired = wiredValues(ctx, values, endpoints);
+  const known: StackEndpoints = { ...endpoints, ...(artifacts ? { materialize: artifacts } : {}) };
+  const wired = wiredValues(ctx, values, known);
   const components: StackComponent[] = [];
-  const next: StackEndpoints = {};
+  const next: StackEndpoints = artifacts ? { materialize: artifacts } : {};
   for (const key of SECTIONS) {
     if (!isEnabled(values, key)) continue;
     // The user's values win over the wiring; maps merge, lists replace.
     const sectionValues = deepMerge(wired[key], userSection(input, key)) as Tree;
-    const built = BUILDERS[key](sectionValues, ctx);
+    const built = BUILDERS[key](sectionValues, ctx, { ...known, ...next }, values);
     components.push({ name: key, objects: built.objects, endpoints: built.endpoints });
     (next as Record<string, unknown>)[key] = built.endpoints;
   }
@@ -142,8 +167,16 @@ export function stack(input: StackValues = {}): Stack {
   const values = parseValues(stackValues, input);
   const context = buildContext(values);
   // Two passes: the first learns every component's endpoints, the second wires them together.
-  const first = buildAll(input, values, context, {});
-  const { components, endpoints } = buildAll(input, values, context, first.endpoints);
+  const artifacts = values.materialize.enabled
+    ? materializeArtifacts(
+        deepMerge(
+          wiredValues(context, values, {}).materialize,
+          userSection(input, "materialize"),
+        ) as Tree,
+      )
+    : undefined;
+  const first = buildAll(input, values, context, {}, artifacts);
+  const { components, endpoints } = buildAll(input, values, context, first.endpoints, artifacts);
   const all: StackComponent[] = [
     { name: "setup", objects: setupObjects(values, context), endpoints: {} },
     ...components,

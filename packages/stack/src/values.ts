@@ -4,6 +4,7 @@ import { exportersValues } from "@materialize-monitoring/exporters";
 import { grafanaValues } from "@materialize-monitoring/grafana";
 import { grafanaOperatorValues } from "@materialize-monitoring/grafana-operator";
 import { lokiValues } from "@materialize-monitoring/loki";
+import { materializeValues } from "@materialize-monitoring/materialize";
 import { thanosValues } from "@materialize-monitoring/thanos";
 import { z } from "zod";
 
@@ -110,6 +111,17 @@ export const stackValues = z
       .extend({ ...enabled, external: externalGrafana.optional() })
       .prefault({}),
     grafanaOperator: grafanaOperatorValues.extend(enabled).prefault({}),
+    materialize: materializeValues
+      .extend({
+        ...enabled,
+        dashboardsFolder: z
+          .string()
+          .min(1)
+          .default("Materialize")
+          .describe("Grafana folder of the Materialize dashboards"),
+      })
+      .prefault({})
+      .describe("Materialize scrape targets, rules, dashboards and log parsing"),
   })
   .superRefine((values, issue) => {
     for (const key of ["loki", "thanos", "alertmanager", "grafana"] as const) {
@@ -141,5 +153,6 @@ export const SECTIONS = [
   "thanos",
   "grafana",
   "grafanaOperator",
+  "materialize",
 ] as const;
 export type SectionKey = (typeof SECTIONS)[number];

@@ -11,6 +11,7 @@ import type { ExportersEndpoints } from "@materialize-monitoring/exporters";
 import type { GrafanaEndpoints } from "@materialize-monitoring/grafana";
 import type { GrafanaOperatorEndpoints } from "@materialize-monitoring/grafana-operator";
 import type { LokiEndpoints } from "@materialize-monitoring/loki";
+import type { MaterializeArtifacts } from "@materialize-monitoring/materialize";
 import type { ThanosEndpoints } from "@materialize-monitoring/thanos";
 import { type ParsedStackValues, PLACEHOLDER_BUCKET, type SectionKey } from "./values.js";
 
@@ -21,6 +22,7 @@ export interface StackEndpoints {
   thanos?: ThanosEndpoints;
   grafana?: GrafanaEndpoints;
   grafanaOperator?: GrafanaOperatorEndpoints;
+  materialize?: MaterializeArtifacts;
 }
 
 type Tree = Record<string, unknown>;
@@ -70,6 +72,7 @@ export function wiredValues(
       : []),
     ...(endpoints.loki ? [{ podLabels: endpoints.loki.serverPeer.podLabels }] : []),
   ];
+  const mz = values.materialize.enabled ? endpoints.materialize : undefined;
   const thanosQueryUrl = values.thanos.enabled
     ? endpoints.thanos?.promqlUrl
     : values.thanos.external?.queryUrl;
@@ -114,7 +117,12 @@ export function wiredValues(
         values.global.objectStorage || values.loki.mode === "simple-scalable" ? storage : undefined,
       size: values.global.size,
       clusterDomain: values.global.clusterDomain,
-      ruler: { alertmanagerUrls },
+      ruler: {
+        alertmanagerUrls,
+        ...(mz && mz.logRuleGroups.length > 0
+          ? { ruleFiles: { "materialize-logs.yaml": { groups: mz.logRuleGroups } } }
+          : {}),
+      },
       networkPolicy: {
         pipeline: [pipeline],
         grafana: grafanaPeer ? [grafanaPeer] : [],
@@ -127,6 +135,7 @@ export function wiredValues(
       preset: values.global.size,
       ruler: {
         alertmanagers: am ? [{ srv: am.srvRecord }] : alertmanagerUrls.map((url) => ({ url })),
+        ...(mz ? { ruleGroups: mz.ruleGroups } : {}),
       },
       networkPolicy: {
         peers: {
@@ -169,6 +178,9 @@ export function wiredValues(
           ],
         },
       },
+    },
+    materialize: {
+      namespaces: { monitoring: ctx.namespace },
     },
     grafanaOperator: {
       ...(grafanaTarget ? { grafana: grafanaTarget } : {}),

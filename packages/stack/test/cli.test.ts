@@ -107,7 +107,10 @@ describe("schema and validate", () => {
 describe("the built CLI", () => {
   it("runs as a program with the documented exit codes", () => {
     expect(existsSync(CLI)).toBe(true);
-    const render = execFileSync(process.execPath, [CLI, "render"], { encoding: "utf8" });
+    const render = execFileSync(process.execPath, [CLI, "render", "--quiet"], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(render).toContain("kind: Namespace");
     const bad = spawnSync(process.execPath, [CLI, "render", "--set", "no.such.key=1"], {
       encoding: "utf8",

@@ -137,6 +137,37 @@ describe("wiring", () => {
     }
   });
 
+  it("loads the Materialize rules into the Thanos ruler and the log rules into the Loki ruler", () => {
+    const artifacts = built.endpoints.materialize!;
+    const rulerFiles = built.objects
+      .filter((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("thanos-ruler"))
+      .flatMap((o) => Object.values((o as unknown as { data: Record<string, string> }).data));
+    const groups = rulerFiles
+      .flatMap((f) => (parse(f)?.groups ?? []) as { name: string }[])
+      .map((g) => g.name);
+    expect(groups).toEqual(expect.arrayContaining(artifacts.ruleGroups.map((g) => g.name)));
+    const lokiRules = built.objects
+      .filter((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("loki"))
+      .flatMap((o) => Object.values((o as unknown as { data: Record<string, string> }).data))
+      .join("\n");
+    for (const group of artifacts.logRuleGroups) expect(lokiRules).toContain(group.name);
+  });
+
+  it("renders every Materialize dashboard for the Grafana instance the datasources select", () => {
+    const artifacts = built.endpoints.materialize!;
+    const selector = built.endpoints.grafanaOperator!.instanceSelector;
+    const dashboards = built.objects.filter((o) => o.kind === "GrafanaDashboard") as unknown as {
+      spec: { uid: string; instanceSelector: unknown; folderRef: string };
+    }[];
+    expect(dashboards.map((d) => d.spec.uid).sort()).toEqual(
+      Object.keys(artifacts.dashboards).sort(),
+    );
+    for (const d of dashboards) {
+      expect(d.spec.instanceSelector).toEqual(selector);
+      expect(d.spec.folderRef).toBe("materialize-dashboards");
+    }
+  });
+
   it("lets Alertmanager in from both rulers and Grafana only", async () => {
     expect((await validateStack(built)).filter((p) => p.layer === "network")).toEqual([]);
   });

@@ -6,8 +6,8 @@
 import { rule, type Schema } from "../schema.js";
 import type {
   BoolValue,
-  Expression,
   DurationValue,
+  Expression,
   HeaderMapValue,
   NumberValue,
   SecretValue,

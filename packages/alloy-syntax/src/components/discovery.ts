@@ -3,7 +3,13 @@
  */
 import { defineComponent } from "../builder.js";
 import { rule, type Schema } from "../schema.js";
-import type { BoolValue, Expression, StringListValue, StringValue, TargetsValue } from "../values.js";
+import type {
+  BoolValue,
+  Expression,
+  StringListValue,
+  StringValue,
+  TargetsValue,
+} from "../values.js";
 import {
   type HttpClientConfig,
   httpClientFields,
@@ -15,7 +21,14 @@ import { componentExports } from "./registry.js";
 /** Kubernetes resource kinds `discovery.kubernetes` can watch. */
 export type KubernetesRole = "node" | "pod" | "service" | "endpoints" | "endpointslice" | "ingress";
 
-const ROLES: readonly KubernetesRole[] = ["node", "pod", "service", "endpoints", "endpointslice", "ingress"];
+const ROLES: readonly KubernetesRole[] = [
+  "node",
+  "pod",
+  "service",
+  "endpoints",
+  "endpointslice",
+  "ingress",
+];
 
 /** `namespaces`: limit discovery to some namespaces (default: all). */
 export interface KubernetesNamespaces {
@@ -56,7 +69,10 @@ const discoveryKubernetesFields = {
   apiServer: rule.attr(),
   kubeconfigFile: rule.attr(),
   ...httpClientFields,
-  namespaces: rule.block({ ownNamespace: rule.attr(), names: rule.attr() } satisfies Schema<KubernetesNamespaces>),
+  namespaces: rule.block({
+    ownNamespace: rule.attr(),
+    names: rule.attr(),
+  } satisfies Schema<KubernetesNamespaces>),
   selectors: rule.blocks({
     role: rule.oneOf(ROLES, true),
     label: rule.attr(),

@@ -1,5 +1,12 @@
 /** Typed constructors for the Alloy components the stack uses, grouped as Alloy names them. */
-import { lokiRelabel, lokiSourceApi, lokiSourceFile, lokiSourceKubernetes, lokiSourceKubernetesEvents, lokiWrite } from "./loki.js";
+import {
+  lokiRelabel,
+  lokiSourceApi,
+  lokiSourceFile,
+  lokiSourceKubernetes,
+  lokiSourceKubernetesEvents,
+  lokiWrite,
+} from "./loki.js";
 import { lokiProcess } from "./loki-process.js";
 
 export * from "./common.js";

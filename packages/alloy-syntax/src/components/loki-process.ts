@@ -35,7 +35,7 @@ const STAGE = "a stage built by stage.cri(), stage.json(), ...";
 function defineStage<A extends object>(
   name: string,
   fields: Fields,
-): {} extends A ? (args?: A) => LokiStage : (args: A) => LokiStage {
+): Record<never, never> extends A ? (args?: A) => LokiStage : (args: A) => LokiStage {
   const blockName = `stage.${name}`;
   const make = (args?: A): LokiStage => {
     const { statements, refs } = encodeBody(args ?? {}, fields, blockName);
@@ -300,8 +300,7 @@ const processFields = {
 } as const satisfies Schema<LokiProcessArgs>;
 
 /** `loki.process`: parses, relabels, filters and rewrites log entries through `stages`. */
-export const lokiProcess = defineComponent<LokiProcessArgs, (typeof componentExports)["loki.process"]>(
-  "loki.process",
-  processFields,
-  componentExports["loki.process"],
-);
+export const lokiProcess = defineComponent<
+  LokiProcessArgs,
+  (typeof componentExports)["loki.process"]
+>("loki.process", processFields, componentExports["loki.process"]);

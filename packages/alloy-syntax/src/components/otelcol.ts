@@ -466,7 +466,11 @@ const exporterOtlphttpFields = {
 export const otelcolExporterOtlphttp = defineComponent<
   OtelcolExporterOtlphttpArgs,
   (typeof componentExports)["otelcol.exporter.otlphttp"]
->("otelcol.exporter.otlphttp", exporterOtlphttpFields, componentExports["otelcol.exporter.otlphttp"]);
+>(
+  "otelcol.exporter.otlphttp",
+  exporterOtlphttpFields,
+  componentExports["otelcol.exporter.otlphttp"],
+);
 
 /** Arguments of `otelcol.exporter.loki`. Exports `input` (logs only). */
 export interface OtelcolExporterLokiArgs {
@@ -524,7 +528,11 @@ const exporterPrometheusFields = {
 export const otelcolExporterPrometheus = defineComponent<
   OtelcolExporterPrometheusArgs,
   (typeof componentExports)["otelcol.exporter.prometheus"]
->("otelcol.exporter.prometheus", exporterPrometheusFields, componentExports["otelcol.exporter.prometheus"]);
+>(
+  "otelcol.exporter.prometheus",
+  exporterPrometheusFields,
+  componentExports["otelcol.exporter.prometheus"],
+);
 
 /** The `otelcol.*` namespace. */
 export const otelcol = {

@@ -359,7 +359,10 @@ const unixFields = {
     deviceExclude: rule.attr(),
     deviceInclude: rule.attr(),
   } satisfies Schema<UnixNetdev>),
-  disk: rule.block({ deviceExclude: rule.attr(), deviceInclude: rule.attr() } satisfies Schema<UnixDisk>),
+  disk: rule.block({
+    deviceExclude: rule.attr(),
+    deviceInclude: rule.attr(),
+  } satisfies Schema<UnixDisk>),
   textfile: rule.block({ directory: rule.attr() } satisfies Schema<UnixTextfile>),
 } as const satisfies Schema<PrometheusExporterUnixArgs>;
 
