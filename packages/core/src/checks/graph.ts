@@ -278,7 +278,13 @@ export interface Address {
  * Settings whose URL is advertised to others, not dialled: Prometheus-ecosystem
  * `--web.external-url`/`--alert.query-url`, Grafana's `root_url`.
  */
-const ADVERTISED_SETTINGS = ["--web.external-url", "--alert.query-url", "--web.route-prefix", "root_url", "external_url"];
+const ADVERTISED_SETTINGS = [
+  "--web.external-url",
+  "--alert.query-url",
+  "--web.route-prefix",
+  "root_url",
+  "external_url",
+];
 
 function isAdvertised(text: string, index: number): boolean {
   const start = text.lastIndexOf("\n", index) + 1;
