@@ -140,7 +140,7 @@ export async function validateStack(built: Stack): Promise<StackProblem[]> {
 }
 
 /** Which pods act on the addresses in custom resources. */
-function customResourceConsumers(built: Stack) {
+export function customResourceConsumers(built: Stack) {
   const consumers: Record<
     string,
     { namespace?: string; selector: { matchLabels: Record<string, string> } }

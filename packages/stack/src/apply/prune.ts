@@ -1,3 +1,4 @@
+import { uninstallPhase as grafanaUninstallPhase } from "@materialize-monitoring/grafana-operator";
 import { applyRank } from "@materialize-monitoring/core";
 import { type ApplySet, isMember, memberSelector } from "./applyset.js";
 import { describeError } from "./errors.js";
@@ -44,18 +45,22 @@ export function isCustomResource(ref: Pick<ObjectRef, "apiVersion" | "kind">): b
 
 /**
  * Deletion runs in phases, each finished before the next starts:
- * 0. custom resources, while the operators that hold their finalizers still run
- *    (Grafana* resources before the grafana-operator Deployment);
- * 1. built-in objects in reverse apply order (workloads before their config,
+ * 0-2. custom resources, while the operators that hold their finalizers still
+ *    run; grafana-operator's in its documented order: dashboards, datasources
+ *    and other content, then folders, then the Grafana instance;
+ * 3. built-in objects in reverse apply order (workloads before their config,
  *    RBAC and ServiceAccounts);
- * 2. CustomResourceDefinitions;
- * 3. Namespaces.
+ * 4. CustomResourceDefinitions;
+ * 5. Namespaces.
  */
 export function deletionPhase(ref: Pick<ObjectRef, "apiVersion" | "kind">): number {
-  if (isCustomResource(ref)) return 0;
-  if (isCrd(ref)) return 2;
-  if (ref.kind === "Namespace" && ref.apiVersion === "v1") return 3;
-  return 1;
+  if (isCustomResource(ref)) {
+    const grafana = grafanaUninstallPhase(ref);
+    return grafana === "instances" ? 2 : grafana === "folders" ? 1 : 0;
+  }
+  if (isCrd(ref)) return 4;
+  if (ref.kind === "Namespace" && ref.apiVersion === "v1") return 5;
+  return 3;
 }
 
 function compare(a: string, b: string): number {
@@ -75,7 +80,7 @@ export function deletionOrder<T extends ObjectRef>(refs: readonly T[]): T[] {
 }
 
 export function deletionPhases<T extends ObjectRef>(refs: readonly T[]): T[][] {
-  const phases: T[][] = [[], [], [], []];
+  const phases: T[][] = [[], [], [], [], [], []];
   for (const ref of deletionOrder(refs)) phases[deletionPhase(ref)]?.push(ref);
   return phases.filter((phase) => phase.length > 0);
 }

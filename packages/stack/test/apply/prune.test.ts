@@ -32,9 +32,11 @@ describe("deletion order", () => {
       ref("rbac.authorization.k8s.io/v1", "ClusterRole", "grafana-operator"),
       ref("v1", "Service", "loki", NS),
       ref("grafana.integreatly.org/v1beta1", "GrafanaDashboard", "overview", NS),
+      ref("grafana.integreatly.org/v1beta1", "GrafanaFolder", "materialize", NS),
     ];
     expect(deletionOrder(refs).map((r) => `${r.kind}/${r.name}`)).toEqual([
       "GrafanaDashboard/overview",
+      "GrafanaFolder/materialize",
       "Grafana/grafana",
       "PodDisruptionBudget/loki",
       "Deployment/grafana-operator",
@@ -45,9 +47,12 @@ describe("deletion order", () => {
       "CustomResourceDefinition/grafanas.grafana.integreatly.org",
       "Namespace/monitoring",
     ]);
-    expect(deletionPhase(ref("grafana.integreatly.org/v1beta1", "Grafana", "g"))).toBe(0);
+    // grafana-operator's documented order: content, then folders, then the instance.
+    expect(deletionPhase(ref("grafana.integreatly.org/v1beta1", "GrafanaDashboard", "d"))).toBe(0);
+    expect(deletionPhase(ref("grafana.integreatly.org/v1beta1", "GrafanaFolder", "f"))).toBe(1);
+    expect(deletionPhase(ref("grafana.integreatly.org/v1beta1", "Grafana", "g"))).toBe(2);
     // The version a server lists an object in does not change its rank.
-    expect(deletionPhase(ref("autoscaling/v1", "HorizontalPodAutoscaler", "h"))).toBe(1);
+    expect(deletionPhase(ref("autoscaling/v1", "HorizontalPodAutoscaler", "h"))).toBe(3);
   });
 
   it("selects owned objects that are not rendered, by group-kind identity, and keeps CRDs, namespaces and owned-by-others", () => {
