@@ -22,6 +22,7 @@ type JsonSchema = {
   minimum?: number;
   maximum?: number;
   pattern?: string;
+  required?: string[];
 };
 
 /** Values that break naive code: wrong types, edge numbers, YAML 1.1 traps, odd strings. */
@@ -98,7 +99,74 @@ function objectFor(schema: JsonSchema, depth: number): fc.Arbitrary<Record<strin
   const properties = schema.properties ?? {};
   const record: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [key, sub] of Object.entries(properties)) record[key] = valueFor(sub, depth);
-  return fc.record(record, { requiredKeys: [] });
+  const required = (schema.required ?? []).filter((key) => key in record);
+  return fc.record(record, { requiredKeys: required });
+}
+
+interface SchemaPath {
+  path: string[];
+  schema: JsonSchema;
+}
+
+/** Every property path of an object schema (depth-limited), with its sub-schema. */
+export function schemaPaths(schema: JsonSchema, prefix: string[] = [], depth = 0): SchemaPath[] {
+  if (depth > 6) return [];
+  const out: SchemaPath[] = [];
+  const objects = [schema, ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].filter(
+    (s) => s.properties,
+  );
+  const seen = new Set<string>();
+  for (const object of objects) {
+    for (const [key, sub] of Object.entries(object.properties ?? {})) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const path = [...prefix, key];
+      out.push({ path, schema: sub });
+      out.push(...schemaPaths(sub, path, depth + 1));
+    }
+  }
+  return out;
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node: Record<string, unknown> = target;
+  for (const [index, key] of path.entries()) {
+    if (index === path.length - 1) {
+      node[key] = value;
+      return;
+    }
+    const next = node[key];
+    if (next === null || typeof next !== "object" || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+}
+
+/**
+ * Mutation-based values: a valid starting point (a profile or the defaults)
+ * with one to three paths set to random or adversarial values, so cases reach
+ * deep into the builders instead of all failing at the first bad field.
+ */
+export function mutatedValuesArbitrary(
+  schema: JsonSchema,
+  bases: readonly Record<string, unknown>[],
+): fc.Arbitrary<Record<string, unknown>> {
+  const paths = schemaPaths(schema);
+  const mutation = fc
+    .integer({ min: 0, max: Math.max(0, paths.length - 1) })
+    .chain((index) => valueFor(paths[index]?.schema ?? {}, 2).map((value) => ({ index, value })));
+  return fc
+    .record({
+      base: fc.constantFrom(...(bases.length > 0 ? bases : [{}])),
+      mutations: fc.array(mutation, { minLength: 0, maxLength: 3 }),
+    })
+    .map(({ base, mutations }) => {
+      const values = structuredClone(base);
+      for (const { index, value } of mutations) {
+        const target = paths[index];
+        if (target) setPath(values, target.path, structuredClone(value));
+      }
+      return values;
+    });
 }
 
 /** Random values shaped like the schema (mostly), with adversarial leaves. */
@@ -118,13 +186,25 @@ export async function fuzzBuild(
   name: string,
   schema: JsonSchema,
   build: (values: Record<string, unknown>) => { objects: KubeObject[] },
-  options: { runs: number; seed?: number; skipKinds?: string[] },
+  options: {
+    runs: number;
+    seed?: number;
+    skipKinds?: string[];
+    /** Valid starting points to mutate; without them values are generated from scratch. */
+    bases?: readonly Record<string, unknown>[];
+    /** CRDs installed separately (e.g. with `crds.install: false`) that custom resources validate against. */
+    crds?: Parameters<typeof validateObjects>[1] extends infer O
+      ? O extends { crds?: infer C }
+        ? C
+        : never
+      : never;
+  },
 ): Promise<FuzzResult> {
   const result: FuzzResult = { cases: 0, rendered: 0, refused: 0, failures: [] };
-  const samples = fc.sample(valuesArbitrary(schema), {
-    numRuns: options.runs,
-    seed: options.seed ?? 42,
-  });
+  const arbitrary = options.bases
+    ? mutatedValuesArbitrary(schema, options.bases)
+    : valuesArbitrary(schema);
+  const samples = fc.sample(arbitrary, { numRuns: options.runs, seed: options.seed ?? 42 });
   for (const values of samples) {
     result.cases++;
     let objects: KubeObject[];
@@ -144,7 +224,10 @@ export async function fuzzBuild(
       );
       continue;
     }
-    const problems = await validateObjects(objects, { skip: options.skipKinds ?? [] });
+    const problems = await validateObjects(objects, {
+      skip: options.skipKinds ?? [],
+      ...(options.crds ? { crds: options.crds } : {}),
+    });
     if (problems.length > 0) {
       result.failures.push(
         `${name}: invalid render for ${JSON.stringify(values).slice(0, 300)}: ${problems

@@ -1,22 +1,121 @@
+import { alertmanager, alertmanagerValues } from "@materialize-monitoring/alertmanager";
+import type { KubeObject } from "@materialize-monitoring/core";
 import { ValuesError } from "@materialize-monitoring/core";
-import { stack, valuesJsonSchema } from "materialize-monitoring";
+import { exporters, exportersValues } from "@materialize-monitoring/exporters";
+import { grafana, grafanaValues } from "@materialize-monitoring/grafana";
+import {
+  grafanaOperator,
+  grafanaOperatorValues,
+  vendoredCrds,
+} from "@materialize-monitoring/grafana-operator";
+import { loki, lokiValues } from "@materialize-monitoring/loki";
+import { materialize, materializeValues } from "@materialize-monitoring/materialize";
+import { thanos, thanosValues } from "@materialize-monitoring/thanos";
+import { PROFILES, stack, valuesJsonSchema } from "materialize-monitoring";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { fuzzBuild } from "../src/fuzz.js";
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
+const SEED = Number(process.env.FUZZ_SEED ?? 42);
+const S3 = { type: "s3" as const, bucket: "fuzz-bucket", region: "us-east-1" };
 
-describe("values fuzzing", () => {
-  it(`umbrella: ${RUNS} random values render valid objects or name a values path`, async () => {
+type Build = (values: Record<string, unknown>) => { objects: KubeObject[] };
+
+const COMPONENTS: {
+  name: string;
+  schema: z.ZodType;
+  build: Build;
+  bases: Record<string, unknown>[];
+}[] = [
+  { name: "exporters", schema: exportersValues, build: (v) => exporters(v), bases: [{}] },
+  {
+    name: "alertmanager",
+    schema: alertmanagerValues,
+    build: (v) => alertmanager(v),
+    bases: [{}, { mode: "small" }],
+  },
+  {
+    name: "loki",
+    schema: lokiValues,
+    build: (v) => loki(v),
+    bases: [{ storage: S3 }, { mode: "single-binary" }, { storage: S3, size: "large" }],
+  },
+  {
+    name: "thanos",
+    schema: thanosValues,
+    build: (v) => thanos(v),
+    bases: [{ objectStorage: S3 }, { mode: "dev" }],
+  },
+  { name: "grafana", schema: grafanaValues, build: (v) => grafana(v), bases: [{}] },
+  {
+    name: "grafanaOperator",
+    schema: grafanaOperatorValues,
+    build: (v) => grafanaOperator(v),
+    bases: [{}],
+  },
+  { name: "materialize", schema: materializeValues, build: (v) => materialize(v), bases: [{}] },
+];
+
+function jsonSchema(schema: z.ZodType) {
+  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Parameters<
+    typeof fuzzBuild
+  >[1];
+}
+
+describe("values fuzzing: every result is a valid render or a values error naming a path", () => {
+  it(`umbrella: ${RUNS} mutated profiles`, async () => {
+    const bases = [
+      {},
+      ...Object.values(PROFILES).map((p) => structuredClone(p.values) as Record<string, unknown>),
+    ];
     const result = await fuzzBuild("stack", valuesJsonSchema(), (values) => stack(values), {
       runs: RUNS,
+      seed: SEED,
+      bases,
       skipKinds: ["gateway.networking.k8s.io/v1/HTTPRoute"],
     });
     console.log(
-      `fuzz stack: ${result.cases} cases, ${result.rendered} rendered, ${result.refused} refused with a values error`,
+      `fuzz stack: ${result.cases} cases, ${result.rendered} rendered, ${result.refused} refused`,
     );
     expect(result.failures).toEqual([]);
     expect(result.cases).toBe(RUNS);
-    expect(result.rendered + result.refused).toBe(RUNS);
+    expect(result.rendered).toBeGreaterThan(0);
+    expect(result.refused).toBeGreaterThan(0);
+  });
+
+  for (const component of COMPONENTS) {
+    it(`${component.name}: ${RUNS} mutated values`, async () => {
+      const result = await fuzzBuild(
+        component.name,
+        jsonSchema(component.schema),
+        component.build,
+        {
+          runs: RUNS,
+          seed: SEED,
+          bases: component.bases,
+          skipKinds: ["gateway.networking.k8s.io/v1/HTTPRoute"],
+        },
+      );
+      console.log(
+        `fuzz ${component.name}: ${result.cases} cases, ${result.rendered} rendered, ${result.refused} refused`,
+      );
+      expect(result.failures).toEqual([]);
+      expect(result.cases).toBe(RUNS);
+      expect(result.rendered).toBeGreaterThan(0);
+    });
+  }
+
+  // Cases the fuzzer found; each used to render invalid objects and is now refused with a values error.
+  it.each([
+    [
+      "alertmanager",
+      () => alertmanager({ podDisruptionBudget: { maxUnavailable: 9007199254740991 } }),
+    ],
+    ["loki", () => loki({ storage: S3, read: { replicas: 9007199254740991 } })],
+    ["thanos", () => thanos({ objectStorage: S3, serviceAccount: { name: "" } })],
+  ])("regression: %s refuses the value that used to render an invalid object", (_name, build) => {
+    expect(build).toThrow(ValuesError);
   });
 
   it("the harness catches a build that crashes on odd input (planted defect)", async () => {

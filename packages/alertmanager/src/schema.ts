@@ -88,7 +88,7 @@ export const webhookConfig = z.strictObject({
     .describe(
       "a plain URL, only for endpoints that carry no credential (no user info, no query string)",
     ),
-  maxAlerts: z.number().int().min(0).optional(),
+  maxAlerts: z.int32().min(0).optional(),
   timeout: promDuration.optional().describe("Alertmanager 0.28+"),
 });
 

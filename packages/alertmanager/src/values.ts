@@ -36,7 +36,7 @@ const goDuration = z
   );
 
 const port = z.strictObject({
-  port: z.number().int().min(1).max(65535),
+  port: z.int32().min(1).max(65535),
   protocol: z.enum(["TCP", "UDP"]).default("TCP"),
 });
 
@@ -137,7 +137,7 @@ export const alertmanagerValues = z.strictObject({
     .enum(["ha", "small"])
     .default("ha")
     .describe("ha: 2 gossiping replicas; small: 1 replica, clustering off"),
-  replicas: z.number().int().min(1).optional().describe("overrides the mode's replica count"),
+  replicas: z.int32().min(1).optional().describe("overrides the mode's replica count"),
   image: imageSchema(DEFAULT_IMAGE),
   alertmanagerVersion: alertmanagerVersion
     .optional()
@@ -189,7 +189,7 @@ export const alertmanagerValues = z.strictObject({
   podDisruptionBudget: z
     .strictObject({
       enabled: z.boolean().default(true),
-      maxUnavailable: z.number().int().min(1).default(1),
+      maxUnavailable: z.int32().min(1).default(1),
     })
     .prefault({}),
   networkPolicy: networkPolicyValues,

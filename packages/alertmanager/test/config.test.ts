@@ -370,18 +370,22 @@ describe("render-time checks", () => {
     ]);
   });
 
-  it("secret references that Kubernetes cannot mount, and a template ConfigMap listed twice", () => {
+  it("secret references that Kubernetes cannot mount are refused by core's secretRef schema", () => {
     expect(
       problemsOf(() =>
-        render({
-          receivers: [{ name: "o", opsgenie: [{ apiKey: { name: "Ops_Genie", key: "../key" } }] }],
-          templates: { configMaps: [{ name: "t" }, { name: "t", keys: ["a.tmpl"] }] },
-        }),
+        render({ receivers: [{ name: "o", opsgenie: [{ apiKey: { name: "Ops_Genie", key: "../key" } }] }] }),
       ),
     ).toEqual([
-      'config.receivers[0].opsgenie[0].apiKey: secret reference {"name":"Ops_Genie","key":"../key"} is not a valid Secret name and key (names are DNS subdomains (my-secret), keys are letters, digits, \'-\', \'_\', \'.\')',
-      'config.templates.configMaps[1].name: ConfigMap "t" is listed twice (list its keys once)',
+      "config.receivers[0].opsgenie[0].apiKey.name: must be a Kubernetes name: lower-case letters, digits, '-' and '.', starting and ending alphanumeric",
+      "config.receivers[0].opsgenie[0].apiKey.key: a Secret key has only letters, digits, '-', '_' and '.'",
+      "config.receivers[0].opsgenie[0].apiKey.key: a Secret key may not be '.' or start with '..'",
     ]);
+  });
+
+  it("a template ConfigMap listed twice", () => {
+    expect(
+      problemsOf(() => render({ templates: { configMaps: [{ name: "t" }, { name: "t", keys: ["a.tmpl"] }] } })),
+    ).toEqual(['config.templates.configMaps[1].name: ConfigMap "t" is listed twice (list its keys once)']);
   });
 
   it("value-level mistakes are zod errors with paths", () => {

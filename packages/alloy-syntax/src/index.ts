@@ -34,6 +34,7 @@ export * from "./errors.js";
 export * from "./literals.js";
 export * from "./parser.js";
 export * from "./printer.js";
+export * from "./recipes/index.js";
 export * from "./references.js";
 export * from "./scanner.js";
 export * from "./schema.js";

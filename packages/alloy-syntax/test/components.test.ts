@@ -751,3 +751,36 @@ describe("the export table", () => {
     expect(snakeCase("oauth2")).toBe("oauth2");
   });
 });
+
+describe("attribute names that do not follow the camelCase rule", () => {
+  it("writes retry_on_http_429 (Alloy's spelling) for retryOnHttp429", () => {
+    const config = new AlloyConfig();
+    config.add(
+      prometheus.remoteWrite("thanos", {
+        endpoint: [
+          {
+            url: "http://thanos-receive:19291/api/v1/receive",
+            queueConfig: { retryOnHttp429: true },
+          },
+        ],
+      }),
+    );
+    const text = config.render();
+    expect(text).toContain("retry_on_http_429 = true");
+    expect(text).not.toContain("retry_on_http429");
+  });
+
+  it("gives loki.source.kubernetes_events a clustering block", () => {
+    const config = new AlloyConfig();
+    const write = config.add(
+      loki.write("default", { endpoint: [{ url: "http://loki:3100/loki/api/v1/push" }] }),
+    );
+    config.add(
+      loki.source.kubernetesEvents("events", {
+        forwardTo: [write.exports.receiver],
+        clustering: { enabled: true },
+      }),
+    );
+    expect(config.render()).toContain("clustering {\n\t\tenabled = true\n\t}");
+  });
+});

@@ -16,10 +16,25 @@ export const duration = z
     "not a duration (examples: 30s, 5m, 1h30m, 720h)",
   );
 
+/** A Kubernetes object name (DNS-1123 subdomain): lower-case alphanumerics, '-' and '.', at most 253. */
+export const objectName = z
+  .string()
+  .max(253)
+  .regex(
+    /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+    "must be a Kubernetes name: lower-case letters, digits, '-' and '.', starting and ending alphanumeric",
+  );
+
 /** A reference to one key of a Kubernetes Secret. Credentials are only ever passed this way. */
 export const secretRef = z.strictObject({
-  name: z.string().min(1).describe("Secret name"),
-  key: z.string().min(1).describe("key inside the Secret"),
+  name: objectName.describe("Secret name"),
+  key: z
+    .string()
+    .regex(/^[-._a-zA-Z0-9]+$/, "a Secret key has only letters, digits, '-', '_' and '.'")
+    .refine((key) => !key.startsWith(".."), "a Secret key may not be '.' or start with '..'")
+    .refine((key) => key !== ".", "a Secret key may not be '.' or start with '..'")
+    .max(253)
+    .describe("key inside the Secret"),
 });
 export type SecretRef = z.output<typeof secretRef>;
 
@@ -88,7 +103,7 @@ const toleration = z.strictObject({
   operator: z.enum(["Exists", "Equal"]).optional(),
   value: z.string().optional(),
   effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
-  tolerationSeconds: z.number().int().optional(),
+  tolerationSeconds: z.int32().optional(),
 });
 
 const labelSelector = z.strictObject({
@@ -105,11 +120,11 @@ const labelSelector = z.strictObject({
 });
 
 const topologySpreadConstraint = z.strictObject({
-  maxSkew: z.number().int().min(1),
+  maxSkew: z.int32().min(1),
   topologyKey: z.string().min(1),
   whenUnsatisfiable: z.enum(["DoNotSchedule", "ScheduleAnyway"]),
   labelSelector: labelSelector.optional(),
-  minDomains: z.number().int().min(1).optional(),
+  minDomains: z.int32().min(1).optional(),
 });
 
 /** Scheduling hooks every workload takes. Affinity is passed through as Kubernetes YAML. */

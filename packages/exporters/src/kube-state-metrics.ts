@@ -79,8 +79,7 @@ const metricPattern = z
 export const kubeStateMetricsValues = z.strictObject({
   image: imageSchema(KUBE_STATE_METRICS_DEFAULT_IMAGE),
   replicas: z
-    .number()
-    .int()
+    .int32()
     .min(1)
     .default(1)
     .describe(
@@ -89,7 +88,7 @@ export const kubeStateMetricsValues = z.strictObject({
   sharding: z
     .strictObject({
       enabled: z.boolean().default(false),
-      shards: z.number().int().min(2).default(2),
+      shards: z.int32().min(2).default(2),
     })
     .prefault({})
     .describe("split the objects over a StatefulSet; each pod finds its shard from its ordinal"),

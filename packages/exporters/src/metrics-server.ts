@@ -68,8 +68,7 @@ const cidr = z
 export const metricsServerValues = z.strictObject({
   image: imageSchema(METRICS_SERVER_DEFAULT_IMAGE),
   replicas: z
-    .number()
-    .int()
+    .int32()
     .min(1)
     .default(2)
     .describe("2 or more: highly available, with a PodDisruptionBudget and anti-affinity"),
@@ -124,7 +123,7 @@ export const metricsServerValues = z.strictObject({
           "where the API server connects from (the control plane's addresses); empty admits the secure port from anywhere",
         ),
       apiServer: apiServerPeer,
-      kubeletPort: z.number().int().min(1).max(65535).default(10250),
+      kubeletPort: z.int32().min(1).max(65535).default(10250),
       nodeCidrs: z
         .array(cidr)
         .default([])

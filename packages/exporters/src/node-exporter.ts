@@ -139,7 +139,7 @@ export const nodeExporterValues = z.strictObject({
         .describe("regular expression of interfaces the netdev and netclass collectors skip"),
     })
     .prefault({}),
-  port: z.number().int().min(1).max(65535).default(9100).describe("port on every node"),
+  port: z.int32().min(1).max(65535).default(9100).describe("port on every node"),
   listenOn: z
     .enum(["hostIP", "all"])
     .default("hostIP")
@@ -160,7 +160,7 @@ export const nodeExporterValues = z.strictObject({
     .describe(
       "run on every node whatever its taints (a node without node-exporter is a blind spot)",
     ),
-  maxUnavailable: z.union([z.number().int().min(1), z.string().regex(/^\d+%$/)]).default("10%"),
+  maxUnavailable: z.union([z.int32().min(1), z.string().regex(/^\d+%$/)]).default("10%"),
   namespace: dns1123Label
     .optional()
     .describe(

@@ -56,7 +56,7 @@ export const apiServerPeer = z
       .default([])
       .describe("API server addresses; empty admits any address on the ports below"),
     ports: z
-      .array(z.number().int().min(1).max(65535))
+      .array(z.int32().min(1).max(65535))
       .min(1)
       .default([443, 6443])
       .describe("API server ports, before and after Service translation"),

@@ -79,8 +79,7 @@ export const grafanaOperatorValues = z.strictObject({
     tag: OPERATOR_VERSION,
   }),
   replicas: z
-    .number()
-    .int()
+    .int32()
     .min(1)
     .max(3)
     .default(1)
@@ -103,7 +102,7 @@ export const grafanaOperatorValues = z.strictObject({
       format: z.enum(["json", "console"]).default("json"),
     })
     .default({ level: "info", format: "json" }),
-  maxConcurrentReconciles: z.number().int().min(1).max(64).default(1),
+  maxConcurrentReconciles: z.int32().min(1).max(64).default(1),
   defaultResyncPeriod: duration.default("10m"),
   managedGrafanaImage: imageSchema(OPERATOR_DEFAULT_GRAFANA_IMAGE).describe(
     "image the operator deploys for managed Grafana instances (RELATED_IMAGE_GRAFANA)",
@@ -115,7 +114,7 @@ export const grafanaOperatorValues = z.strictObject({
       apiServer: z
         .strictObject({
           cidrs: z.array(z.string().min(1)).min(1).default(["0.0.0.0/0"]),
-          ports: z.array(z.number().int().min(1).max(65535)).min(1).default([443, 6443]),
+          ports: z.array(z.int32().min(1).max(65535)).min(1).default([443, 6443]),
         })
         .default({ cidrs: ["0.0.0.0/0"], ports: [443, 6443] })
         .describe("the Kubernetes API server; narrow `cidrs` to its endpoint addresses"),
@@ -127,7 +126,7 @@ export const grafanaOperatorValues = z.strictObject({
             .describe(
               "Grafana pods; default: the grafana package's pods (external) or the namespace (managed)",
             ),
-          ports: z.array(z.number().int().min(1).max(65535)).min(1).default([3000]),
+          ports: z.array(z.int32().min(1).max(65535)).min(1).default([3000]),
         })
         .default({ ports: [3000] }),
       metricsFrom: z
@@ -138,7 +137,7 @@ export const grafanaOperatorValues = z.strictObject({
         .array(
           z.strictObject({
             peers: z.array(networkPeer).min(1),
-            ports: z.array(z.number().int().min(1).max(65535)).default([]),
+            ports: z.array(z.int32().min(1).max(65535)).default([]),
           }),
         )
         .default([])
@@ -174,7 +173,7 @@ export const grafanaOperatorValues = z.strictObject({
           "Thanos query (or query-frontend) URL, e.g. http://thanos-query.monitoring.svc:9090",
         ),
       loki: z
-        .strictObject({ ...datasourceBase, maxLines: z.number().int().min(1).default(1000) })
+        .strictObject({ ...datasourceBase, maxLines: z.int32().min(1).default(1000) })
         .optional()
         .describe("Loki read path URL, e.g. http://loki-read.monitoring.svc:3100"),
       alertmanager: z

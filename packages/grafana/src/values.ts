@@ -28,7 +28,7 @@ const defaultAdmin = {
 };
 const defaultSecretKey = { name: CREDENTIALS, key: "secret-key" };
 
-const port = z.number().int().min(1).max(65535);
+const port = z.int32().min(1).max(65535);
 
 const sqlite = z.strictObject({
   type: z.literal("sqlite"),
@@ -47,9 +47,9 @@ const sqlCommon = {
   user: z.string().min(1).default("grafana"),
   password: secretRef.describe("the user's password, from a Secret (env GF_DATABASE_PASSWORD)"),
   caCert: secretRef.optional().describe("CA certificate (PEM) to verify the server, from a Secret"),
-  maxOpenConnections: z.number().int().min(0).default(20),
-  maxIdleConnections: z.number().int().min(0).default(5),
-  connMaxLifetimeSeconds: z.number().int().min(0).default(14400),
+  maxOpenConnections: z.int32().min(0).default(20),
+  maxIdleConnections: z.int32().min(0).default(5),
+  connMaxLifetimeSeconds: z.int32().min(0).default(14400),
 };
 
 const postgres = z.strictObject({
@@ -76,8 +76,7 @@ const configValue = z.union([z.string(), z.number(), z.boolean()]);
 export const grafanaValues = z.strictObject({
   image: imageSchema(GRAFANA_IMAGE),
   replicas: z
-    .number()
-    .int()
+    .int32()
     .min(1)
     .default(1)
     .describe("more than one needs PostgreSQL or MySQL; alerting then runs as an HA cluster"),

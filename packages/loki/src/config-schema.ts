@@ -12,14 +12,14 @@ import { z } from "zod";
 const lokiDuration = z
   .string()
   .regex(/^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w|y))+)$/, "not a Loki duration");
-const port = z.number().int().min(1).max(65535);
-const bytes = z.number().int().min(0);
+const port = z.int32().min(1).max(65535);
+const bytes = z.int32().min(0);
 
 const memcachedClientConfig = z.strictObject({
   addresses: z.string().regex(/^dnssrvnoa\+_[a-z0-9-]+\._tcp\..+$/, "SRV discovery address"),
   consistent_hash: z.boolean(),
   timeout: lokiDuration,
-  max_idle_conns: z.number().int().min(1),
+  max_idle_conns: z.int32().min(1),
   max_item_size: bytes,
   update_interval: lokiDuration,
 });
@@ -28,8 +28,8 @@ const memcachedClientConfig = z.strictObject({
 export const lokiCacheConfig = z.strictObject({
   default_validity: lokiDuration,
   memcached: z.strictObject({
-    batch_size: z.number().int().min(1),
-    parallelism: z.number().int().min(1),
+    batch_size: z.int32().min(1),
+    parallelism: z.int32().min(1),
   }),
   memcached_client: memcachedClientConfig,
 });
@@ -79,18 +79,18 @@ const periodConfig = z.strictObject({
 const limitsConfig = z.strictObject({
   ingestion_rate_mb: z.number().positive(),
   ingestion_burst_size_mb: z.number().positive(),
-  max_global_streams_per_user: z.number().int().min(0),
+  max_global_streams_per_user: z.int32().min(0),
   reject_old_samples: z.boolean(),
   reject_old_samples_max_age: lokiDuration,
   allow_structured_metadata: z.boolean(),
   retention_period: lokiDuration,
   retention_stream: z
     .array(
-      z.strictObject({ selector: z.string(), priority: z.number().int(), period: lokiDuration }),
+      z.strictObject({ selector: z.string(), priority: z.int32(), period: lokiDuration }),
     )
     .optional(),
-  max_query_series: z.number().int().min(1),
-  max_entries_limit_per_query: z.number().int().min(1),
+  max_query_series: z.int32().min(1),
+  max_entries_limit_per_query: z.int32().min(1),
   query_timeout: lokiDuration,
   volume_enabled: z.boolean(),
   max_cache_freshness_per_query: lokiDuration,
@@ -111,7 +111,7 @@ export const lokiConfigSchema = z.strictObject({
   }),
   common: z.strictObject({
     path_prefix: z.string().startsWith("/"),
-    replication_factor: z.number().int().min(1),
+    replication_factor: z.int32().min(1),
     compactor_address: z.url(),
     instance_addr: z.string().optional(),
     ring: z.strictObject({
@@ -150,9 +150,9 @@ export const lokiConfigSchema = z.strictObject({
     ]),
     wal: z.strictObject({ enabled: z.boolean(), dir: z.string().startsWith("/") }),
   }),
-  querier: z.strictObject({ max_concurrent: z.number().int().min(1) }),
+  querier: z.strictObject({ max_concurrent: z.int32().min(1) }),
   frontend: z.strictObject({
-    max_outstanding_per_tenant: z.number().int().min(1),
+    max_outstanding_per_tenant: z.int32().min(1),
     compress_responses: z.boolean(),
     log_queries_longer_than: lokiDuration,
   }),

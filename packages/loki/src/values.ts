@@ -46,7 +46,7 @@ const persistenceOverride = z
   })
   .prefault({});
 
-const replicas = z.number().int().min(1).optional().describe("the size preset's when left out");
+const replicas = z.int32().min(1).optional().describe("the size preset's when left out");
 
 const labels = z.record(z.string(), z.string());
 
@@ -98,7 +98,7 @@ export const lokiRule = z.union([
 export const lokiRuleGroup = z.strictObject({
   name: z.string().min(1),
   interval: duration.optional(),
-  limit: z.number().int().min(0).optional(),
+  limit: z.int32().min(0).optional(),
   rules: z.array(lokiRule).min(1),
 });
 export type LokiRuleGroup = z.output<typeof lokiRuleGroup>;
@@ -107,7 +107,7 @@ const cacheOverride = z
   .strictObject({
     enabled: z.boolean().optional().describe("the size preset's when left out"),
     replicas,
-    memoryMb: z.number().int().min(64).optional().describe("memcached item memory (-m) in MiB"),
+    memoryMb: z.int32().min(64).optional().describe("memcached item memory (-m) in MiB"),
     resources: resourcesOverride,
   })
   .prefault({});
@@ -136,8 +136,7 @@ export const lokiValues = z.strictObject({
     })
     .prefault({}),
   replicationFactor: z
-    .number()
-    .int()
+    .int32()
     .min(1)
     .optional()
     .describe(
@@ -169,17 +168,17 @@ export const lokiValues = z.strictObject({
         .array(
           z.strictObject({
             selector: z.string().min(1).describe('LogQL stream selector, e.g. {namespace="dev"}'),
-            priority: z.number().int().min(0),
+            priority: z.int32().min(0),
             period: duration,
           }),
         )
         .default([]),
       ingestionRateMb: z.number().positive().optional().describe("per tenant, MB/s"),
       ingestionBurstSizeMb: z.number().positive().optional().describe("per tenant, MB"),
-      maxGlobalStreamsPerUser: z.number().int().min(0).optional(),
+      maxGlobalStreamsPerUser: z.int32().min(0).optional(),
       rejectOldSamplesMaxAge: duration.default("168h"),
-      maxQuerySeries: z.number().int().min(1).default(1000),
-      maxEntriesLimitPerQuery: z.number().int().min(1).default(5000),
+      maxQuerySeries: z.int32().min(1).default(1000),
+      maxEntriesLimitPerQuery: z.int32().min(1).default(5000),
       queryTimeout: duration.default("5m"),
       allowStructuredMetadata: z.boolean().default(true),
     })
@@ -191,7 +190,7 @@ export const lokiValues = z.strictObject({
         retentionPeriod: duration.optional(),
         ingestionRateMb: z.number().positive().optional(),
         ingestionBurstSizeMb: z.number().positive().optional(),
-        maxGlobalStreamsPerUser: z.number().int().min(0).optional(),
+        maxGlobalStreamsPerUser: z.int32().min(0).optional(),
       }),
     )
     .default({})
@@ -239,8 +238,7 @@ export const lokiValues = z.strictObject({
       resources: resourcesOverride,
       persistence: persistenceOverride,
       terminationGracePeriodSeconds: z
-        .number()
-        .int()
+        .int32()
         .min(30)
         .default(300)
         .describe("time for the preStop flush of in-memory chunks"),
@@ -250,7 +248,7 @@ export const lokiValues = z.strictObject({
     .strictObject({
       replicas,
       resources: resourcesOverride,
-      maxConcurrent: z.number().int().min(1).optional().describe("queries a querier runs at once"),
+      maxConcurrent: z.int32().min(1).optional().describe("queries a querier runs at once"),
     })
     .prefault({}),
   backend: z
@@ -267,7 +265,7 @@ export const lokiValues = z.strictObject({
     .strictObject({
       resources: resourcesOverride,
       persistence: persistenceOverride,
-      maxConcurrent: z.number().int().min(1).optional(),
+      maxConcurrent: z.int32().min(1).optional(),
     })
     .prefault({}),
   gateway: z

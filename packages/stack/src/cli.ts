@@ -4,6 +4,7 @@ import { formatProblems, sortForApply, ValuesError } from "@materialize-monitori
 import { Command, CommanderError, Option } from "commander";
 import { CommandExit, registerApplyCommands } from "./apply/commands.js";
 import { withArgoSyncWaves, writeHelmChart } from "./formats.js";
+import { registerGraphCommand } from "./graph/command.js";
 import { loadValues } from "./load-values.js";
 import { type OutputFormat, renderStream, writeDirectory } from "./output.js";
 import { PROFILE_NAMES, PROFILES, type ProfileName } from "./profiles.js";
@@ -197,6 +198,7 @@ export function program(io: CliIO): Command {
     },
     { valuesOptions },
   );
+  registerGraphCommand(cli, io, build, { valuesOptions });
 
   return cli;
 }

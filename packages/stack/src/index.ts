@@ -1,4 +1,12 @@
 export { generatedFiles } from "./generated-files.js";
+export {
+  registerGraphCommand,
+  renderGraph,
+  type StackGraph,
+  stackGraph,
+  toMermaid,
+  toSvg,
+} from "./graph/index.js";
 export { applySet, loadValues, readValuesFile } from "./load-values.js";
 export { deepMerge } from "./merge.js";
 export { renderStream, writeDirectory } from "./output.js";

@@ -1,4 +1,6 @@
 import { alertmanager } from "@materialize-monitoring/alertmanager";
+import { alloyAgent } from "@materialize-monitoring/alloy-agent";
+import { alloyGateway } from "@materialize-monitoring/alloy-gateway";
 import {
   assertUnique,
   type BuildContext,
@@ -98,6 +100,8 @@ const BUILDERS: Record<SectionKey, Builder> = {
   thanos: (v, ctx) => thanos(v, ctx),
   grafana: (v, ctx) => grafana(v, ctx),
   grafanaOperator: (v, ctx) => grafanaOperator(v, ctx),
+  alloyAgent: (v, ctx) => alloyAgent(v, ctx),
+  alloyGateway: (v, ctx) => alloyGateway(v, ctx),
   // The Materialize section renders its dashboards as grafana-operator resources; its rules and
   // targets reach the rulers and the pipeline through the wiring.
   materialize: (_v, ctx, built, values) => {
@@ -141,13 +145,25 @@ function setupObjects(values: ParsedStackValues, ctx: BuildContext): KubeObject[
   const setup: KubeObject[] = [];
   // Node agents need host access (the privileged level); with their own namespace the stack's
   // namespace can enforce restricted.
-  const agentsHere = !g.nodeAgentsNamespace && values.exporters.nodeExporter.enabled;
+  const agentsHere =
+    !g.nodeAgentsNamespace && (values.exporters.nodeExporter.enabled || values.alloyAgent.enabled);
   if (g.createNamespace) {
     setup.push(
       namespace(g.namespace, {
         ...ctx.commonLabels,
         ...podSecurityLabels("restricted"),
         ...(agentsHere ? { "pod-security.kubernetes.io/enforce": "privileged" } : {}),
+      }),
+    );
+  }
+  if (g.nodeAgentsNamespace) {
+    // Node agents need host access: their own namespace runs at the privileged level.
+    setup.push(
+      namespace(g.nodeAgentsNamespace, {
+        ...ctx.commonLabels,
+        ...podSecurityLabels("privileged"),
+        "pod-security.kubernetes.io/warn": "baseline",
+        "pod-security.kubernetes.io/audit": "baseline",
       }),
     );
   }
@@ -177,9 +193,20 @@ export function stack(input: StackValues = {}): Stack {
     : undefined;
   const first = buildAll(input, values, context, {}, artifacts);
   const { components, endpoints } = buildAll(input, values, context, first.endpoints, artifacts);
+  // Components that run in the node agents' namespace render it when used alone; the umbrella
+  // renders it once, in setup.
+  const agentsNamespace = values.global.nodeAgentsNamespace;
+  const owned = agentsNamespace
+    ? components.map((c) => ({
+        ...c,
+        objects: c.objects.filter(
+          (o) => !(o.kind === "Namespace" && o.metadata.name === agentsNamespace),
+        ),
+      }))
+    : components;
   const all: StackComponent[] = [
     { name: "setup", objects: setupObjects(values, context), endpoints: {} },
-    ...components,
+    ...owned,
   ];
   const objects = sortForApply(all.flatMap((c) => c.objects));
   assertUnique(objects);

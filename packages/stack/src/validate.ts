@@ -18,6 +18,7 @@ import {
   validateObjects,
   wiredConnections,
 } from "@materialize-monitoring/core/validate";
+import { scrapeJobs } from "./pipeline.js";
 import type { Stack } from "./stack.js";
 
 export interface StackProblem {
@@ -30,7 +31,10 @@ export const SKIPPED_KINDS = ["gateway.networking.k8s.io/v1/HTTPRoute"];
 
 /** Documented departures from the restricted Pod Security profile, from the components that need them. */
 export function policyExceptions(built: Stack): PolicyException[] {
-  return [...(built.endpoints.exporters?.nodeExporter?.podSecurity.policyExceptions ?? [])];
+  return [
+    ...(built.endpoints.exporters?.nodeExporter?.podSecurity.policyExceptions ?? []),
+    ...(built.endpoints.alloyAgent?.podSecurity.policyExceptions ?? []),
+  ];
 }
 
 /** Secrets and other objects the stack references but expects to exist already. */
@@ -86,6 +90,24 @@ export function declaredConnections(built: Stack): DeclaredConnection[] {
         description:
           "Loki components find each other through the memberlist ring and call each other directly",
       });
+    }
+  }
+  const gateway = built.endpoints.alloyGateway;
+  if (gateway) {
+    // Scrape targets are found by Kubernetes discovery: no address of theirs is in any config.
+    for (const job of scrapeJobs(built.context, built.endpoints)) {
+      const podLabels = job.podLabels as Record<string, string> | undefined;
+      const portName = job.portName as string | undefined;
+      const namespaces = (job.namespaces as string[] | undefined) ?? [];
+      if (!podLabels || !portName) continue;
+      for (const target of namespaces) {
+        declared.push({
+          from: { namespace, selector: { matchLabels: gateway.podLabels } },
+          to: { namespace: target, selector: { matchLabels: podLabels } },
+          port: portName,
+          description: `the pipeline scrapes job ${String(job.job)}`,
+        });
+      }
     }
   }
   const metricsServer = built.endpoints.exporters?.metricsServer;

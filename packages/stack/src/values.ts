@@ -1,4 +1,6 @@
 import { alertmanagerValues } from "@materialize-monitoring/alertmanager";
+import { alloyAgentValues } from "@materialize-monitoring/alloy-agent";
+import { alloyGatewayValues } from "@materialize-monitoring/alloy-gateway";
 import { objectStorage, scheduling, secretRef } from "@materialize-monitoring/core";
 import { exportersValues } from "@materialize-monitoring/exporters";
 import { grafanaValues } from "@materialize-monitoring/grafana";
@@ -122,6 +124,14 @@ export const stackValues = z
       })
       .prefault({})
       .describe("Materialize scrape targets, rules, dashboards and log parsing"),
+    alloyAgent: alloyAgentValues
+      .extend(enabled)
+      .prefault({})
+      .describe("the node log agent (DaemonSet)"),
+    alloyGateway: alloyGatewayValues
+      .extend(enabled)
+      .prefault({})
+      .describe("the pipeline: receives, scrapes, processes and writes logs and metrics"),
   })
   .superRefine((values, issue) => {
     for (const key of ["loki", "thanos", "alertmanager", "grafana"] as const) {
@@ -154,5 +164,7 @@ export const SECTIONS = [
   "grafana",
   "grafanaOperator",
   "materialize",
+  "alloyAgent",
+  "alloyGateway",
 ] as const;
 export type SectionKey = (typeof SECTIONS)[number];

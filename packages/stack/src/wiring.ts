@@ -5,6 +5,8 @@
  * retypes a port or a service name.
  */
 import type { AlertmanagerEndpoints } from "@materialize-monitoring/alertmanager";
+import type { AlloyAgentEndpoints } from "@materialize-monitoring/alloy-agent";
+import type { AlloyGatewayEndpoints } from "@materialize-monitoring/alloy-gateway";
 import type { BuildContext, ObjectStorageInput } from "@materialize-monitoring/core";
 import { selectorLabels } from "@materialize-monitoring/core";
 import type { ExportersEndpoints } from "@materialize-monitoring/exporters";
@@ -13,6 +15,7 @@ import type { GrafanaOperatorEndpoints } from "@materialize-monitoring/grafana-o
 import type { LokiEndpoints } from "@materialize-monitoring/loki";
 import type { MaterializeArtifacts } from "@materialize-monitoring/materialize";
 import type { ThanosEndpoints } from "@materialize-monitoring/thanos";
+import { agentValues, gatewayValues } from "./pipeline.js";
 import { type ParsedStackValues, PLACEHOLDER_BUCKET, type SectionKey } from "./values.js";
 
 export interface StackEndpoints {
@@ -23,6 +26,8 @@ export interface StackEndpoints {
   grafana?: GrafanaEndpoints;
   grafanaOperator?: GrafanaOperatorEndpoints;
   materialize?: MaterializeArtifacts;
+  alloyAgent?: AlloyAgentEndpoints;
+  alloyGateway?: AlloyGatewayEndpoints;
 }
 
 type Tree = Record<string, unknown>;
@@ -182,6 +187,8 @@ export function wiredValues(
     materialize: {
       namespaces: { monitoring: ctx.namespace },
     },
+    alloyAgent: agentValues(ctx, values, endpoints),
+    alloyGateway: gatewayValues(ctx, values, endpoints),
     grafanaOperator: {
       ...(grafanaTarget ? { grafana: grafanaTarget } : {}),
       datasources: {

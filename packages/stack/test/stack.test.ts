@@ -168,6 +168,25 @@ describe("wiring", () => {
     }
   });
 
+  it("sends the pipeline's logs to Loki and metrics to Thanos receive, and the agents' logs to the pipeline", () => {
+    const gateway = built.endpoints.alloyGateway!;
+    const agent = built.endpoints.alloyAgent!;
+    const url = (value: string) =>
+      new RegExp(`\\burl\\s+= "${value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`);
+    expect(gateway.alloyConfig).toMatch(url(loki.pushUrl));
+    expect(gateway.alloyConfig).toMatch(url(thanos.remoteWriteUrl));
+    expect(agent.alloyConfig).toMatch(url(gateway.pushUrl));
+  });
+
+  it("scrapes the Materialize targets, the exporters and the stack's own components", () => {
+    const config = built.endpoints.alloyGateway!.alloyConfig;
+    for (const target of built.endpoints.materialize!.targets)
+      expect(config).toContain(`"${target.job}"`);
+    for (const job of ["kube-state-metrics", "node-exporter", "loki", "thanos", "alertmanager"]) {
+      expect(config, job).toMatch(new RegExp(`job_name\\s+= "[^"]*${job}`));
+    }
+  });
+
   it("lets Alertmanager in from both rulers and Grafana only", async () => {
     expect((await validateStack(built)).filter((p) => p.layer === "network")).toEqual([]);
   });
@@ -217,6 +236,9 @@ describe("disabling a component and replacing it with an external endpoint", () 
     const output = text(built.objects);
     for (const host of hostsOf(full, "thanos")) expect(output).not.toContain(host);
     expect(output).toContain("https://metrics.example.com");
+    expect(built.endpoints.alloyGateway!.alloyConfig).toContain(
+      '"https://metrics.example.com/api/v1/write"',
+    );
   });
 
   it("alertmanager: both rulers and Grafana use the external replicas", () => {

@@ -33,7 +33,7 @@ export const rule = z.union([recordingRule, alertingRule]);
 export const ruleGroup = z.strictObject({
   name: z.string().min(1),
   interval: duration.optional(),
-  limit: z.number().int().min(0).optional(),
+  limit: z.int32().min(0).optional(),
   rules: z.array(rule).min(1, "a rule group needs at least one rule"),
 });
 

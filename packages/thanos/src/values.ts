@@ -1,6 +1,7 @@
 import {
   duration,
   imageSchema,
+  objectName,
   objectStorage,
   quantity,
   resources,
@@ -15,7 +16,7 @@ const labels = z.record(z.string(), z.string());
 const labelName = z
   .string()
   .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "not a Prometheus label name (letters, digits, _)");
-const replicas = z.number().int().min(1).optional().describe("defaults to the preset");
+const replicas = z.int32().min(1).optional().describe("defaults to the preset");
 const extraArgs = z
   .array(z.string().regex(/^--/, "each extra argument is a flag starting with --"))
   .default([])
@@ -99,8 +100,7 @@ const frontendCache = z.discriminatedUnion("type", [
         enabled: z.boolean().default(true),
         replicas,
         memoryMb: z
-          .number()
-          .int()
+          .int32()
           .min(64)
           .optional()
           .describe("memcached -m; defaults to the preset"),
@@ -135,7 +135,7 @@ const storeSharding = z.discriminatedUnion("mode", [
   z.strictObject({ mode: z.literal("none") }),
   z.strictObject({
     mode: z.literal("hashmod"),
-    shards: z.number().int().min(2, "hashmod sharding needs at least 2 shards"),
+    shards: z.int32().min(2, "hashmod sharding needs at least 2 shards"),
   }),
   z.strictObject({
     mode: z.literal("time"),
@@ -176,7 +176,7 @@ export const thanosValues = z.strictObject({
         .boolean()
         .default(true)
         .describe("false to use an existing ServiceAccount named by name"),
-      name: z.string().optional().describe("defaults to thanos (with the name prefix)"),
+      name: objectName.optional().describe("defaults to thanos (with the name prefix)"),
       annotations: labels.default({}),
       workloadIdentity,
     })
@@ -192,15 +192,14 @@ export const thanosValues = z.strictObject({
         ),
       replicas,
       replicationFactor: z
-        .number()
-        .int()
+        .int32()
         .min(1)
         .optional()
         .describe("defaults to 2 in ha, 1 in dev"),
       retention: duration.optional().describe("local TSDB retention; 1d in ha, 15d in dev"),
       resources: resources.optional(),
       persistence,
-      terminationGracePeriodSeconds: z.number().int().min(30).default(900),
+      terminationGracePeriodSeconds: z.int32().min(30).default(900),
       tenantHeader: z.string().min(1).default("THANOS-TENANT"),
       defaultTenant: z.string().min(1).default("default-tenant"),
       router: z.strictObject({ replicas, resources: resources.optional() }).prefault({}),
@@ -212,7 +211,7 @@ export const thanosValues = z.strictObject({
       replicas,
       resources: resources.optional(),
       timeout: duration.default("2m"),
-      maxConcurrent: z.number().int().min(1).default(20),
+      maxConcurrent: z.int32().min(1).default(20),
       lookbackDelta: duration.optional(),
       autoDownsampling: z.boolean().default(true),
       deduplicationFunc: z.enum(["penalty", "chain"]).default("penalty"),
@@ -229,7 +228,7 @@ export const thanosValues = z.strictObject({
       replicas,
       resources: resources.optional(),
       splitInterval: duration.default("24h"),
-      maxRetries: z.number().int().min(0).default(5),
+      maxRetries: z.int32().min(0).default(5),
       logQueriesLongerThan: duration.default("10s"),
       cache: frontendCache.prefault({ type: "in-memory" }),
       extraArgs,
@@ -249,7 +248,7 @@ export const thanosValues = z.strictObject({
   compactor: z
     .strictObject({
       enabled: z.boolean().optional().describe("defaults to true in ha; not available in dev"),
-      replicas: z.number().int().min(1).default(1).describe("must be 1: one compactor per bucket"),
+      replicas: z.int32().min(1).default(1).describe("must be 1: one compactor per bucket"),
       resources: resources.optional(),
       persistence,
       retention: z
@@ -268,7 +267,7 @@ export const thanosValues = z.strictObject({
         ),
       waitInterval: duration.default("5m"),
       deleteDelay: duration.default("48h"),
-      concurrency: z.number().int().min(1).default(1),
+      concurrency: z.int32().min(1).default(1),
       extraArgs,
     })
     .prefault({}),
@@ -305,7 +304,7 @@ export const thanosValues = z.strictObject({
   podDisruptionBudget: z
     .strictObject({
       enabled: z.boolean().default(true),
-      maxUnavailable: z.union([z.number().int().min(1), z.string().regex(/^\d+%$/)]).default(1),
+      maxUnavailable: z.union([z.int32().min(1), z.string().regex(/^\d+%$/)]).default(1),
     })
     .prefault({}),
   networkPolicy: z
@@ -322,11 +321,11 @@ export const thanosValues = z.strictObject({
           alertmanager: peer.default({ podLabels: { "app.kubernetes.io/name": "alertmanager" } }),
         })
         .prefault({}),
-      alertmanagerPorts: z.array(z.number().int().min(1).max(65535)).default([9093]),
+      alertmanagerPorts: z.array(z.int32().min(1).max(65535)).default([9093]),
       objectStorageEgress: z
         .strictObject({
           cidrs: z.array(z.string().min(1)).min(1).default(["0.0.0.0/0"]),
-          ports: z.array(z.number().int().min(1).max(65535)).min(1).default([443]),
+          ports: z.array(z.int32().min(1).max(65535)).min(1).default([443]),
         })
         .prefault({})
         .describe("where the bucket is; narrow it to your object store's ranges"),

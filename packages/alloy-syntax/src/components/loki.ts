@@ -118,6 +118,8 @@ export interface LokiSourceKubernetesEventsArgs {
   /** Namespaces to watch (default: all, which needs cluster-wide RBAC). */
   readonly namespaces?: StringListValue;
   readonly client?: KubernetesClient;
+  /** Share the work among the members of an Alloy cluster, so each event is read once (Alloy 1.16+). */
+  readonly clustering?: Clustering;
 }
 
 const sourceEventsFields = {
@@ -126,6 +128,7 @@ const sourceEventsFields = {
   logFormat: rule.oneOf(["logfmt", "json"]),
   namespaces: rule.attr(),
   client: rule.block(kubernetesClientFields),
+  clustering: rule.block(clusteringFields),
 } as const satisfies Schema<LokiSourceKubernetesEventsArgs>;
 
 /** `loki.source.kubernetes_events`: turns Kubernetes events into log lines. */
@@ -281,7 +284,7 @@ const lokiEndpointFields = {
   minBackoffPeriod: rule.duration(),
   maxBackoffPeriod: rule.duration(),
   maxBackoffRetries: rule.uint(),
-  retryOnHttp429: rule.attr(),
+  retryOnHttp429: { ...rule.attr(), alloy: "retry_on_http_429" },
   ...httpClientFields,
   queueConfig: rule.block({
     capacity: rule.size(),

@@ -173,7 +173,7 @@ const queueConfigFields = {
   batchSendDeadline: rule.duration(),
   minBackoff: rule.duration(),
   maxBackoff: rule.duration(),
-  retryOnHttp429: rule.attr(),
+  retryOnHttp429: { ...rule.attr(), alloy: "retry_on_http_429" },
   sampleAgeLimit: rule.duration(),
 } as const satisfies Schema<RemoteWriteQueueConfig>;
 

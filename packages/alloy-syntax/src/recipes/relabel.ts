@@ -6,9 +6,12 @@
  */
 import type { RelabelAction, RelabelRule } from "../components/common.js";
 
-/** One relabel rule as data; every field is optional, as in Prometheus. */
+/**
+ * One relabel rule as data; every field is optional, as in Prometheus.
+ * Arrays are mutable so the data fits zod-parsed values unchanged.
+ */
 export interface RelabelRuleData {
-  readonly sourceLabels?: readonly string[];
+  readonly sourceLabels?: string[];
   readonly separator?: string;
   readonly regex?: string;
   readonly targetLabel?: string;

@@ -1,5 +1,5 @@
-import { uninstallPhase as grafanaUninstallPhase } from "@materialize-monitoring/grafana-operator";
 import { applyRank } from "@materialize-monitoring/core";
+import { uninstallPhase as grafanaUninstallPhase } from "@materialize-monitoring/grafana-operator";
 import { type ApplySet, isMember, memberSelector } from "./applyset.js";
 import { describeError } from "./errors.js";
 import type { Reporter } from "./progress.js";

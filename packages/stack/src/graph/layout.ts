@@ -1,20 +1,26 @@
 /**
  * A small layered layout: columns follow a topological order of the data
- * flow (clients left of the servers they call), rows are ordered to keep
- * links short. Deterministic: ties always break by the input order.
+ * flow (clients left of the servers they call); a link spanning several
+ * columns passes through a waypoint in each column between, so it runs in a
+ * free lane instead of through boxes; rows are ordered to keep links short.
+ * Deterministic: ties always break by the input order.
  */
 
 export interface LayoutLink {
   from: string;
   to: string;
+  /** Traffic both ways: keeps the two ends close but sets no column order. */
+  both?: boolean;
 }
 
 export interface Layers {
-  /** Node ids per column, top to bottom. */
+  /** Node and waypoint ids per column, top to bottom. */
   columns: string[][];
   column: Map<string, number>;
-  /** Links that close a cycle; they are drawn right to left. */
-  reversed: Set<LayoutLink>;
+  /** Waypoint ids of each link spanning more than one column, left to right. */
+  routes: Map<LayoutLink, string[]>;
+  /** Whether an id is a waypoint rather than a node. */
+  isWaypoint: (id: string) => boolean;
 }
 
 /** Links whose removal leaves no cycle: the back edges of a depth-first search in node order. */
@@ -39,12 +45,15 @@ function backLinks(nodes: readonly string[], links: readonly LayoutLink[]): Set<
   return back;
 }
 
+const WAYPOINT = "\u0000waypoint:";
+
 /** Assigns every node a column (longest path from a source) and orders each column. */
 export function layers(nodes: readonly string[], links: readonly LayoutLink[]): Layers {
   const known = new Set(nodes);
   const valid = links.filter((l) => known.has(l.from) && known.has(l.to) && l.from !== l.to);
-  const reversed = backLinks(nodes, valid);
-  const dag = valid.map((l) => (reversed.has(l) ? { from: l.to, to: l.from } : l));
+  const directed = valid.filter((l) => !l.both);
+  const reversed = backLinks(nodes, directed);
+  const dag = directed.map((l) => (reversed.has(l) ? { from: l.to, to: l.from } : l));
 
   const column = new Map(nodes.map((n) => [n, 0]));
   const incoming = new Map(nodes.map((n) => [n, 0]));
@@ -65,37 +74,61 @@ export function layers(nodes: readonly string[], links: readonly LayoutLink[]): 
   const columns: string[][] = Array.from({ length: count }, () => []);
   for (const node of nodes) columns[column.get(node) ?? 0]?.push(node);
 
-  // Barycentre sweeps: each node moves towards the mean position of its neighbours
-  // in the columns already placed; nodes without such neighbours keep their place.
+  // Waypoints for links spanning columns; neighbours chain through them.
   const neighbours = new Map<string, string[]>(nodes.map((n) => [n, []]));
-  for (const l of dag) {
-    neighbours.get(l.from)?.push(l.to);
-    neighbours.get(l.to)?.push(l.from);
-  }
+  const connect = (a: string, b: string) => {
+    neighbours.get(a)?.push(b);
+    neighbours.get(b)?.push(a);
+  };
+  const routes = new Map<LayoutLink, string[]>();
+  valid.forEach((link, index) => {
+    const a = column.get(link.from) ?? 0;
+    const b = column.get(link.to) ?? 0;
+    const [left, right] = a <= b ? [link.from, link.to] : [link.to, link.from];
+    const [lo, hi] = a <= b ? [a, b] : [b, a];
+    const waypoints: string[] = [];
+    for (let c = lo + 1; c < hi; c++) {
+      const id = `${WAYPOINT}${index}:${c}`;
+      waypoints.push(id);
+      neighbours.set(id, []);
+      column.set(id, c);
+      columns[c]?.push(id);
+    }
+    if (waypoints.length > 0) routes.set(link, waypoints);
+    const chain = [left, ...waypoints, right];
+    for (let i = 1; i < chain.length; i++) connect(chain[i - 1] as string, chain[i] as string);
+  });
+
+  // Barycentre sweeps: each entry moves towards the mean position of its neighbours
+  // in the columns already placed; entries without such neighbours keep their place.
   const position = new Map<string, number>();
   const place = () => {
-    for (const col of columns) col.forEach((n, i) => position.set(n, (i + 0.5) / col.length));
+    for (const col of columns) {
+      col.forEach((n, i) => {
+        position.set(n, (i + 0.5) / col.length);
+      });
+    }
   };
   place();
   const sweep = (index: number, towards: (other: number) => boolean) => {
     const col = columns[index];
     if (!col) return;
-    const keyed = col.map((node, i) => {
-      const around = (neighbours.get(node) ?? []).filter((n) => towards(column.get(n) ?? 0));
-      const own = position.get(node) ?? 0;
+    const keyed = col.map((id, i) => {
+      const around = (neighbours.get(id) ?? []).filter((n) => towards(column.get(n) ?? 0));
+      const own = position.get(id) ?? 0;
       const centre =
         around.length === 0
           ? own
           : around.reduce((sum, n) => sum + (position.get(n) ?? 0), 0) / around.length;
-      return { node, centre, i };
+      return { id, centre, i };
     });
     keyed.sort((a, b) => a.centre - b.centre || a.i - b.i);
-    columns[index] = keyed.map((k) => k.node);
+    columns[index] = keyed.map((k) => k.id);
     place();
   };
-  for (let pass = 0; pass < 4; pass++) {
+  for (let pass = 0; pass < 6; pass++) {
     for (let i = 1; i < count; i++) sweep(i, (c) => c < i);
     for (let i = count - 2; i >= 0; i--) sweep(i, (c) => c > i);
   }
-  return { columns, column, reversed };
+  return { columns, column, routes, isWaypoint: (id) => id.startsWith(WAYPOINT) };
 }

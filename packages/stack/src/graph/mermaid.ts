@@ -21,12 +21,18 @@ export function mermaidText(text: string): string {
     .replace(/[\r\n]+/g, " ");
 }
 
-/** Mermaid ids: letters, digits and `_`, unique, assigned in node order. */
-export function mermaidIds(ids: readonly string[], prefix: string): Map<string, string> {
+/**
+ * Mermaid ids: a prefix (so no id is a keyword such as `end`), then letters,
+ * digits and `_`; unique, assigned in the given order.
+ */
+export function mermaidIds(
+  entries: readonly (readonly [id: string, name: string])[],
+  prefix: string,
+): Map<string, string> {
   const result = new Map<string, string>();
   const used = new Set<string>();
-  for (const id of ids) {
-    const base = `${prefix}${id.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "")}`;
+  for (const [id, name] of entries) {
+    const base = `${prefix}${name.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "")}`;
     let candidate = base;
     for (let n = 2; used.has(candidate); n++) candidate = `${base}_${n}`;
     used.add(candidate);
@@ -51,12 +57,17 @@ function nodeLine(node: GraphNode, id: string): string {
 
 /** The graph as Mermaid `flowchart LR` text, ending in a newline. */
 export function toMermaid(graph: StackGraph): string {
+  // Workloads by name (the namespace and kind only when names repeat), others by id.
+  const named = graph.nodes.filter((n) => n.kind !== "external" && n.kind !== "cluster");
+  const repeated = new Set(
+    named.filter((n, i) => named.some((m, j) => j !== i && m.label === n.label)),
+  );
   const ids = mermaidIds(
-    graph.nodes.map((n) => n.id),
+    graph.nodes.map((n) => [n.id, named.includes(n) && !repeated.has(n) ? n.label : n.id]),
     "n_",
   );
   const groupIds = mermaidIds(
-    graph.groups.map((g) => g.id),
+    graph.groups.map((g) => [g.id, g.id]),
     "g_",
   );
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));

@@ -8,7 +8,12 @@
  * stack's declared connections and custom-resource consumers. What an edge is
  * for comes from the addresses each component publishes in its endpoints.
  */
-import { isWorkload, type KubeObject, objectKey, referencedConfig } from "@materialize-monitoring/core";
+import {
+  isWorkload,
+  type KubeObject,
+  objectKey,
+  referencedConfig,
+} from "@materialize-monitoring/core";
 import {
   type Address,
   checkAddresses,
@@ -94,7 +99,10 @@ const API_SERVER = "cluster/kube-apiserver";
 
 const WORKLOAD_ORDER = ["Deployment", "StatefulSet", "DaemonSet"];
 
-function workloadDetail(object: KubeObject, namespace: string): { detail: string; replicas?: number } {
+function workloadDetail(
+  object: KubeObject,
+  namespace: string,
+): { detail: string; replicas?: number } {
   const replicas = (object as { spec?: { replicas?: number } }).spec?.replicas;
   const count =
     object.kind === "DaemonSet"
@@ -126,7 +134,8 @@ function textsOf(object: KubeObject): string[] {
     if (typeof value === "string") texts.push(value);
     else if (Array.isArray(value)) for (const v of value) walk(v);
     else if (value && typeof value === "object") {
-      for (const [key, v] of Object.entries(value)) if (key !== "metadata" && key !== "status") walk(v);
+      for (const [key, v] of Object.entries(value))
+        if (key !== "metadata" && key !== "status") walk(v);
     }
   };
   if (object.kind === "ConfigMap" || object.kind === "Secret") {
@@ -337,9 +346,9 @@ function hostsOf(entries: readonly EndpointPurpose[]): string[] {
   return [...new Set(entries.map((e) => new URL(e.url).host))].sort(compare);
 }
 
-/** The port a URL dials: its own, else its scheme's (or, without a scheme, the configured URL's). */
+/** The port an address dials: its own, else its scheme's (without a scheme, the configured URL's). */
 function portOfUrl(url: string, entries: readonly EndpointPurpose[]): number {
-  const explicit = /^(?:[a-z][a-z0-9+.-]*:)?\/\/[^/:?#]+:(\d+)/i.exec(url);
+  const explicit = /^(?:(?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/:?#]+:(\d+)/i.exec(url);
   if (explicit) return Number(explicit[1]);
   const scheme =
     /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase() ??
@@ -380,7 +389,11 @@ export function stackGraph(built: Stack): StackGraph {
         namespace: workload.metadata.namespace ?? namespace,
       });
     }
-    groups.push({ id: component.name, title: GROUP_TITLES[component.name] ?? component.name, nodes: ids });
+    groups.push({
+      id: component.name,
+      title: GROUP_TITLES[component.name] ?? component.name,
+      nodes: ids,
+    });
   }
 
   const outside: string[] = [];
@@ -404,7 +417,8 @@ export function stackGraph(built: Stack): StackGraph {
     pods,
     customResources,
     // Without an in-cluster Grafana the datasources live in the external one, which dials them.
-    external: grafana && !customResources.GrafanaDatasource ? { GrafanaDatasource: grafana.id } : {},
+    external:
+      grafana && !customResources.GrafanaDatasource ? { GrafanaDatasource: grafana.id } : {},
   };
 
   // In-cluster connections: exactly the validator's.
@@ -423,8 +437,15 @@ export function stackGraph(built: Stack): StackGraph {
   const byKey = new Map(objects.map((o) => [objectKey(o), o]));
   const addUse = (use: AddressUse, protocol: "TCP" | "UDP") => {
     const dialled = dialledUrls(byKey.get(use.address.source), use.address.text);
-    const purposes = purposesOf(targets.get(`${use.to}:${use.targetPort}`) ?? [], dialled, clusterDomain);
-    const fallback = portNamePurpose(portName(podByOwner.get(use.to), use.targetPort, protocol), protocol);
+    const purposes = purposesOf(
+      targets.get(`${use.to}:${use.targetPort}`) ?? [],
+      dialled,
+      clusterDomain,
+    );
+    const fallback = portNamePurpose(
+      portName(podByOwner.get(use.to), use.targetPort, protocol),
+      protocol,
+    );
     for (const purpose of purposes.length > 0 ? purposes : [fallback]) {
       edges.add({
         from: use.from,
@@ -461,12 +482,13 @@ export function stackGraph(built: Stack): StackGraph {
     for (const host of hostsOf(external.entries)) {
       const entries = external.entries.filter((e) => new URL(e.url).host === host);
       const pattern = new RegExp(
-        `(?:[a-z][a-z0-9+.-]*:)?//${escapeRegExp(host)}(?![A-Za-z0-9.-])(?::(\\d+))?${PATH}`,
+        `(?:(?:[a-z][a-z0-9+.-]*:)?//)?(?<![A-Za-z0-9.-])${escapeRegExp(host)}(?![A-Za-z0-9.-])(?::(\\d+))?${PATH}`,
         "gi",
       );
       for (const object of objects) {
         const dialled = new Set<string>();
-        for (const text of textsOf(object)) for (const m of text.matchAll(pattern)) dialled.add(m[0]);
+        for (const text of textsOf(object))
+          for (const m of text.matchAll(pattern)) dialled.add(m[0]);
         if (dialled.size === 0) continue;
         for (const from of consumersOf(object, consumers)) {
           for (const url of [...dialled].sort(compare)) {
@@ -492,7 +514,9 @@ export function stackGraph(built: Stack): StackGraph {
   for (const object of objects) {
     if (object.kind !== "APIService") continue;
     const spec = (
-      object as { spec?: { group?: string; service?: { name: string; namespace: string; port?: number } } }
+      object as {
+        spec?: { group?: string; service?: { name: string; namespace: string; port?: number } };
+      }
     ).spec;
     const ref = spec?.service;
     if (!ref) continue;

@@ -69,7 +69,8 @@ export function externalEndpoints(values: ParsedStackValues): ExternalEndpoint[]
     entries: (EndpointPurpose | undefined)[],
   ) => {
     const defined = entries.filter((e): e is EndpointPurpose => Boolean(e?.url));
-    if (defined.length > 0) found.push({ id: `external/${section}`, section, title, entries: defined });
+    if (defined.length > 0)
+      found.push({ id: `external/${section}`, section, title, entries: defined });
   };
   const { alertmanager, loki, thanos, grafana } = values;
   if (!alertmanager.enabled && alertmanager.external) {
@@ -100,20 +101,19 @@ export function externalEndpoints(values: ParsedStackValues): ExternalEndpoint[]
 }
 
 /**
- * A comparable form of an address: lower-case scheme and host, the scheme's
- * default port dropped, `.svc.<cluster domain>` shortened to `.svc`, no
- * trailing slash. SRV forms (`dnssrv+_grpc._tcp.host`) keep their shape.
+ * A comparable form of an address: no scheme (configs write the same address
+ * with and without one), lower-case host, the scheme's default port dropped,
+ * `.svc.<cluster domain>` shortened to `.svc`, no trailing slash.
  */
 export function normalizeAddress(address: string, clusterDomain: string): string {
-  const match = /^([a-z][a-z0-9+.-]*:\/\/)?([^/?#]*)(.*)$/i.exec(address.trim());
+  const match = /^(?:([a-z][a-z0-9+.-]*):\/\/)?([^/?#]*)(.*)$/i.exec(address.trim());
   const scheme = (match?.[1] ?? "").toLowerCase();
   let host = (match?.[2] ?? "").toLowerCase();
   const rest = (match?.[3] ?? "").replace(/\/+$/, "");
-  if (scheme.endsWith("http://") && host.endsWith(":80")) host = host.slice(0, -3);
-  if (scheme.endsWith("https://") && host.endsWith(":443")) host = host.slice(0, -4);
-  const domain = `.svc.${clusterDomain.toLowerCase()}`;
-  host = host.replace(domain, ".svc");
-  return `${scheme}${host}${rest}`;
+  if (/(^|\+)http$/.test(scheme) && host.endsWith(":80")) host = host.slice(0, -3);
+  if (/(^|\+)https$/.test(scheme) && host.endsWith(":443")) host = host.slice(0, -4);
+  host = host.replace(`.svc.${clusterDomain.toLowerCase()}`, ".svc");
+  return `${host}${rest}`;
 }
 
 function isPrefix(prefix: string, of: string): boolean {

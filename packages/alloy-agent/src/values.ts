@@ -1,0 +1,142 @@
+import {
+  duration,
+  imageSchema,
+  resourcesSchema,
+  schedulingDefault,
+} from "@materialize-monitoring/core";
+import { z } from "zod";
+import { ALLOY_IMAGE } from "./constants.js";
+
+const dnsLabel = z
+  .string()
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    "must be a Kubernetes namespace name (lower-case DNS label)",
+  )
+  .max(63);
+
+const labelMap = z.record(z.string().min(1, "a label key cannot be empty"), z.string());
+
+/** Pods selected by labels, in the namespace(s) `namespace`/`namespaceLabels` select (default: the agent's). */
+export const peer = z.strictObject({
+  podLabels: labelMap.refine((labels) => Object.keys(labels).length > 0, {
+    message: "at least one pod label is required (an empty selector would admit every pod)",
+  }),
+  namespace: dnsLabel.optional().describe("the peer's namespace by name"),
+  namespaceLabels: labelMap.optional().describe("namespace labels of the peer"),
+});
+export type Peer = z.output<typeof peer>;
+
+const cidr = z.string().regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.1/32)");
+
+/** A Prometheus-style label name. */
+const labelName = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)");
+
+export const alloyAgentValues = z.strictObject({
+  image: imageSchema(ALLOY_IMAGE),
+  logLevel: z.enum(["error", "warn", "info", "debug"]).default("info"),
+  resources: resourcesSchema({
+    requests: { cpu: "50m", memory: "128Mi" },
+    limits: { memory: "256Mi" },
+  }),
+  scheduling: schedulingDefault,
+  tolerateAllTaints: z
+    .boolean()
+    .default(true)
+    .describe("run on every node whatever its taints (a node without the agent loses its logs)"),
+  maxUnavailable: z.union([z.int32().min(1), z.string().regex(/^\d+%$/)]).default("10%"),
+  namespace: dnsLabel
+    .optional()
+    .describe(
+      "run in a namespace of its own, rendered here with the privileged Pod Security labels; leave out to share the stack's namespace",
+    ),
+  gateway: z
+    .strictObject({
+      pushUrl: z
+        .url()
+        .optional()
+        .describe(
+          "the gateway's Loki push URL (the gateway's endpoints.pushUrl); defaults to alloy-gateway in the stack's namespace",
+        ),
+      podLabels: labelMap
+        .optional()
+        .describe(
+          "the gateway's pod labels, for the egress NetworkPolicy; defaults to its selector labels",
+        ),
+      namespace: dnsLabel.optional().describe("the gateway's namespace; the stack's by default"),
+      port: z
+        .int32()
+        .min(1)
+        .max(65535)
+        .default(3100)
+        .describe("the gateway's push container port"),
+    })
+    .prefault({}),
+  logs: z
+    .strictObject({
+      nodeLabel: z
+        .boolean()
+        .default(false)
+        .describe("add the node name as a stream label (otherwise it is structured metadata)"),
+      podLabelsAsMetadata: z
+        .array(z.strictObject({ podLabel: z.string().min(1), name: labelName }))
+        .default([])
+        .describe(
+          "pod labels attached to every line as structured metadata (e.g. Materialize's organization and replica ids)",
+        ),
+      excludeNamespaces: z
+        .array(dnsLabel)
+        .default([])
+        .describe("namespaces whose pod logs are not collected"),
+    })
+    .prefault({}),
+  positions: z
+    .strictObject({
+      hostPath: z
+        .string()
+        .startsWith("/")
+        .optional()
+        .describe(
+          "node directory keeping the read positions (and Alloy's state) across restarts; /var/lib/<instance>-alloy-agent by default",
+        ),
+    })
+    .prefault({}),
+  journal: z
+    .strictObject({
+      enabled: z.boolean().default(false).describe("also ship the node's systemd journal"),
+      units: z
+        .array(
+          z.string().regex(/^[A-Za-z0-9@._-]+\.(service|socket|scope)$/, "not a systemd unit name"),
+        )
+        .min(1)
+        .default(["kubelet.service", "containerd.service"])
+        .describe("units to keep (the kubelet and the container runtime by default)"),
+      path: z.string().startsWith("/var/log/").default("/var/log/journal"),
+      maxAge: duration.default("12h").describe("how far back to read on first start"),
+      job: z.string().min(1).default("integrations/kubernetes/journal"),
+    })
+    .prefault({}),
+  networkPolicy: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      scrapers: z
+        .array(peer)
+        .optional()
+        .describe("who scrapes the agents' metrics on 12345; the gateway by default"),
+      apiServer: z
+        .strictObject({
+          cidrs: z
+            .array(cidr)
+            .default([])
+            .describe("API server addresses; empty admits any address"),
+          ports: z.array(z.int32().min(1).max(65535)).min(1).default([443, 6443]),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+});
+
+export type AlloyAgentValues = z.input<typeof alloyAgentValues>;
+export type ResolvedAlloyAgentValues = z.output<typeof alloyAgentValues>;

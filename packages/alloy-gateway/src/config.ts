@@ -1,0 +1,465 @@
+/**
+ * The gateway's Alloy configuration, built only with alloy-syntax: logs in
+ * (push API, OTLP, Kubernetes events, the agents' own logs), log processing
+ * (the given stages, level normalisation) and out (loki.write, OTLP);
+ * metrics in (clustered scrape jobs, kubelets, OTLP), allow-lists, and out
+ * (prometheus.remote_write with a WAL, OTLP).
+ */
+import {
+  AlloyConfig,
+  addKubernetesScrapeJobs,
+  addLogProcess,
+  attr,
+  block,
+  component,
+  discovery,
+  type Expression,
+  escapeRegex,
+  type File,
+  type KubernetesScrapeResult,
+  kubernetesLabelName,
+  logging,
+  loki,
+  otelcol,
+  pipelineGraph,
+  pipelineProblems,
+  prometheus,
+  recipeLabel,
+  relabelRules,
+  sys,
+  validateReferences,
+} from "@materialize-monitoring/alloy-syntax";
+import { type BuildContext, type ValueProblem, ValuesError } from "@materialize-monitoring/core";
+import type { AuthWiring, SecretWiring } from "./auth.js";
+import { PORT } from "./constants.js";
+import type { GatewayScrapeJob } from "./jobs.js";
+import { levelNormalisationStages } from "./levels.js";
+import type { ResolvedAlloyGatewayValues } from "./values.js";
+
+/** Exports of components the gateway uses without a typed alloy-syntax constructor. */
+export const EXTRA_COMPONENT_EXPORTS: Readonly<Record<string, readonly string[]>> = {
+  "otelcol.receiver.loki": ["receiver"],
+  "otelcol.receiver.prometheus": ["receiver"],
+  "otelcol.auth.basic": ["handler"],
+  "otelcol.auth.bearer": ["handler"],
+  "local.file": ["content"],
+};
+
+/** Components that share their work across a cluster when `clustering { enabled = true }`. */
+export const CLUSTERED_COMPONENTS = [
+  "prometheus.scrape",
+  "loki.source.kubernetes",
+  "loki.source.kubernetes_events",
+] as const;
+
+export interface GatewayConfigInput {
+  values: ResolvedAlloyGatewayValues;
+  ctx: BuildContext;
+  /** Every scrape job, resolved (see gatewayScrapeJobs). */
+  jobs: readonly GatewayScrapeJob[];
+  lokiUrl: string;
+  remoteWriteUrl: string;
+  /** The agents' namespace and selector labels, for the side channel of their own logs. */
+  agents: { namespace: string; podLabels: Record<string, string> };
+  secrets: SecretWiring;
+  /** Error paths start with this (the component name). */
+  path: string;
+}
+
+export interface GatewayConfig {
+  config: AlloyConfig;
+  text: string;
+  scrape: KubernetesScrapeResult;
+}
+
+function basicAuthArgs(auth: AuthWiring) {
+  return {
+    ...(auth.basic
+      ? {
+          basicAuth: {
+            username: sys.env(auth.basic.usernameEnv),
+            passwordFile: auth.basic.passwordFile,
+          },
+        }
+      : {}),
+    ...(auth.bearerTokenFile ? { bearerTokenFile: auth.bearerTokenFile } : {}),
+  };
+}
+
+/** Components of `file` that can share work across a cluster but do not. */
+export function unclusteredComponents(file: File): string[] {
+  const out: string[] = [];
+  for (const s of file.body) {
+    if (s.type !== "Block" || !(CLUSTERED_COMPONENTS as readonly string[]).includes(s.name))
+      continue;
+    const clustering = s.body.find((b) => b.type === "Block" && b.name === "clustering");
+    const enabled =
+      clustering?.type === "Block" &&
+      clustering.body.some(
+        (a) =>
+          a.type === "Attribute" &&
+          a.name === "enabled" &&
+          a.value.type === "Bool" &&
+          a.value.value,
+      );
+    if (!enabled) out.push(`${s.name}.${s.label}`);
+  }
+  return out;
+}
+
+/**
+ * Render-time checks of the configuration: every reference resolves, every
+ * source reaches a writer, and (when clustered) every clusterable component
+ * shares its work.
+ */
+export function checkGatewayConfig(file: File, clustered: boolean, path: string): void {
+  const problems: ValueProblem[] = validateReferences(file, {
+    exports: EXTRA_COMPONENT_EXPORTS,
+  }).map((p) => ({
+    path: `${path}.config: ${p.path}`,
+    message: p.message,
+    ...(p.hint ? { hint: p.hint } : {}),
+  }));
+  for (const p of pipelineProblems(pipelineGraph(file))) {
+    problems.push({ path: `${path}.config: ${p.component}`, message: p.message });
+  }
+  if (clustered) {
+    for (const id of unclusteredComponents(file)) {
+      problems.push({
+        path: `${path}.config: ${id}`,
+        message: "runs on every replica without clustering, so its work is repeated",
+        hint: "enable clustering in the component",
+      });
+    }
+  }
+  if (problems.length > 0) throw new ValuesError(problems);
+}
+
+/** Builds the configuration; throws a ValuesError when a render-time check fails. */
+export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
+  const { values, ctx, secrets } = input;
+  const clustered = values.clustering.enabled;
+  const clustering = clustered ? { clustering: { enabled: true } } : {};
+  const destinations = values.destinations;
+  // Metrics components only exist when something produces metrics.
+  const hasMetrics = input.jobs.length > 0 || values.receivers.otlp.enabled;
+  const otlpSignals = {
+    logs: destinations.otlp.enabled && destinations.otlp.signals.logs,
+    metrics: destinations.otlp.enabled && destinations.otlp.signals.metrics && hasMetrics,
+  };
+  const otlpExport = otlpSignals.logs || otlpSignals.metrics ? destinations.otlp : undefined;
+  const config = new AlloyConfig();
+  config.addStatement(logging({ level: values.logLevel, format: "logfmt" }));
+
+  // --- OTLP export (optional) -----------------------------------------------------------------
+  let otlpLogs: Expression<"LogsReceiver"> | undefined;
+  let otlpMetrics: Expression<"MetricsReceiver"> | undefined;
+  if (otlpExport) {
+    const auth = secrets.add("otlp", otlpExport.auth);
+    let handler: Expression<"otelcol.Handler"> | undefined;
+    if (auth.basic) {
+      const password = config.add(
+        component(
+          "local.file",
+          "otlp_password",
+          { filename: auth.basic.passwordFile, is_secret: true },
+          {
+            content: "secret",
+          },
+        ),
+      );
+      handler = config.add(
+        component(
+          "otelcol.auth.basic",
+          "otlp",
+          { username: sys.env(auth.basic.usernameEnv), password: password.exports.content },
+          { handler: "otelcol.Handler" },
+        ),
+      ).exports.handler;
+    } else if (auth.bearerTokenFile) {
+      const token = config.add(
+        component(
+          "local.file",
+          "otlp_token",
+          { filename: auth.bearerTokenFile, is_secret: true },
+          {
+            content: "secret",
+          },
+        ),
+      );
+      handler = config.add(
+        component(
+          "otelcol.auth.bearer",
+          "otlp",
+          { token: token.exports.content },
+          { handler: "otelcol.Handler" },
+        ),
+      ).exports.handler;
+    }
+    const endpoint = otlpExport.endpoint as string;
+    const exporter =
+      otlpExport.protocol === "grpc"
+        ? config.add(
+            otelcol.exporter.otlp("export", {
+              client: {
+                endpoint,
+                ...(otlpExport.insecure ? { tls: { insecure: true } } : {}),
+                ...(handler ? { auth: handler } : {}),
+              },
+            }),
+          )
+        : config.add(
+            otelcol.exporter.otlphttp("export", {
+              client: { endpoint, ...(handler ? { auth: handler } : {}) },
+            }),
+          );
+    const batch = config.add(
+      otelcol.processor.batch("export", {
+        output: {
+          ...(otlpSignals.logs ? { logs: [exporter.exports.input] } : {}),
+          ...(otlpSignals.metrics ? { metrics: [exporter.exports.input] } : {}),
+        },
+      }),
+    );
+    if (otlpSignals.logs) {
+      otlpLogs = config.add(
+        component(
+          "otelcol.receiver.loki",
+          "export",
+          [block("output", { logs: [batch.exports.input] })],
+          {
+            receiver: "LogsReceiver",
+          },
+        ),
+        { comment: "Loki entries converted to OTLP for the OTLP destination." },
+      ).exports.receiver;
+    }
+    if (otlpSignals.metrics) {
+      otlpMetrics = config.add(
+        component(
+          "otelcol.receiver.prometheus",
+          "export",
+          [block("output", { metrics: [batch.exports.input] })],
+          { receiver: "MetricsReceiver" },
+        ),
+        { comment: "Prometheus samples converted to OTLP for the OTLP destination." },
+      ).exports.receiver;
+    }
+  }
+
+  // --- metrics out -----------------------------------------------------------------------------
+  const prom = destinations.prometheus;
+  const queueConfig = {
+    capacity: prom.queue.capacity,
+    minShards: prom.queue.minShards,
+    maxShards: prom.queue.maxShards,
+    maxSamplesPerSend: prom.queue.maxSamplesPerSend,
+    batchSendDeadline: prom.queue.batchSendDeadline,
+    minBackoff: prom.queue.minBackoff,
+    maxBackoff: prom.queue.maxBackoff,
+    ...(prom.queue.sampleAgeLimit ? { sampleAgeLimit: prom.queue.sampleAgeLimit } : {}),
+  };
+  const remoteWrite = !hasMetrics
+    ? undefined
+    : config.add(
+        prometheus.remoteWrite("default", {
+          externalLabels: { cluster: ctx.clusterName },
+          endpoint: [
+            {
+              name: "default",
+              url: input.remoteWriteUrl,
+              ...(Object.keys(prom.headers).length > 0 ? { headers: { ...prom.headers } } : {}),
+              ...basicAuthArgs(secrets.add("remote_write", prom.auth)),
+              queueConfig,
+            },
+            ...prom.extra.map((d) => ({
+              name: d.name,
+              url: d.url,
+              ...(Object.keys(d.headers).length > 0 ? { headers: { ...d.headers } } : {}),
+              ...basicAuthArgs(secrets.add(`remote_write_${d.name}`, d.auth)),
+              queueConfig,
+            })),
+          ],
+          wal: { ...prom.wal },
+        }),
+        {
+          comment: [
+            "Every sample to Thanos receive (and the extra destinations), buffered in a WAL under --storage.path.",
+            "queue_config.retry_on_http_429 keeps its default (true): rate-limited batches are retried, not dropped.",
+          ],
+        },
+      );
+  const metricsWriters = [
+    ...(remoteWrite ? [remoteWrite.exports.receiver] : []),
+    ...(otlpMetrics ? [otlpMetrics] : []),
+  ];
+
+  // --- metrics in ------------------------------------------------------------------------------
+  const scrape = addKubernetesScrapeJobs(config, input.jobs, {
+    forwardTo: metricsWriters,
+    ...(clustered ? { clustering: true } : {}),
+    metricRelabel: {
+      label: (members) => {
+        const sources = new Set(members.map((j) => (j as GatewayScrapeJob).source));
+        const only = sources.size === 1 ? [...sources][0] : undefined;
+        return recipeLabel(
+          undefined,
+          only ? `metrics_${only}` : `${(members[0] as GatewayScrapeJob).name}_metrics`,
+        );
+      },
+      comment: (members) => {
+        const source = (members[0] as GatewayScrapeJob).source;
+        return source && values.allowLists[source]
+          ? `Allow-list of ${source}: only the listed metrics (and up) leave the gateway.`
+          : "Metric relabeling of the jobs below.";
+      },
+    },
+    secret: { comment: "Basic-auth credentials of a scrape job, read through the Kubernetes API." },
+  });
+
+  // --- logs out ---------------------------------------------------------------------------------
+  const lokiDest = destinations.loki;
+  const lokiWrite = config.add(
+    loki.write("default", {
+      externalLabels: { cluster: ctx.clusterName, ...values.logs.externalLabels },
+      endpoint: [
+        {
+          name: "default",
+          url: input.lokiUrl,
+          ...(lokiDest.tenantId ? { tenantId: lokiDest.tenantId } : {}),
+          ...basicAuthArgs(secrets.add("loki", lokiDest.auth)),
+        },
+        ...lokiDest.extra.map((d) => ({
+          name: d.name,
+          url: d.url,
+          ...(d.tenantId ? { tenantId: d.tenantId } : {}),
+          ...basicAuthArgs(secrets.add(`loki_${d.name}`, d.auth)),
+        })),
+      ],
+    }),
+    {
+      comment:
+        "Every entry to Loki (and the extra destinations); retry_on_http_429 keeps its default (true).",
+    },
+  );
+  const logWriters = [lokiWrite.exports.receiver, ...(otlpLogs ? [otlpLogs] : [])];
+  const levels = values.logs.levelNormalisation
+    ? addLogProcess(
+        config,
+        "levels",
+        levelNormalisationStages(values.logs.events.jobName),
+        logWriters,
+        {
+          comment:
+            "Streams without a level label get a normalised one (critical, error, warn, info, debug, trace, unknown).",
+        },
+      )
+    : undefined;
+  const afterStages = levels ? [levels.exports.receiver] : logWriters;
+  const stages =
+    values.logs.stages.length > 0
+      ? addLogProcess(config, "stages", values.logs.stages, afterStages, {
+          comment:
+            "The given stages (the Materialize log stages: JSON fields, level, panics, structured metadata).",
+        })
+      : undefined;
+  const workloadLogs = stages ? [stages.exports.receiver] : afterStages;
+
+  // --- logs in ----------------------------------------------------------------------------------
+  config.add(
+    loki.source.api("push", {
+      http: { listenAddress: "0.0.0.0", listenPort: PORT.push.port },
+      useIncomingTimestamp: true,
+      forwardTo: workloadLogs,
+    }),
+    {
+      comment: "The Loki push API: agents and applications write here; their timestamps are kept.",
+    },
+  );
+  if (values.receivers.otlp.enabled) {
+    const toLoki = config.add(otelcol.exporter.loki("otlp", { forwardTo: workloadLogs }));
+    const toPrometheus = config.add(
+      otelcol.exporter.prometheus("otlp", { forwardTo: metricsWriters }),
+    );
+    config.add(
+      otelcol.receiver.otlp("default", {
+        grpc: { endpoint: `0.0.0.0:${PORT.otlpGrpc.port}` },
+        http: { endpoint: `0.0.0.0:${PORT.otlpHttp.port}` },
+        output: { logs: [toLoki.exports.input], metrics: [toPrometheus.exports.input] },
+      }),
+      { comment: "OTLP logs and metrics from applications (traces are not collected)." },
+    );
+  }
+  if (values.logs.events.enabled) {
+    const events = values.logs.events;
+    config.add(
+      component("loki.source.kubernetes_events", "events", [
+        attr("job_name", events.jobName),
+        attr("log_format", events.logFormat),
+        ...(events.namespaces.length > 0 ? [attr("namespaces", [...events.namespaces])] : []),
+        attr("forward_to", afterStages),
+        ...(clustered ? [block("clustering", { enabled: true })] : []),
+      ]),
+      { comment: "Kubernetes events as log lines; clustered, so one replica reads each event." },
+    );
+  }
+  if (values.logs.agentLogs.enabled) {
+    const { namespace, podLabels } = input.agents;
+    const keys = Object.keys(podLabels).sort();
+    const meta = (k: string) => `__meta_kubernetes_pod_label_${kubernetesLabelName(k)}`;
+    const pods = config.add(
+      discovery.kubernetes("agent_pods", {
+        role: "pod",
+        namespaces: { names: [namespace] },
+        selectors: [{ role: "pod", label: keys.map((k) => `${k}=${podLabels[k]}`).join(",") }],
+      }),
+      { comment: "The agents' own pods, selected server-side by their labels." },
+    );
+    const targets = config.add(
+      discovery.relabel("agent_pods", {
+        targets: pods.exports.targets,
+        rule: relabelRules([
+          {
+            sourceLabels: keys.map(meta),
+            separator: ";",
+            regex: keys.map((k) => escapeRegex(podLabels[k] as string)).join(";"),
+            action: "keep",
+          },
+          { sourceLabels: ["__meta_kubernetes_namespace"], targetLabel: "namespace" },
+          { sourceLabels: ["__meta_kubernetes_pod_container_name"], targetLabel: "container" },
+          { sourceLabels: [meta("app.kubernetes.io/name")], targetLabel: "app" },
+          {
+            sourceLabels: ["__meta_kubernetes_namespace", "__meta_kubernetes_pod_container_name"],
+            separator: "/",
+            targetLabel: "job",
+          },
+          { sourceLabels: ["__meta_kubernetes_pod_name"], targetLabel: "pod" },
+          { sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "node" },
+        ]),
+      }),
+    );
+    const metadata = addLogProcess(
+      config,
+      "agent_logs",
+      [
+        { type: "structuredMetadata", values: { pod: "", node: "" } },
+        { type: "labelDrop", values: ["pod", "node"] },
+      ],
+      afterStages,
+    );
+    config.add(
+      loki.source.kubernetes("agent_logs", {
+        targets: targets.exports.output,
+        forwardTo: [metadata.exports.receiver],
+        ...clustering,
+      }),
+      {
+        comment:
+          "The agents' own logs through the API (they do not tail themselves), so a failing agent still leaves its logs.",
+      },
+    );
+  }
+
+  checkGatewayConfig(config.toAst(), clustered, input.path);
+  return { config, text: config.toString(), scrape };
+}

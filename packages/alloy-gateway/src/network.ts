@@ -1,0 +1,158 @@
+/**
+ * The gateway's NetworkPolicy: push and OTLP from agents and applications,
+ * the UI/metrics port from the gateway itself (clustering, self-scrape) and
+ * chosen scrapers; out to DNS, the API server, the destinations, the
+ * kubelets and every scrape target the jobs describe.
+ */
+import {
+  type BuildContext,
+  dnsEgressRule,
+  type NetworkPolicyPeer,
+  type NetworkPolicyRuleInput,
+  namespacePeer,
+  podPeer,
+  tcpPorts,
+} from "@materialize-monitoring/core";
+import { KUBELET_PORT, PORT } from "./constants.js";
+import type { GatewayScrapeJob } from "./jobs.js";
+import type { Peer, ResolvedAlloyGatewayValues } from "./values.js";
+
+/** A peer relative to the gateway's namespace (`namespace` by name, or `namespaceLabels`). */
+export function peerOf(ctx: BuildContext, peer: Peer): NetworkPolicyPeer {
+  if (peer.namespaceLabels) return podPeer(peer.podLabels, peer.namespaceLabels);
+  if (peer.namespace && peer.namespace !== ctx.namespace)
+    return namespacePeer(peer.namespace, peer.podLabels);
+  return podPeer(peer.podLabels);
+}
+
+/** The port of a URL (its scheme's default when it names none). */
+export function urlPort(url: string): number {
+  const parsed = new URL(url);
+  if (parsed.port) return Number(parsed.port);
+  return parsed.protocol === "https:" || parsed.protocol === "grpcs:" ? 443 : 80;
+}
+
+interface DestinationEgress {
+  peers: readonly Peer[];
+  cidrs: readonly string[];
+  ports?: readonly (number | string)[] | undefined;
+}
+
+function destinationRule(
+  ctx: BuildContext,
+  egress: DestinationEgress,
+  defaultPort: number,
+): NetworkPolicyRuleInput {
+  return {
+    peers: [
+      ...egress.peers.map((p) => peerOf(ctx, p)),
+      ...egress.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+    ],
+    ports: tcpPorts(...(egress.ports ?? [defaultPort])),
+  };
+}
+
+/** Egress to the pods a job scrapes, when the job says which (pod labels or alternative selectors, and a port name). */
+export function scrapeEgressRule(
+  ctx: BuildContext,
+  job: GatewayScrapeJob,
+): NetworkPolicyRuleInput | undefined {
+  if (job.role !== "pod" || !job.portName) return undefined;
+  const labelSets: Record<string, string>[] = job.podLabels
+    ? [{ ...job.podLabels }]
+    : (job.selectors ?? []).map((s) => ({ [s.label]: s.value }));
+  if (labelSets.length === 0) return undefined;
+  const peers: NetworkPolicyPeer[] = [];
+  for (const labels of labelSets) {
+    if (job.namespaces.length === 0) peers.push(podPeer(labels, {}));
+    for (const ns of job.namespaces)
+      peers.push(ns === ctx.namespace ? podPeer(labels) : namespacePeer(ns, labels));
+  }
+  return { peers, ports: tcpPorts(job.portName) };
+}
+
+export interface GatewayNetworkInput {
+  values: ResolvedAlloyGatewayValues;
+  ctx: BuildContext;
+  selector: Record<string, string>;
+  jobs: readonly GatewayScrapeJob[];
+  lokiUrl: string;
+  remoteWriteUrl: string;
+  agentPeers: readonly Peer[];
+}
+
+export function gatewayIngress(input: GatewayNetworkInput): NetworkPolicyRuleInput[] {
+  const { values, ctx, selector } = input;
+  const np = values.networkPolicy;
+  const pushers = [...input.agentPeers, ...np.applications].map((p) => peerOf(ctx, p));
+  const rules: NetworkPolicyRuleInput[] = [];
+  if (pushers.length > 0) rules.push({ peers: pushers, ports: tcpPorts(PORT.push.port) });
+  if (values.receivers.otlp.enabled && np.applications.length > 0) {
+    rules.push({
+      peers: np.applications.map((p) => peerOf(ctx, p)),
+      ports: tcpPorts(PORT.otlpGrpc.port, PORT.otlpHttp.port),
+    });
+  }
+  rules.push({
+    peers: [podPeer(selector), ...np.metricsScrapers.map((p) => peerOf(ctx, p))],
+    ports: tcpPorts(PORT.http.port),
+  });
+  return rules;
+}
+
+export function gatewayEgress(input: GatewayNetworkInput): NetworkPolicyRuleInput[] {
+  const { values, ctx, selector } = input;
+  const np = values.networkPolicy;
+  const dest = values.destinations;
+  const rules: NetworkPolicyRuleInput[] = [
+    dnsEgressRule(),
+    {
+      peers: np.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+      ports: tcpPorts(...np.apiServer.ports),
+    },
+    // The cluster's gossip and the self-scrape.
+    { peers: [podPeer(selector)], ports: tcpPorts(PORT.http.port) },
+    destinationRule(ctx, dest.loki.egress, urlPort(input.lokiUrl)),
+    ...dest.loki.extra.map((d) => destinationRule(ctx, d.egress, urlPort(d.url))),
+  ];
+  if (input.jobs.length > 0 || values.receivers.otlp.enabled) {
+    rules.push(
+      destinationRule(ctx, dest.prometheus.egress, urlPort(input.remoteWriteUrl)),
+      ...dest.prometheus.extra.map((d) => destinationRule(ctx, d.egress, urlPort(d.url))),
+    );
+  }
+  if (dest.otlp.enabled && dest.otlp.endpoint) {
+    const endpoint = dest.otlp.endpoint;
+    const port = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint)
+      ? urlPort(endpoint)
+      : Number(endpoint.slice(endpoint.lastIndexOf(":") + 1)) || 4317;
+    rules.push(destinationRule(ctx, dest.otlp.egress, port));
+  }
+  const kubelet = values.scrape.kubelet;
+  if (kubelet.enabled && kubelet.mode === "direct" && input.jobs.some((j) => j.role === "node")) {
+    rules.push({
+      peers: kubelet.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+      ports: tcpPorts(KUBELET_PORT),
+    });
+  }
+  const seen = new Set<string>();
+  for (const job of input.jobs) {
+    if (job.name === "alloy_gateway") continue;
+    const rule = scrapeEgressRule(ctx, job);
+    if (!rule) continue;
+    const key = JSON.stringify(rule);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rules.push(rule);
+  }
+  for (const extra of np.scrapeEgress) {
+    rules.push({
+      peers: [
+        ...extra.peers.map((p) => peerOf(ctx, p)),
+        ...extra.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+      ],
+      ports: tcpPorts(...extra.ports),
+    });
+  }
+  return rules;
+}
