@@ -1,4 +1,6 @@
 import { alertmanager, alertmanagerValues } from "@materialize-monitoring/alertmanager";
+import { alloyAgent, alloyAgentValues } from "@materialize-monitoring/alloy-agent";
+import { alloyGateway, alloyGatewayValues } from "@materialize-monitoring/alloy-gateway";
 import type { KubeObject } from "@materialize-monitoring/core";
 import { ValuesError } from "@materialize-monitoring/core";
 import { exporters, exportersValues } from "@materialize-monitoring/exporters";
@@ -55,6 +57,21 @@ const COMPONENTS: {
     bases: [{}],
   },
   { name: "materialize", schema: materializeValues, build: (v) => materialize(v), bases: [{}] },
+  { name: "alloyAgent", schema: alloyAgentValues, build: (v) => alloyAgent(v), bases: [{}] },
+  {
+    name: "alloyGateway",
+    schema: alloyGatewayValues,
+    build: (v) => alloyGateway(v),
+    bases: [
+      {},
+      {
+        destinations: {
+          loki: { url: "http://loki:3100/loki/api/v1/push" },
+          prometheus: { url: "http://thanos-receive:19291/api/v1/receive" },
+        },
+      },
+    ],
+  },
 ];
 
 function jsonSchema(schema: z.ZodType) {
@@ -74,6 +91,7 @@ describe("values fuzzing: every result is a valid render or a values error namin
       seed: SEED,
       bases,
       skipKinds: ["gateway.networking.k8s.io/v1/HTTPRoute"],
+      crds: vendoredCrds() as never,
     });
     console.log(
       `fuzz stack: ${result.cases} cases, ${result.rendered} rendered, ${result.refused} refused`,
@@ -95,6 +113,7 @@ describe("values fuzzing: every result is a valid render or a values error namin
           seed: SEED,
           bases: component.bases,
           skipKinds: ["gateway.networking.k8s.io/v1/HTTPRoute"],
+          crds: vendoredCrds() as never,
         },
       );
       console.log(

@@ -373,7 +373,9 @@ describe("render-time checks", () => {
   it("secret references that Kubernetes cannot mount are refused by core's secretRef schema", () => {
     expect(
       problemsOf(() =>
-        render({ receivers: [{ name: "o", opsgenie: [{ apiKey: { name: "Ops_Genie", key: "../key" } }] }] }),
+        render({
+          receivers: [{ name: "o", opsgenie: [{ apiKey: { name: "Ops_Genie", key: "../key" } }] }],
+        }),
       ),
     ).toEqual([
       "config.receivers[0].opsgenie[0].apiKey.name: must be a Kubernetes name: lower-case letters, digits, '-' and '.', starting and ending alphanumeric",
@@ -384,8 +386,12 @@ describe("render-time checks", () => {
 
   it("a template ConfigMap listed twice", () => {
     expect(
-      problemsOf(() => render({ templates: { configMaps: [{ name: "t" }, { name: "t", keys: ["a.tmpl"] }] } })),
-    ).toEqual(['config.templates.configMaps[1].name: ConfigMap "t" is listed twice (list its keys once)']);
+      problemsOf(() =>
+        render({ templates: { configMaps: [{ name: "t" }, { name: "t", keys: ["a.tmpl"] }] } }),
+      ),
+    ).toEqual([
+      'config.templates.configMaps[1].name: ConfigMap "t" is listed twice (list its keys once)',
+    ]);
   });
 
   it("value-level mistakes are zod errors with paths", () => {

@@ -66,12 +66,7 @@ export const alloyAgentValues = z.strictObject({
           "the gateway's pod labels, for the egress NetworkPolicy; defaults to its selector labels",
         ),
       namespace: dnsLabel.optional().describe("the gateway's namespace; the stack's by default"),
-      port: z
-        .int32()
-        .min(1)
-        .max(65535)
-        .default(3100)
-        .describe("the gateway's push container port"),
+      port: z.int32().min(1).max(65535).default(3100).describe("the gateway's push container port"),
     })
     .prefault({}),
   logs: z

@@ -85,9 +85,7 @@ const limitsConfig = z.strictObject({
   allow_structured_metadata: z.boolean(),
   retention_period: lokiDuration,
   retention_stream: z
-    .array(
-      z.strictObject({ selector: z.string(), priority: z.int32(), period: lokiDuration }),
-    )
+    .array(z.strictObject({ selector: z.string(), priority: z.int32(), period: lokiDuration }))
     .optional(),
   max_query_series: z.int32().min(1),
   max_entries_limit_per_query: z.int32().min(1),

@@ -168,7 +168,6 @@ export function gatewayValues(
       [...list.metrics],
     ]),
   );
-  const grafanaPeer = endpoints.grafana ? [{ podLabels: endpoints.grafana.podLabels }] : [];
   return {
     destinations: {
       loki: {
@@ -202,17 +201,12 @@ export function gatewayValues(
     networkPolicy: {
       ...(agent ? { agents: [{ podLabels: agent.podLabels, namespace: agent.namespace }] } : {}),
       metricsScrapers: [],
-      ...(grafanaPeer.length > 0 ? {} : {}),
     },
   };
 }
 
 /** Values the umbrella gives the node agent. */
-export function agentValues(
-  ctx: BuildContext,
-  values: ParsedStackValues,
-  endpoints: StackEndpoints,
-): Tree {
+export function agentValues(values: ParsedStackValues, endpoints: StackEndpoints): Tree {
   const gateway = values.alloyGateway.enabled ? endpoints.alloyGateway : undefined;
   return {
     ...(values.global.nodeAgentsNamespace ? { namespace: values.global.nodeAgentsNamespace } : {}),

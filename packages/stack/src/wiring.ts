@@ -187,7 +187,7 @@ export function wiredValues(
     materialize: {
       namespaces: { monitoring: ctx.namespace },
     },
-    alloyAgent: agentValues(ctx, values, endpoints),
+    alloyAgent: agentValues(values, endpoints),
     alloyGateway: gatewayValues(ctx, values, endpoints),
     grafanaOperator: {
       ...(grafanaTarget ? { grafana: grafanaTarget } : {}),

@@ -99,11 +99,7 @@ const frontendCache = z.discriminatedUnion("type", [
       .strictObject({
         enabled: z.boolean().default(true),
         replicas,
-        memoryMb: z
-          .int32()
-          .min(64)
-          .optional()
-          .describe("memcached -m; defaults to the preset"),
+        memoryMb: z.int32().min(64).optional().describe("memcached -m; defaults to the preset"),
         resources: resources.optional(),
         image: imageSchema({
           registry: "docker.io",
@@ -191,11 +187,7 @@ export const thanosValues = z.strictObject({
           "combined: every receive routes and ingests; split: stateless routers in front of ingestors",
         ),
       replicas,
-      replicationFactor: z
-        .int32()
-        .min(1)
-        .optional()
-        .describe("defaults to 2 in ha, 1 in dev"),
+      replicationFactor: z.int32().min(1).optional().describe("defaults to 2 in ha, 1 in dev"),
       retention: duration.optional().describe("local TSDB retention; 1d in ha, 15d in dev"),
       resources: resources.optional(),
       persistence,
