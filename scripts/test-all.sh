@@ -61,6 +61,7 @@ run_step "typecheck" pnpm exec nx run-many -t typecheck "${NX_FLAGS[@]}"
 run_step "test" pnpm exec nx run-many -t test "${NX_FLAGS[@]}"
 run_step "package lint (publint, attw)" pnpm exec nx run-many -t package-lint "${NX_FLAGS[@]}"
 run_step "changeset status" pnpm exec changeset status
+run_step "benchmarks (no installs; numbers are printed, never asserted)" pnpm --filter @materialize-monitoring/bench bench --skip-install
 
 # --- summary -----------------------------------------------------------------
 node scripts/summarize-tests.mjs "$failed_steps"
