@@ -33,6 +33,19 @@ export const MZ_LABEL = {
   replicaId: "cluster_environmentd_materialize_cloud_replica_id",
 } as const;
 
+/**
+ * Labels that tell one Materialize target from another on alerts: an
+ * Alertmanager inhibition rule must list them in `equal`, or a critical alert
+ * in one environment or cluster suppresses the warnings of every other.
+ */
+export const ALERT_IDENTITY_LABELS = [
+  MZ_LABEL.environment,
+  MZ_LABEL.environmentNamespace,
+  "instance_id",
+  MZ_LABEL.clusterId,
+  MZ_LABEL.replicaId,
+] as const;
+
 /** Pod labels copied onto series, with the sanitised name each becomes. */
 export const COPIED_POD_LABELS: readonly { podLabel: string; label: string }[] = [
   { podLabel: MZ_POD_LABEL.organizationName, label: MZ_LABEL.environment },

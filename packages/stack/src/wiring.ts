@@ -5,6 +5,7 @@
  * retypes a port or a service name.
  */
 import type { AlertmanagerEndpoints } from "@materialize-monitoring/alertmanager";
+import { DEFAULT_INHIBIT_EQUAL } from "@materialize-monitoring/alertmanager";
 import type { AlloyAgentEndpoints } from "@materialize-monitoring/alloy-agent";
 import type { AlloyGatewayEndpoints } from "@materialize-monitoring/alloy-gateway";
 import type { BuildContext, ObjectStorageInput } from "@materialize-monitoring/core";
@@ -13,7 +14,10 @@ import type { ExportersEndpoints } from "@materialize-monitoring/exporters";
 import type { GrafanaEndpoints } from "@materialize-monitoring/grafana";
 import type { GrafanaOperatorEndpoints } from "@materialize-monitoring/grafana-operator";
 import type { LokiEndpoints } from "@materialize-monitoring/loki";
-import type { MaterializeArtifacts } from "@materialize-monitoring/materialize";
+import {
+  ALERT_IDENTITY_LABELS,
+  type MaterializeArtifacts,
+} from "@materialize-monitoring/materialize";
 import type { ThanosEndpoints } from "@materialize-monitoring/thanos";
 import { agentValues, gatewayValues } from "./pipeline.js";
 import { type ParsedStackValues, PLACEHOLDER_BUCKET, type SectionKey } from "./values.js";
@@ -108,6 +112,12 @@ export function wiredValues(
     },
     alertmanager: {
       clusterDomain: values.global.clusterDomain,
+      // A critical alert inhibits the warnings of the same Materialize environment and cluster only.
+      ...(mz
+        ? {
+            config: { inhibition: { equal: [...DEFAULT_INHIBIT_EQUAL, ...ALERT_IDENTITY_LABELS] } },
+          }
+        : {}),
       ...(values.global.size === "small" ? {} : {}),
       networkPolicy: {
         ingress: {

@@ -187,6 +187,14 @@ describe("wiring", () => {
     }
   });
 
+  it("inhibits a warning only by a critical alert of the same Materialize environment and cluster", () => {
+    const config = parse(configMapFile(built, "alertmanager-config", "alertmanager.yml"));
+    const equal = config.inhibit_rules[0].equal as string[];
+    expect(equal).toEqual(
+      expect.arrayContaining(["materialize_cloud_organization_name", "instance_id"]),
+    );
+  });
+
   it("lets Alertmanager in from both rulers and Grafana only", async () => {
     expect((await validateStack(built)).filter((p) => p.layer === "network")).toEqual([]);
   });
