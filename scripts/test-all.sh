@@ -6,7 +6,6 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=10.34.8
-DEBIAN_PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter nginx-light)
 failed_steps=0
 log() { printf '\n== %s\n' "$*" >&2; }
 
@@ -16,26 +15,7 @@ if [ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
   npm install -g "pnpm@$PNPM_VERSION" >&2 || { echo "could not install pnpm" >&2; exit 1; }
 fi
 
-missing=()
-command -v promtool >/dev/null || missing+=(prometheus)
-command -v amtool >/dev/null || missing+=(prometheus-alertmanager)
-command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
-command -v nginx >/dev/null || missing+=(nginx-light)
-if [ "${#missing[@]}" -gt 0 ]; then
-  log "installing Debian packages: ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  # The packages' services must not start on their own: the tests run the binaries themselves.
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null && $SUDO chmod +x /usr/sbin/policy-rc.d
-  $SUDO apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${DEBIAN_PACKAGES[@]}" >&2
-  rc=$?
-  $SUDO rm -f /usr/sbin/policy-rc.d
-  [ $rc -eq 0 ] || { echo "could not install ${DEBIAN_PACKAGES[*]} (apt-get exit $rc)" >&2; exit 1; }
-fi
-# Stop any packaged service that was started anyway, so its ports are free.
-for svc in prometheus prometheus-alertmanager prometheus-node-exporter nginx; do
-  pkill -x "$svc" >/dev/null 2>&1 || true
-done
+bash scripts/install-system-deps.sh || exit 1
 
 log "pnpm install"
 pnpm install --frozen-lockfile >&2 || { echo "pnpm install failed" >&2; exit 1; }
