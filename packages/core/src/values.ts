@@ -16,6 +16,28 @@ export const duration = z
     "not a duration (examples: 30s, 5m, 1h30m, 720h)",
   );
 
+const UNIT_SECONDS: Record<string, number> = {
+  ns: 1e-9,
+  us: 1e-6,
+  µs: 1e-6,
+  ms: 1e-3,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+  w: 604800,
+  y: 31536000,
+};
+
+/** Seconds in a Go/Prometheus duration such as `1m30s` (the units `duration` accepts). */
+export function durationSeconds(duration: string): number {
+  let total = 0;
+  for (const match of duration.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w|y)/g)) {
+    total += Number(match[1]) * (UNIT_SECONDS[match[2] ?? "s"] ?? 1);
+  }
+  return total;
+}
+
 /** A Kubernetes object name (DNS-1123 subdomain): lower-case alphanumerics, '-' and '.', at most 253. */
 export const objectName = z
   .string()

@@ -1,5 +1,10 @@
 import type { BuildContext, GenericKubeObject, SecretRef } from "@materialize-monitoring/core";
-import { objectMeta, selectorLabels, valuesError } from "@materialize-monitoring/core";
+import {
+  selectorMatches as coreSelectorMatches,
+  objectMeta,
+  selectorLabels,
+  valuesError,
+} from "@materialize-monitoring/core";
 import { GRAFANA_API_VERSION } from "./version.js";
 
 /** A Kubernetes label selector, as `spec.instanceSelector` takes it. */
@@ -29,35 +34,15 @@ export function grafanaInstanceSelector(ctx: BuildContext): LabelSelector {
   return { matchLabels: grafanaInstanceSelectorLabels(ctx) };
 }
 
-/** Whether labels satisfy a selector (the semantics Kubernetes applies to `instanceSelector`). */
+/**
+ * Whether labels satisfy a selector (the semantics Kubernetes applies to
+ * `instanceSelector`): core's `selectorMatches`, with this package's argument order.
+ */
 export function selectorMatches(
   labels: Record<string, string> | undefined,
   selector: LabelSelector,
 ): boolean {
-  const actual = labels ?? {};
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (actual[key] !== value) return false;
-  }
-  for (const expression of selector.matchExpressions ?? []) {
-    const has = Object.hasOwn(actual, expression.key);
-    const value = actual[expression.key];
-    const values = expression.values ?? [];
-    switch (expression.operator) {
-      case "In":
-        if (!has || !values.includes(value as string)) return false;
-        break;
-      case "NotIn":
-        if (has && values.includes(value as string)) return false;
-        break;
-      case "Exists":
-        if (!has) return false;
-        break;
-      case "DoesNotExist":
-        if (has) return false;
-        break;
-    }
-  }
-  return true;
+  return coreSelectorMatches(selector, labels ?? {});
 }
 
 /** Options every instance-bound resource (datasource, folder, dashboard, manifest) takes. */

@@ -8,10 +8,10 @@
 import { referencedConfig } from "../checksum.js";
 import type { KubeObject, LabelSelector } from "../k8s.js";
 import { objectKey } from "../k8s.js";
+import { selectorMatches, serviceSelects } from "../selectors.js";
 import type { Address } from "./graph.js";
 import { NetworkPolicyModel } from "./netpol.js";
 import { type PodInfo, podsOf, resolvePodPort } from "./pods.js";
-import { selectorMatches, serviceSelects } from "./selectors.js";
 
 export interface Connection {
   from: string;

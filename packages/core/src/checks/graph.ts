@@ -6,8 +6,8 @@
  */
 import type { KubeObject, Service } from "../k8s.js";
 import { objectKey } from "../k8s.js";
+import { serviceSelects } from "../selectors.js";
 import { allContainers, type PodInfo, podsOf, resolvePodPort } from "./pods.js";
-import { serviceSelects } from "./selectors.js";
 
 export interface GraphProblem {
   check: "service-selector" | "service-port" | "reference" | "address";

@@ -6,8 +6,8 @@
  */
 import type { KubeObject, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from "../k8s.js";
 import { objectKey } from "../k8s.js";
+import { selectorMatches } from "../selectors.js";
 import { type PodInfo, resolvePodPort } from "./pods.js";
-import { selectorMatches } from "./selectors.js";
 
 type Policy = NetworkPolicy & { metadata: { name: string; namespace?: string } };
 

@@ -5,8 +5,8 @@
  */
 import type { Container, KubeObject, PodSpec } from "../k8s.js";
 import { objectKey } from "../k8s.js";
+import { selectorMatches } from "../selectors.js";
 import { allContainers, type PodInfo, podsOf } from "./pods.js";
-import { selectorMatches } from "./selectors.js";
 
 export type PodSecurityCheck =
   | "hostNamespaces"

@@ -1,4 +1,4 @@
-import { valuesError } from "@materialize-monitoring/core";
+import { durationSeconds, valuesError } from "@materialize-monitoring/core";
 import {
   COPIED_POD_LABELS,
   MZ_JOB,
@@ -238,24 +238,5 @@ export function scrapeTargets(
   return targets;
 }
 
-const UNIT_SECONDS: Record<string, number> = {
-  ns: 1e-9,
-  us: 1e-6,
-  µs: 1e-6,
-  ms: 1e-3,
-  s: 1,
-  m: 60,
-  h: 3600,
-  d: 86400,
-  w: 604800,
-  y: 31536000,
-};
-
-/** Seconds in a Go/Prometheus duration such as `1m30s`. */
-export function durationSeconds(duration: string): number {
-  let total = 0;
-  for (const match of duration.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w|y)/g)) {
-    total += Number(match[1]) * (UNIT_SECONDS[match[2] ?? "s"] ?? 1);
-  }
-  return total;
-}
+/** Kept for this package's API; the parser lives in core. */
+export { durationSeconds } from "@materialize-monitoring/core";

@@ -1,4 +1,4 @@
-import type { LabelSelector } from "../k8s.js";
+import type { LabelSelector } from "./k8s.js";
 
 /** Kubernetes label-selector semantics: matchLabels AND every matchExpression. An empty selector matches all. */
 export function selectorMatches(
