@@ -1,3 +1,4 @@
+export * from "./checks/index.js";
 export * from "./checksum.js";
 export * from "./component.js";
 export * from "./container.js";

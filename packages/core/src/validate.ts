@@ -120,12 +120,28 @@ function modelModule(apiVersion: string): string {
 
 const moduleCache = new Map<string, Promise<Record<string, unknown> | undefined>>();
 
+/** `kubernetes-models` is an optional peer dependency: only validation needs its 20 MB of schemas. */
+export const MISSING_MODELS_MESSAGE =
+  "validating built-in objects needs the optional peer dependency kubernetes-models: npm install kubernetes-models@4.5.1";
+
+function isMissingPackage(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  const message = error instanceof Error ? error.message : "";
+  return (
+    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+    /Cannot find (package|module) 'kubernetes-models'/.test(message)
+  );
+}
+
 async function loadModels(apiVersion: string): Promise<Record<string, unknown> | undefined> {
   let pending = moduleCache.get(apiVersion);
   if (!pending) {
     pending = import(modelModule(apiVersion)).then(
       (module: Record<string, unknown>) => module,
-      () => undefined,
+      (error: unknown) => {
+        if (isMissingPackage(error)) throw new Error(MISSING_MODELS_MESSAGE);
+        return undefined;
+      },
     );
     moduleCache.set(apiVersion, pending);
   }

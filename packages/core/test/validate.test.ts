@@ -102,3 +102,19 @@ describe("validateObjects", () => {
     ).toEqual([]);
   });
 });
+
+describe("the optional kubernetes-models peer", () => {
+  it("names the package to install when it is missing", async () => {
+    const { MISSING_MODELS_MESSAGE } = await import("../src/validate.js");
+    expect(MISSING_MODELS_MESSAGE).toContain("npm install kubernetes-models@");
+    const pkg = JSON.parse(
+      (await import("node:fs")).readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+    ) as { peerDependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(MISSING_MODELS_MESSAGE).toContain(
+      `kubernetes-models@${pkg.peerDependencies["kubernetes-models"]}`,
+    );
+    expect(pkg.devDependencies["kubernetes-models"]).toBe(
+      pkg.peerDependencies["kubernetes-models"],
+    );
+  });
+});
