@@ -4,6 +4,7 @@
  * the journal) and pushes them to the Alloy gateway.
  */
 import { type KubernetesScrapeJob, podScrapeJob } from "@materialize-monitoring/alloy-syntax";
+import type { PolicyException } from "@materialize-monitoring/core";
 import {
   type BuildContext,
   type Container,
@@ -20,10 +21,8 @@ import {
   LABEL,
   type NetworkPolicyPeer,
   namespace as namespaceObject,
-  namespacePeer,
   networkPolicy,
   objectMeta,
-  podPeer,
   podSecurityLabels,
   podTemplate,
   resourceName,
@@ -33,11 +32,11 @@ import {
   TOLERATE_EVERYTHING,
   tcpPorts,
   tcpProbe,
+  toPodNetworkPolicyPeer,
   type Volume,
   type VolumeMount,
   valuesError,
 } from "@materialize-monitoring/core";
-import type { PolicyException } from "@materialize-monitoring/core/validate";
 import { agentConfig } from "./config.js";
 import {
   AGENT_NAME,
@@ -95,9 +94,7 @@ export interface AlloyAgentEndpoints {
 }
 
 function peerOf(ctx: BuildContext, peer: Peer, ownNamespace: string): NetworkPolicyPeer {
-  if (peer.namespaceLabels) return podPeer(peer.podLabels, peer.namespaceLabels);
-  const ns = peer.namespace ?? ctx.namespace;
-  return ns === ownNamespace ? podPeer(peer.podLabels) : namespacePeer(ns, peer.podLabels);
+  return toPodNetworkPolicyPeer(peer, ownNamespace, ctx.namespace);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { PodSecurityCheck, PolicyException } from "@materialize-monitoring/core/validate";
+import type { PodSecurityCheck, PolicyException } from "@materialize-monitoring/core";
 
 /**
  * Departures of the agent's pods from the Pod Security Standards

@@ -1,6 +1,8 @@
 import {
   duration,
   imageSchema,
+  type PodNetworkPeer,
+  podNetworkPeerSchema,
   resourcesSchema,
   schedulingDefault,
 } from "@materialize-monitoring/core";
@@ -17,15 +19,9 @@ const dnsLabel = z
 
 const labelMap = z.record(z.string().min(1, "a label key cannot be empty"), z.string());
 
-/** Pods selected by labels, in the namespace(s) `namespace`/`namespaceLabels` select (default: the agent's). */
-export const peer = z.strictObject({
-  podLabels: labelMap.refine((labels) => Object.keys(labels).length > 0, {
-    message: "at least one pod label is required (an empty selector would admit every pod)",
-  }),
-  namespace: dnsLabel.optional().describe("the peer's namespace by name"),
-  namespaceLabels: labelMap.optional().describe("namespace labels of the peer"),
-});
-export type Peer = z.output<typeof peer>;
+/** Pods selected by labels, in the namespace(s) `namespace`/`namespaceLabels` select (default: the stack's). */
+export const peer = podNetworkPeerSchema;
+export type Peer = PodNetworkPeer;
 
 const cidr = z.string().regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.1/32)");
 

@@ -12,6 +12,7 @@ import {
   namespacePeer,
   podPeer,
   tcpPorts,
+  toPodNetworkPolicyPeer,
 } from "@materialize-monitoring/core";
 import { KUBELET_PORT, PORT } from "./constants.js";
 import type { GatewayScrapeJob } from "./jobs.js";
@@ -19,10 +20,7 @@ import type { Peer, ResolvedAlloyGatewayValues } from "./values.js";
 
 /** A peer relative to the gateway's namespace (`namespace` by name, or `namespaceLabels`). */
 export function peerOf(ctx: BuildContext, peer: Peer): NetworkPolicyPeer {
-  if (peer.namespaceLabels) return podPeer(peer.podLabels, peer.namespaceLabels);
-  if (peer.namespace && peer.namespace !== ctx.namespace)
-    return namespacePeer(peer.namespace, peer.podLabels);
-  return podPeer(peer.podLabels);
+  return toPodNetworkPolicyPeer(peer, ctx.namespace);
 }
 
 /** The port of a URL (its scheme's default when it names none). */

@@ -6,6 +6,8 @@ import {
 import {
   duration,
   imageSchema,
+  type PodNetworkPeer,
+  podNetworkPeerSchema,
   quantity,
   resourcesSchema,
   schedulingDefault,
@@ -24,10 +26,6 @@ const dnsLabel = z
 
 const labelMap = z.record(z.string().min(1, "a label key cannot be empty"), z.string());
 
-const nonEmptyLabels = labelMap.refine((labels) => Object.keys(labels).length > 0, {
-  message: "at least one pod label is required (an empty selector would admit every pod)",
-});
-
 const cidr = z
   .string()
   .regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.1/32, fd00::/8)");
@@ -45,12 +43,8 @@ export const metricName = z
   .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "not a Prometheus metric name");
 
 /** Pods selected by labels, in the namespace `namespace` (by name) or `namespaceLabels` select; the gateway's own when neither. */
-export const peer = z.strictObject({
-  podLabels: nonEmptyLabels,
-  namespace: dnsLabel.optional(),
-  namespaceLabels: labelMap.optional(),
-});
-export type Peer = z.output<typeof peer>;
+export const peer = podNetworkPeerSchema;
+export type Peer = PodNetworkPeer;
 
 /** An egress allowance: pods (`peers`) and/or addresses (`cidrs`) on `ports`. */
 export const egressRule = z.strictObject({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { NetworkPolicyPeer } from "./k8s.js";
+import { namespacePeer, podPeer } from "./objects.js";
 
 const labels = z.record(z.string(), z.string());
 
@@ -62,4 +63,48 @@ export function toNetworkPolicyPeer(peer: NetworkPeer): NetworkPolicyPeer {
     ...(peer.podLabels ? { podSelector: { matchLabels: { ...peer.podLabels } } } : {}),
     ...(namespaceSelector ? { namespaceSelector } : {}),
   };
+}
+
+const namespaceName = z
+  .string()
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    "must be a Kubernetes namespace name (lower-case DNS label)",
+  )
+  .max(63);
+
+const labelSelectorMap = z.record(z.string().min(1, "a label key cannot be empty"), z.string());
+
+/**
+ * Pods that a NetworkPolicy admits or lets out to, selected by a non-empty
+ * set of pod labels, in the namespace `namespace` (by name) or the namespaces
+ * `namespaceLabels` select; the policy owner's default namespace when neither.
+ */
+export const podNetworkPeerSchema = z.strictObject({
+  podLabels: labelSelectorMap
+    .refine((labels) => Object.keys(labels).length > 0, {
+      message: "at least one pod label is required (an empty selector would admit every pod)",
+    })
+    .describe("pod label selector"),
+  namespace: namespaceName.optional().describe("the peer's namespace by name"),
+  namespaceLabels: labelSelectorMap.optional().describe("namespace labels of the peer"),
+});
+export type PodNetworkPeer = z.output<typeof podNetworkPeerSchema>;
+
+/**
+ * A pod peer as a NetworkPolicyPeer. `ownNamespace` is where the policy lives
+ * (a peer there needs no namespace selector); `defaultNamespace` is the
+ * namespace a peer without one is in (the stack's, which may differ from the
+ * policy's own for node agents in a namespace of their own).
+ */
+export function toPodNetworkPolicyPeer(
+  peer: PodNetworkPeer,
+  ownNamespace: string,
+  defaultNamespace: string = ownNamespace,
+): NetworkPolicyPeer {
+  if (peer.namespaceLabels) return podPeer(peer.podLabels, peer.namespaceLabels);
+  const namespace = peer.namespace ?? defaultNamespace;
+  return namespace === ownNamespace
+    ? podPeer(peer.podLabels)
+    : namespacePeer(namespace, peer.podLabels);
 }

@@ -1,3 +1,4 @@
+import type { PolicyException } from "@materialize-monitoring/core";
 import {
   type BuildContext,
   type ContainerPort,
@@ -28,7 +29,6 @@ import {
   type VolumeMount,
   valuesError,
 } from "@materialize-monitoring/core";
-import type { PolicyException } from "@materialize-monitoring/core/validate";
 import { z } from "zod";
 import {
   collectorAvailable,

@@ -1,4 +1,4 @@
-import type { PodSecurityCheck, PolicyException } from "@materialize-monitoring/core/validate";
+import type { PodSecurityCheck, PolicyException } from "@materialize-monitoring/core";
 
 /**
  * Departures from the Pod Security Standards "restricted" profile, named by
