@@ -1,6 +1,7 @@
 import {
   duration,
   imageSchema,
+  namespaceNameSchema,
   type PodNetworkPeer,
   podNetworkPeerSchema,
   resourcesSchema,
@@ -9,13 +10,7 @@ import {
 import { z } from "zod";
 import { ALLOY_IMAGE } from "./constants.js";
 
-const dnsLabel = z
-  .string()
-  .regex(
-    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-    "must be a Kubernetes namespace name (lower-case DNS label)",
-  )
-  .max(63);
+const dnsLabel = namespaceNameSchema;
 
 const labelMap = z.record(z.string().min(1, "a label key cannot be empty"), z.string());
 

@@ -65,7 +65,8 @@ export function toNetworkPolicyPeer(peer: NetworkPeer): NetworkPolicyPeer {
   };
 }
 
-const namespaceName = z
+/** A namespace name: a lower-case DNS label. */
+export const namespaceNameSchema = z
   .string()
   .regex(
     /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
@@ -86,7 +87,7 @@ export const podNetworkPeerSchema = z.strictObject({
       message: "at least one pod label is required (an empty selector would admit every pod)",
     })
     .describe("pod label selector"),
-  namespace: namespaceName.optional().describe("the peer's namespace by name"),
+  namespace: namespaceNameSchema.optional().describe("the peer's namespace by name"),
   namespaceLabels: labelSelectorMap.optional().describe("namespace labels of the peer"),
 });
 export type PodNetworkPeer = z.output<typeof podNetworkPeerSchema>;
