@@ -13,6 +13,7 @@ import {
   podPeer,
   tcpPorts,
   toPodNetworkPolicyPeer,
+  urlPort,
 } from "@materialize-monitoring/core";
 import { KUBELET_PORT, PORT } from "./constants.js";
 import type { GatewayScrapeJob } from "./jobs.js";
@@ -23,12 +24,8 @@ export function peerOf(ctx: BuildContext, peer: Peer): NetworkPolicyPeer {
   return toPodNetworkPolicyPeer(peer, ctx.namespace);
 }
 
-/** The port of a URL (its scheme's default when it names none). */
-export function urlPort(url: string): number {
-  const parsed = new URL(url);
-  if (parsed.port) return Number(parsed.port);
-  return parsed.protocol === "https:" || parsed.protocol === "grpcs:" ? 443 : 80;
-}
+/** The port of a URL (its scheme's default when it names none); kept here for this package's API. */
+export { urlPort };
 
 interface DestinationEgress {
   peers: readonly Peer[];

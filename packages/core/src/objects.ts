@@ -210,6 +210,13 @@ export function namespacePeer(
   };
 }
 
+/** The port a URL connects to: its own, else its scheme's default (443 for https and grpcs, else 80). */
+export function urlPort(url: string): number {
+  const parsed = new URL(url);
+  if (parsed.port) return Number(parsed.port);
+  return parsed.protocol === "https:" || parsed.protocol === "grpcs:" ? 443 : 80;
+}
+
 export function tcpPorts(...ports: (number | string)[]): NetworkPolicyPort[] {
   return ports.map((port) => ({ protocol: "TCP", port }));
 }

@@ -8,6 +8,7 @@ import {
   objectMeta,
   podPeer,
   tcpPorts,
+  urlPort,
 } from "@materialize-monitoring/core";
 import { enabledCaches } from "./caches.js";
 import { APP, type LokiNames, memberlistSelector, PORT, roleSelector } from "./names.js";
@@ -33,12 +34,8 @@ function allowFrom(from: NetworkPolicyPeer[], port: number): NetworkPolicyRuleIn
   return from.length > 0 ? [{ peers: from, ports: tcpPorts(port) }] : [];
 }
 
-/** The port an Alertmanager URL connects to. */
-export function urlPort(url: string): number {
-  const parsed = new URL(url);
-  if (parsed.port) return Number(parsed.port);
-  return parsed.protocol === "https:" ? 443 : 80;
-}
+/** The port an Alertmanager URL connects to; kept here for this package's API. */
+export { urlPort };
 
 /**
  * GKE workload identity: pods fetch tokens from the metadata server, which

@@ -6,7 +6,7 @@
 import type { AlloyAgentEndpoints } from "@materialize-monitoring/alloy-agent";
 import type { AlloyGatewayEndpoints } from "@materialize-monitoring/alloy-gateway";
 import { podScrapeJob } from "@materialize-monitoring/alloy-syntax";
-import type { BuildContext } from "@materialize-monitoring/core";
+import { type BuildContext, urlPort } from "@materialize-monitoring/core";
 import { COPIED_POD_LABELS } from "@materialize-monitoring/materialize";
 import type { ParsedStackValues } from "./values.js";
 import type { StackEndpoints } from "./wiring.js";
@@ -14,11 +14,6 @@ import type { StackEndpoints } from "./wiring.js";
 type Tree = Record<string, unknown>;
 
 const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
-
-function portOf(url: string): number {
-  const parsed = new URL(url);
-  return parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80;
-}
 
 interface SelfTarget {
   name: string;
@@ -175,7 +170,7 @@ export function gatewayValues(
         ...(tenantId ? { tenantId } : {}),
         egress: loki
           ? { peers: [{ podLabels: loki.clientPeer.podLabels }], ports: [loki.clientPeer.port] }
-          : { cidrs: ["0.0.0.0/0"], ports: lokiUrl ? [portOf(lokiUrl)] : [443] },
+          : { cidrs: ["0.0.0.0/0"], ports: lokiUrl ? [urlPort(lokiUrl)] : [443] },
       },
       prometheus: {
         ...(remoteWriteUrl ? { url: remoteWriteUrl } : {}),
@@ -184,7 +179,7 @@ export function gatewayValues(
               peers: [{ podLabels: thanos.podSelectors.remoteWrite }],
               ports: [thanos.ports.remoteWrite],
             }
-          : { cidrs: ["0.0.0.0/0"], ports: remoteWriteUrl ? [portOf(remoteWriteUrl)] : [443] },
+          : { cidrs: ["0.0.0.0/0"], ports: remoteWriteUrl ? [urlPort(remoteWriteUrl)] : [443] },
       },
     },
     scrape: { jobs: scrapeJobs(ctx, endpoints) },
@@ -200,7 +195,6 @@ export function gatewayValues(
     },
     networkPolicy: {
       ...(agent ? { agents: [{ podLabels: agent.podLabels, namespace: agent.namespace }] } : {}),
-      metricsScrapers: [],
     },
   };
 }

@@ -30,7 +30,7 @@ import {
   type StackValues,
   stackValues,
 } from "./values.js";
-import { type StackEndpoints, wiredValues } from "./wiring.js";
+import { materializeWiring, type StackEndpoints, wiredValues } from "./wiring.js";
 
 export interface StackComponent {
   name: string;
@@ -185,10 +185,7 @@ export function stack(input: StackValues = {}): Stack {
   // Two passes: the first learns every component's endpoints, the second wires them together.
   const artifacts = values.materialize.enabled
     ? materializeArtifacts(
-        deepMerge(
-          wiredValues(context, values, {}).materialize,
-          userSection(input, "materialize"),
-        ) as Tree,
+        deepMerge(materializeWiring(context), userSection(input, "materialize")) as Tree,
       )
     : undefined;
   const first = buildAll(input, values, context, {}, artifacts);

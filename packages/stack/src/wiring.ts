@@ -9,7 +9,7 @@ import { DEFAULT_INHIBIT_EQUAL } from "@materialize-monitoring/alertmanager";
 import type { AlloyAgentEndpoints } from "@materialize-monitoring/alloy-agent";
 import type { AlloyGatewayEndpoints } from "@materialize-monitoring/alloy-gateway";
 import type { BuildContext, ObjectStorageInput } from "@materialize-monitoring/core";
-import { selectorLabels } from "@materialize-monitoring/core";
+import { selectorLabels, urlPort } from "@materialize-monitoring/core";
 import type { ExportersEndpoints } from "@materialize-monitoring/exporters";
 import type { GrafanaEndpoints } from "@materialize-monitoring/grafana";
 import type { GrafanaOperatorEndpoints } from "@materialize-monitoring/grafana-operator";
@@ -46,9 +46,9 @@ export function pipelinePeer(ctx: BuildContext): Peer {
   return { podLabels: selectorLabels(ctx, { name: "alloy-gateway" }) };
 }
 
-function portOf(url: string): number {
-  const parsed = new URL(url);
-  return parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80;
+/** What the umbrella sets in the Materialize section: the stack's namespace for its queries. */
+export function materializeWiring(ctx: BuildContext): Tree {
+  return { namespaces: { monitoring: ctx.namespace } };
 }
 
 /** The object storage Loki and Thanos use unless their own section sets one. */
@@ -97,7 +97,7 @@ export function wiredValues(
       }
     : values.grafana.external && { mode: "external", ...values.grafana.external };
   const externalEgress = (url: string | undefined) =>
-    url ? [{ peers: [{ cidr: "0.0.0.0/0" }], ports: [portOf(url)] }] : [];
+    url ? [{ peers: [{ cidr: "0.0.0.0/0" }], ports: [urlPort(url)] }] : [];
 
   return {
     exporters: {
@@ -118,7 +118,6 @@ export function wiredValues(
             config: { inhibition: { equal: [...DEFAULT_INHIBIT_EQUAL, ...ALERT_IDENTITY_LABELS] } },
           }
         : {}),
-      ...(values.global.size === "small" ? {} : {}),
       networkPolicy: {
         ingress: {
           rulers: rulerPeers,
@@ -194,9 +193,7 @@ export function wiredValues(
         },
       },
     },
-    materialize: {
-      namespaces: { monitoring: ctx.namespace },
-    },
+    materialize: materializeWiring(ctx),
     alloyAgent: agentValues(values, endpoints),
     alloyGateway: gatewayValues(ctx, values, endpoints),
     grafanaOperator: {
