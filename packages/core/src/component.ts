@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { withConfigChecksums } from "./checksum.js";
+import { checkClusterDomain } from "./endpoint.js";
 import { parseValues } from "./errors.js";
 import type { KubeObject } from "./k8s.js";
 import type { PodScheduling } from "./workloads.js";
@@ -55,31 +56,65 @@ export function defaultBuildContext(overrides: Partial<BuildContext> = {}): Buil
 export interface Component<E = Record<string, never>> {
   name: string;
   objects: KubeObject[];
+  /** Typed addresses others connect to; equal to the package's `xEndpoints(values, ctx)`. */
   endpoints: E;
 }
 
 export interface ComponentDefinition<S extends z.ZodType, E> {
   name: string;
   schema: S;
-  build: (values: z.output<S>, ctx: BuildContext) => { objects: KubeObject[]; endpoints: E };
+  /**
+   * The endpoints, computed from the parsed values and the context alone
+   * (names and constants, no objects): pure and cheap, so a composer can learn
+   * every component's addresses before building any of them.
+   */
+  endpoints: (values: z.output<S>, ctx: BuildContext) => E;
+  /** Builds the objects; `endpoints` is what `endpoints(values, ctx)` returned. */
+  build: (values: z.output<S>, ctx: BuildContext, endpoints: E) => { objects: KubeObject[] };
+}
+
+/** A component function, with its endpoints function beside it. */
+export interface ComponentFunction<S extends z.ZodType, E> {
+  (values?: z.input<S>, ctx?: Partial<BuildContext>): Component<E>;
+  /** The endpoints `(values, ctx)` would have, without building any object. */
+  endpoints: (values?: z.input<S>, ctx?: Partial<BuildContext>) => E;
+  /** The build from already-parsed values (a composer that parsed them once). */
+  fromParsed: (values: z.output<S>, ctx?: Partial<BuildContext>) => Component<E>;
+  /** The component's values schema. */
+  schema: S;
 }
 
 /**
- * Makes a component function from a schema and a pure build function: values
- * parse once at the boundary (errors name `<name>.<path>`), the build sees the
- * fully-defaulted type, and pod templates get checksums of their configuration.
+ * Makes a component function from a schema, a pure endpoints function and a
+ * pure build function: values parse once at the boundary (errors name
+ * `<name>.<path>`), the build sees the fully-defaulted type and the same
+ * endpoints the endpoints function computes, and pod templates get checksums
+ * of their configuration.
  */
 export function defineComponent<S extends z.ZodType, E>(
   definition: ComponentDefinition<S, E>,
-): (values?: z.input<S>, ctx?: Partial<BuildContext>) => Component<E> {
-  return (values, ctx) => {
-    const parsed = parseValues(definition.schema, values ?? {}, [definition.name]);
+): ComponentFunction<S, E> {
+  const parse = (values: z.input<S> | undefined) =>
+    parseValues(definition.schema, values ?? {}, [definition.name]);
+  const fromParsed = (parsed: z.output<S>, ctx?: Partial<BuildContext>): Component<E> => {
     const context = defaultBuildContext(ctx);
-    const built = definition.build(parsed, context);
+    checkClusterDomain(context);
+    const endpoints = definition.endpoints(parsed, context);
+    const built = definition.build(parsed, context, endpoints);
     return {
       name: definition.name,
       objects: withConfigChecksums(built.objects),
-      endpoints: built.endpoints,
+      endpoints,
     };
   };
+  const component = (values?: z.input<S>, ctx?: Partial<BuildContext>) =>
+    fromParsed(parse(values), ctx);
+  component.endpoints = (values?: z.input<S>, ctx?: Partial<BuildContext>): E => {
+    const context = defaultBuildContext(ctx);
+    checkClusterDomain(context);
+    return definition.endpoints(parse(values), context);
+  };
+  component.fromParsed = fromParsed;
+  component.schema = definition.schema;
+  return component;
 }

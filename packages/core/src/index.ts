@@ -2,6 +2,7 @@ export * from "./checks/index.js";
 export * from "./checksum.js";
 export * from "./component.js";
 export * from "./container.js";
+export * from "./endpoint.js";
 export * from "./errors.js";
 export * from "./k8s.js";
 export * from "./labels.js";

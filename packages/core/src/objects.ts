@@ -329,7 +329,8 @@ export function priorityClass(
     },
     value,
     globalDefault: false,
-    preemptionPolicy: "PreemptLowerPriority",
+    // Monitoring must never evict the workloads it watches (Materialize pods among them).
+    preemptionPolicy: "Never",
     description,
   };
 }

@@ -130,12 +130,25 @@ export interface NetworkProblem {
 export interface NetworkCheckOptions {
   /** Labels of namespaces that exist but are not rendered (kube-system, Materialize's). */
   extraNamespaces?: Record<string, Record<string, string>>;
+  /**
+   * Sample addresses of the cluster's nodes (one per node CIDR the egress
+   * rules name). Pods on the host network have their node's address, and
+   * CNIs differ on whether pod selectors match them, so a connection to such
+   * a pod must be allowed both to the pod (by selectors) and to these
+   * addresses (by ipBlock). Default: one address in 10.0.0.0/8.
+   */
+  nodeAddresses?: readonly string[];
 }
+
+/** A sample node address: node CIDRs are the cluster's, so a check needs one to evaluate ipBlock rules. */
+export const DEFAULT_NODE_ADDRESSES = ["10.0.0.10"] as const;
 
 /**
  * Every wired connection must be allowed by the NetworkPolicies, and every
- * other pod pair must be denied on every port the destination exposes.
- * Pods on the host network are outside NetworkPolicy and are skipped.
+ * other pod pair must be denied on every port the destination exposes. A
+ * connection to or from a pod on the host network must be allowed whichever
+ * way the CNI sees it: as that pod (selectors) and as its node's address
+ * (ipBlock).
  */
 export function checkNetworkPolicies(
   objects: readonly KubeObject[],
@@ -143,7 +156,10 @@ export function checkNetworkPolicies(
   options: NetworkCheckOptions = {},
 ): NetworkProblem[] {
   const model = new NetworkPolicyModel(objects, options.extraNamespaces);
-  const pods = podsOf(objects).filter((p) => !p.spec.hostNetwork);
+  const nodeAddresses = options.nodeAddresses?.length
+    ? options.nodeAddresses
+    : DEFAULT_NODE_ADDRESSES;
+  const pods = podsOf(objects);
   const byOwner = new Map(pods.map((p) => [p.owner, p]));
   const problems: NetworkProblem[] = [];
   const wired = new Set<string>();
@@ -152,16 +168,41 @@ export function checkNetworkPolicies(
     const from = byOwner.get(c.from);
     const to = byOwner.get(c.to);
     if (!from || !to) continue;
-    const verdict = model.explain(from, to, c.port, c.protocol);
-    if (!verdict.allowed) {
+    const blocked = (reason: string, how = "") =>
       problems.push({
         check: "blocked",
-        message: `${c.from} -> ${c.to}:${c.port}/${c.protocol} (${c.via}) is wired but ${verdict.reason}`,
+        message: `${c.from} -> ${c.to}:${c.port}/${c.protocol} (${c.via}) is wired but ${how}${reason}`,
       });
+    const verdict = model.explain(from, to, c.port, c.protocol);
+    if (!verdict.allowed) blocked(verdict.reason);
+    // The other view of a host-network pod: its node's address. Egress of the source must
+    // allow the node address (ingress of a host-network destination is the node's own firewall).
+    if (to.spec.hostNetwork) {
+      for (const ip of nodeAddresses) {
+        const asNode = model.explain(from, { ip }, c.port, c.protocol);
+        if (!asNode.allowed)
+          blocked(
+            asNode.reason,
+            `the target runs on the host network and, to node address ${ip}, `,
+          );
+      }
+    }
+    if (from.spec.hostNetwork) {
+      for (const ip of nodeAddresses) {
+        const asNode = model.explain({ ip }, to, c.port, c.protocol);
+        if (!asNode.allowed)
+          blocked(
+            asNode.reason,
+            `the source runs on the host network and, from node address ${ip}, `,
+          );
+      }
     }
   }
-  for (const from of pods) {
-    for (const to of pods) {
+  // Pods on the host network are outside this part: their ports are the node's, and what reaches
+  // the node is not a NetworkPolicy matter.
+  const podNetwork = pods.filter((p) => !p.spec.hostNetwork);
+  for (const from of podNetwork) {
+    for (const to of podNetwork) {
       for (const container of to.spec.containers) {
         for (const port of container.ports ?? []) {
           const protocol = (port.protocol ?? "TCP") as "TCP" | "UDP";
