@@ -1,7 +1,9 @@
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import {
+  type BuildContext,
   configMap,
   defineComponent,
+  type KubeObject,
   objectMeta,
   parseValues,
   resourceName,
@@ -77,59 +79,80 @@ export const RULES_KEY = "materialize.rules.yaml";
 export const LOG_RULES_KEY = "materialize-logs.rules.yaml";
 
 /**
+ * Where the ConfigMaps put each artifact, and every artifact itself: pure,
+ * computed from the values and the context's names without building objects.
+ */
+function materializeEndpointsOf(
+  values: ResolvedMaterializeValues,
+  ctx: BuildContext,
+): MaterializeEndpoints {
+  const artifacts = renderArtifacts(values);
+  return {
+    rules: { configMap: resourceName(ctx, "materialize", "rules"), key: RULES_KEY },
+    logRules: { configMap: resourceName(ctx, "materialize", "log-rules"), key: LOG_RULES_KEY },
+    dashboards: {
+      configMap: resourceName(ctx, "materialize", "dashboards"),
+      keys: Object.fromEntries(
+        Object.keys(artifacts.dashboards).map((uid) => [uid, `${uid}.json`]),
+      ),
+    },
+    artifacts,
+  };
+}
+
+/**
  * The package as a component: ConfigMaps with the rule files and the
- * dashboards (for rulers and the grafana-operator to mount), and every
- * artifact in `endpoints.artifacts` for the gateway and the umbrella.
+ * dashboards (for rulers and the grafana-operator to mount; each can be left
+ * out with `configMaps`), and every artifact in `endpoints.artifacts` for the
+ * gateway and the umbrella.
  */
 export const materialize = defineComponent({
   name: "materialize",
   schema: materializeValues,
-  build: (values, ctx) => {
-    const artifacts = renderArtifacts(values);
-    const rulesName = resourceName(ctx, "materialize", "rules");
-    const logRulesName = resourceName(ctx, "materialize", "log-rules");
-    const dashboardsName = resourceName(ctx, "materialize", "dashboards");
-    const dashboardKeys = Object.fromEntries(
-      Object.keys(artifacts.dashboards).map((uid) => [uid, `${uid}.json`]),
-    );
-    return {
-      objects: [
+  endpoints: materializeEndpointsOf,
+  build: (values, ctx, endpoints) => {
+    const { artifacts } = endpoints;
+    const objects: KubeObject[] = [];
+    if (values.configMaps.rules) {
+      objects.push(
         configMap(
-          objectMeta(ctx, { name: "materialize", component: "rules", objectName: rulesName }),
-          {
-            [RULES_KEY]: ruleFileYaml(artifacts.ruleGroups),
-          },
+          objectMeta(ctx, {
+            name: "materialize",
+            component: "rules",
+            objectName: endpoints.rules.configMap,
+          }),
+          { [RULES_KEY]: ruleFileYaml(artifacts.ruleGroups) },
         ),
         configMap(
           objectMeta(ctx, {
             name: "materialize",
             component: "log-rules",
-            objectName: logRulesName,
+            objectName: endpoints.logRules.configMap,
           }),
-          {
-            [LOG_RULES_KEY]: ruleFileYaml(artifacts.logRuleGroups),
-          },
+          { [LOG_RULES_KEY]: ruleFileYaml(artifacts.logRuleGroups) },
         ),
+      );
+    }
+    if (values.configMaps.dashboards) {
+      objects.push(
         configMap(
           objectMeta(ctx, {
             name: "materialize",
             component: "dashboards",
-            objectName: dashboardsName,
+            objectName: endpoints.dashboards.configMap,
           }),
           Object.fromEntries(
             Object.entries(artifacts.dashboards).map(([uid, dashboard]) => [
-              dashboardKeys[uid] ?? `${uid}.json`,
+              endpoints.dashboards.keys[uid] ?? `${uid}.json`,
               `${JSON.stringify(dashboard, null, 2)}\n`,
             ]),
           ),
         ),
-      ],
-      endpoints: {
-        rules: { configMap: rulesName, key: RULES_KEY },
-        logRules: { configMap: logRulesName, key: LOG_RULES_KEY },
-        dashboards: { configMap: dashboardsName, keys: dashboardKeys },
-        artifacts,
-      },
-    };
+      );
+    }
+    return { objects };
   },
 });
+
+/** The endpoints `materialize(values, ctx)` has (every artifact), without building its ConfigMaps. */
+export const materializeEndpoints = materialize.endpoints;

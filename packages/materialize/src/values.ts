@@ -92,6 +92,18 @@ const sqlMetrics = z
   .prefault({});
 
 export const materializeValues = z.strictObject({
+  configMaps: z
+    .strictObject({
+      rules: z
+        .boolean()
+        .default(true)
+        .describe("render the Prometheus and Loki rule files as ConfigMaps"),
+      dashboards: z.boolean().default(true).describe("render the dashboards' JSON as a ConfigMap"),
+    })
+    .prefault({})
+    .describe(
+      "ConfigMaps of the component; the umbrella leaves them out (it wires rules into the rulers and dashboards into grafana-operator)",
+    ),
   namespaces: z
     .strictObject({
       operator: dnsLabel.default("materialize"),

@@ -1,7 +1,7 @@
 import { toYamlStream, ValuesError } from "@materialize-monitoring/core";
 import { validateObjects } from "@materialize-monitoring/core/validate";
 import { describe, expect, it } from "vitest";
-import { materialize, materializeArtifacts } from "../src/materialize.js";
+import { materialize, materializeArtifacts, materializeEndpoints } from "../src/materialize.js";
 import { materializeValues } from "../src/values.js";
 
 describe("materialize component", () => {
@@ -64,5 +64,32 @@ describe("materialize component", () => {
 
   it("pins the rendered objects", () => {
     expect(toYamlStream(component.objects)).toMatchSnapshot();
+  });
+});
+
+describe("materialize endpoints", () => {
+  const ctx = { namespace: "observability", clusterDomain: "corp.example", namePrefix: "mz-" };
+  const values = [
+    {},
+    { namespaces: { environments: ["mz-prod", "mz-staging"] }, scrape: { balancerd: false } },
+    { configMaps: { rules: false, dashboards: false } },
+  ];
+
+  it.each(values)("equal the built component's endpoints for %j", (v) => {
+    expect(materializeEndpoints(v, ctx)).toEqual(materialize(v, ctx).endpoints);
+    expect(materializeEndpoints(v)).toEqual(materialize(v).endpoints);
+  });
+
+  it("name the ConfigMaps with the context's prefix", () => {
+    expect(materializeEndpoints({}, ctx).rules.configMap).toBe("mz-materialize-rules");
+  });
+
+  it("leave out the ConfigMaps a composer does not need, keeping every artifact", () => {
+    const bare = materialize({ configMaps: { rules: false, dashboards: false } });
+    expect(bare.objects).toEqual([]);
+    expect(bare.endpoints.artifacts).toEqual(materialize().endpoints.artifacts);
+    expect(
+      materialize({ configMaps: { rules: false } }).objects.map((o) => o.metadata.name),
+    ).toEqual(["materialize-dashboards"]);
   });
 });
