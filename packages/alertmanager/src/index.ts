@@ -4,8 +4,6 @@ import {
   type KubeObject,
   objectMeta,
   podDisruptionBudget,
-  resourceName,
-  selectorLabels,
   service,
   serviceAccount,
   servicePort,
@@ -16,50 +14,27 @@ import {
   defaultFeatureFlags,
   MESH_TCP_PORT_NAME,
   MESH_UDP_PORT_NAME,
-  WEB_PORT,
-  WEB_PORT_NAME,
 } from "./args.js";
 import { renderAlertingConfig } from "./config.js";
+import {
+  type AlertmanagerEndpoints,
+  alertmanagerNames,
+  alertmanagerReplicas,
+  computeAlertmanagerEndpoints,
+} from "./endpoints.js";
 import { alertmanagerNetworkPolicy } from "./network.js";
-import { type AlertmanagerNames, alertmanagerStatefulSet, CONFIG_FILE } from "./statefulset.js";
+import { alertmanagerStatefulSet, CONFIG_FILE } from "./statefulset.js";
 import { alertmanagerValues, type ParsedAlertmanagerValues } from "./values.js";
 import { type AlertmanagerVersion, supports, versionFromTag } from "./version.js";
 
 export * from "./args.js";
 export * from "./config.js";
+export type { AlertmanagerEndpoints } from "./endpoints.js";
 export * from "./matchers.js";
 export * from "./schema.js";
 export { CONFIG_DIR, CONFIG_FILE, peerAddresses, STORAGE_PATH, volumeName } from "./statefulset.js";
 export * from "./values.js";
 export * from "./version.js";
-
-/** Addresses other components use to reach Alertmanager. */
-export interface AlertmanagerEndpoints {
-  /** UI and API through the ClusterIP Service, e.g. `http://alertmanager.monitoring.svc.cluster.local:9093`. */
-  url: string;
-  /** The v2 API base, `<url>/api/v2`. */
-  apiUrl: string;
-  /** `--web.external-url`: what links in notifications point at. */
-  externalUrl: string;
-  /**
-   * Every replica's URL through the headless Service. Alerts are not gossiped
-   * between replicas, so a ruler must send each alert to every replica.
-   */
-  replicaUrls: string[];
-  /** The SRV record of the web port: `_http-web._tcp.<headless>.<namespace>.svc.<domain>`. */
-  srvRecord: string;
-  /** `dnssrv+_http-web._tcp...`: an SRV address as Thanos' `--alertmanagers.config` static_configs take it. */
-  dnsSrv: string;
-  /** `dnssrv+http://_http-web._tcp...<prefix>`: the same as a URL, as Thanos ruler `--alertmanagers.url` takes it. */
-  dnsSrvUrl: string;
-  /** The Service names and ports, for NetworkPolicies and wiring. */
-  serviceName: string;
-  headlessServiceName: string;
-  port: number;
-  clusterPort: number;
-  /** Pod selector labels, for peers' NetworkPolicies. */
-  selectorLabels: Record<string, string>;
-}
 
 function resolveVersion(values: ParsedAlertmanagerValues): AlertmanagerVersion {
   const fromTag = versionFromTag(values.image.tag);
@@ -81,10 +56,6 @@ function resolveVersion(values: ParsedAlertmanagerValues): AlertmanagerVersion {
   return version;
 }
 
-function trimSlash(path: string): string {
-  return path.replace(/\/+$/, "");
-}
-
 /**
  * Alertmanager as a StatefulSet: gossip-clustered replicas (2 in `ha`, 1 in
  * `small`), a headless Service for peers and SRV discovery, a ClusterIP
@@ -95,21 +66,14 @@ function trimSlash(path: string): string {
 export const alertmanager = defineComponent({
   name: "alertmanager",
   schema: alertmanagerValues,
-  build: (values, ctx): { objects: KubeObject[]; endpoints: AlertmanagerEndpoints } => {
+  endpoints: computeAlertmanagerEndpoints,
+  build: (values, ctx, endpoints: AlertmanagerEndpoints): { objects: KubeObject[] } => {
     const version = resolveVersion(values);
-    const replicas = values.replicas ?? (values.mode === "ha" ? 2 : 1);
+    const replicas = alertmanagerReplicas(values);
     const clustered = replicas > 1;
-    const app = resourceName(ctx, "alertmanager");
-    const names: AlertmanagerNames = {
-      app,
-      statefulSet: app,
-      service: app,
-      headless: resourceName(ctx, "alertmanager", "headless"),
-      configMap: resourceName(ctx, "alertmanager", "config"),
-      templatesConfigMap: resourceName(ctx, "alertmanager", "templates"),
-      serviceAccount: app,
-    };
-    const selector = selectorLabels(ctx, { name: "alertmanager" });
+    const names = alertmanagerNames(ctx);
+    const app = names.app;
+    const selector = endpoints.selectorLabels;
     const meta = (objectName: string) =>
       objectMeta(ctx, { name: "alertmanager", version: values.image.tag, objectName });
 
@@ -137,13 +101,6 @@ export const alertmanager = defineComponent({
       errorPath: "alertmanager.config",
     });
 
-    const domain = values.clusterDomain;
-    const prefix = values.routePrefix === "/" ? "" : trimSlash(values.routePrefix);
-    const serviceHost = `${names.service}.${ctx.namespace}.svc.${domain}`;
-    const headlessHost = `${names.headless}.${ctx.namespace}.svc.${domain}`;
-    const url = `http://${serviceHost}:${WEB_PORT}${prefix}`;
-    const externalUrl = values.externalUrl ?? url;
-
     const objects: KubeObject[] = [
       serviceAccount(meta(names.serviceAccount)),
       configMap(meta(names.configMap), { [CONFIG_FILE]: built.yaml }),
@@ -151,20 +108,21 @@ export const alertmanager = defineComponent({
     if (Object.keys(built.inlineTemplates.files).length > 0) {
       objects.push(configMap(meta(names.templatesConfigMap), built.inlineTemplates.files));
     }
+    const { web, headless } = endpoints.services;
     objects.push(
       service({
-        metadata: meta(names.service),
-        selector,
-        ports: [servicePort(WEB_PORT_NAME, WEB_PORT)],
+        metadata: meta(web.service),
+        selector: web.podLabels,
+        ports: [servicePort(web.ports.web.name, web.ports.web.port)],
       }),
       service({
-        metadata: meta(names.headless),
-        selector,
+        metadata: meta(headless.service),
+        selector: headless.podLabels,
         headless: true,
         // Peers must find each other before they are ready: readiness waits for the gossip to settle.
         publishNotReadyAddresses: true,
         ports: [
-          servicePort(WEB_PORT_NAME, WEB_PORT),
+          servicePort(headless.ports.web.name, headless.ports.web.port),
           ...(clustered
             ? [
                 servicePort(MESH_TCP_PORT_NAME, CLUSTER_PORT),
@@ -181,7 +139,7 @@ export const alertmanager = defineComponent({
         selector,
         replicas,
         clustered,
-        externalUrl,
+        endpoints,
         featureFlags: values.featureFlags ?? defaultFeatureFlags(version),
         built,
       }),
@@ -206,26 +164,13 @@ export const alertmanager = defineComponent({
       );
     }
 
-    const srvRecord = `_${WEB_PORT_NAME}._tcp.${headlessHost}`;
-    return {
-      objects,
-      endpoints: {
-        url,
-        apiUrl: `${url}/api/v2`,
-        externalUrl,
-        replicaUrls: Array.from(
-          { length: replicas },
-          (_, i) => `http://${names.statefulSet}-${i}.${headlessHost}:${WEB_PORT}${prefix}`,
-        ),
-        srvRecord,
-        dnsSrv: `dnssrv+${srvRecord}`,
-        dnsSrvUrl: `dnssrv+http://${srvRecord}${prefix}`,
-        serviceName: names.service,
-        headlessServiceName: names.headless,
-        port: WEB_PORT,
-        clusterPort: CLUSTER_PORT,
-        selectorLabels: { ...selector },
-      },
-    };
+    return { objects };
   },
 });
+
+/**
+ * The addresses `alertmanager(values, ctx)` would publish (URLs, replica
+ * hosts, the SRV record rulers resolve, Services, scrape targets, clients),
+ * computed without building any object.
+ */
+export const alertmanagerEndpoints = alertmanager.endpoints;

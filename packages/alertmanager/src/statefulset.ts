@@ -8,6 +8,7 @@ import {
   type KubeObject,
   objectMeta,
   podTemplate,
+  priorityClassFor,
   type Scheduling,
   sha256,
   spreadConstraints,
@@ -25,6 +26,7 @@ import {
   WEB_PORT_NAME,
 } from "./args.js";
 import type { BuiltAlertmanagerConfig } from "./config.js";
+import type { AlertmanagerEndpoints, AlertmanagerNames } from "./endpoints.js";
 import { maxQuantity } from "./quantity.js";
 import type { ParsedAlertmanagerValues } from "./values.js";
 import type { AlertmanagerVersion } from "./version.js";
@@ -35,16 +37,6 @@ export const STORAGE_PATH = "/alertmanager";
 /** `nobody` in the upstream image. */
 const NOBODY = 65534;
 
-export interface AlertmanagerNames {
-  app: string;
-  statefulSet: string;
-  service: string;
-  headless: string;
-  configMap: string;
-  templatesConfigMap: string;
-  serviceAccount: string;
-}
-
 export interface WorkloadInput {
   ctx: BuildContext;
   values: ParsedAlertmanagerValues;
@@ -53,7 +45,7 @@ export interface WorkloadInput {
   selector: Record<string, string>;
   replicas: number;
   clustered: boolean;
-  externalUrl: string;
+  endpoints: AlertmanagerEndpoints;
   featureFlags: string[];
   built: BuiltAlertmanagerConfig;
 }
@@ -69,16 +61,11 @@ export function volumeName(prefix: string, objectName: string): string {
   );
 }
 
-/** DNS names of the replicas' gossip endpoints, one `--cluster.peer` each. */
+/** The replicas' gossip endpoints, one `--cluster.peer` each. */
 export function peerAddresses(
-  input: Pick<WorkloadInput, "ctx" | "values" | "names" | "replicas">,
+  endpoints: Pick<AlertmanagerEndpoints, "replicaHosts" | "clusterPort">,
 ): string[] {
-  const { ctx, values, names, replicas } = input;
-  return Array.from(
-    { length: replicas },
-    (_, i) =>
-      `${names.statefulSet}-${i}.${names.headless}.${ctx.namespace}.svc.${values.clusterDomain}:${CLUSTER_PORT}`,
-  );
+  return endpoints.replicaHosts.map((host) => `${host}:${endpoints.clusterPort}`);
 }
 
 function routePath(prefix: string, path: string): string {
@@ -126,7 +113,7 @@ export function alertmanagerStatefulSet(input: WorkloadInput): KubeObject {
     configFile: `${CONFIG_DIR}/${CONFIG_FILE}`,
     storagePath: STORAGE_PATH,
     listenAddress: `:${WEB_PORT}`,
-    externalUrl: input.externalUrl,
+    externalUrl: input.endpoints.externalUrl,
     routePrefix: values.routePrefix,
     retention: values.retention,
     ...(input.clustered
@@ -134,7 +121,7 @@ export function alertmanagerStatefulSet(input: WorkloadInput): KubeObject {
           cluster: {
             listenAddress: `0.0.0.0:${CLUSTER_PORT}`,
             advertiseAddress: `[$(POD_IP)]:${CLUSTER_PORT}`,
-            peers: peerAddresses(input),
+            peers: peerAddresses(input.endpoints),
             label: values.cluster.label ?? `${ctx.namespace}/${names.app}`,
             peerTimeout: values.cluster.peerTimeout,
           },
@@ -187,7 +174,8 @@ export function alertmanagerStatefulSet(input: WorkloadInput): KubeObject {
             }) as Scheduling["topologySpreadConstraints"])
           : [],
   };
-  const priorityClassName = values.scheduling.priorityClassName ?? ctx.priorityClasses.critical;
+  const priorityClassName =
+    values.scheduling.priorityClassName ?? priorityClassFor(ctx, "critical");
   if (priorityClassName) scheduling.priorityClassName = priorityClassName;
 
   const labels = objectMeta(ctx, { name: "alertmanager", version: values.image.tag }).labels ?? {};

@@ -157,13 +157,14 @@ export const alertmanagerValues = z.strictObject({
       "must be an http(s) URL",
     )
     .optional()
-    .describe("--web.external-url, used in links; the in-cluster Service URL when unset"),
+    .describe(
+      "--web.external-url, used in links, e.g. https://alerts.example.com; the in-cluster Service URL (http://alertmanager.monitoring.svc.cluster.local:9093) when unset",
+    ),
   routePrefix: z
     .string()
     .regex(/^\/([A-Za-z0-9._~-]+\/?)*$/, "a path starting with /")
     .default("/")
     .describe("--web.route-prefix; keep / when a proxy strips the external URL's path"),
-  clusterDomain: z.string().min(1).default("cluster.local"),
   cluster: z
     .strictObject({
       label: z

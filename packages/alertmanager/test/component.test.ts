@@ -232,12 +232,13 @@ describe("HA (default)", () => {
     );
   });
 
-  it("follows the build context: namespace, prefix, registry, priority class", () => {
+  it("follows the build context: namespace, prefix, registry, priority class, cluster domain", () => {
     const c = alertmanager(
-      { routePrefix: "/alertmanager", clusterDomain: "corp.local" },
+      { routePrefix: "/alertmanager" },
       {
         namespace: "obs",
         namePrefix: "mz",
+        clusterDomain: "corp.local",
         imageRegistry: "mirror.example.com",
         priorityClasses: { critical: "mz-critical" },
       },

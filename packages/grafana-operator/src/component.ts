@@ -1,68 +1,34 @@
-import type { BuildContext, KubeObject, SecretRef } from "@materialize-monitoring/core";
-import { defineComponent, resourceName } from "@materialize-monitoring/core";
+import type { BuildContext, KubeObject } from "@materialize-monitoring/core";
+import { defineComponent } from "@materialize-monitoring/core";
 import { grafanaOperatorCrds } from "./crds.js";
 import { alertmanagerDatasource, lokiDatasource, prometheusDatasource } from "./datasource.js";
+import { computeGrafanaOperatorEndpoints, type GrafanaOperatorEndpoints } from "./endpoints.js";
 import { grafanaInstance } from "./instance.js";
-import { OPERATOR_PORTS, operatorObjects, operatorSelectorLabels } from "./operator.js";
-import { grafanaInstanceSelector, type LabelSelector } from "./resources.js";
+import { operatorObjects } from "./operator.js";
 import { grafanaOperatorValues, type ParsedGrafanaOperatorValues } from "./values.js";
 
-/** What the operator component offers other components. */
-export interface GrafanaOperatorEndpoints {
-  /** Namespace of the operator and of the custom resources it renders. */
-  namespace: string;
-  /** Select the `Grafana` resource with this; every builder here uses it by default. */
-  instanceSelector: LabelSelector;
-  /** The `Grafana` resource, when one is rendered. */
-  grafana?: {
-    name: string;
-    mode: "external" | "managed";
-    /** The URL the operator calls (external mode). */
-    url?: string;
-    adminUser: SecretRef;
-    adminPassword: SecretRef;
-  };
-  /** uids of the rendered datasources, for dashboards that reference them. */
-  datasourceUids: { thanos?: string; loki?: string; alertmanager?: string };
-  /** Labels of the operator's pods: Grafana's NetworkPolicy lets them in. */
-  operatorPodLabels: Record<string, string>;
-  /** The operator's metrics Service, for scraping. */
-  metrics: { service: string; port: number; path: string };
-}
-
-/** The default external URL: the grafana package's Service in the same namespace. */
-export function defaultGrafanaUrl(ctx: BuildContext): string {
-  return `http://${resourceName(ctx, "grafana")}.${ctx.namespace}.svc:3000`;
-}
-
-function build(values: ParsedGrafanaOperatorValues, ctx: BuildContext) {
+function build(
+  values: ParsedGrafanaOperatorValues,
+  ctx: BuildContext,
+  endpoints: GrafanaOperatorEndpoints,
+): { objects: KubeObject[] } {
   const objects: KubeObject[] = [];
   if (values.crds.install) objects.push(...grafanaOperatorCrds(ctx));
-  objects.push(...operatorObjects(ctx, values));
+  objects.push(...operatorObjects(ctx, values, endpoints));
 
-  let grafana: GrafanaOperatorEndpoints["grafana"];
   const g = values.grafana;
-  if (g.mode === "external") {
-    const url = g.url ?? defaultGrafanaUrl(ctx);
-    const name = g.name ?? resourceName(ctx, "grafana");
+  const grafana = endpoints.grafana;
+  if (g.mode === "external" && grafana?.url) {
     objects.push(
       grafanaInstance(ctx, {
-        name,
-        external: { url, adminUser: g.adminUser, adminPassword: g.adminPassword },
+        name: grafana.name,
+        external: { url: grafana.url, adminUser: g.adminUser, adminPassword: g.adminPassword },
       }),
     );
-    grafana = {
-      name,
-      mode: "external",
-      url,
-      adminUser: g.adminUser,
-      adminPassword: g.adminPassword,
-    };
-  } else if (g.mode === "managed") {
-    const name = g.name ?? resourceName(ctx, "grafana");
+  } else if (g.mode === "managed" && grafana) {
     objects.push(
       grafanaInstance(ctx, {
-        name,
+        name: grafana.name,
         managed: {
           ...(g.version ? { version: g.version } : {}),
           config: g.config,
@@ -72,65 +38,45 @@ function build(values: ParsedGrafanaOperatorValues, ctx: BuildContext) {
         },
       }),
     );
-    grafana = {
-      name,
-      mode: "managed",
-      adminUser: g.adminUser,
-      adminPassword: g.adminPassword,
-    };
   }
 
   const ds = values.datasources;
-  const datasourceUids: GrafanaOperatorEndpoints["datasourceUids"] = {};
-  const alertmanagerUid = ds.alertmanager ? (ds.alertmanager.uid ?? "alertmanager") : undefined;
-  if (ds.thanos) {
-    const object = prometheusDatasource(ctx, {
-      url: ds.thanos.url,
-      ...(ds.thanos.uid ? { uid: ds.thanos.uid } : {}),
-      ...(ds.thanos.displayName ? { displayName: ds.thanos.displayName } : {}),
-      flavor: ds.thanos.flavor,
-      ...(ds.thanos.flavorVersion ? { flavorVersion: ds.thanos.flavorVersion } : {}),
-      scrapeInterval: ds.thanos.scrapeInterval,
-      isDefault: ds.thanos.isDefault,
-      ...(alertmanagerUid ? { alertmanagerUid } : {}),
-    });
-    datasourceUids.thanos = object.spec.uid;
-    objects.push(object);
+  const uids = endpoints.datasourceUids;
+  if (ds.thanos && uids.thanos) {
+    objects.push(
+      prometheusDatasource(ctx, {
+        url: ds.thanos.url,
+        uid: uids.thanos,
+        ...(ds.thanos.displayName ? { displayName: ds.thanos.displayName } : {}),
+        flavor: ds.thanos.flavor,
+        ...(ds.thanos.flavorVersion ? { flavorVersion: ds.thanos.flavorVersion } : {}),
+        scrapeInterval: ds.thanos.scrapeInterval,
+        isDefault: ds.thanos.isDefault,
+        ...(uids.alertmanager ? { alertmanagerUid: uids.alertmanager } : {}),
+      }),
+    );
   }
-  if (ds.loki) {
-    const object = lokiDatasource(ctx, {
-      url: ds.loki.url,
-      ...(ds.loki.uid ? { uid: ds.loki.uid } : {}),
-      ...(ds.loki.displayName ? { displayName: ds.loki.displayName } : {}),
-      maxLines: ds.loki.maxLines,
-    });
-    datasourceUids.loki = object.spec.uid;
-    objects.push(object);
+  if (ds.loki && uids.loki) {
+    objects.push(
+      lokiDatasource(ctx, {
+        url: ds.loki.url,
+        uid: uids.loki,
+        ...(ds.loki.displayName ? { displayName: ds.loki.displayName } : {}),
+        maxLines: ds.loki.maxLines,
+      }),
+    );
   }
-  if (ds.alertmanager) {
-    const object = alertmanagerDatasource(ctx, {
-      url: ds.alertmanager.url,
-      ...(ds.alertmanager.uid ? { uid: ds.alertmanager.uid } : {}),
-      ...(ds.alertmanager.displayName ? { displayName: ds.alertmanager.displayName } : {}),
-      implementation: ds.alertmanager.implementation,
-    });
-    datasourceUids.alertmanager = object.spec.uid;
-    objects.push(object);
+  if (ds.alertmanager && uids.alertmanager) {
+    objects.push(
+      alertmanagerDatasource(ctx, {
+        url: ds.alertmanager.url,
+        uid: uids.alertmanager,
+        ...(ds.alertmanager.displayName ? { displayName: ds.alertmanager.displayName } : {}),
+        implementation: ds.alertmanager.implementation,
+      }),
+    );
   }
-
-  const endpoints: GrafanaOperatorEndpoints = {
-    namespace: ctx.namespace,
-    instanceSelector: grafanaInstanceSelector(ctx),
-    ...(grafana ? { grafana } : {}),
-    datasourceUids,
-    operatorPodLabels: operatorSelectorLabels(ctx),
-    metrics: {
-      service: resourceName(ctx, "grafana-operator"),
-      port: OPERATOR_PORTS.metrics,
-      path: "/metrics",
-    },
-  };
-  return { objects, endpoints };
+  return { objects };
 }
 
 /**
@@ -142,5 +88,14 @@ function build(values: ParsedGrafanaOperatorValues, ctx: BuildContext) {
 export const grafanaOperator = defineComponent({
   name: "grafana-operator",
   schema: grafanaOperatorValues,
+  endpoints: computeGrafanaOperatorEndpoints,
   build,
 });
+
+/**
+ * The addresses `grafanaOperator(values, ctx)` would publish (the `Grafana`
+ * resource and its selector, datasource uids, the metrics Service, scrape
+ * targets, the operator's pods as Grafana's client), computed without
+ * building any object.
+ */
+export const grafanaOperatorEndpoints = grafanaOperator.endpoints;

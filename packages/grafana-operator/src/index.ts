@@ -3,6 +3,7 @@ export * from "./component.js";
 export * from "./crds.js";
 export * from "./dashboard.js";
 export * from "./datasource.js";
+export { defaultGrafanaUrl, type GrafanaOperatorEndpoints } from "./endpoints.js";
 export * from "./folder.js";
 export * from "./immutability.js";
 export * from "./instance.js";

@@ -18,7 +18,7 @@ export type GrafanaClientTls =
 
 /** A Grafana the operator does not deploy: ours (the grafana package) or any other. */
 export interface ExternalGrafana {
-  /** Base URL the operator calls, e.g. `http://grafana.monitoring.svc:3000`. */
+  /** Base URL the operator calls, e.g. `http://grafana.monitoring.svc.cluster.local:3000`. */
   url: string;
   /** Admin user and password from a Secret in the `Grafana` resource's namespace. */
   adminUser?: SecretRef;

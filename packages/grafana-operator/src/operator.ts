@@ -13,6 +13,7 @@ import {
   objectMeta,
   podDisruptionBudget,
   podTemplate,
+  priorityClassFor,
   resourceName,
   role,
   roleBinding,
@@ -23,6 +24,7 @@ import {
   spreadConstraints,
   tcpPorts,
 } from "@materialize-monitoring/core";
+import type { GrafanaOperatorEndpoints } from "./endpoints.js";
 import { type NetworkPeer, toNetworkPolicyPeer } from "./network.js";
 import { copyRules, LEADER_ELECTION_RULES, OPERATOR_RULES } from "./rbac.js";
 import type { ParsedGrafanaOperatorValues } from "./values.js";
@@ -80,15 +82,21 @@ function defaultGrafanaPeers(
     : [{ podLabels: selectorLabels(ctx, { name: "grafana" }) }];
 }
 
-/** The operator's own objects: ServiceAccount, RBAC, Deployment, Service, PDB, NetworkPolicy. */
+/**
+ * The operator's own objects: ServiceAccount, RBAC, Deployment, Service, PDB,
+ * NetworkPolicy; the Service and pod labels are the ones `endpoints` publishes.
+ */
 export function operatorObjects(
   ctx: BuildContext,
   values: ParsedGrafanaOperatorValues,
+  endpoints: Pick<GrafanaOperatorEndpoints, "services">,
 ): KubeObject[] {
-  const name = resourceName(ctx, APP);
+  const metrics = endpoints.services.metrics;
+  const name = metrics.service;
   const meta = (objectName: string, clusterScoped = false) =>
     objectMeta(ctx, { name: APP, objectName, version: OPERATOR_VERSION, clusterScoped });
-  const selector = operatorSelectorLabels(ctx);
+  const selector = metrics.podLabels;
+  const priorityClassName = values.scheduling.priorityClassName ?? priorityClassFor(ctx, "default");
   const subject = [{ name, namespace: ctx.namespace }];
   const objects: KubeObject[] = [];
 
@@ -121,7 +129,7 @@ export function operatorObjects(
       },
     ],
     ports: [
-      containerPort("metrics", OPERATOR_PORTS.metrics),
+      containerPort(metrics.ports.metrics.name, metrics.ports.metrics.port),
       containerPort("health", OPERATOR_PORTS.health),
     ],
     resources: values.resources,
@@ -148,12 +156,7 @@ export function operatorObjects(
         volumes: [emptyDirVolume("tmp", "256Mi")],
         serviceAccountName: name,
         automountServiceAccountToken: true,
-        scheduling: {
-          ...scheduling,
-          ...(values.scheduling.priorityClassName || !ctx.priorityClasses.default
-            ? {}
-            : { priorityClassName: ctx.priorityClasses.default }),
-        },
+        scheduling: { ...scheduling, ...(priorityClassName ? { priorityClassName } : {}) },
         security: { runAsUser: OPERATOR_UID, runAsGroup: OPERATOR_UID, fsGroup: OPERATOR_UID },
         terminationGracePeriodSeconds: 10,
       }),
@@ -163,7 +166,7 @@ export function operatorObjects(
     service({
       metadata: meta(name),
       selector,
-      ports: [servicePort("metrics", OPERATOR_PORTS.metrics)],
+      ports: [servicePort(metrics.ports.metrics.name, metrics.ports.metrics.port)],
     }),
   );
   // One replica: the budget never blocks a drain, the pod is rescheduled in seconds.
@@ -182,7 +185,7 @@ export function operatorObjects(
           ? [
               {
                 peers: np.metricsFrom.map(toNetworkPolicyPeer),
-                ports: tcpPorts(OPERATOR_PORTS.metrics),
+                ports: tcpPorts(metrics.ports.metrics.port),
               },
             ]
           : [],

@@ -42,7 +42,9 @@ const externalGrafana = z.strictObject({
     .string()
     .regex(/^https?:\/\/.+$/, "must be an http(s) URL")
     .optional()
-    .describe("Grafana's in-cluster URL; defaults to the grafana package's Service"),
+    .describe(
+      "Grafana's in-cluster URL, e.g. http://grafana.monitoring.svc.cluster.local:3000; defaults to the grafana package's Service in this namespace, with the build context's cluster domain",
+    ),
   adminUser: secretRef.default(defaultAdminUser),
   adminPassword: secretRef.default(defaultAdminPassword),
 });
@@ -170,19 +172,19 @@ export const grafanaOperatorValues = z.strictObject({
         })
         .optional()
         .describe(
-          "Thanos query (or query-frontend) URL, e.g. http://thanos-query.monitoring.svc:9090",
+          "Thanos query (or query-frontend) URL, e.g. http://thanos-query-frontend.monitoring.svc.cluster.local:9090",
         ),
       loki: z
         .strictObject({ ...datasourceBase, maxLines: z.int32().min(1).default(1000) })
         .optional()
-        .describe("Loki read path URL, e.g. http://loki-read.monitoring.svc:3100"),
+        .describe("Loki read path URL, e.g. http://loki-read.monitoring.svc.cluster.local:3100"),
       alertmanager: z
         .strictObject({
           ...datasourceBase,
           implementation: z.enum(["prometheus", "mimir", "cortex"]).default("prometheus"),
         })
         .optional()
-        .describe("Alertmanager URL, e.g. http://alertmanager.monitoring.svc:9093"),
+        .describe("Alertmanager URL, e.g. http://alertmanager.monitoring.svc.cluster.local:9093"),
     })
     .default({}),
 });

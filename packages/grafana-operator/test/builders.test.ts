@@ -54,7 +54,7 @@ async function expectValid(objects: KubeObject[]) {
 describe("Grafana", () => {
   it("points at an external Grafana with admin credentials from secret references", async () => {
     const grafana = grafanaInstance(ctx, {
-      external: { url: "http://grafana.monitoring.svc:3000", ...credentials },
+      external: { url: "http://grafana.monitoring.svc.cluster.local:3000", ...credentials },
     });
     expect(grafana.spec.external?.adminPassword).toEqual(credentials.adminPassword);
     expect(selectorMatches(grafana.metadata.labels, grafanaInstanceSelector(ctx))).toBe(true);

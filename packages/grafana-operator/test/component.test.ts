@@ -15,13 +15,13 @@ import {
 } from "../src/index.js";
 
 const endpoints = {
-  thanos: "http://thanos-query-frontend.monitoring.svc:9090",
-  loki: "http://loki-read.monitoring.svc:3100",
-  alertmanager: "http://alertmanager.monitoring.svc:9093",
+  thanos: "http://thanos-query-frontend.monitoring.svc.cluster.local:9090",
+  loki: "http://loki-read.monitoring.svc.cluster.local:3100",
+  alertmanager: "http://alertmanager.monitoring.svc.cluster.local:9093",
 };
 
 const wired: GrafanaOperatorValues = {
-  grafana: { mode: "external", url: "http://grafana.monitoring.svc:3000" },
+  grafana: { mode: "external", url: "http://grafana.monitoring.svc.cluster.local:3000" },
   datasources: {
     thanos: { url: endpoints.thanos, flavorVersion: "0.39.2" },
     loki: { url: endpoints.loki },
@@ -137,13 +137,13 @@ describe("grafana-operator defaults", () => {
   it("points the Grafana resource at the grafana package's Service with secret references", () => {
     const grafana = find(objects, "Grafana")[0] as unknown as { spec: { external: unknown } };
     expect(grafana.spec.external).toEqual({
-      url: "http://grafana.monitoring.svc:3000",
+      url: "http://grafana.monitoring.svc.cluster.local:3000",
       adminUser: { name: "grafana-credentials", key: "admin-user" },
       adminPassword: { name: "grafana-credentials", key: "admin-password" },
     });
     expect(out.grafana).toMatchObject({
       name: "grafana",
-      url: "http://grafana.monitoring.svc:3000",
+      url: "http://grafana.monitoring.svc.cluster.local:3000",
     });
   });
 
@@ -305,7 +305,7 @@ describe("values errors", () => {
 
 describe("name prefix and namespace from the build context", () => {
   const { objects, endpoints: out } = grafanaOperator(
-    { datasources: { loki: { url: "http://mz-loki-read.observability.svc:3100" } } },
+    { datasources: { loki: { url: "http://mz-loki-read.observability.svc.cluster.local:3100" } } },
     { namePrefix: "mz", namespace: "observability" },
   );
 
@@ -319,7 +319,9 @@ describe("name prefix and namespace from the build context", () => {
       spec: { external: { url: string } };
     };
     expect(grafana.metadata.name).toBe("mz-grafana");
-    expect(grafana.spec.external.url).toBe("http://mz-grafana.observability.svc:3000");
+    expect(grafana.spec.external.url).toBe(
+      "http://mz-grafana.observability.svc.cluster.local:3000",
+    );
     expect(find(objects, "GrafanaDatasource")[0]?.metadata.name).toBe("mz-loki");
     expect(selectorMatches(grafana.metadata.labels, out.instanceSelector)).toBe(true);
     expect(out.grafana?.name).toBe("mz-grafana");

@@ -24,7 +24,7 @@ import {
   podDisruptionBudget,
   podPeer,
   podTemplate,
-  resourceName,
+  priorityClassFor,
   selectorLabels,
   service,
   serviceAccount,
@@ -35,13 +35,8 @@ import {
   workloadIdentityAnnotations,
   workloadIdentityPodLabels,
 } from "@materialize-monitoring/core";
-import {
-  DATABASE_CA_PATH,
-  GRAFANA_DATA_PATH,
-  grafanaIni,
-  headlessServiceName,
-  rootUrl,
-} from "./config.js";
+import { DATABASE_CA_PATH, GRAFANA_DATA_PATH, grafanaIni, headlessServiceName } from "./config.js";
+import { computeGrafanaEndpoints, type GrafanaEndpoints } from "./endpoints.js";
 import { toNetworkPolicyPeer } from "./network.js";
 import { grafanaHttpRoute, grafanaIngress } from "./routes.js";
 import {
@@ -53,21 +48,6 @@ import {
 
 /** The image's grafana user and group. */
 const GRAFANA_UID = 472;
-
-/** What the Grafana component offers other components. */
-export interface GrafanaEndpoints {
-  /** In-cluster base URL, e.g. `http://grafana.monitoring.svc:3000` (grafana-operator's `spec.external.url`). */
-  url: string;
-  /** The URL users open, when an Ingress, HTTPRoute or `server.rootUrl` defines one. */
-  externalUrl?: string;
-  service: { name: string; namespace: string; port: number };
-  /** Labels of Grafana's pods, for other components' NetworkPolicies. */
-  podLabels: Record<string, string>;
-  /** Admin credentials, as secret references (never values). */
-  adminUser: SecretRef;
-  adminPassword: SecretRef;
-  secretKey: SecretRef;
-}
 
 function secretEnv(name: string, ref: SecretRef): EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } };
@@ -105,6 +85,12 @@ function checkValues(values: ParsedGrafanaValues): void {
   }
 }
 
+/** A UI: its own class when set, else the context's default class. */
+function priorityClass(own: string | undefined, ctx: BuildContext): { priorityClassName?: string } {
+  const priorityClassName = own ?? priorityClassFor(ctx, "default");
+  return priorityClassName ? { priorityClassName } : {};
+}
+
 function strategyFor(values: ParsedGrafanaValues): DeploymentStrategy {
   const sqliteVolume = values.database.type === "sqlite" && values.database.persistence.enabled;
   const type =
@@ -114,11 +100,16 @@ function strategyFor(values: ParsedGrafanaValues): DeploymentStrategy {
     : { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
 }
 
-function build(values: ParsedGrafanaValues, ctx: BuildContext) {
+function build(
+  values: ParsedGrafanaValues,
+  ctx: BuildContext,
+  endpoints: GrafanaEndpoints,
+): { objects: KubeObject[] } {
   checkValues(values);
-  const name = resourceName(ctx, "grafana");
+  const web = endpoints.services.web;
+  const name = web.service;
   const version = values.image.tag;
-  const selector = selectorLabels(ctx, { name: "grafana" });
+  const selector = web.podLabels;
   const meta = (objectName: string) => objectMeta(ctx, { name: "grafana", objectName, version });
   const db = values.database;
   const ha = values.replicas > 1 && values.alerting.enabled;
@@ -202,7 +193,7 @@ function build(values: ParsedGrafanaValues, ctx: BuildContext) {
     imagePullPolicy: values.image.pullPolicy,
     env,
     ports: [
-      containerPort("http", GRAFANA_HTTP_PORT),
+      containerPort(web.ports.http.name, web.ports.http.port),
       ...(ha
         ? [
             containerPort("gossip-tcp", GRAFANA_GOSSIP_PORT),
@@ -254,9 +245,7 @@ function build(values: ParsedGrafanaValues, ctx: BuildContext) {
         serviceAccountName: name,
         scheduling: {
           ...scheduling,
-          ...(values.scheduling.priorityClassName || !ctx.priorityClasses.default
-            ? {}
-            : { priorityClassName: ctx.priorityClasses.default }),
+          ...priorityClass(values.scheduling.priorityClassName, ctx),
         },
         security: { runAsUser: GRAFANA_UID, runAsGroup: GRAFANA_UID, fsGroup: GRAFANA_UID },
         terminationGracePeriodSeconds: 30,
@@ -267,7 +256,7 @@ function build(values: ParsedGrafanaValues, ctx: BuildContext) {
   const mainService = service({
     metadata: meta(name),
     selector,
-    ports: [servicePort("http", GRAFANA_HTTP_PORT)],
+    ports: [servicePort(web.ports.http.name, web.ports.http.port)],
   });
   if (Object.keys(values.service.annotations).length > 0) {
     mainService.metadata.annotations = { ...values.service.annotations };
@@ -305,17 +294,7 @@ function build(values: ParsedGrafanaValues, ctx: BuildContext) {
     objects.push(grafanaNetworkPolicy(ctx, values, meta(name), selector, ha));
   }
 
-  const externalUrl = rootUrl(values);
-  const endpoints: GrafanaEndpoints = {
-    url: `http://${name}.${ctx.namespace}.svc:${GRAFANA_HTTP_PORT}`,
-    ...(externalUrl ? { externalUrl } : {}),
-    service: { name, namespace: ctx.namespace, port: GRAFANA_HTTP_PORT },
-    podLabels: selector,
-    adminUser: values.admin.user,
-    adminPassword: values.admin.password,
-    secretKey: values.secretKey,
-  };
-  return { objects, endpoints };
+  return { objects };
 }
 
 function grafanaNetworkPolicy(
@@ -374,4 +353,16 @@ function grafanaNetworkPolicy(
  * alerting), admin credentials and secret_key from Secrets, Service, optional
  * Ingress/HTTPRoute, PDB, spread and NetworkPolicy.
  */
-export const grafana = defineComponent({ name: "grafana", schema: grafanaValues, build });
+export const grafana = defineComponent({
+  name: "grafana",
+  schema: grafanaValues,
+  endpoints: computeGrafanaEndpoints,
+  build,
+});
+
+/**
+ * The addresses `grafana(values, ctx)` would publish (URL, Service, pod
+ * labels, credentials' references, scrape targets, clients), computed without
+ * building any object.
+ */
+export const grafanaEndpoints = grafana.endpoints;

@@ -1,5 +1,5 @@
 import type { BuildContext } from "@materialize-monitoring/core";
-import { resourceName, valuesError } from "@materialize-monitoring/core";
+import { resourceName, serviceFqdn, valuesError } from "@materialize-monitoring/core";
 import { type Ini, type IniValue, renderIni } from "./ini.js";
 import {
   GRAFANA_GOSSIP_PORT,
@@ -170,10 +170,7 @@ export function grafanaIni(ctx: BuildContext, values: ParsedGrafanaValues): stri
         ["enabled", values.alerting.enabled],
         ...(ha
           ? ([
-              [
-                "ha_peers",
-                `${headlessServiceName(ctx)}.${ctx.namespace}.svc:${GRAFANA_GOSSIP_PORT}`,
-              ],
+              ["ha_peers", `${serviceFqdn(ctx, headlessServiceName(ctx))}:${GRAFANA_GOSSIP_PORT}`],
               ["ha_listen_address", `$__env{POD_IP}:${GRAFANA_GOSSIP_PORT}`],
               ["ha_advertise_address", `$__env{POD_IP}:${GRAFANA_GOSSIP_PORT}`],
               ["ha_peer_timeout", "15s"],

@@ -42,7 +42,10 @@ const sqlite = z.strictObject({
 });
 
 const sqlCommon = {
-  host: z.string().min(1).describe("host name of the database server"),
+  host: z
+    .string()
+    .min(1)
+    .describe("host name of the database server, e.g. postgres.databases.svc.cluster.local"),
   name: z.string().min(1).default("grafana").describe("database name"),
   user: z.string().min(1).default("grafana"),
   password: secretRef.describe("the user's password, from a Secret (env GF_DATABASE_PASSWORD)"),

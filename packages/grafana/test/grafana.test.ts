@@ -238,17 +238,40 @@ describe("defaults: SQLite on a PVC, one replica", () => {
     expect(policy?.spec.egress.map((rule) => rule.ports.map((p) => p.port))).toEqual([[53, 53]]);
   });
 
-  it("offers its URL, pod labels and admin secret references", () => {
+  it("offers its URL, pod labels, admin secret references, scrape target and clients", () => {
+    const podLabels = {
+      "app.kubernetes.io/name": "grafana",
+      "app.kubernetes.io/instance": "materialize-monitoring",
+    };
     expect(endpoints).toEqual({
-      url: "http://grafana.monitoring.svc:3000",
+      url: "http://grafana.monitoring.svc.cluster.local:3000",
       service: { name: "grafana", namespace: "monitoring", port: 3000 },
-      podLabels: {
-        "app.kubernetes.io/name": "grafana",
-        "app.kubernetes.io/instance": "materialize-monitoring",
-      },
+      podLabels,
       adminUser: { name: "grafana-credentials", key: "admin-user" },
       adminPassword: { name: "grafana-credentials", key: "admin-password" },
       secretKey: { name: "grafana-credentials", key: "secret-key" },
+      services: {
+        web: {
+          service: "grafana",
+          namespace: "monitoring",
+          host: "grafana.monitoring.svc.cluster.local",
+          ports: { http: { name: "http", port: 3000, protocol: "TCP" } },
+          podLabels,
+        },
+      },
+      scrapeTargets: [
+        {
+          name: "grafana",
+          job: "grafana",
+          namespace: "monitoring",
+          podLabels,
+          portName: "http",
+          path: "/metrics",
+          scheme: "http",
+          hostNetwork: false,
+        },
+      ],
+      clients: { query: { podLabels, namespace: "monitoring" } },
     });
   });
 });
@@ -271,7 +294,7 @@ describe("PostgreSQL, three replicas, Ingress", () => {
 
   it("clusters unified alerting through a headless Service", () => {
     const text = ini(objects);
-    expect(text).toContain("ha_peers = grafana-headless.monitoring.svc:9094");
+    expect(text).toContain("ha_peers = grafana-headless.monitoring.svc.cluster.local:9094");
     expect(text).toContain("ha_advertise_address = $__env{POD_IP}:9094");
     const [headless] = find<{
       spec: { clusterIP: string; ports: { protocol: string; port: number }[] };
@@ -481,8 +504,10 @@ describe("name prefix from the build context", () => {
   });
 
   it("prefixes every name and reference consistently", () => {
-    expect(endpoints.url).toBe("http://mz-grafana.observability.svc:3000");
-    expect(ini(objects)).toContain("ha_peers = mz-grafana-headless.observability.svc:9094");
+    expect(endpoints.url).toBe("http://mz-grafana.observability.svc.cluster.local:3000");
+    expect(ini(objects)).toContain(
+      "ha_peers = mz-grafana-headless.observability.svc.cluster.local:9094",
+    );
     const deployment = find<Deployment & { metadata: { name: string } }>(objects, "Deployment")[0]!;
     expect(deployment.metadata.name).toBe("mz-grafana");
     expect(deployment.spec.template.spec.volumes).toContainEqual({
