@@ -1,7 +1,13 @@
-import type { BuildContext } from "@materialize-monitoring/core";
+import {
+  type BuildContext,
+  endpointSrv,
+  type ServiceEndpoint,
+  serviceEndpoint,
+  serviceFqdn,
+} from "@materialize-monitoring/core";
 import type { z } from "zod";
 import type { LokiConfig, LokiRuntimeConfig, lokiCacheConfig } from "./config-schema.js";
-import { type LokiNames, PATH, PORT, serviceHost } from "./names.js";
+import { type LokiNames, PATH, PORT, roleSelector } from "./names.js";
 import type { StorageWiring } from "./storage.js";
 import type { ResolvedCache, ResolvedLokiValues } from "./values.js";
 
@@ -42,8 +48,21 @@ export function effectiveTenant(values: ResolvedLokiValues): string {
   return values.tenancy.authEnabled ? values.tenancy.tenantId : "fake";
 }
 
+/** A memcached cache's headless Service, whose SRV record lists every cache pod. */
+function cacheService(
+  ctx: BuildContext,
+  names: LokiNames,
+  role: "chunks-cache" | "results-cache",
+): ServiceEndpoint<"memcached"> {
+  return serviceEndpoint(ctx, {
+    service: names.role(role),
+    ports: { memcached: PORT.memcached },
+    podLabels: roleSelector(ctx, role),
+  });
+}
+
 function cacheConfig(
-  host: string,
+  endpoint: ServiceEndpoint<"memcached">,
   cache: ResolvedCache,
   tuning: {
     validity: string;
@@ -58,7 +77,7 @@ function cacheConfig(
     memcached: { batch_size: tuning.batchSize, parallelism: tuning.parallelism },
     memcached_client: {
       // SRV discovery of every memcached pod through the headless Service.
-      addresses: `dnssrvnoa+_${PORT.memcached.name}._tcp.${host}`,
+      addresses: `dnssrvnoa+${endpointSrv(endpoint, "memcached")}`,
       consistent_hash: true,
       timeout: tuning.timeout,
       max_idle_conns: tuning.idle,
@@ -72,7 +91,7 @@ function cacheConfig(
 export function lokiConfig(inputs: ConfigInputs): LokiConfig {
   const { values, ctx, names, storage } = inputs;
   const scalable = values.mode === "simple-scalable";
-  const host = (service: string) => serviceHost(ctx, service, values.clusterDomain);
+  const host = (service: string) => serviceFqdn(ctx, service);
   const { chunks, results } = values.caches;
   const limits = values.limits;
 
@@ -153,7 +172,7 @@ export function lokiConfig(inputs: ConfigInputs): LokiConfig {
       ...(results.enabled
         ? {
             results_cache: {
-              cache: cacheConfig(host(names.role("results-cache")), results, {
+              cache: cacheConfig(cacheService(ctx, names, "results-cache"), results, {
                 validity: "12h",
                 timeout: "500ms",
                 batchSize: 256,
@@ -168,7 +187,7 @@ export function lokiConfig(inputs: ConfigInputs): LokiConfig {
     ...(chunks.enabled
       ? {
           chunk_store_config: {
-            chunk_cache_config: cacheConfig(host(names.role("chunks-cache")), chunks, {
+            chunk_cache_config: cacheConfig(cacheService(ctx, names, "chunks-cache"), chunks, {
               // Chunks never change once written; memcached's LRU decides what stays.
               validity: "0s",
               timeout: "2s",

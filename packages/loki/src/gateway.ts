@@ -6,6 +6,7 @@ import {
   containerPort,
   deployment,
   emptyDirVolume,
+  endpointAddress,
   httpProbe,
   imageRef,
   type KubeObject,
@@ -16,17 +17,9 @@ import {
   servicePort,
   standardLabels,
 } from "@materialize-monitoring/core";
-import {
-  APP,
-  type LokiNames,
-  type LokiTarget,
-  NGINX_UID,
-  PATH,
-  PORT,
-  roleSelector,
-  serviceHost,
-} from "./names.js";
-import { type GatewayTopology, renderNginxConfig } from "./routes.js";
+import { type LokiService, lokiService } from "./endpoints.js";
+import { APP, type LokiNames, type LokiTarget, NGINX_UID, PATH, PORT } from "./names.js";
+import { gatewayTopology, renderNginxConfig } from "./routes.js";
 import { rolePdb, roleScheduling } from "./scheduling.js";
 import type { ResolvedLokiValues } from "./values.js";
 
@@ -37,20 +30,12 @@ export interface GatewayInputs {
   targets: LokiTarget[];
 }
 
-export function gatewayTopology(values: ResolvedLokiValues): GatewayTopology {
-  return {
-    mode: values.mode,
-    queryFrontend: values.mode === "simple-scalable" && values.queryFrontend.enabled,
-  };
-}
-
 /** The gateway's nginx.conf for these values. */
 export function gatewayNginxConfig(inputs: GatewayInputs): string {
   const { ctx, values, names } = inputs;
   const upstreams: Partial<Record<LokiTarget, string>> = {};
   for (const target of inputs.targets) {
-    upstreams[target] =
-      `${serviceHost(ctx, names.role(target), values.clusterDomain)}:${PORT.http.port}`;
+    upstreams[target] = endpointAddress(lokiService(ctx, names, target), "http");
   }
   const tenancy = values.tenancy;
   return renderNginxConfig({
@@ -63,12 +48,15 @@ export function gatewayNginxConfig(inputs: GatewayInputs): string {
   });
 }
 
-/** nginx in front of every Loki target: one address for pushes, queries and the ruler API. */
-export function lokiGateway(inputs: GatewayInputs): KubeObject[] {
-  const { ctx, values, names } = inputs;
+/**
+ * nginx in front of every Loki target: one address for pushes, queries and
+ * the ruler API. Its Service is the one the endpoints publish.
+ */
+export function lokiGateway(inputs: GatewayInputs & { endpoint: LokiService }): KubeObject[] {
+  const { ctx, values, names, endpoint } = inputs;
   const gateway = values.gateway;
   const role = "gateway" as const;
-  const selector = roleSelector(ctx, role);
+  const selector = endpoint.podLabels;
   const meta = (objectName: string) =>
     objectMeta(ctx, { name: APP, component: role, version: gateway.image.tag, objectName });
 
@@ -110,9 +98,9 @@ export function lokiGateway(inputs: GatewayInputs): KubeObject[] {
       }),
     }),
     service({
-      metadata: meta(names.role(role)),
+      metadata: meta(endpoint.service),
       selector,
-      ports: [servicePort(PORT.gatewayService.name, PORT.gatewayService.port, PORT.gateway.name)],
+      ports: [servicePort(endpoint.ports.http.name, endpoint.ports.http.port, PORT.gateway.name)],
     }),
     ...rolePdb(ctx, names, role, gateway.replicas),
   ];

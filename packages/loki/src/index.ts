@@ -12,80 +12,29 @@ import {
 import type { z } from "zod";
 import { lokiCaches } from "./caches.js";
 import { checkLokiValues } from "./checks.js";
-import { lokiConfig, lokiRuntimeConfig, memberlistClusterLabel } from "./config.js";
-import { gatewayTopology, lokiGateway } from "./gateway.js";
-import {
-  APP,
-  type LokiNames,
-  lokiNames,
-  memberlistSelector,
-  PATH,
-  PORT,
-  roleSelector,
-  serviceHost,
-} from "./names.js";
+import { lokiConfig, lokiRuntimeConfig } from "./config.js";
+import { computeLokiEndpoints, type LokiEndpoints } from "./endpoints.js";
+import { lokiGateway } from "./gateway.js";
+import { APP, lokiNames, PATH } from "./names.js";
 import { lokiNetworkPolicies } from "./network-policies.js";
-import { matchRoute, routeTarget } from "./routes.js";
 import { lokiStorage } from "./storage.js";
 import { lokiValues, type ResolvedLokiValues, resolveLokiValues } from "./values.js";
 import { lokiTargets, runningTargets } from "./workloads.js";
-
-/** Addresses and selectors other components connect to. */
-export interface LokiEndpoints {
-  /** Where the pipeline pushes logs (`loki.write` endpoint URL). */
-  pushUrl: string;
-  /** OTLP/HTTP logs base URL (an OpenTelemetry exporter appends `/v1/logs`). */
-  otlpUrl: string;
-  /** The Grafana Loki datasource URL (a base URL; Grafana appends `/loki/api/v1/...`). */
-  queryUrl: string;
-  /** The ruler API (`GET /loki/api/v1/rules` lists the loaded rule groups). */
-  rulerApiUrl: string;
-  /**
-   * The tenant to send as `X-Scope-OrgID` when multi-tenancy is on; absent
-   * when it is off (Loki then files everything under its `fake` tenant).
-   */
-  tenantId?: string;
-  /** The pods and container port clients connect to, for their egress NetworkPolicies. */
-  clientPeer: { podLabels: Record<string, string>; port: number };
-  /** The Loki pods (ruler included), for Alertmanager's ingress allow-list. */
-  serverPeer: { podLabels: Record<string, string> };
-  /** The memberlist cluster label of this install. */
-  memberlistClusterLabel?: string;
-}
-
-function endpoints(ctx: BuildContext, values: ResolvedLokiValues, names: LokiNames): LokiEndpoints {
-  const host = (service: string) => serviceHost(ctx, service, values.clusterDomain);
-  const topology = gatewayTopology(values);
-  const baseFor = (path: string): string => {
-    if (values.gateway.enabled) {
-      return `http://${host(names.role("gateway"))}:${PORT.gatewayService.port}`;
-    }
-    const route = matchRoute(path);
-    if (!route) throw new Error(`no gateway route serves ${path}`);
-    return `http://${host(names.role(routeTarget(route, topology)))}:${PORT.http.port}`;
-  };
-  return {
-    pushUrl: `${baseFor("/loki/api/v1/push")}/loki/api/v1/push`,
-    otlpUrl: `${baseFor("/otlp/v1/logs")}/otlp`,
-    queryUrl: baseFor("/loki/api/v1/query_range"),
-    rulerApiUrl: `${baseFor("/loki/api/v1/rules")}/loki/api/v1/rules`,
-    ...(values.tenancy.authEnabled ? { tenantId: values.tenancy.tenantId } : {}),
-    clientPeer: values.gateway.enabled
-      ? { podLabels: roleSelector(ctx, "gateway"), port: PORT.gateway.port }
-      : { podLabels: memberlistSelector(ctx), port: PORT.http.port },
-    serverPeer: { podLabels: memberlistSelector(ctx) },
-    ...(values.mode === "simple-scalable"
-      ? { memberlistClusterLabel: memberlistClusterLabel({ values, ctx, names }) }
-      : {}),
-  };
-}
 
 /** Without a bucket, single-binary mode keeps chunks on its PVC. */
 function effectiveStorage(values: ResolvedLokiValues): ObjectStorage {
   return values.storage ?? { type: "filesystem", path: `${PATH.data}/chunks` };
 }
 
-function build(parsed: z.output<typeof lokiValues>, ctx: BuildContext) {
+function endpointsOf(parsed: z.output<typeof lokiValues>, ctx: BuildContext): LokiEndpoints {
+  return computeLokiEndpoints(resolveLokiValues(parsed), ctx);
+}
+
+function build(
+  parsed: z.output<typeof lokiValues>,
+  ctx: BuildContext,
+  endpoints: LokiEndpoints,
+): { objects: KubeObject[] } {
   const values = resolveLokiValues(parsed);
   checkLokiValues(values);
   const names = lokiNames(ctx);
@@ -121,13 +70,19 @@ function build(parsed: z.output<typeof lokiValues>, ctx: BuildContext) {
         ]
       : []),
     ...lokiTargets({ ctx, values, names, storage }),
-    ...(values.gateway.enabled
-      ? lokiGateway({ ctx, values, names, targets: runningTargets(values) })
+    ...(endpoints.services.gateway
+      ? lokiGateway({
+          ctx,
+          values,
+          names,
+          targets: runningTargets(values),
+          endpoint: endpoints.services.gateway,
+        })
       : []),
     ...lokiCaches({ ctx, values, names }),
     ...lokiNetworkPolicies({ ctx, values, names, storage }),
   ];
-  return { objects, endpoints: endpoints(ctx, values, names) };
+  return { objects };
 }
 
 /**
@@ -135,7 +90,20 @@ function build(parsed: z.output<typeof lokiValues>, ctx: BuildContext) {
  * nginx gateway, with optional query-frontend and memcached caches) or
  * single-binary mode.
  */
-export const loki = defineComponent({ name: "loki", schema: lokiValues, build });
+export const loki = defineComponent({
+  name: "loki",
+  schema: lokiValues,
+  endpoints: endpointsOf,
+  build,
+});
+
+/**
+ * The endpoints `loki(values, ctx)` returns (push, query and ruler URLs, the
+ * Services behind them, the scrape target, the ruler as a client of
+ * Alertmanager), computed from names and constants without building any
+ * object: a composer learns them before it builds anything.
+ */
+export const lokiEndpoints = loki.endpoints;
 
 export { checkLokiValues } from "./checks.js";
 export { DATA_DIR, effectiveTenant, lokiConfig, lokiRuntimeConfig } from "./config.js";
@@ -145,6 +113,7 @@ export {
   lokiConfigSchema,
   lokiRuntimeConfigSchema,
 } from "./config-schema.js";
+export type { LokiEndpoints, LokiService } from "./endpoints.js";
 export { gatewayNginxConfig } from "./gateway.js";
 export {
   LOKI_IMAGE,

@@ -103,8 +103,3 @@ export function roleSelector(ctx: BuildContext, role: Role): Record<string, stri
 export function memberlistSelector(ctx: BuildContext): Record<string, string> {
   return { ...selectorLabels(ctx, { name: APP }), [MEMBERLIST_LABEL]: "true" };
 }
-
-/** Fully-qualified Service host name, e.g. `loki-write.monitoring.svc.cluster.local`. */
-export function serviceHost(ctx: BuildContext, service: string, clusterDomain: string): string {
-  return `${service}.${ctx.namespace}.svc.${clusterDomain}`;
-}

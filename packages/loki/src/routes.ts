@@ -1,4 +1,5 @@
 import type { LokiTarget } from "./names.js";
+import type { ResolvedLokiValues } from "./values.js";
 
 /** The simple-scalable target that serves a route. */
 export type RoutePath = "write" | "read" | "backend";
@@ -92,6 +93,16 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
 export interface GatewayTopology {
   mode: "simple-scalable" | "single-binary";
   queryFrontend: boolean;
+}
+
+/** The topology these values run. */
+export function gatewayTopology(
+  values: Pick<ResolvedLokiValues, "mode" | "queryFrontend">,
+): GatewayTopology {
+  return {
+    mode: values.mode,
+    queryFrontend: values.mode === "simple-scalable" && values.queryFrontend.enabled,
+  };
 }
 
 /** The target (workload and Service) a route is forwarded to. */

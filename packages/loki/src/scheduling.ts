@@ -4,6 +4,7 @@ import {
   objectMeta,
   type PodScheduling,
   podDisruptionBudget,
+  priorityClassFor,
   spreadConstraints,
 } from "@materialize-monitoring/core";
 import { APP, type LokiNames, type Role, roleSelector } from "./names.js";
@@ -12,7 +13,8 @@ import type { ResolvedLokiValues } from "./values.js";
 /**
  * The user's scheduling values with this role's topology spread (zones
  * soft, hosts soft or hard) unless the user gave constraints of their own.
- * Loki is a store, so it takes the context's `critical` priority class.
+ * Loki is a store (and the gateway and caches sit on its push and query
+ * paths), so every role takes the context's `critical` priority class.
  */
 export function roleScheduling(
   ctx: BuildContext,
@@ -20,7 +22,7 @@ export function roleScheduling(
   role: Role,
 ): PodScheduling {
   const own = values.scheduling;
-  const priorityClassName = own.priorityClassName ?? ctx.priorityClasses.critical;
+  const priorityClassName = own.priorityClassName ?? priorityClassFor(ctx, "critical");
   return {
     ...own,
     topologySpreadConstraints:

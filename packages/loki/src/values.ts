@@ -119,7 +119,6 @@ export const lokiValues = z.strictObject({
     .describe("simple-scalable (write/read/backend) or single-binary (-target=all, one replica)"),
   size: z.enum(SIZES).default("medium").describe("sizing preset; every field is overridable"),
   image: imageSchema(LOKI_IMAGE),
-  clusterDomain: z.string().min(1).default("cluster.local"),
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
   storage: objectStorage
     .optional()
@@ -213,12 +212,13 @@ export const lokiValues = z.strictObject({
         .array(
           z.url({
             protocol: /^https?$/,
-            error: "must be an http(s) URL such as http://alertmanager:9093",
+            error:
+              "must be an http(s) URL such as http://alertmanager.monitoring.svc.cluster.local:9093",
           }),
         )
         .default([])
         .describe(
-          "Alertmanager base URLs, one per replica (each gets every alert; the Alertmanager cluster deduplicates), e.g. http://alertmanager-0.alertmanager-headless.monitoring.svc:9093",
+          "Alertmanager base URLs, one per replica (each gets every alert; the Alertmanager cluster deduplicates), e.g. http://alertmanager-0.alertmanager-headless.monitoring.svc.cluster.local:9093",
         ),
       evaluationInterval: duration.default("1m"),
       ruleFiles: z

@@ -1,0 +1,156 @@
+import {
+  type BuildContext,
+  endpointUrl,
+  type PodPeerRef,
+  type ScrapeTarget,
+  type ServiceEndpoint,
+  scrapeTarget,
+  serviceEndpoint,
+} from "@materialize-monitoring/core";
+import { memberlistClusterLabel } from "./config.js";
+import {
+  APP,
+  type LokiNames,
+  type LokiTarget,
+  lokiNames,
+  memberlistSelector,
+  PORT,
+  roleSelector,
+} from "./names.js";
+import { gatewayTopology, matchRoute, routeTarget } from "./routes.js";
+import type { ResolvedLokiValues } from "./values.js";
+
+/** A Loki Service as its HTTP clients see it: one `http` port. */
+export type LokiService = ServiceEndpoint<"http">;
+
+/** Addresses and selectors other components connect to. */
+export interface LokiEndpoints {
+  /** Where the pipeline pushes logs (`loki.write` endpoint URL). */
+  pushUrl: string;
+  /** OTLP/HTTP logs base URL (an OpenTelemetry exporter appends `/v1/logs`). */
+  otlpUrl: string;
+  /** The Grafana Loki datasource URL (a base URL; Grafana appends `/loki/api/v1/...`). */
+  queryUrl: string;
+  /** The ruler API (`GET /loki/api/v1/rules` lists the loaded rule groups). */
+  rulerApiUrl: string;
+  /**
+   * The tenant to send as `X-Scope-OrgID` when multi-tenancy is on; absent
+   * when it is off (Loki then files everything under its `fake` tenant).
+   */
+  tenantId?: string;
+  /** The pods and container port clients connect to, for their egress NetworkPolicies. */
+  clientPeer: { podLabels: Record<string, string>; port: number };
+  /**
+   * Every Loki server pod (all targets, not the gateway or caches): the pods
+   * the scrape target selects. Alertmanager should admit `clients.ruler`, the
+   * narrower set that actually sends alerts.
+   */
+  serverPeer: { podLabels: Record<string, string> };
+  /** The memberlist cluster label of this install. */
+  memberlistClusterLabel?: string;
+  /**
+   * The Services clients connect to. With the gateway on, push, query and
+   * ruler are all the gateway; without it, each is the target that serves
+   * the path (write, read or query-frontend, backend; single-binary for all).
+   */
+  services: {
+    /** Log pushes (`/loki/api/v1/push`, `/otlp/v1/logs`). */
+    push: LokiService;
+    /** LogQL queries, the Grafana data source. */
+    query: LokiService;
+    /** The ruler API; absent when the ruler is off. */
+    ruler?: LokiService;
+    /** The nginx gateway, when it runs. */
+    gateway?: LokiService;
+  };
+  /**
+   * What Loki wants scraped: every Loki server pod on its HTTP port. The
+   * gateway is not listed: nginx serves no metrics.
+   */
+  scrapeTargets: ScrapeTarget[];
+  /** Loki pods that open connections to other components. */
+  clients: {
+    /**
+     * The pods running the ruler (backend, or single-binary), which send
+     * alerts to Alertmanager; absent when the ruler is off.
+     */
+    ruler?: PodPeerRef;
+  };
+}
+
+/** The ClusterIP Service of the gateway or of one target, with the port its clients use. */
+export function lokiService(
+  ctx: BuildContext,
+  names: LokiNames,
+  role: LokiTarget | "gateway",
+): LokiService {
+  return serviceEndpoint(ctx, {
+    service: names.role(role),
+    ports: { http: role === "gateway" ? PORT.gatewayService : PORT.http },
+    podLabels: roleSelector(ctx, role),
+  });
+}
+
+/** The target that runs the ruler in this mode. */
+function rulerTarget(values: ResolvedLokiValues): LokiTarget {
+  return values.mode === "single-binary" ? "single-binary" : "backend";
+}
+
+/**
+ * Loki's endpoints from its names and the resolved values alone. Every URL
+ * is derived from the gateway route table, so it lands on the target nginx
+ * would have forwarded it to.
+ */
+export function computeLokiEndpoints(values: ResolvedLokiValues, ctx: BuildContext): LokiEndpoints {
+  const names = lokiNames(ctx);
+  const topology = gatewayTopology(values);
+  const gateway = values.gateway.enabled ? lokiService(ctx, names, "gateway") : undefined;
+  const serving = (path: string): LokiService => {
+    if (gateway) return gateway;
+    const route = matchRoute(path);
+    if (!route) throw new Error(`no gateway route serves ${path}`);
+    return lokiService(ctx, names, routeTarget(route, topology));
+  };
+  const push = serving("/loki/api/v1/push");
+  const query = serving("/loki/api/v1/query_range");
+  const ruler = serving("/loki/api/v1/rules");
+  const server = memberlistSelector(ctx);
+  return {
+    pushUrl: endpointUrl(push, "http", "/loki/api/v1/push"),
+    otlpUrl: endpointUrl(serving("/otlp/v1/logs"), "http", "/otlp"),
+    queryUrl: endpointUrl(query, "http"),
+    rulerApiUrl: endpointUrl(ruler, "http", "/loki/api/v1/rules"),
+    ...(values.tenancy.authEnabled ? { tenantId: values.tenancy.tenantId } : {}),
+    clientPeer: gateway
+      ? { podLabels: { ...gateway.podLabels }, port: PORT.gateway.port }
+      : { podLabels: { ...server }, port: PORT.http.port },
+    serverPeer: { podLabels: { ...server } },
+    ...(values.mode === "simple-scalable"
+      ? { memberlistClusterLabel: memberlistClusterLabel({ values, ctx, names }) }
+      : {}),
+    services: {
+      push,
+      query,
+      ...(values.ruler.enabled ? { ruler } : {}),
+      ...(gateway ? { gateway } : {}),
+    },
+    scrapeTargets: [
+      scrapeTarget({
+        name: APP,
+        job: APP,
+        namespace: ctx.namespace,
+        podLabels: server,
+        portName: PORT.http.name,
+        source: APP,
+      }),
+    ],
+    clients: values.ruler.enabled
+      ? {
+          ruler: {
+            podLabels: roleSelector(ctx, rulerTarget(values)),
+            namespace: ctx.namespace,
+          },
+        }
+      : {},
+  };
+}
