@@ -95,10 +95,13 @@ export function lokiNetworkPolicies(inputs: NetworkPolicyInputs): KubeObject[] {
     ...(values.workloadIdentity.gcp ? GKE_METADATA : []),
     ...(values.ruler.enabled &&
     values.ruler.alertmanagerUrls.length > 0 &&
-    np.alertmanager.length > 0
+    np.alertmanager.length + np.alertmanagerCidrs.length > 0
       ? [
           {
-            peers: peers(np.alertmanager),
+            peers: [
+              ...peers(np.alertmanager),
+              ...np.alertmanagerCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ],
             ports: tcpPorts(...new Set(values.ruler.alertmanagerUrls.map(urlPort))),
           },
         ]

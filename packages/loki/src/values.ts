@@ -322,6 +322,10 @@ export const lokiValues = z.strictObject({
         .array(peer)
         .default([byName("alertmanager")])
         .describe("where the ruler sends alerts"),
+      alertmanagerCidrs: z
+        .array(cidr)
+        .default([])
+        .describe("addresses of an Alertmanager outside the cluster the ruler sends alerts to"),
       objectStorageCidrs: z
         .array(cidr)
         .min(1)

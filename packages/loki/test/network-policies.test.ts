@@ -100,6 +100,27 @@ describe("NetworkPolicies", () => {
     });
   });
 
+  it("lets the ruler out to an Alertmanager outside the cluster by its addresses", () => {
+    const c = build({
+      ruler: { alertmanagerUrls: ["https://alertmanager-1.ops.example"] },
+      networkPolicy: { alertmanager: [], alertmanagerCidrs: ["203.0.113.0/28"] },
+    });
+    const rules = egress(policy(c.objects, "loki"));
+    expect(rules).toContainEqual({
+      peers: [{ ipBlock: { cidr: "203.0.113.0/28" } }],
+      ports: [443],
+    });
+    const none = build({
+      ruler: { alertmanagerUrls: ["https://alertmanager-1.ops.example"] },
+      networkPolicy: { alertmanager: [] },
+    });
+    expect(
+      egress(policy(none.objects, "loki")).some(
+        (r) => r.ports.includes(443) && r.peers.length === 0,
+      ),
+    ).toBe(false);
+  });
+
   it("takes object-storage CIDRs and the port of an S3-compatible endpoint from values", () => {
     const minio = build({
       storage: {
