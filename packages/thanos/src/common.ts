@@ -10,6 +10,7 @@ import {
   type PodTemplateSpec,
   podDisruptionBudget,
   podTemplate,
+  priorityClassFor,
   type Resources,
   type Scheduling,
   selectorLabels,
@@ -146,11 +147,16 @@ export interface PodOptions {
 
 /**
  * A pod template with the shared ServiceAccount, restricted security, and
- * (for more than one replica) soft zone and host spreading.
+ * (for more than one replica) soft zone and host spreading. Every Thanos role
+ * is on the metrics write, query or alerting path (or, for the compactor,
+ * keeps the bucket healthy), so all take the context's `critical` priority
+ * class unless `scheduling.priorityClassName` names one.
  */
 export function thanosPod(rc: RoleContext, options: PodOptions): PodTemplateSpec {
   const podSelector = { ...selector(rc.ctx, options.role), ...options.extraLabels };
   const own: Partial<Scheduling> = { ...rc.values.scheduling };
+  const priorityClassName = own.priorityClassName ?? priorityClassFor(rc.ctx, "critical");
+  if (priorityClassName) own.priorityClassName = priorityClassName;
   if (options.replicas > 1 && (own.topologySpreadConstraints ?? []).length === 0) {
     own.topologySpreadConstraints = spreadConstraints(rc.ctx, podSelector).map((c) => ({
       maxSkew: c.maxSkew,

@@ -1,3 +1,4 @@
+export type { ThanosEndpoints, ThanosPortKey, ThanosService } from "./endpoints.js";
 export {
   MEMCACHED_VERSION,
   PORT as THANOS_PORTS,
@@ -20,7 +21,7 @@ export {
   ruleFile,
   ruleGroup,
 } from "./rules.js";
-export { type ThanosEndpoints, thanos } from "./thanos.js";
+export { thanos, thanosEndpoints } from "./thanos.js";
 export {
   type AlertmanagerTarget,
   alertmanagerTarget,

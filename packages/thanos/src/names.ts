@@ -99,27 +99,3 @@ export function thanosNames(ctx: Pick<BuildContext, "namePrefix">): ThanosNames 
     rulerRules: n("ruler", "rules"),
   };
 }
-
-/** `<service>.<namespace>.svc.cluster.local` */
-export function serviceHost(ctx: Pick<BuildContext, "namespace">, service: string): string {
-  return `${service}.${ctx.namespace}.svc.cluster.local`;
-}
-
-/** The stable DNS name of a StatefulSet pod: `<sts>-<i>.<headless>.<ns>.svc.cluster.local`. */
-export function statefulPodHost(
-  ctx: Pick<BuildContext, "namespace">,
-  statefulSet: string,
-  headless: string,
-  ordinal: number,
-): string {
-  return `${statefulSet}-${ordinal}.${serviceHost(ctx, headless)}`;
-}
-
-/** A Thanos DNS SRV address for a named port on a headless Service. */
-export function srvAddress(
-  ctx: Pick<BuildContext, "namespace">,
-  portName: string,
-  headless: string,
-): string {
-  return `dnssrv+_${portName}._tcp.${serviceHost(ctx, headless)}`;
-}

@@ -20,7 +20,8 @@ import {
   thanosContainer,
   thanosPod,
 } from "./common.js";
-import { MEMCACHED_UID, PATH, PORT, serviceHost, srvAddress, type ThanosNames } from "./names.js";
+import { dnssrv, memcachedService, type ThanosEndpoints } from "./endpoints.js";
+import { MEMCACHED_UID, PATH, PORT, type ThanosNames } from "./names.js";
 import type { Effective } from "./resolve.js";
 
 /** The response cache config file, or undefined when caching is off. */
@@ -36,7 +37,7 @@ export function responseCacheConfig(
       return { type: "IN-MEMORY", config: { max_size: cache.maxSize } };
     case "memcached": {
       const addresses = cache.deploy.enabled
-        ? [srvAddress(rc.ctx, PORT.memcached.name, names.memcached)]
+        ? [dnssrv(memcachedService(rc.ctx, names), "memcached")]
         : cache.addresses;
       return {
         type: "MEMCACHED",
@@ -62,6 +63,7 @@ export function buildQueryFrontend(
   rc: RoleContext,
   names: ThanosNames,
   eff: Effective,
+  endpoints: ThanosEndpoints,
 ): KubeObject[] {
   const values = rc.values.queryFrontend;
   const cache = responseCacheConfig(rc, names);
@@ -74,7 +76,7 @@ export function buildQueryFrontend(
     "query-frontend",
     ...logArgs(rc.values),
     ...listenArgs(false),
-    `--query-frontend.downstream-url=http://${serviceHost(rc.ctx, names.query)}:${PORT.http.port}`,
+    `--query-frontend.downstream-url=${endpoints.queryUrl}`,
     `--query-frontend.downstream-tripper-config-file=${PATH.frontendConfig}/downstream-tripper.yaml`,
     `--query-range.split-interval=${values.splitInterval}`,
     `--query-range.max-retries-per-request=${values.maxRetries}`,

@@ -16,7 +16,8 @@ import {
   thanosContainer,
   thanosPod,
 } from "./common.js";
-import { PATH, PORT, srvAddress, type ThanosNames } from "./names.js";
+import type { ThanosEndpoints } from "./endpoints.js";
+import { PATH, PORT, type ThanosNames } from "./names.js";
 import type { Effective } from "./resolve.js";
 
 /**
@@ -24,11 +25,12 @@ import type { Effective } from "./resolve.js";
  * Service, resolved to every pod behind it through the `grpc` named port.
  * Receive (ingestors), store gateways and rulers all serve StoreAPI.
  */
-export function queryStoreEndpoints(rc: RoleContext, names: ThanosNames, eff: Effective): string[] {
+export function queryStoreEndpoints(rc: RoleContext, endpoints: ThanosEndpoints): string[] {
+  const { receive, store, ruler } = endpoints.storeApi;
   return [
-    srvAddress(rc.ctx, PORT.grpc.name, names.receiveHeadless),
-    ...(eff.store.enabled ? [srvAddress(rc.ctx, PORT.grpc.name, names.storeHeadless)] : []),
-    ...(eff.ruler.enabled ? [srvAddress(rc.ctx, PORT.grpc.name, names.rulerHeadless)] : []),
+    receive,
+    ...(store ? [store] : []),
+    ...(ruler ? [ruler] : []),
     ...rc.values.query.extraEndpoints,
   ];
 }
@@ -38,9 +40,14 @@ export function endpointSdConfig(addresses: readonly string[]): string {
   return toYaml({ endpoints: addresses.map((address) => ({ address })) });
 }
 
-export function buildQuery(rc: RoleContext, names: ThanosNames, eff: Effective): KubeObject[] {
+export function buildQuery(
+  rc: RoleContext,
+  names: ThanosNames,
+  eff: Effective,
+  endpoints: ThanosEndpoints,
+): KubeObject[] {
   const values = rc.values.query;
-  const addresses = queryStoreEndpoints(rc, names, eff);
+  const addresses = queryStoreEndpoints(rc, endpoints);
   const endpointsFile = `${PATH.queryConfig}/endpoints.yaml`;
   const args = [
     "query",

@@ -4,6 +4,7 @@ import {
   deployment,
   emptyDirVolume,
   type KubeObject,
+  podFqdn,
   service,
   servicePort,
   statefulSet,
@@ -22,7 +23,8 @@ import {
   thanosContainer,
   thanosPod,
 } from "./common.js";
-import { PATH, PORT, serviceHost, statefulPodHost, type ThanosNames } from "./names.js";
+import type { ThanosEndpoints } from "./endpoints.js";
+import { PATH, PORT, type ThanosNames } from "./names.js";
 import type { BucketWiring } from "./objstore.js";
 import type { Effective } from "./resolve.js";
 
@@ -38,13 +40,13 @@ export interface Hashring {
  * StatefulSet re-renders it (and the config checksum rolls the pods).
  */
 export function thanosReceiveHashring(
-  ctx: Pick<BuildContext, "namespace">,
+  ctx: Pick<BuildContext, "namespace" | "clusterDomain">,
   names: Pick<ThanosNames, "receive" | "receiveHeadless">,
   replicas: number,
 ): Hashring[] {
   const endpoints = Array.from(
     { length: replicas },
-    (_, i) => `${statefulPodHost(ctx, names.receive, names.receiveHeadless, i)}:${PORT.grpc.port}`,
+    (_, i) => `${podFqdn(ctx, `${names.receive}-${i}`, names.receiveHeadless)}:${PORT.grpc.port}`,
   );
   return [{ hashring: "default", endpoints }];
 }
@@ -53,19 +55,15 @@ export function thanosReceiveHashring(
  * `--receive.local-endpoint` must equal this pod's own hashring entry exactly.
  * Kubernetes expands `$(POD_NAME)` (from the downward API) in args before the
  * process starts, so pod `thanos-receive-1` gets
- * `thanos-receive-1.thanos-receive-headless.<ns>.svc.cluster.local:10901`,
+ * `thanos-receive-1.thanos-receive-headless.<ns>.svc.<cluster domain>:10901`,
  * the same string as the second hashring entry.
  */
-export function localEndpointArg(rc: RoleContext, names: ThanosNames): string {
-  return `--receive.local-endpoint=$(POD_NAME).${serviceHost(rc.ctx, names.receiveHeadless)}:${PORT.grpc.port}`;
-}
-
-export interface ReceiveBuild {
-  objects: KubeObject[];
-  /** The Service remote-write clients use. */
-  remoteWriteService: string;
-  /** The role whose pods accept remote write (for NetworkPolicies). */
-  writeRole: "receive" | "receive-router";
+export function localEndpointArg(
+  ctx: Pick<BuildContext, "namespace" | "clusterDomain">,
+  headless: ThanosEndpoints["services"]["storeApiReceive"],
+): string {
+  const host = podFqdn(ctx, "$(POD_NAME)", headless.service, headless.namespace);
+  return `--receive.local-endpoint=${host}:${headless.ports.grpc.port}`;
 }
 
 export function buildReceive(
@@ -73,7 +71,8 @@ export function buildReceive(
   names: ThanosNames,
   eff: Effective,
   bucket: BucketWiring,
-): ReceiveBuild {
+  endpoints: ThanosEndpoints,
+): KubeObject[] {
   const values = rc.values.receive;
   const split = values.mode === "split";
   const hashring = thanosReceiveHashring(rc.ctx, names, eff.receive.replicas);
@@ -104,7 +103,7 @@ export function buildReceive(
     `--tsdb.path=${PATH.receiveData}`,
     `--tsdb.retention=${eff.receive.retention}`,
     ...labelArgs({ ...externalLabels(rc), [rc.values.replicaLabels.receive]: "$(POD_NAME)" }),
-    localEndpointArg(rc, names),
+    localEndpointArg(rc.ctx, endpoints.services.storeApiReceive),
     // Split mode: no hashring file here, so the pod runs as an ingestor only.
     ...(split ? [] : hashringArgs),
     ...tenantArgs,
@@ -186,7 +185,7 @@ export function buildReceive(
         ],
       }),
     );
-    return { objects, remoteWriteService: names.receive, writeRole: "receive" };
+    return objects;
   }
 
   // Routers: stateless, they only hash, replicate and forward to the ingestors over gRPC.
@@ -233,5 +232,5 @@ export function buildReceive(
     }),
     ...maybePdb(rc, "receive-router", names.receiveRouter, eff.receiveRouter.replicas),
   );
-  return { objects, remoteWriteService: names.receiveRouter, writeRole: "receive-router" };
+  return objects;
 }

@@ -9,6 +9,29 @@ export interface EffectiveSize {
   storage: string;
 }
 
+/**
+ * Which roles run. Only mode and explicit switches decide it, never sizes, so
+ * the endpoints can be known without resolving a preset.
+ */
+export interface RoleSwitches {
+  dev: boolean;
+  queryFrontend: boolean;
+  store: boolean;
+  compactor: boolean;
+  ruler: boolean;
+}
+
+export function roleSwitches(values: ParsedThanosValues): RoleSwitches {
+  const dev = values.mode === "dev";
+  return {
+    dev,
+    queryFrontend: values.queryFrontend.enabled ?? !dev,
+    store: values.store.enabled ?? !dev,
+    compactor: values.compactor.enabled ?? !dev,
+    ruler: values.ruler.enabled,
+  };
+}
+
 /** Every decision that depends on mode and preset, made once. */
 export interface Effective {
   dev: boolean;
@@ -26,7 +49,8 @@ const parseResources = (input: Parameters<typeof resourcesSchema.parse>[0]) =>
   resourcesSchema.parse(input);
 
 export function effective(values: ParsedThanosValues): Effective {
-  const dev = values.mode === "dev";
+  const on = roleSwitches(values);
+  const dev = on.dev;
   const preset = PRESETS[values.preset];
   const pick = <T>(explicit: T | undefined, devValue: T | undefined, presetValue: T): T =>
     explicit ?? (dev && devValue !== undefined ? devValue : presetValue);
@@ -64,7 +88,7 @@ export function effective(values: ParsedThanosValues): Effective {
       storage: "",
     },
     queryFrontend: {
-      enabled: values.queryFrontend.enabled ?? !dev,
+      enabled: on.queryFrontend,
       replicas: pick(
         values.queryFrontend.replicas,
         DEV_OVERRIDES.queryFrontend.replicas,
@@ -84,7 +108,7 @@ export function effective(values: ParsedThanosValues): Effective {
       storage: "",
     },
     store: {
-      enabled: values.store.enabled ?? !dev,
+      enabled: on.store,
       replicas: values.store.replicas ?? preset.store.replicas,
       resources: values.store.resources ?? parseResources(preset.store.resources),
       storage: values.store.persistence.size ?? preset.store.storage,
@@ -94,13 +118,13 @@ export function effective(values: ParsedThanosValues): Effective {
           : undefined) ?? preset.store.indexCacheSize,
     },
     compactor: {
-      enabled: values.compactor.enabled ?? !dev,
+      enabled: on.compactor,
       replicas: values.compactor.replicas,
       resources: values.compactor.resources ?? parseResources(preset.compactor.resources),
       storage: values.compactor.persistence.size ?? preset.compactor.storage,
     },
     ruler: {
-      enabled: values.ruler.enabled,
+      enabled: on.ruler,
       replicas: pick(values.ruler.replicas, DEV_OVERRIDES.ruler.replicas, preset.ruler.replicas),
       resources: values.ruler.resources ?? parseResources(preset.ruler.resources),
       storage: pick(

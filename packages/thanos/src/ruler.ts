@@ -22,7 +22,8 @@ import {
   thanosContainer,
   thanosPod,
 } from "./common.js";
-import { PATH, PORT, srvAddress, type ThanosNames } from "./names.js";
+import { dnssrv, queryHeadlessService } from "./endpoints.js";
+import { PATH, PORT, type ThanosNames } from "./names.js";
 import type { BucketWiring } from "./objstore.js";
 import type { Effective } from "./resolve.js";
 import { ruleFile } from "./rules.js";
@@ -65,7 +66,7 @@ export function alertmanagersConfig(
 /** `--query.config`: every querier by DNS SRV on the query headless Service's `http` port. */
 export function rulerQueryConfig(rc: RoleContext, names: ThanosNames): Record<string, unknown>[] {
   return [
-    { static_configs: [srvAddress(rc.ctx, PORT.http.name, names.queryHeadless)], scheme: "http" },
+    { static_configs: [dnssrv(queryHeadlessService(rc.ctx, names), "http")], scheme: "http" },
   ];
 }
 

@@ -72,7 +72,10 @@ export const alertmanagerTarget = z.union([
     timeout: duration.default("10s"),
   }),
   z.strictObject({
-    url: z.url({ protocol: /^https?$/, error: "an http(s) URL such as http://alertmanager:9093" }),
+    url: z.url({
+      protocol: /^https?$/,
+      error: "an http(s) URL such as http://alertmanager.monitoring.svc.cluster.local:9093",
+    }),
     timeout: duration.default("10s"),
   }),
 ]);

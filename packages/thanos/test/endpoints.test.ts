@@ -12,6 +12,12 @@ function assertServed(objects: Parameters<typeof services>[0], url: string): voi
   expect(svc.spec?.ports?.map((p) => p.port)).toContain(Number(u.port));
 }
 
+const role = (component: string) => ({
+  "app.kubernetes.io/name": "thanos",
+  "app.kubernetes.io/instance": "materialize-monitoring",
+  "app.kubernetes.io/component": component,
+});
+
 describe("endpoints", () => {
   it("ha: remote write to receive, PromQL through the frontend, the ruler API and the StoreAPIs", () => {
     const c = thanos({ objectStorage: S3 }, { namespace: "obs" });
@@ -49,6 +55,80 @@ describe("endpoints", () => {
       },
       ports: { remoteWrite: 19291, http: 10902, grpc: 10901 },
       replicaLabels: ["replica", "rule_replica"],
+      services: {
+        remoteWrite: {
+          service: "thanos-receive",
+          namespace: "obs",
+          host: "thanos-receive.obs.svc.cluster.local",
+          ports: {
+            remoteWrite: { name: "remote-write", port: 19291, protocol: "TCP" },
+            http: { name: "http", port: 10902, protocol: "TCP" },
+          },
+          podLabels: role("receive"),
+        },
+        promql: {
+          service: "thanos-query-frontend",
+          namespace: "obs",
+          host: "thanos-query-frontend.obs.svc.cluster.local",
+          ports: { http: { name: "http", port: 10902, protocol: "TCP" } },
+          podLabels: role("query-frontend"),
+        },
+        query: {
+          service: "thanos-query",
+          namespace: "obs",
+          host: "thanos-query.obs.svc.cluster.local",
+          ports: {
+            http: { name: "http", port: 10902, protocol: "TCP" },
+            grpc: { name: "grpc", port: 10901, protocol: "TCP" },
+          },
+          podLabels: role("query"),
+        },
+        ruler: {
+          service: "thanos-ruler",
+          namespace: "obs",
+          host: "thanos-ruler.obs.svc.cluster.local",
+          ports: { http: { name: "http", port: 10902, protocol: "TCP" } },
+          podLabels: role("ruler"),
+        },
+        storeApiReceive: {
+          service: "thanos-receive-headless",
+          namespace: "obs",
+          host: "thanos-receive-headless.obs.svc.cluster.local",
+          ports: { grpc: { name: "grpc", port: 10901, protocol: "TCP" } },
+          podLabels: role("receive"),
+        },
+        storeApiStore: {
+          service: "thanos-store-headless",
+          namespace: "obs",
+          host: "thanos-store-headless.obs.svc.cluster.local",
+          ports: { grpc: { name: "grpc", port: 10901, protocol: "TCP" } },
+          podLabels: role("store"),
+        },
+        storeApiRuler: {
+          service: "thanos-ruler-headless",
+          namespace: "obs",
+          host: "thanos-ruler-headless.obs.svc.cluster.local",
+          ports: { grpc: { name: "grpc", port: 10901, protocol: "TCP" } },
+          podLabels: role("ruler"),
+        },
+      },
+      scrapeTargets: [
+        {
+          name: "thanos",
+          job: "thanos",
+          namespace: "obs",
+          podLabels: {
+            "app.kubernetes.io/name": "thanos",
+            "app.kubernetes.io/instance": "materialize-monitoring",
+          },
+          portName: "http",
+          path: "/metrics",
+          scheme: "http",
+          hostNetwork: false,
+          source: "thanos",
+        },
+      ],
+      clients: { ruler: { podLabels: role("ruler"), namespace: "obs" } },
     });
     for (const url of [
       c.endpoints.remoteWriteUrl,

@@ -97,24 +97,28 @@ export function services(
   })[];
 }
 
-function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
+export function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
 /**
- * Resolves a Thanos `dnssrv+_<port>._tcp.<service>.<ns>.svc.cluster.local`
- * against the rendered objects the way cluster DNS would: the Service must
- * exist in that namespace, be headless, name the port, and select pods whose
- * containers expose a port of that name. Returns the resolved port number.
+ * Resolves a Thanos `dnssrv+_<port>._tcp.<service>.<ns>.svc.<domain>`
+ * against the rendered objects the way cluster DNS would: the domain must be
+ * the cluster's, the Service must exist in that namespace, be headless, name
+ * the port, and select pods whose containers expose a port of that name.
+ * Returns the resolved port number.
  */
 export function resolveSrv(
   objects: readonly KubeObject[],
   address: string,
+  clusterDomain = "cluster.local",
 ): { service: string; port: number } {
   const match =
-    /^dnssrv\+_([a-z0-9-]+)\._tcp\.([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local$/.exec(address);
-  if (!match) throw new Error(`${address} is not a cluster-local dnssrv+ address`);
-  const [, portName, serviceName, namespace] = match as unknown as [string, string, string, string];
+    /^dnssrv\+_([a-z0-9-]+)\._tcp\.([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.([a-z0-9.-]+)$/.exec(address);
+  if (!match) throw new Error(`${address} is not an in-cluster dnssrv+ address`);
+  if (match[4] !== clusterDomain)
+    throw new Error(`${address} is not in the cluster domain ${clusterDomain}`);
+  const [, portName = "", serviceName = "", namespace = ""] = match;
   const svc = services(objects).find(
     (s) => s.metadata.name === serviceName && s.metadata.namespace === namespace,
   );

@@ -81,11 +81,15 @@ describe("receive hashring", () => {
 
   it("exports the hashring builder for other tooling", () => {
     expect(
-      thanosReceiveHashring({ namespace: "m" }, { receive: "r", receiveHeadless: "h" }, 2),
+      thanosReceiveHashring(
+        { namespace: "m", clusterDomain: "corp.example" },
+        { receive: "r", receiveHeadless: "h" },
+        2,
+      ),
     ).toEqual([
       {
         hashring: "default",
-        endpoints: ["r-0.h.m.svc.cluster.local:10901", "r-1.h.m.svc.cluster.local:10901"],
+        endpoints: ["r-0.h.m.svc.corp.example:10901", "r-1.h.m.svc.corp.example:10901"],
       },
     ]);
   });
