@@ -202,7 +202,12 @@ export function buildNetworkPolicies(
         ...(rc.values.ruler.alertmanagers.length > 0
           ? [
               {
-                peers: [valuesPeer(peers.alertmanager)],
+                peers: [
+                  valuesPeer(peers.alertmanager),
+                  ...rc.values.networkPolicy.alertmanagerCidrs.map((cidr) => ({
+                    ipBlock: { cidr },
+                  })),
+                ],
                 ports: tcpPorts(...[...amPorts].sort((a, b) => a - b)),
               },
             ]

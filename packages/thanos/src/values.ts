@@ -317,6 +317,10 @@ export const thanosValues = z.strictObject({
         })
         .prefault({}),
       alertmanagerPorts: z.array(z.int32().min(1).max(65535)).default([9093]),
+      alertmanagerCidrs: z
+        .array(z.string().regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (e.g. 203.0.113.0/28)"))
+        .default([])
+        .describe("addresses of an Alertmanager outside the cluster the ruler sends alerts to"),
       objectStorageEgress: z
         .strictObject({
           cidrs: z.array(z.string().min(1)).min(1).default(["0.0.0.0/0"]),

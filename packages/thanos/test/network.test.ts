@@ -106,6 +106,24 @@ describe("network policies", () => {
     expect(rules).toContainEqual({ peers: [component("query")], ports: [10902] });
   });
 
+  it("the ruler reaches an Alertmanager outside the cluster by its addresses", () => {
+    const outside = thanos({
+      objectStorage: S3,
+      ruler: { alertmanagers: [{ url: "https://alertmanager-1.ops.example" }] },
+      networkPolicy: { alertmanagerPorts: [], alertmanagerCidrs: ["203.0.113.0/28"] },
+    });
+    expect(egress(outside.objects, "thanos-ruler")).toContainEqual({
+      peers: [
+        { podSelector: { matchLabels: { "app.kubernetes.io/name": "alertmanager" } } },
+        { ipBlock: { cidr: "203.0.113.0/28" } },
+      ],
+      ports: [443],
+    });
+    expect(() =>
+      thanos({ objectStorage: S3, networkPolicy: { alertmanagerCidrs: ["not-a-cidr"] } }),
+    ).toThrow(/thanos\.networkPolicy\.alertmanagerCidrs\[0\]: not a CIDR/);
+  });
+
   it("bucket users may reach object storage; query and frontend may not", () => {
     const bucket = { peers: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [443] };
     for (const name of ["thanos-receive", "thanos-store", "thanos-compactor", "thanos-ruler"]) {
