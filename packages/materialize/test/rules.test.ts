@@ -4,6 +4,7 @@ import { ValuesError } from "@materialize-monitoring/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseProblems } from "../src/queries/parse.js";
 import { ALERT_DEFINITIONS } from "../src/rules/definitions.js";
+import type { AlertingRule, RecordingRule } from "../src/rules/render.js";
 import {
   lokiRuleGroups,
   prometheusRuleGroups,
@@ -31,7 +32,10 @@ const allEnabled = materializeValues.parse({
 const promAlerts = ALERT_DEFINITIONS.filter((a) => !a.query.startsWith("logs."));
 const lokiAlerts = ALERT_DEFINITIONS.filter((a) => a.query.startsWith("logs."));
 
-function allRules(groups: ReturnType<typeof prometheusRuleGroups>) {
+/** Every rule, seen with the fields of both kinds (absent where a kind has none). */
+type AnyRule = Partial<AlertingRule & RecordingRule> & { expr: string };
+
+function allRules(groups: ReturnType<typeof prometheusRuleGroups>): AnyRule[] {
   return groups.flatMap((g) => g.rules);
 }
 

@@ -9,14 +9,24 @@ import {
 } from "./definitions.js";
 
 /** One rule in Prometheus (and Loki ruler) rule-file format. */
-export interface PrometheusRule {
-  record?: string;
-  alert?: string;
+/** An alerting rule as a rule file holds it. */
+export interface AlertingRule {
+  alert: string;
   expr: string;
   for?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
 }
+
+/** A recording rule as a rule file holds it. */
+export interface RecordingRule {
+  record: string;
+  expr: string;
+  labels?: Record<string, string>;
+}
+
+/** One rule: alerting or recording, never both (the rulers' schemas tell them apart the same way). */
+export type PrometheusRule = AlertingRule | RecordingRule;
 
 export interface RuleGroup {
   name: string;
