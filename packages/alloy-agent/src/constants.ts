@@ -33,6 +33,8 @@ export const PATHS = {
 export const GATEWAY_NAME = "alloy-gateway";
 /** The gateway's Loki push port and path (loki.source.api). */
 export const GATEWAY_PUSH = { port: 3100, path: "/loki/api/v1/push" } as const;
+/** The gateway Service's name for that port. */
+export const GATEWAY_PUSH_PORT_NAME = "http-push";
 
 /** The node-name environment variable (downward API) the field selector reads. */
 export const NODE_NAME_ENV = "NODE_NAME";

@@ -7,6 +7,7 @@ import { type KubernetesScrapeJob, podScrapeJob } from "@materialize-monitoring/
 import type { PolicyException } from "@materialize-monitoring/core";
 import {
   type BuildContext,
+  type Component,
   type Container,
   clusterRole,
   clusterRoleBinding,
@@ -15,6 +16,7 @@ import {
   daemonSet,
   defineComponent,
   dnsEgressRule,
+  endpointUrl,
   httpProbe,
   imageRef,
   type KubeObject,
@@ -23,11 +25,17 @@ import {
   namespace as namespaceObject,
   networkPolicy,
   objectMeta,
+  type PodPeerRef,
   podSecurityLabels,
   podTemplate,
+  priorityClassFor,
   resourceName,
+  type ScrapeTarget,
+  type ServiceEndpoint,
+  scrapeTarget,
   selectorLabels,
   serviceAccount,
+  serviceEndpoint,
   standardLabels,
   TOLERATE_EVERYTHING,
   tcpPorts,
@@ -42,6 +50,7 @@ import {
   AGENT_NAME,
   GATEWAY_NAME,
   GATEWAY_PUSH,
+  GATEWAY_PUSH_PORT_NAME,
   HTTP_PORT,
   NODE_NAME_ENV,
   PATHS,
@@ -77,7 +86,7 @@ export interface AlloyAgentEndpoints {
   metricsPort: { name: string; port: number };
   /** How to scrape the agents' own metrics (a pod-role job for the gateway's `scrape.jobs`). */
   selfMetricsTarget: AgentScrapeJob;
-  /** The URL the agents push to. */
+  /** The URL the agents push to: `gateway.pushUrl`, else the conventional gateway Service's FQDN. */
   pushUrl: string;
   podSecurity: {
     namespace: string;
@@ -88,24 +97,45 @@ export interface AlloyAgentEndpoints {
     /** The same exceptions for core's `checkPolicies({ exceptions })`. */
     policyExceptions: PolicyException[];
   };
-  /** The rendered Alloy configuration and where it is stored. */
-  alloyConfig: string;
+  /** Where the rendered Alloy configuration is stored (read it with `alloyAgentConfigOf`). */
   configMap: { name: string; key: string };
-}
-
-function peerOf(ctx: BuildContext, peer: Peer, ownNamespace: string): NetworkPolicyPeer {
-  return toPodNetworkPolicyPeer(peer, ownNamespace, ctx.namespace);
+  /** The agents serve no Service: they are scraped pod by pod. */
+  services: Record<string, never>;
+  /**
+   * What the agents want scraped: their own metrics (`alloy_agent`, job
+   * `<namespace>/alloy-agent`, port `http-metrics`, allow-list `alloy`).
+   */
+  scrapeTargets: ScrapeTarget[];
+  clients: {
+    /** The agent pods, which push logs to the gateway (its ingress admits them). */
+    agent: PodPeerRef;
+  };
 }
 
 /**
- * The build behind `alloyAgent()`, for composing with already-parsed values;
- * `path` prefixes the paths of render-time errors.
+ * The gateway Service the agents push to when `gateway.pushUrl` is not
+ * given: the conventional gateway name in the gateway's namespace, FQDN from
+ * the context's cluster domain. The umbrella passes the gateway's own
+ * `pushUrl` instead.
  */
-export function buildAlloyAgent(
+export function defaultGatewayService(
+  values: Pick<ResolvedAlloyAgentValues, "gateway">,
+  ctx: BuildContext,
+): ServiceEndpoint<"push"> {
+  return serviceEndpoint(ctx, {
+    service: resourceName(ctx, GATEWAY_NAME),
+    namespace: values.gateway.namespace ?? ctx.namespace,
+    ports: { push: { name: GATEWAY_PUSH_PORT_NAME, port: GATEWAY_PUSH.port } },
+    podLabels: values.gateway.podLabels ?? selectorLabels(ctx, { name: GATEWAY_NAME }),
+  });
+}
+
+/** The agent's endpoints from its names and the parsed values alone. */
+export function computeAlloyAgentEndpoints(
   values: ResolvedAlloyAgentValues,
   ctx: BuildContext,
   path = AGENT_NAME,
-): { objects: KubeObject[]; endpoints: AlloyAgentEndpoints } {
+): AlloyAgentEndpoints {
   if (values.namespace !== undefined && values.namespace === ctx.namespace) {
     throw valuesError(
       `${path}.namespace`,
@@ -115,20 +145,77 @@ export function buildAlloyAgent(
   }
   const namespace = values.namespace ?? ctx.namespace;
   const name = resourceName(ctx, AGENT_NAME);
+  const selector = selectorLabels(ctx, { name: AGENT_NAME });
+  const daemonSetKey = `DaemonSet/${namespace}/${name}`;
+  const job = `${namespace}/${AGENT_NAME}`;
+  const selfMetricsTarget: AgentScrapeJob = {
+    ...podScrapeJob({
+      name: "alloy_agent",
+      job,
+      namespaces: [namespace],
+      podLabels: selector,
+      portName: HTTP_PORT.name,
+      copyPodLabels: {},
+    }),
+    source: "alloy",
+  };
+  return {
+    podLabels: selector,
+    namespace,
+    daemonSet: daemonSetKey,
+    metricsPort: { ...HTTP_PORT },
+    selfMetricsTarget,
+    pushUrl:
+      values.gateway.pushUrl ??
+      endpointUrl(defaultGatewayService(values, ctx), "push", GATEWAY_PUSH.path),
+    podSecurity: {
+      namespace,
+      level: AGENT_POD_SECURITY_LEVEL,
+      namespaceRendered: values.namespace !== undefined,
+      exceptions: agentPodSecurityExceptions(),
+      policyExceptions: agentPolicyExceptions(daemonSetKey),
+    },
+    configMap: { name: resourceName(ctx, AGENT_NAME, "config"), key: PATHS.configFile },
+    services: {},
+    scrapeTargets: [
+      scrapeTarget({
+        name: "alloy_agent",
+        job,
+        namespace,
+        podLabels: selector,
+        portName: HTTP_PORT.name,
+        source: "alloy",
+      }),
+    ],
+    clients: { agent: { podLabels: { ...selector }, namespace } },
+  };
+}
+
+function peerOf(ctx: BuildContext, peer: Peer, ownNamespace: string): NetworkPolicyPeer {
+  return toPodNetworkPolicyPeer(peer, ownNamespace, ctx.namespace);
+}
+
+/**
+ * The build behind `alloyAgent()`, for composing with already-parsed values
+ * and the endpoints `computeAlloyAgentEndpoints` gave for them.
+ */
+export function buildAlloyAgent(
+  values: ResolvedAlloyAgentValues,
+  ctx: BuildContext,
+  endpoints: AlloyAgentEndpoints,
+): { objects: KubeObject[] } {
+  const { namespace, podLabels: selector, pushUrl } = endpoints;
+  const name = resourceName(ctx, AGENT_NAME);
   const parts = { name: AGENT_NAME, version: values.image.tag };
   const meta = () => objectMeta(ctx, { ...parts, namespace, objectName: name });
-  const selector = selectorLabels(ctx, parts);
-  const daemonSetKey = `DaemonSet/${namespace}/${name}`;
 
-  const gatewayNamespace = values.gateway.namespace ?? ctx.namespace;
-  const pushUrl =
-    values.gateway.pushUrl ??
-    `http://${resourceName(ctx, GATEWAY_NAME)}.${gatewayNamespace}.svc.${ctx.clusterDomain}:${GATEWAY_PUSH.port}${GATEWAY_PUSH.path}`;
-  const gatewayLabels = values.gateway.podLabels ?? selectorLabels(ctx, { name: GATEWAY_NAME });
+  const gateway = defaultGatewayService(values, ctx);
+  const gatewayNamespace = gateway.namespace;
+  const gatewayLabels = gateway.podLabels;
 
   const config = agentConfig({ values, ownSelector: selector, pushUrl });
   const configText = config.toString();
-  const configMapName = resourceName(ctx, AGENT_NAME, "config");
+  const configMapName = endpoints.configMap.name;
 
   const positionsPath =
     values.positions.hostPath ?? `/var/lib/alloy-agent/${namespace}-${ctx.instance}`;
@@ -178,7 +265,7 @@ export function buildAlloyAgent(
     // Root without capabilities: reads the root-owned log files and writes the positions directory.
     security: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0 },
   });
-  const priorityClassName = values.scheduling.priorityClassName ?? ctx.priorityClasses.node;
+  const priorityClassName = values.scheduling.priorityClassName ?? priorityClassFor(ctx, "node");
   // A node agent must cover every node: the context's scheduling defaults do not apply.
   const template = podTemplate(
     { ...ctx, scheduling: {} },
@@ -206,8 +293,7 @@ export function buildAlloyAgent(
   );
 
   const objects: KubeObject[] = [];
-  const namespaceRendered = values.namespace !== undefined;
-  if (namespaceRendered) {
+  if (endpoints.podSecurity.namespaceRendered) {
     objects.push(
       namespaceObject(namespace, {
         ...ctx.commonLabels,
@@ -229,7 +315,7 @@ export function buildAlloyAgent(
       [{ name, namespace }],
     ),
     configMap(objectMeta(ctx, { ...parts, namespace, objectName: configMapName }), {
-      [PATHS.configFile]: configText,
+      [endpoints.configMap.key]: configText,
     }),
     daemonSet({ metadata: meta(), selector, template, maxUnavailable: values.maxUnavailable }),
   );
@@ -265,37 +351,7 @@ export function buildAlloyAgent(
     );
   }
 
-  const selfMetricsTarget: AgentScrapeJob = {
-    ...podScrapeJob({
-      name: "alloy_agent",
-      job: `${namespace}/${AGENT_NAME}`,
-      namespaces: [namespace],
-      podLabels: selector,
-      portName: HTTP_PORT.name,
-      copyPodLabels: {},
-    }),
-    source: "alloy",
-  };
-  return {
-    objects,
-    endpoints: {
-      podLabels: selector,
-      namespace,
-      daemonSet: daemonSetKey,
-      metricsPort: { ...HTTP_PORT },
-      selfMetricsTarget,
-      pushUrl,
-      podSecurity: {
-        namespace,
-        level: AGENT_POD_SECURITY_LEVEL,
-        namespaceRendered,
-        exceptions: agentPodSecurityExceptions(),
-        policyExceptions: agentPolicyExceptions(daemonSetKey),
-      },
-      alloyConfig: configText,
-      configMap: { name: configMapName, key: PATHS.configFile },
-    },
-  };
+  return { objects };
 }
 
 /**
@@ -305,5 +361,30 @@ export function buildAlloyAgent(
 export const alloyAgent = defineComponent({
   name: AGENT_NAME,
   schema: alloyAgentValues,
-  build: (values, ctx) => buildAlloyAgent(values, ctx),
+  endpoints: (values, ctx) => computeAlloyAgentEndpoints(values, ctx),
+  build: (values, ctx, endpoints) => buildAlloyAgent(values, ctx, endpoints),
 });
+
+/**
+ * The agent's endpoints for `(values, ctx)` without building any object: its
+ * pods and namespace, the URL it pushes to, its scrape target and where its
+ * configuration is stored.
+ */
+export const alloyAgentEndpoints = alloyAgent.endpoints;
+
+/**
+ * The rendered Alloy configuration of a built agent, read from its ConfigMap
+ * (`endpoints.configMap`). Kept out of the endpoints, which hold addresses only.
+ */
+export function alloyAgentConfigOf(component: Component<AlloyAgentEndpoints>): string {
+  const { name, key } = component.endpoints.configMap;
+  for (const object of component.objects) {
+    if (object.kind !== "ConfigMap" || object.metadata.name !== name || !("data" in object))
+      continue;
+    const data: unknown = object.data;
+    const text: unknown =
+      typeof data === "object" && data !== null ? Reflect.get(data, key) : undefined;
+    if (typeof text === "string") return text;
+  }
+  throw new Error(`the agent's ConfigMap ${name} (key ${key}) is not among its objects`);
+}

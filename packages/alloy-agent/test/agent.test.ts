@@ -27,7 +27,7 @@ import {
   validateObjects,
 } from "@materialize-monitoring/core/validate";
 import { describe, expect, it } from "vitest";
-import { type AlloyAgentValues, alloyAgent } from "../src/index.js";
+import { type AlloyAgentValues, alloyAgent, alloyAgentConfigOf } from "../src/index.js";
 
 function find<T = KubeObject>(objects: readonly KubeObject[], kind: string): T {
   const found = objects.filter((o) => o.kind === kind);
@@ -71,7 +71,7 @@ const RENDERS: [string, AlloyAgentValues][] = [
   ["own namespace", { namespace: "monitoring-nodes" }],
 ];
 
-const text = (values: AlloyAgentValues) => alloyAgent(values).endpoints.alloyConfig;
+const text = (values: AlloyAgentValues) => alloyAgentConfigOf(alloyAgent(values));
 
 describe("Alloy text", () => {
   it.each(RENDERS)(
@@ -131,9 +131,18 @@ describe("Alloy text", () => {
     expect(text({})).toContain(
       'url = "http://alloy-gateway.monitoring.svc.cluster.local:3100/loki/api/v1/push"',
     );
-    expect(text({ gateway: { pushUrl: "http://gw.obs.svc:3100/loki/api/v1/push" } })).toContain(
-      'url = "http://gw.obs.svc:3100/loki/api/v1/push"',
-    );
+    expect(
+      text({ gateway: { pushUrl: "http://gw.obs.svc.cluster.local:3100/loki/api/v1/push" } }),
+    ).toContain('url = "http://gw.obs.svc.cluster.local:3100/loki/api/v1/push"');
+    // The conventional URL follows the context's cluster domain, name prefix and the gateway's namespace.
+    expect(
+      alloyAgentConfigOf(
+        alloyAgent(
+          { gateway: { namespace: "pipeline" } },
+          { namespace: "observability", clusterDomain: "corp.example", namePrefix: "mz-" },
+        ),
+      ),
+    ).toContain('url = "http://mz-alloy-gateway.pipeline.svc.corp.example:3100/loki/api/v1/push"');
   });
 
   it("reads the kubelet's and the runtime's journal units when asked", () => {

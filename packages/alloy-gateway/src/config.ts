@@ -32,7 +32,7 @@ import {
 import { type BuildContext, type ValueProblem, ValuesError } from "@materialize-monitoring/core";
 import type { AuthWiring, SecretWiring } from "./auth.js";
 import { PORT } from "./constants.js";
-import type { GatewayScrapeJob } from "./jobs.js";
+import { type GatewayScrapeJob, writesMetrics } from "./jobs.js";
 import { levelNormalisationStages } from "./levels.js";
 import type { ResolvedAlloyGatewayValues } from "./values.js";
 
@@ -58,7 +58,8 @@ export interface GatewayConfigInput {
   /** Every scrape job, resolved (see gatewayScrapeJobs). */
   jobs: readonly GatewayScrapeJob[];
   lokiUrl: string;
-  remoteWriteUrl: string;
+  /** Required when the gateway writes metrics (see `destinationUrls`). */
+  remoteWriteUrl?: string | undefined;
   /** The agents' namespace and selector labels, for the side channel of their own logs. */
   agents: { namespace: string; podLabels: Record<string, string> };
   secrets: SecretWiring;
@@ -135,6 +136,43 @@ export function checkGatewayConfig(file: File, clustered: boolean, path: string)
   if (problems.length > 0) throw new ValuesError(problems);
 }
 
+/**
+ * The Loki push URL and, when the gateway writes metrics, the remote-write
+ * URL, from the values. Both are other components' addresses (Loki's and
+ * Thanos's endpoints, which the umbrella passes), so there is no default to
+ * guess: a missing one is a values error.
+ */
+export function destinationUrls(
+  values: Pick<ResolvedAlloyGatewayValues, "destinations" | "receivers">,
+  jobs: readonly GatewayScrapeJob[],
+  path: string,
+): { lokiUrl: string; remoteWriteUrl?: string } {
+  const problems: ValueProblem[] = [];
+  const lokiUrl = values.destinations.loki.url;
+  const remoteWriteUrl = values.destinations.prometheus.url;
+  if (!lokiUrl) {
+    problems.push({
+      path: `${path}.destinations.loki.url`,
+      message: "is required: the gateway writes every log it receives or tails to Loki",
+      hint: "set it to Loki's push URL (the loki package's endpoints.pushUrl, which the umbrella fills), e.g. http://<loki service>.<namespace>.svc.cluster.local/loki/api/v1/push",
+    });
+  }
+  if (!remoteWriteUrl && writesMetrics(values, jobs)) {
+    problems.push(missingRemoteWrite(path));
+  }
+  if (!lokiUrl || problems.length > 0) throw new ValuesError(problems);
+  return { lokiUrl, ...(remoteWriteUrl ? { remoteWriteUrl } : {}) };
+}
+
+function missingRemoteWrite(path: string): ValueProblem {
+  return {
+    path: `${path}.destinations.prometheus.url`,
+    message:
+      "is required when the gateway writes metrics (scrape jobs, its kubelet and self scrapes, or the OTLP receiver)",
+    hint: "set it to the remote-write URL (the thanos package's endpoints.remoteWriteUrl, which the umbrella fills), or turn off every metrics source",
+  };
+}
+
 /** Builds the configuration; throws a ValuesError when a render-time check fails. */
 export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
   const { values, ctx, secrets } = input;
@@ -142,7 +180,9 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
   const clustering = clustered ? { clustering: { enabled: true } } : {};
   const destinations = values.destinations;
   // Metrics components only exist when something produces metrics.
-  const hasMetrics = input.jobs.length > 0 || values.receivers.otlp.enabled;
+  const hasMetrics = writesMetrics(values, input.jobs);
+  const remoteWriteUrl = input.remoteWriteUrl;
+  if (hasMetrics && !remoteWriteUrl) throw new ValuesError([missingRemoteWrite(input.path)]);
   const otlpSignals = {
     logs: destinations.otlp.enabled && destinations.otlp.signals.logs,
     metrics: destinations.otlp.enabled && destinations.otlp.signals.metrics && hasMetrics,
@@ -259,36 +299,37 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
     maxBackoff: prom.queue.maxBackoff,
     ...(prom.queue.sampleAgeLimit ? { sampleAgeLimit: prom.queue.sampleAgeLimit } : {}),
   };
-  const remoteWrite = !hasMetrics
-    ? undefined
-    : config.add(
-        prometheus.remoteWrite("default", {
-          externalLabels: { cluster: ctx.clusterName },
-          endpoint: [
-            {
-              name: "default",
-              url: input.remoteWriteUrl,
-              ...(Object.keys(prom.headers).length > 0 ? { headers: { ...prom.headers } } : {}),
-              ...basicAuthArgs(secrets.add("remote_write", prom.auth)),
-              queueConfig,
-            },
-            ...prom.extra.map((d) => ({
-              name: d.name,
-              url: d.url,
-              ...(Object.keys(d.headers).length > 0 ? { headers: { ...d.headers } } : {}),
-              ...basicAuthArgs(secrets.add(`remote_write_${d.name}`, d.auth)),
-              queueConfig,
-            })),
-          ],
-          wal: { ...prom.wal },
-        }),
-        {
-          comment: [
-            "Every sample to Thanos receive (and the extra destinations), buffered in a WAL under --storage.path.",
-            "queue_config.retry_on_http_429 keeps its default (true): rate-limited batches are retried, not dropped.",
-          ],
-        },
-      );
+  const remoteWrite =
+    !hasMetrics || !remoteWriteUrl
+      ? undefined
+      : config.add(
+          prometheus.remoteWrite("default", {
+            externalLabels: { cluster: ctx.clusterName },
+            endpoint: [
+              {
+                name: "default",
+                url: remoteWriteUrl,
+                ...(Object.keys(prom.headers).length > 0 ? { headers: { ...prom.headers } } : {}),
+                ...basicAuthArgs(secrets.add("remote_write", prom.auth)),
+                queueConfig,
+              },
+              ...prom.extra.map((d) => ({
+                name: d.name,
+                url: d.url,
+                ...(Object.keys(d.headers).length > 0 ? { headers: { ...d.headers } } : {}),
+                ...basicAuthArgs(secrets.add(`remote_write_${d.name}`, d.auth)),
+                queueConfig,
+              })),
+            ],
+            wal: { ...prom.wal },
+          }),
+          {
+            comment: [
+              "Every sample to Thanos receive (and the extra destinations), buffered in a WAL under --storage.path.",
+              "queue_config.retry_on_http_429 keeps its default (true): rate-limited batches are retried, not dropped.",
+            ],
+          },
+        );
   const metricsWriters = [
     ...(remoteWrite ? [remoteWrite.exports.receiver] : []),
     ...(otlpMetrics ? [otlpMetrics] : []),

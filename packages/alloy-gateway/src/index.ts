@@ -7,27 +7,38 @@
  */
 import {
   type BuildContext,
+  type Component,
   clusterRole,
   clusterRoleBinding,
   configMap,
   container,
+  defaultBuildContext,
   defineComponent,
   deployment,
   emptyDirVolume,
+  endpointAddress,
+  endpointUrl,
   horizontalPodAutoscaler,
   httpProbe,
   imageRef,
   type KubeObject,
   networkPolicy,
   objectMeta,
+  type PodPeerRef,
+  parseValues,
   podDisruptionBudget,
   podTemplate,
+  priorityClassFor,
   resourceName,
   role,
   roleBinding,
+  type ScrapeTarget,
+  type ServiceEndpoint,
+  scrapeTarget,
   selectorLabels,
   service,
   serviceAccount,
+  serviceEndpoint,
   servicePort,
   spreadConstraints,
   standardLabels,
@@ -35,12 +46,23 @@ import {
   valuesError,
 } from "@materialize-monitoring/core";
 import { SecretWiring } from "./auth.js";
-import { gatewayConfig } from "./config.js";
+import { destinationUrls, type GatewayConfig, gatewayConfig } from "./config.js";
 import { AGENT_NAME, GATEWAY_NAME, PATHS, PORT, PUSH_PATH } from "./constants.js";
-import { type GatewayScrapeJob, gatewayScrapeJobs, secretAccess, selfScrapeJob } from "./jobs.js";
+import {
+  type GatewayScrapeJob,
+  gatewayScrapeJobs,
+  SOURCES,
+  secretAccess,
+  selfScrapeJob,
+} from "./jobs.js";
 import { gatewayEgress, gatewayIngress } from "./network.js";
 import { clusterRules, eventNamespaces } from "./rbac.js";
-import { alloyGatewayValues, type Peer, type ResolvedAlloyGatewayValues } from "./values.js";
+import {
+  type AlloyGatewayValues,
+  alloyGatewayValues,
+  type Peer,
+  type ResolvedAlloyGatewayValues,
+} from "./values.js";
 
 export * from "./auth.js";
 export * from "./config.js";
@@ -67,14 +89,92 @@ export interface AlloyGatewayEndpoints {
   serviceName: string;
   namespace: string;
   /** How to scrape the gateway's own metrics (a pod-role job, for other scrapers). */
-  selfMetricsTarget: GatewayScrapeJob;
-  /** The Secrets the gateway reads through the API (scrape basic auth), per namespace. */
-  secretAccess: { namespace: string; names: string[] }[];
-  /** `prometheus.scrape` component id of every job, by job name. */
-  scrapeComponents: Record<string, string>;
-  /** The rendered Alloy configuration and where it is stored. */
-  alloyConfig: string;
+  selfMetricsTarget: GatewayScrapeJob & {
+    source: string;
+    podLabels: Record<string, string>;
+    portName: string;
+  };
+  /**
+   * Where the rendered Alloy configuration is stored. The text itself, the
+   * scrape components and the Secrets the gateway reads depend on the jobs it
+   * is given: read them with `alloyGatewayPlan` or `alloyGatewayConfigOf`.
+   */
   configMap: { name: string; key: string };
+  services: {
+    /** The push and UI/metrics Service agents and applications connect to. */
+    gateway: AlloyGatewayService;
+    /** The same Service's OTLP ports, when the receiver is enabled. */
+    otlp?: ServiceEndpoint<"grpc" | "http">;
+    /** The headless Service the clustered replicas find each other through. */
+    cluster?: ServiceEndpoint<"cluster">;
+  };
+  /**
+   * What the gateway wants scraped: its own pods (`alloy_gateway`, job
+   * `<namespace>/alloy-gateway`, port `http-metrics`, allow-list `alloy`).
+   * It scrapes them itself when `scrape.self.enabled`; do not add this to its
+   * `scrape.jobs`.
+   */
+  scrapeTargets: ScrapeTarget[];
+  clients: {
+    /** The gateway pods: they push to Loki and Thanos and scrape every target. */
+    gateway: PodPeerRef;
+  };
+}
+
+/** The gateway's Service as its clients see it. */
+export type AlloyGatewayService = ServiceEndpoint<"http" | "push">;
+
+/** The gateway's endpoints from its names and the parsed values alone. */
+export function computeAlloyGatewayEndpoints(
+  values: ResolvedAlloyGatewayValues,
+  ctx: BuildContext,
+): AlloyGatewayEndpoints {
+  const name = resourceName(ctx, GATEWAY_NAME);
+  const selector = selectorLabels(ctx, { name: GATEWAY_NAME });
+  const gateway: AlloyGatewayService = serviceEndpoint(ctx, {
+    service: name,
+    ports: { http: PORT.http, push: PORT.push },
+    podLabels: selector,
+  });
+  const otlp = values.receivers.otlp.enabled
+    ? serviceEndpoint(ctx, {
+        service: name,
+        ports: { grpc: PORT.otlpGrpc, http: PORT.otlpHttp },
+        podLabels: selector,
+      })
+    : undefined;
+  const cluster = values.clustering.enabled
+    ? serviceEndpoint(ctx, {
+        service: resourceName(ctx, GATEWAY_NAME, "cluster"),
+        ports: { cluster: { name: "cluster", port: PORT.http.port } },
+        podLabels: selector,
+      })
+    : undefined;
+  const self = selfScrapeJob(values, ctx, selector);
+  return {
+    pushUrl: endpointUrl(gateway, "push", PUSH_PATH),
+    ...(otlp
+      ? { otlp: { grpc: endpointAddress(otlp, "grpc"), http: endpointUrl(otlp, "http") } }
+      : {}),
+    podLabels: selector,
+    pushPeer: { podLabels: selector, namespace: gateway.namespace, port: PORT.push.port },
+    serviceName: name,
+    namespace: gateway.namespace,
+    selfMetricsTarget: self,
+    configMap: { name: resourceName(ctx, GATEWAY_NAME, "config"), key: PATHS.configFile },
+    services: { gateway, ...(otlp ? { otlp } : {}), ...(cluster ? { cluster } : {}) },
+    scrapeTargets: [
+      scrapeTarget({
+        name: self.name,
+        job: self.job,
+        namespace: gateway.namespace,
+        podLabels: selector,
+        portName: PORT.http.name,
+        source: SOURCES.alloy,
+      }),
+    ],
+    clients: { gateway: { podLabels: { ...selector }, namespace: gateway.namespace } },
+  };
 }
 
 function checkValues(values: ResolvedAlloyGatewayValues, path: string): void {
@@ -100,7 +200,7 @@ function checkValues(values: ResolvedAlloyGatewayValues, path: string): void {
       `${path}.destinations.otlp.endpoint`,
       "is required when the OTLP destination is enabled",
       otlp.protocol === "grpc"
-        ? "e.g. otel-collector.observability:4317"
+        ? "e.g. otel-collector.observability.svc.cluster.local:4317"
         : "e.g. https://otlp.example.com",
     );
   }
@@ -148,48 +248,129 @@ function checkValues(values: ResolvedAlloyGatewayValues, path: string): void {
   }
 }
 
+/** What the gateway derives from its values before any object: jobs, destinations, configuration. */
+interface GatewayDerivation {
+  jobs: GatewayScrapeJob[];
+  lokiUrl: string;
+  remoteWriteUrl?: string;
+  agentPeers: Peer[];
+  secrets: SecretWiring;
+  config: GatewayConfig;
+  access: Map<string, string[]>;
+}
+
+function deriveGateway(
+  values: ResolvedAlloyGatewayValues,
+  ctx: BuildContext,
+  endpoints: AlloyGatewayEndpoints,
+  path: string,
+): GatewayDerivation {
+  checkValues(values, path);
+  const jobs = gatewayScrapeJobs(values, ctx, endpoints.podLabels, path);
+  const urls = destinationUrls(values, jobs, path);
+  const agentNamespace = values.logs.agentLogs.namespace ?? ctx.namespace;
+  const agentLabels = values.logs.agentLogs.podLabels ?? selectorLabels(ctx, { name: AGENT_NAME });
+  const secrets = new SecretWiring();
+  const config = gatewayConfig({
+    values,
+    ctx,
+    jobs,
+    ...urls,
+    agents: { namespace: agentNamespace, podLabels: agentLabels },
+    secrets,
+    path,
+  });
+  return {
+    jobs,
+    ...urls,
+    agentPeers: values.networkPolicy.agents ?? [
+      { podLabels: agentLabels, namespace: agentNamespace },
+    ],
+    secrets,
+    config,
+    access: secretAccess(jobs),
+  };
+}
+
+/** What the gateway renders from its values besides its addresses. */
+export interface AlloyGatewayPlan {
+  /** The Alloy configuration text (the ConfigMap's content). */
+  alloyConfig: string;
+  /** `prometheus.scrape` component id of every job, by job name. */
+  scrapeComponents: Record<string, string>;
+  /** The Secrets the gateway reads through the API (scrape basic auth), per namespace. */
+  secretAccess: { namespace: string; names: string[] }[];
+}
+
 /**
- * The build behind `alloyGateway()`, for composing with already-parsed values;
+ * The gateway's configuration, scrape components and Secret access for
+ * `(values, ctx)`, as `alloyGateway(values, ctx)` renders them. They depend
+ * on the jobs and destinations it is given, so they are not endpoints.
+ */
+export function alloyGatewayPlan(
+  values?: AlloyGatewayValues,
+  ctx?: Partial<BuildContext>,
+): AlloyGatewayPlan {
+  const parsed = parseValues(alloyGatewayValues, values ?? {}, [GATEWAY_NAME]);
+  const context = defaultBuildContext(ctx);
+  const derived = deriveGateway(
+    parsed,
+    context,
+    computeAlloyGatewayEndpoints(parsed, context),
+    GATEWAY_NAME,
+  );
+  return {
+    alloyConfig: derived.config.text,
+    scrapeComponents: Object.fromEntries(derived.config.scrape.scrapes),
+    secretAccess: [...derived.access.entries()].map(([namespace, names]) => ({
+      namespace,
+      names,
+    })),
+  };
+}
+
+/**
+ * The Alloy configuration of a built gateway, read from its ConfigMap
+ * (`endpoints.configMap`).
+ */
+export function alloyGatewayConfigOf(component: Component<AlloyGatewayEndpoints>): string {
+  const { name, key } = component.endpoints.configMap;
+  for (const object of component.objects) {
+    if (object.kind !== "ConfigMap" || object.metadata.name !== name || !("data" in object))
+      continue;
+    const data: unknown = object.data;
+    const text: unknown =
+      typeof data === "object" && data !== null ? Reflect.get(data, key) : undefined;
+    if (typeof text === "string") return text;
+  }
+  throw new Error(`the gateway's ConfigMap ${name} (key ${key}) is not among its objects`);
+}
+
+/**
+ * The build behind `alloyGateway()`, for composing with already-parsed
+ * values and the endpoints `computeAlloyGatewayEndpoints` gave for them;
  * `path` prefixes the paths of render-time errors.
  */
 export function buildAlloyGateway(
   values: ResolvedAlloyGatewayValues,
   ctx: BuildContext,
+  endpoints: AlloyGatewayEndpoints,
   path = GATEWAY_NAME,
-): { objects: KubeObject[]; endpoints: AlloyGatewayEndpoints } {
-  checkValues(values, path);
-  const name = resourceName(ctx, GATEWAY_NAME);
-  const clusterServiceName = resourceName(ctx, GATEWAY_NAME, "cluster");
-  const configMapName = resourceName(ctx, GATEWAY_NAME, "config");
-  const parts = { name: GATEWAY_NAME, version: values.image.tag };
-  const meta = (objectName = name) => objectMeta(ctx, { ...parts, objectName });
-  const selector = selectorLabels(ctx, parts);
-  const host = (svc: string, ns = ctx.namespace) => `${svc}.${ns}.svc.${ctx.clusterDomain}`;
-
-  const lokiUrl = values.destinations.loki.url ?? `http://${host("loki-gateway")}${PUSH_PATH}`;
-  const remoteWriteUrl =
-    values.destinations.prometheus.url ?? `http://${host("thanos-receive")}:19291/api/v1/receive`;
-  const agentNamespace = values.logs.agentLogs.namespace ?? ctx.namespace;
-  const agentLabels = values.logs.agentLogs.podLabels ?? selectorLabels(ctx, { name: AGENT_NAME });
-  const agentPeers: Peer[] = values.networkPolicy.agents ?? [
-    { podLabels: agentLabels, namespace: agentNamespace },
-  ];
-
-  const jobs = gatewayScrapeJobs(values, ctx, selector, path);
-  const secrets = new SecretWiring();
-  const built = gatewayConfig({
+): { objects: KubeObject[] } {
+  const { jobs, lokiUrl, remoteWriteUrl, agentPeers, secrets, config, access } = deriveGateway(
     values,
     ctx,
-    jobs,
-    lokiUrl,
-    remoteWriteUrl,
-    agents: { namespace: agentNamespace, podLabels: agentLabels },
-    secrets,
+    endpoints,
     path,
-  });
+  );
+  const name = endpoints.serviceName;
+  const configMapName = endpoints.configMap.name;
+  const parts = { name: GATEWAY_NAME, version: values.image.tag };
+  const meta = (objectName = name) => objectMeta(ctx, { ...parts, objectName });
+  const selector = endpoints.podLabels;
+  const clusterService = endpoints.services.cluster;
 
-  const clustered = values.clustering.enabled;
-  const otlpReceiver = values.receivers.otlp.enabled;
+  const otlpReceiver = endpoints.services.otlp !== undefined;
   const secretVolumes = secrets.volumes();
   const alloy = container({
     name: "alloy",
@@ -201,10 +382,10 @@ export function buildAlloyGateway(
       `--storage.path=${PATHS.storage}`,
       `--server.http.listen-addr=0.0.0.0:${PORT.http.port}`,
       "--disable-reporting",
-      ...(clustered
+      ...(clusterService
         ? [
             "--cluster.enabled=true",
-            `--cluster.join-addresses=${host(clusterServiceName)}:${PORT.http.port}`,
+            `--cluster.join-addresses=${endpointAddress(clusterService, "cluster")}`,
             `--cluster.name=${ctx.namespace}.${name}`,
           ]
         : []),
@@ -233,9 +414,7 @@ export function buildAlloyGateway(
     security: { runAsUser: ALLOY_UID, runAsGroup: ALLOY_UID },
   });
   const priorityClassName =
-    values.scheduling.priorityClassName ??
-    ctx.priorityClasses.critical ??
-    ctx.priorityClasses.default;
+    values.scheduling.priorityClassName ?? priorityClassFor(ctx, "critical");
   const template = podTemplate(ctx, {
     labels: standardLabels(ctx, parts),
     containers: [alloy],
@@ -274,7 +453,6 @@ export function buildAlloyGateway(
       { name, namespace: ctx.namespace },
     ]),
   ];
-  const access = secretAccess(jobs);
   const namespacedRoles: {
     namespace: string;
     suffix: string;
@@ -304,31 +482,31 @@ export function buildAlloyGateway(
     );
   }
   objects.push(
-    configMap(meta(configMapName), { [PATHS.configFile]: built.text }),
+    configMap(meta(configMapName), { [endpoints.configMap.key]: config.text }),
     service({
       metadata: meta(),
       selector,
       ports: [
-        servicePort(PORT.http.name, PORT.http.port),
-        servicePort(PORT.push.name, PORT.push.port),
-        ...(otlpReceiver
-          ? [
-              servicePort(PORT.otlpGrpc.name, PORT.otlpGrpc.port),
-              servicePort(PORT.otlpHttp.name, PORT.otlpHttp.port),
-            ]
-          : []),
-      ],
+        ...Object.values(endpoints.services.gateway.ports),
+        ...Object.values(endpoints.services.otlp?.ports ?? {}),
+      ].map((p) => servicePort(p.name, p.port)),
     }),
   );
-  if (clustered) {
+  if (clusterService) {
     // Peers find each other through this Service's DNS records, ready or not.
     objects.push(
       service({
-        metadata: meta(clusterServiceName),
+        metadata: meta(clusterService.service),
         selector,
         headless: true,
         publishNotReadyAddresses: true,
-        ports: [servicePort("cluster", PORT.http.port, PORT.http.name)],
+        ports: [
+          servicePort(
+            clusterService.ports.cluster.name,
+            clusterService.ports.cluster.port,
+            PORT.http.name,
+          ),
+        ],
       }),
     );
   }
@@ -374,29 +552,7 @@ export function buildAlloyGateway(
     );
   }
 
-  return {
-    objects,
-    endpoints: {
-      pushUrl: `http://${host(name)}:${PORT.push.port}${PUSH_PATH}`,
-      ...(otlpReceiver
-        ? {
-            otlp: {
-              grpc: `${host(name)}:${PORT.otlpGrpc.port}`,
-              http: `http://${host(name)}:${PORT.otlpHttp.port}`,
-            },
-          }
-        : {}),
-      podLabels: selector,
-      pushPeer: { podLabels: selector, namespace: ctx.namespace, port: PORT.push.port },
-      serviceName: name,
-      namespace: ctx.namespace,
-      selfMetricsTarget: selfScrapeJob(values, ctx, selector),
-      secretAccess: [...access.entries()].map(([namespace, names]) => ({ namespace, names })),
-      scrapeComponents: Object.fromEntries(built.scrape.scrapes),
-      alloyConfig: built.text,
-      configMap: { name: configMapName, key: PATHS.configFile },
-    },
-  };
+  return { objects };
 }
 
 /**
@@ -406,5 +562,13 @@ export function buildAlloyGateway(
 export const alloyGateway = defineComponent({
   name: GATEWAY_NAME,
   schema: alloyGatewayValues,
-  build: (values, ctx) => buildAlloyGateway(values, ctx),
+  endpoints: computeAlloyGatewayEndpoints,
+  build: (values, ctx, endpoints) => buildAlloyGateway(values, ctx, endpoints),
 });
+
+/**
+ * The gateway's endpoints for `(values, ctx)` without building any object:
+ * its push URL and Services (FQDN from the context's cluster domain), its
+ * pods, its own scrape target and where its configuration is stored.
+ */
+export const alloyGatewayEndpoints = alloyGateway.endpoints;

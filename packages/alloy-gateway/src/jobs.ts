@@ -12,6 +12,7 @@ import {
 import {
   type BuildContext,
   durationSeconds,
+  serviceFqdn,
   type ValueProblem,
   ValuesError,
 } from "@materialize-monitoring/core";
@@ -27,6 +28,10 @@ export type GatewayScrapeJob = KubernetesScrapeJob & {
   /** ...or any one of these. */
   readonly selectors?: readonly { readonly label: string; readonly value: string }[];
   readonly portName?: string;
+  /** The pods run in the host network: reached by node address too (`networkPolicy.nodeEgress`). */
+  readonly hostNetwork?: boolean;
+  /** The number of the port named `portName` (a node-address rule cannot use the name). */
+  readonly port?: number;
 };
 
 /** Allow-list sources of the gateway's own jobs. */
@@ -86,8 +91,16 @@ const NODE = {
   name: "__meta_kubernetes_node_name",
 };
 
+/** The API server's in-cluster Service, the address kubelet scrapes go to through its proxy. */
+export function apiServerAddress(ctx: Pick<BuildContext, "namespace" | "clusterDomain">): string {
+  return `${serviceFqdn(ctx, "kubernetes", "default")}:443`;
+}
+
 /** The kubelet jobs (role node): /metrics, /metrics/cadvisor, /metrics/resource on every node. */
-export function kubeletJobs(values: ResolvedAlloyGatewayValues): GatewayScrapeJob[] {
+export function kubeletJobs(
+  values: ResolvedAlloyGatewayValues,
+  ctx: Pick<BuildContext, "namespace" | "clusterDomain">,
+): GatewayScrapeJob[] {
   const kubelet = values.scrape.kubelet;
   if (!kubelet.enabled) return [];
   const endpoints: {
@@ -142,7 +155,7 @@ export function kubeletJobs(values: ResolvedAlloyGatewayValues): GatewayScrapeJo
         ...(direct
           ? []
           : [
-              { targetLabel: "__address__", replacement: "kubernetes.default.svc:443" },
+              { targetLabel: "__address__", replacement: apiServerAddress(ctx) },
               {
                 sourceLabels: [NODE.name],
                 regex: "(.+)",
@@ -200,10 +213,11 @@ export function gatewayScrapeJobs(
   path: string,
 ): GatewayScrapeJob[] {
   const own = [
-    ...kubeletJobs(values),
+    ...kubeletJobs(values, ctx),
     ...(values.scrape.self.enabled ? [selfScrapeJob(values, ctx, selector)] : []),
   ];
   const problems: ValueProblem[] = [];
+  const nodePortsListed = values.networkPolicy.nodeEgress.ports.length > 0;
   const ownNames = new Set(own.map((j) => j.name));
   const seen = new Set<string>();
   values.scrape.jobs.forEach((job, i) => {
@@ -227,6 +241,18 @@ export function gatewayScrapeJobs(
         path: `${where}.basicAuth.namespace`,
         message: "the Secret's namespace is unknown (the job discovers in every namespace)",
         hint: "set basicAuth.namespace",
+      });
+    }
+    if (
+      job.hostNetwork &&
+      job.port === undefined &&
+      values.networkPolicy.enabled &&
+      !nodePortsListed
+    ) {
+      problems.push({
+        path: `${where}.port`,
+        message: `is required with hostNetwork: the egress rule to node addresses needs the number of the port${job.portName ? ` named "${job.portName}"` : ""} (a NetworkPolicy ipBlock rule cannot use a port name)`,
+        hint: "set port to the container port's number, or list it in networkPolicy.nodeEgress.ports",
       });
     }
     if (durationSeconds(job.timeout) > durationSeconds(job.interval)) {
@@ -255,6 +281,14 @@ export function gatewayScrapeJobs(
     ...job,
     metricRelabelings: metricRelabelingsFor(job, values.allowLists),
   }));
+}
+
+/** Whether the gateway writes metrics: it has scrape jobs or receives OTLP. */
+export function writesMetrics(
+  values: Pick<ResolvedAlloyGatewayValues, "receivers">,
+  jobs: readonly GatewayScrapeJob[],
+): boolean {
+  return jobs.length > 0 || values.receivers.otlp.enabled;
 }
 
 /** Secrets the gateway reads through the API (for scrape basic auth), by namespace. */

@@ -1,8 +1,9 @@
 /**
  * The gateway's NetworkPolicy: push and OTLP from agents and applications,
  * the UI/metrics port from the gateway itself (clustering, self-scrape) and
- * chosen scrapers; out to DNS, the API server, the destinations, the
- * kubelets and every scrape target the jobs describe.
+ * chosen scrapers; out to DNS, the API server, the destinations, node
+ * addresses (the kubelets, hostNetwork targets) and every scrape target the
+ * jobs describe.
  */
 import {
   type BuildContext,
@@ -72,8 +73,34 @@ export interface GatewayNetworkInput {
   selector: Record<string, string>;
   jobs: readonly GatewayScrapeJob[];
   lokiUrl: string;
-  remoteWriteUrl: string;
+  /** Absent when the gateway writes no metrics. */
+  remoteWriteUrl?: string | undefined;
   agentPeers: readonly Peer[];
+}
+
+/**
+ * The node ports the gateway reaches by node address: the kubelet port (in
+ * direct mode, unless `scrape.kubelet.cidrs` gives the kubelets their own
+ * rule), every hostNetwork job's port and `networkPolicy.nodeEgress.ports`.
+ */
+export function nodeEgressPorts(
+  values: ResolvedAlloyGatewayValues,
+  jobs: readonly GatewayScrapeJob[],
+): number[] {
+  const kubelet = values.scrape.kubelet;
+  const ports = new Set<number>(values.networkPolicy.nodeEgress.ports);
+  if (kubeletDirect(values, jobs) && kubelet.cidrs.length === 0) ports.add(KUBELET_PORT);
+  for (const job of jobs) if (job.hostNetwork && job.port !== undefined) ports.add(job.port);
+  return [...ports].sort((a, b) => a - b);
+}
+
+/** The gateway scrapes kubelets at their node addresses (not through the API server). */
+function kubeletDirect(
+  values: ResolvedAlloyGatewayValues,
+  jobs: readonly GatewayScrapeJob[],
+): boolean {
+  const kubelet = values.scrape.kubelet;
+  return kubelet.enabled && kubelet.mode === "direct" && jobs.some((j) => j.role === "node");
 }
 
 export function gatewayIngress(input: GatewayNetworkInput): NetworkPolicyRuleInput[] {
@@ -110,7 +137,7 @@ export function gatewayEgress(input: GatewayNetworkInput): NetworkPolicyRuleInpu
     destinationRule(ctx, dest.loki.egress, urlPort(input.lokiUrl)),
     ...dest.loki.extra.map((d) => destinationRule(ctx, d.egress, urlPort(d.url))),
   ];
-  if (input.jobs.length > 0 || values.receivers.otlp.enabled) {
+  if (input.remoteWriteUrl && (input.jobs.length > 0 || values.receivers.otlp.enabled)) {
     rules.push(
       destinationRule(ctx, dest.prometheus.egress, urlPort(input.remoteWriteUrl)),
       ...dest.prometheus.extra.map((d) => destinationRule(ctx, d.egress, urlPort(d.url))),
@@ -124,10 +151,20 @@ export function gatewayEgress(input: GatewayNetworkInput): NetworkPolicyRuleInpu
     rules.push(destinationRule(ctx, dest.otlp.egress, port));
   }
   const kubelet = values.scrape.kubelet;
-  if (kubelet.enabled && kubelet.mode === "direct" && input.jobs.some((j) => j.role === "node")) {
+  if (kubeletDirect(values, input.jobs) && kubelet.cidrs.length > 0) {
     rules.push({
       peers: kubelet.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
       ports: tcpPorts(KUBELET_PORT),
+    });
+  }
+  // The kubelets are host processes and hostNetwork pods answer on node addresses: CNIs do not
+  // reliably match either with pod selectors, so they are reached by address. The pod-selector
+  // rules below stay for the CNIs that do match hostNetwork pods.
+  const nodePorts = nodeEgressPorts(values, input.jobs);
+  if (nodePorts.length > 0) {
+    rules.push({
+      peers: np.nodeEgress.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+      ports: tcpPorts(...nodePorts),
     });
   }
   const seen = new Set<string>();

@@ -103,6 +103,20 @@ export const scrapeJob = z.strictObject({
     .strictObject({ label: z.string().optional(), field: z.string().optional() })
     .default({}),
   portName: z.string().min(1).optional().describe("the container port scraped (egress rule)"),
+  hostNetwork: z
+    .boolean()
+    .default(false)
+    .describe(
+      "the pods run in the host network (node-exporter; a ScrapeTarget's hostNetwork): the egress NetworkPolicy also reaches them by node address (networkPolicy.nodeEgress), since pod selectors do not match them on every CNI",
+    ),
+  port: z
+    .int32()
+    .min(1)
+    .max(65535)
+    .optional()
+    .describe(
+      "the number of the port named portName; needed with hostNetwork (unless listed in networkPolicy.nodeEgress.ports), as a node-address rule cannot use a port name",
+    ),
   path: z.string().startsWith("/").default("/metrics"),
   scheme: z.enum(["http", "https"]).default("http"),
   interval: duration.default("30s"),
@@ -231,6 +245,9 @@ const extraRemoteWrite = z.strictObject({
 
 const byName = (name: string) => ({ podLabels: { "app.kubernetes.io/name": name } });
 
+/** Every IPv4 and IPv6 address: the node-egress default, until narrowed to the node CIDRs. */
+export const ANY_NODE_ADDRESS = ["0.0.0.0/0", "::/0"] as const;
+
 export const alloyGatewayValues = z.strictObject({
   image: imageSchema(ALLOY_IMAGE),
   logLevel: z.enum(["error", "warn", "info", "debug"]).default("info"),
@@ -281,7 +298,7 @@ export const alloyGatewayValues = z.strictObject({
             .url()
             .optional()
             .describe(
-              "Loki push URL (loki endpoints.pushUrl); loki-gateway in the stack's namespace by default",
+              "Loki push URL (the loki package's endpoints.pushUrl, which the umbrella fills), e.g. http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push; required to build",
             ),
           tenantId: z
             .string()
@@ -302,7 +319,7 @@ export const alloyGatewayValues = z.strictObject({
             .url()
             .optional()
             .describe(
-              "remote-write URL (Thanos receive); thanos-receive in the stack's namespace on 19291 by default",
+              "remote-write URL (the thanos package's endpoints.remoteWriteUrl, which the umbrella fills), e.g. http://thanos-receive.monitoring.svc.cluster.local:19291/api/v1/receive; required to build when the gateway writes metrics",
             ),
           headers: z.record(z.string().min(1), z.string()).default({}),
           auth: destinationAuth.optional(),
@@ -408,7 +425,9 @@ export const alloyGatewayValues = z.strictObject({
           cidrs: z
             .array(cidr)
             .default([])
-            .describe("node addresses for the egress rule to 10250; empty admits any address"),
+            .describe(
+              "node addresses for the egress rule to 10250 alone; empty: the kubelet port joins networkPolicy.nodeEgress",
+            ),
         })
         .prefault({}),
     })
@@ -484,6 +503,25 @@ export const alloyGatewayValues = z.strictObject({
           ports: z.array(z.int32().min(1).max(65535)).min(1).default([443, 6443]),
         })
         .prefault({}),
+      nodeEgress: z
+        .strictObject({
+          cidrs: z
+            .array(cidr)
+            .default([...ANY_NODE_ADDRESS])
+            .describe(
+              "node addresses, where hostNetwork scrape targets and the kubelets listen; narrow it to the cluster's node CIDR(s), e.g. [10.0.0.0/16]. Empty admits any address",
+            ),
+          ports: z
+            .array(z.int32().min(1).max(65535))
+            .default([])
+            .describe(
+              "more node ports, besides the derived ones (each hostNetwork job's port, the kubelet port in direct mode)",
+            ),
+        })
+        .prefault({})
+        .describe(
+          "egress by node address (ipBlock): pods in the host network and host processes are not matched by pod selectors on every CNI",
+        ),
     })
     .prefault({}),
 });

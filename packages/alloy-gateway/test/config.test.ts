@@ -15,12 +15,12 @@ import {
 import { describe, expect, it } from "vitest";
 import {
   type AlloyGatewayValues,
-  alloyGateway,
+  alloyGatewayConfigOf,
   CLUSTERED_COMPONENTS,
   EXTRA_COMPONENT_EXPORTS,
   unclusteredComponents,
 } from "../src/index.js";
-import { FULL, MATERIALIZE, MATERIALIZE_JOBS, SINGLE } from "./helpers.js";
+import { buildGateway, FULL, MATERIALIZE, MATERIALIZE_JOBS, SINGLE } from "./helpers.js";
 
 const RENDERS: [string, AlloyGatewayValues][] = [
   ["default (HA, clustered)", {}],
@@ -29,7 +29,7 @@ const RENDERS: [string, AlloyGatewayValues][] = [
   ["kubelet through the API-server proxy", { scrape: { kubelet: { mode: "apiServerProxy" } } }],
 ];
 
-const text = (values: AlloyGatewayValues) => alloyGateway(values).endpoints.alloyConfig;
+const text = (values: AlloyGatewayValues) => alloyGatewayConfigOf(buildGateway(values));
 
 describe("Alloy text", () => {
   it.each(RENDERS)(
@@ -143,7 +143,7 @@ describe("wiring", () => {
   });
 
   it("adds the cluster external label to metrics and logs", () => {
-    const t = alloyGateway({}, { clusterName: "prod-eu" }).endpoints.alloyConfig;
+    const t = alloyGatewayConfigOf(buildGateway({}, { clusterName: "prod-eu" }));
     expect(t.match(/cluster = "prod-eu"/g)).toHaveLength(2);
   });
 
@@ -175,8 +175,8 @@ describe("clustering", () => {
   );
 
   it("single replica: nothing is clustered and no cluster flags are passed", () => {
-    const c = alloyGateway(SINGLE);
-    expect(c.endpoints.alloyConfig).not.toContain("clustering {");
+    const c = buildGateway(SINGLE);
+    expect(alloyGatewayConfigOf(c)).not.toContain("clustering {");
     const args = JSON.stringify(c.objects);
     expect(args).not.toContain("--cluster.enabled");
   });

@@ -1,5 +1,5 @@
-import type { KubeObject, ValuesError } from "@materialize-monitoring/core";
-import type { AlloyGatewayValues, ScrapeJobInput } from "../src/index.js";
+import type { BuildContext, KubeObject, ValuesError } from "@materialize-monitoring/core";
+import { type AlloyGatewayValues, alloyGateway, type ScrapeJobInput } from "../src/index.js";
 import materialize from "./fixtures/materialize.json" with { type: "json" };
 
 /** Exactly one object of `kind` (and `name`), typed as the caller says. */
@@ -40,7 +40,7 @@ export const MATERIALIZE_JOBS: ScrapeJobInput[] = MATERIALIZE.targets.map((t) =>
   source: "materialize",
 }));
 
-/** A node-exporter job as the umbrella builds it from the exporters' scrape endpoint. */
+/** A node-exporter job as the umbrella builds it from the exporters' scrape target. */
 export const NODE_EXPORTER_JOB: ScrapeJobInput = {
   name: "node_exporter",
   job: "node-exporter",
@@ -54,6 +54,9 @@ export const NODE_EXPORTER_JOB: ScrapeJobInput = {
     label: "app.kubernetes.io/instance=materialize-monitoring,app.kubernetes.io/name=node-exporter",
   },
   portName: "metrics",
+  // node-exporter runs in the host network: the gateway reaches it by node address on 9100.
+  hostNetwork: true,
+  port: 9100,
   relabelings: [
     {
       sourceLabels: [
@@ -123,7 +126,11 @@ export const FULL: AlloyGatewayValues = {
         },
       ],
     },
-    otlp: { enabled: true, endpoint: "otel-collector.observability.svc:4317", insecure: true },
+    otlp: {
+      enabled: true,
+      endpoint: "otel-collector.observability.svc.cluster.local:4317",
+      insecure: true,
+    },
   },
   receivers: { otlp: { enabled: true } },
   scrape: { jobs: [...MATERIALIZE_JOBS, NODE_EXPORTER_JOB] },
@@ -140,3 +147,27 @@ export const SINGLE: AlloyGatewayValues = {
   autoscaling: { enabled: false },
   clustering: { enabled: false },
 };
+
+/** The destination URLs the umbrella passes from Loki's and Thanos's endpoints. */
+export const DESTINATION_URLS = {
+  loki: "http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push",
+  prometheus: "http://thanos-receive.monitoring.svc.cluster.local:19291/api/v1/receive",
+} as const;
+
+/** `values` with the destination URLs filled in where they name none. */
+export function withDestinations(values: AlloyGatewayValues = {}): AlloyGatewayValues {
+  const destinations = values.destinations ?? {};
+  return {
+    ...values,
+    destinations: {
+      ...destinations,
+      loki: { url: DESTINATION_URLS.loki, ...destinations.loki },
+      prometheus: { url: DESTINATION_URLS.prometheus, ...destinations.prometheus },
+    },
+  };
+}
+
+/** The gateway built as the umbrella builds it: with its destinations' URLs. */
+export function buildGateway(values?: AlloyGatewayValues, ctx?: Partial<BuildContext>) {
+  return alloyGateway(withDestinations(values), ctx);
+}

@@ -16,7 +16,8 @@ import {
   wiredConnections,
 } from "@materialize-monitoring/core/validate";
 import { describe, expect, it } from "vitest";
-import { type AlloyGatewayValues, alloyGateway } from "../src/index.js";
+import type { AlloyGatewayValues } from "../src/index.js";
+import { buildGateway } from "./helpers.js";
 
 const DESTINATIONS = [
   "loki-gateway.monitoring.svc.cluster.local",
@@ -25,7 +26,7 @@ const DESTINATIONS = [
 
 function stack(gatewayValues: AlloyGatewayValues = {}, agentNamespace?: string) {
   const ctx = defaultBuildContext();
-  const gateway0 = alloyGateway(gatewayValues, ctx);
+  const gateway0 = buildGateway(gatewayValues, ctx);
   const agent = alloyAgent(
     {
       ...(agentNamespace ? { namespace: agentNamespace } : {}),
@@ -34,7 +35,7 @@ function stack(gatewayValues: AlloyGatewayValues = {}, agentNamespace?: string) 
     ctx,
   );
   // The umbrella passes the agents' self-metrics job and their selector to the gateway.
-  const gateway = alloyGateway(
+  const gateway = buildGateway(
     {
       ...gatewayValues,
       scrape: { ...gatewayValues.scrape, jobs: [agent.endpoints.selfMetricsTarget] },

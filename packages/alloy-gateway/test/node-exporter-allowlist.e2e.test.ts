@@ -16,8 +16,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { allowListMetricRelabelConfigs, alloyGateway } from "../src/index.js";
-import { MATERIALIZE } from "./helpers.js";
+import { allowListMetricRelabelConfigs, alloyGatewayConfigOf } from "../src/index.js";
+import { buildGateway, MATERIALIZE } from "./helpers.js";
 
 const NODE_EXPORTER = process.env.NODE_EXPORTER_BINARY ?? "/usr/bin/prometheus-node-exporter";
 const PROMETHEUS = process.env.PROMETHEUS_BINARY ?? "/usr/bin/prometheus";
@@ -165,19 +165,21 @@ describe("node-exporter allow-list with a real Prometheus and node-exporter", ()
   });
 
   it("uses the same rule data the gateway's Alloy configuration applies", () => {
-    const text = alloyGateway({
-      scrape: {
-        jobs: [
-          {
-            name: "node_exporter",
-            job: "node-exporter",
-            source: SOURCE,
-            relabelings: [],
-          },
-        ],
-      },
-      allowLists: ALLOW_LISTS,
-    }).endpoints.alloyConfig;
+    const text = alloyGatewayConfigOf(
+      buildGateway({
+        scrape: {
+          jobs: [
+            {
+              name: "node_exporter",
+              job: "node-exporter",
+              source: SOURCE,
+              relabelings: [],
+            },
+          ],
+        },
+        allowLists: ALLOW_LISTS,
+      }),
+    );
     const [rule] = allowListMetricRelabelConfigs(ALLOW_LISTS, SOURCE) as { regex: string }[];
     expect(text).toContain(`"${rule?.regex}"`);
   });

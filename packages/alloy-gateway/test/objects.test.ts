@@ -20,8 +20,8 @@ import {
   validateObjects,
 } from "@materialize-monitoring/core/validate";
 import { describe, expect, it } from "vitest";
-import { type AlloyGatewayValues, alloyGateway } from "../src/index.js";
-import { FULL, find, SINGLE } from "./helpers.js";
+import { type AlloyGatewayValues, alloyGatewayPlan, type ScrapeJobInput } from "../src/index.js";
+import { buildGateway, FULL, find, SINGLE, withDestinations } from "./helpers.js";
 
 const RENDERS: [string, AlloyGatewayValues][] = [
   ["default", {}],
@@ -39,15 +39,15 @@ const EXTERNAL_SECRETS = ["central-loki", "central-metrics"];
 
 describe("objects", () => {
   it.each(RENDERS)("%s: pass Kubernetes schema validation", async (_n, values) => {
-    expect(await validateObjects(alloyGateway(values).objects)).toEqual([]);
+    expect(await validateObjects(buildGateway(values).objects)).toEqual([]);
   });
 
   it.each(RENDERS)("%s: Services select pods with the ports they name", (_n, values) => {
-    expect(checkServices(alloyGateway(values).objects)).toEqual([]);
+    expect(checkServices(buildGateway(values).objects)).toEqual([]);
   });
 
   it.each(RENDERS)("%s: every referenced object exists or is the user's Secret", (_n, values) => {
-    expect(checkReferences(alloyGateway(values).objects, { secrets: EXTERNAL_SECRETS })).toEqual(
+    expect(checkReferences(buildGateway(values).objects, { secrets: EXTERNAL_SECRETS })).toEqual(
       [],
     );
   });
@@ -55,22 +55,22 @@ describe("objects", () => {
   it.each(RENDERS)(
     "%s: restricted Pod Security, requests, limits, probes, PDB, spread, no credentials",
     (_n, values) => {
-      const result = checkPolicies(alloyGateway(values).objects);
+      const result = checkPolicies(buildGateway(values).objects);
       expect(result.problems).toEqual([]);
     },
   );
 
   it("pins the default objects", () => {
-    expect(toYamlStream(alloyGateway().objects)).toMatchSnapshot();
+    expect(toYamlStream(buildGateway().objects)).toMatchSnapshot();
   });
 
   it("pins the full objects", () => {
-    expect(toYamlStream(alloyGateway(FULL).objects)).toMatchSnapshot();
+    expect(toYamlStream(buildGateway(FULL).objects)).toMatchSnapshot();
   });
 });
 
 describe("workload", () => {
-  const objects = alloyGateway().objects;
+  const objects = buildGateway().objects;
   const deployment = find<Deployment>(objects, "Deployment", "alloy-gateway");
   const pod = deployment.spec?.template.spec;
   const alloy = pod?.containers[0];
@@ -97,7 +97,7 @@ describe("workload", () => {
       "app.kubernetes.io/name": "alloy-gateway",
       "app.kubernetes.io/instance": "materialize-monitoring",
     });
-    expect(alloyGateway({}, { instance: "eu" }).endpoints.podLabels).toEqual({
+    expect(buildGateway({}, { instance: "eu" }).endpoints.podLabels).toEqual({
       "app.kubernetes.io/name": "alloy-gateway",
       "app.kubernetes.io/instance": "eu",
     });
@@ -110,7 +110,7 @@ describe("workload", () => {
       ["http-metrics", 12345],
       ["http-push", 3100],
     ]);
-    expect(ports(alloyGateway({ receivers: { otlp: { enabled: true } } }).objects)).toEqual([
+    expect(ports(buildGateway({ receivers: { otlp: { enabled: true } } }).objects)).toEqual([
       ["http-metrics", 12345],
       ["http-push", 3100],
       ["otlp-grpc", 4317],
@@ -119,9 +119,9 @@ describe("workload", () => {
   });
 
   it("has a checksum of its configuration on the pod template", () => {
-    const a = find<Deployment>(alloyGateway().objects, "Deployment").spec?.template.metadata
+    const a = find<Deployment>(buildGateway().objects, "Deployment").spec?.template.metadata
       ?.annotations;
-    const b = find<Deployment>(alloyGateway({ logLevel: "debug" }).objects, "Deployment").spec
+    const b = find<Deployment>(buildGateway({ logLevel: "debug" }).objects, "Deployment").spec
       ?.template.metadata?.annotations;
     expect(a?.["checksum/config"]).toMatch(/^[a-f0-9]{64}$/);
     expect(a?.["checksum/config"]).not.toBe(b?.["checksum/config"]);
@@ -140,7 +140,7 @@ describe("workload", () => {
   });
 
   it("single replica: no HPA, no PDB, no headless Service", () => {
-    const kinds = alloyGateway(SINGLE).objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    const kinds = buildGateway(SINGLE).objects.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(kinds).not.toContain("HorizontalPodAutoscaler/alloy-gateway");
     expect(kinds).not.toContain("PodDisruptionBudget/alloy-gateway");
     expect(kinds).not.toContain("Service/alloy-gateway-cluster");
@@ -155,7 +155,7 @@ describe("workload", () => {
   });
 
   it("mounts destination Secrets read-only and takes user names from secretKeyRef", () => {
-    const full = find<Deployment>(alloyGateway(FULL).objects, "Deployment").spec?.template.spec;
+    const full = find<Deployment>(buildGateway(FULL).objects, "Deployment").spec?.template.spec;
     expect(full?.volumes?.filter((v) => v.secret)).toEqual([
       {
         name: "secret-central-loki",
@@ -177,7 +177,7 @@ describe("workload", () => {
 
 describe("RBAC", () => {
   it("reads pods, pod logs, nodes, node metrics and events cluster-wide, nothing else", () => {
-    expect(find<ClusterRole>(alloyGateway().objects, "ClusterRole").rules).toEqual([
+    expect(find<ClusterRole>(buildGateway().objects, "ClusterRole").rules).toEqual([
       { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
       { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
       { apiGroups: [""], resources: ["nodes"], verbs: ["get", "list", "watch"] },
@@ -188,7 +188,7 @@ describe("RBAC", () => {
 
   it("uses nodes/proxy instead of nodes/metrics through the API-server proxy", () => {
     const rules = find<ClusterRole>(
-      alloyGateway({ scrape: { kubelet: { mode: "apiServerProxy" } } }).objects,
+      buildGateway({ scrape: { kubelet: { mode: "apiServerProxy" } } }).objects,
       "ClusterRole",
     ).rules;
     expect(rules?.map((r) => r.resources?.[0])).toContain("nodes/proxy");
@@ -196,7 +196,7 @@ describe("RBAC", () => {
   });
 
   it("gets exactly the SQL-monitor Secret in the Materialize environment namespace", () => {
-    const objects = alloyGateway(FULL).objects;
+    const objects = buildGateway(FULL).objects;
     const secretRole = find<Role>(objects, "Role", "alloy-gateway-monitoring-secrets");
     expect(secretRole.metadata?.namespace).toBe("materialize-environment");
     expect(secretRole.rules).toEqual([
@@ -216,13 +216,13 @@ describe("RBAC", () => {
     expect(binding.subjects).toEqual([
       { kind: "ServiceAccount", name: "alloy-gateway", namespace: "monitoring" },
     ]);
-    expect(alloyGateway(FULL).endpoints.secretAccess).toEqual([
+    expect(alloyGatewayPlan(FULL).secretAccess).toEqual([
       { namespace: "materialize-environment", names: ["materialize-sql-monitor"] },
     ]);
   });
 
   it("reads events only in the listed namespaces when there are some", () => {
-    const objects = alloyGateway({ logs: { events: { namespaces: ["materialize"] } } }).objects;
+    const objects = buildGateway({ logs: { events: { namespaces: ["materialize"] } } }).objects;
     expect(
       find<ClusterRole>(objects, "ClusterRole").rules?.map((r) => r.resources?.[0]),
     ).not.toContain("events");
@@ -233,7 +233,7 @@ describe("RBAC", () => {
 
   it("gets the non-resource URLs it is told to (metrics-server's /metrics with the token)", () => {
     const rules = find<ClusterRole>(
-      alloyGateway({ rbac: { nonResourceUrls: ["/metrics"] } }).objects,
+      buildGateway({ rbac: { nonResourceUrls: ["/metrics"] } }).objects,
       "ClusterRole",
     ).rules;
     expect(rules?.at(-1)).toEqual({ nonResourceURLs: ["/metrics"], verbs: ["get"] });
@@ -241,7 +241,7 @@ describe("RBAC", () => {
 
   it("drops what it does not use", () => {
     const rules = find<ClusterRole>(
-      alloyGateway({
+      buildGateway({
         scrape: { kubelet: { enabled: false }, self: { enabled: false } },
         logs: { events: { enabled: false }, agentLogs: { enabled: false } },
       }).objects,
@@ -253,7 +253,7 @@ describe("RBAC", () => {
 
 describe("NetworkPolicy", () => {
   const spec = (values: AlloyGatewayValues = {}) =>
-    find<NetworkPolicy>(alloyGateway(values).objects, "NetworkPolicy").spec as NonNullable<
+    find<NetworkPolicy>(buildGateway(values).objects, "NetworkPolicy").spec as NonNullable<
       NetworkPolicy["spec"]
     >;
 
@@ -343,14 +343,87 @@ describe("NetworkPolicy", () => {
     expect(operator?.to?.[0]?.podSelector?.matchLabels).toEqual({
       "app.kubernetes.io/name": "materialize-operator",
     });
-    // The extra destinations outside the cluster, on their URL ports.
+    // The extra destinations outside the cluster, on their URL ports, then the node addresses
+    // (node-exporter on the host network, the kubelets).
     expect(
       egress.filter((r) => r.to?.some((p) => p.ipBlock?.cidr === "0.0.0.0/0")).map((r) => r.ports),
     ).toEqual([
       [{ protocol: "TCP", port: 443 }],
       [{ protocol: "TCP", port: 443 }],
       [{ protocol: "TCP", port: 4317 }],
+      [
+        { protocol: "TCP", port: 9100 },
+        { protocol: "TCP", port: 10250 },
+      ],
     ]);
+  });
+
+  describe("node addresses (hostNetwork targets and the kubelets)", () => {
+    const nodeRules = (values: AlloyGatewayValues) =>
+      (spec(values).egress ?? []).filter((r) => r.to?.some((p) => p.ipBlock?.cidr === "::/0"));
+    const hostJob = (extra: Partial<ScrapeJobInput> = {}): ScrapeJobInput => ({
+      name: "node_exporter",
+      job: "node-exporter",
+      namespaces: ["monitoring"],
+      podLabels: { "app.kubernetes.io/name": "node-exporter" },
+      portName: "metrics",
+      hostNetwork: true,
+      port: 9100,
+      ...extra,
+    });
+
+    it("reaches the kubelet port by node address, any address until narrowed", () => {
+      expect(nodeRules({})).toEqual([
+        {
+          to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }],
+          ports: [{ protocol: "TCP", port: 10250 }],
+        },
+      ]);
+      const narrowed = spec({ networkPolicy: { nodeEgress: { cidrs: ["10.0.0.0/16"] } } }).egress;
+      expect(narrowed?.filter((r) => r.ports?.some((p) => p.port === 10250))).toEqual([
+        { to: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ protocol: "TCP", port: 10250 }] },
+      ]);
+    });
+
+    it("reaches a hostNetwork job's port by node address, besides its pod selector", () => {
+      const egress = spec({ scrape: { jobs: [hostJob()] } }).egress ?? [];
+      expect(nodeRules({ scrape: { jobs: [hostJob()] } })[0]?.ports).toEqual([
+        { protocol: "TCP", port: 9100 },
+        { protocol: "TCP", port: 10250 },
+      ]);
+      // The pod-selector rule stays for the CNIs that do match hostNetwork pods.
+      expect(egress).toContainEqual({
+        to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "node-exporter" } } }],
+        ports: [{ protocol: "TCP", port: "metrics" }],
+      });
+    });
+
+    it("a job off the host network gets no node-address rule (planted defect: without the flag, 9100 is not reachable by address)", () => {
+      const offHost = nodeRules({ scrape: { jobs: [hostJob({ hostNetwork: false })] } });
+      expect(offHost.flatMap((r) => r.ports?.map((p) => p.port))).toEqual([10250]);
+    });
+
+    it("through the API-server proxy, only the hostNetwork ports (and nodeEgress.ports) remain", () => {
+      const values: AlloyGatewayValues = {
+        scrape: { kubelet: { mode: "apiServerProxy" }, jobs: [hostJob()] },
+        networkPolicy: { nodeEgress: { ports: [9256] } },
+      };
+      expect(nodeRules(values).flatMap((r) => r.ports?.map((p) => p.port))).toEqual([9100, 9256]);
+      expect(nodeRules({ scrape: { kubelet: { mode: "apiServerProxy" } } })).toEqual([]);
+    });
+
+    it("scrape.kubelet.cidrs keeps a kubelet rule of its own", () => {
+      const egress =
+        spec({ scrape: { kubelet: { cidrs: ["10.1.0.0/16"] }, jobs: [hostJob()] } }).egress ?? [];
+      expect(egress).toContainEqual({
+        to: [{ ipBlock: { cidr: "10.1.0.0/16" } }],
+        ports: [{ protocol: "TCP", port: 10250 }],
+      });
+      expect(egress).toContainEqual({
+        to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }],
+        ports: [{ protocol: "TCP", port: 9100 }],
+      });
+    });
   });
 
   it("reaches no kubelet directly through the API-server proxy", () => {
@@ -362,7 +435,7 @@ describe("NetworkPolicy", () => {
 
   it("can be turned off", () => {
     expect(
-      alloyGateway({ networkPolicy: { enabled: false } }).objects.some(
+      buildGateway({ networkPolicy: { enabled: false } }).objects.some(
         (o) => o.kind === "NetworkPolicy",
       ),
     ).toBe(false);
@@ -371,7 +444,7 @@ describe("NetworkPolicy", () => {
 
 describe("endpoints", () => {
   it("gives the push URL, OTLP addresses, the self-metrics job and the config", () => {
-    const e = alloyGateway({ receivers: { otlp: { enabled: true } } }).endpoints;
+    const e = buildGateway({ receivers: { otlp: { enabled: true } } }).endpoints;
     expect(e.pushUrl).toBe(
       "http://alloy-gateway.monitoring.svc.cluster.local:3100/loki/api/v1/push",
     );
@@ -395,14 +468,17 @@ describe("endpoints", () => {
       namespaces: ["monitoring"],
       portName: "http-metrics",
     });
-    expect(e.scrapeComponents).toMatchObject({
+    expect(
+      alloyGatewayPlan(withDestinations({ receivers: { otlp: { enabled: true } } }))
+        .scrapeComponents,
+    ).toMatchObject({
       kubelet_cadvisor: "prometheus.scrape.kubelet_cadvisor",
     });
     expect(e.configMap).toEqual({ name: "alloy-gateway-config", key: "config.alloy" });
   });
 
   it("follows the cluster domain and name prefix", () => {
-    const e = alloyGateway(
+    const e = buildGateway(
       {},
       { clusterDomain: "corp.local", namePrefix: "mz", namespace: "obs" },
     ).endpoints;

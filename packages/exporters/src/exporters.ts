@@ -1,22 +1,26 @@
 import {
   type BuildContext,
-  type Component,
+  type ComponentFunction,
   defineComponent,
   type KubeObject,
+  type ScrapeTarget,
 } from "@materialize-monitoring/core";
 import { z } from "zod";
 import {
   buildKubeStateMetrics,
+  computeKubeStateMetricsEndpoints,
   type KubeStateMetricsEndpoints,
   kubeStateMetricsValues,
 } from "./kube-state-metrics.js";
 import {
   buildMetricsServer,
+  computeMetricsServerEndpoints,
   type MetricsServerEndpoints,
   metricsServerValues,
 } from "./metrics-server.js";
 import {
   buildNodeExporter,
+  computeNodeExporterEndpoints,
   type NodeExporterEndpoints,
   nodeExporterValues,
 } from "./node-exporter.js";
@@ -41,42 +45,97 @@ export interface ExportersEndpoints {
   metricsServer?: MetricsServerEndpoints;
   kubeStateMetrics?: KubeStateMetricsEndpoints;
   nodeExporter?: NodeExporterEndpoints;
+  /** The Services of the enabled exporters. */
+  services: {
+    metricsServer?: MetricsServerEndpoints["services"]["metricsServer"];
+    kubeStateMetrics?: KubeStateMetricsEndpoints["services"]["kubeStateMetrics"];
+    nodeExporter?: NodeExporterEndpoints["services"]["nodeExporter"];
+  };
+  /**
+   * Every enabled exporter's scrape targets, in the order kube-state-metrics,
+   * node-exporter, metrics-server.
+   */
+  scrapeTargets: ScrapeTarget[];
+  /** The exporters connect to no other component. */
+  clients: Record<string, never>;
+}
+
+type ParsedExportersValues = z.output<typeof exportersValues>;
+
+function computeExportersEndpoints(
+  values: ParsedExportersValues,
+  ctx: BuildContext,
+): ExportersEndpoints {
+  const { metricsServer, kubeStateMetrics, nodeExporter } = values;
+  const ms = metricsServer.enabled ? computeMetricsServerEndpoints(metricsServer, ctx) : undefined;
+  const ksm = kubeStateMetrics.enabled
+    ? computeKubeStateMetricsEndpoints(kubeStateMetrics, ctx)
+    : undefined;
+  const ne = nodeExporter.enabled
+    ? computeNodeExporterEndpoints(nodeExporter, ctx, "exporters.nodeExporter")
+    : undefined;
+  return {
+    ...(ms ? { metricsServer: ms } : {}),
+    ...(ksm ? { kubeStateMetrics: ksm } : {}),
+    ...(ne ? { nodeExporter: ne } : {}),
+    services: {
+      ...(ms ? { metricsServer: ms.services.metricsServer } : {}),
+      ...(ksm ? { kubeStateMetrics: ksm.services.kubeStateMetrics } : {}),
+      ...(ne ? { nodeExporter: ne.services.nodeExporter } : {}),
+    },
+    scrapeTargets: [
+      ...(ksm?.scrapeTargets ?? []),
+      ...(ne?.scrapeTargets ?? []),
+      ...(ms?.scrapeTargets ?? []),
+    ],
+    clients: {},
+  };
 }
 
 const build = (
-  values: z.output<typeof exportersValues>,
+  values: ParsedExportersValues,
   ctx: BuildContext,
-): { objects: KubeObject[]; endpoints: ExportersEndpoints } => {
+  endpoints: ExportersEndpoints,
+): { objects: KubeObject[] } => {
   const objects: KubeObject[] = [];
-  const endpoints: ExportersEndpoints = {};
   const { metricsServer, kubeStateMetrics, nodeExporter } = values;
-  if (metricsServer.enabled) {
-    const built = buildMetricsServer(metricsServer, ctx, "exporters.metricsServer");
-    objects.push(...built.objects);
-    endpoints.metricsServer = built.endpoints;
+  if (endpoints.metricsServer) {
+    objects.push(
+      ...buildMetricsServer(metricsServer, ctx, endpoints.metricsServer, "exporters.metricsServer")
+        .objects,
+    );
   }
-  if (kubeStateMetrics.enabled) {
-    const built = buildKubeStateMetrics(kubeStateMetrics, ctx, "exporters.kubeStateMetrics");
-    objects.push(...built.objects);
-    endpoints.kubeStateMetrics = built.endpoints;
+  if (endpoints.kubeStateMetrics) {
+    objects.push(
+      ...buildKubeStateMetrics(
+        kubeStateMetrics,
+        ctx,
+        endpoints.kubeStateMetrics,
+        "exporters.kubeStateMetrics",
+      ).objects,
+    );
   }
-  if (nodeExporter.enabled) {
-    const built = buildNodeExporter(nodeExporter, ctx, "exporters.nodeExporter");
-    objects.push(...built.objects);
-    endpoints.nodeExporter = built.endpoints;
+  if (endpoints.nodeExporter) {
+    objects.push(...buildNodeExporter(nodeExporter, ctx, endpoints.nodeExporter).objects);
   }
-  return { objects, endpoints };
+  return { objects };
 };
 
 /**
  * metrics-server, kube-state-metrics and node-exporter as one component.
  * Values errors name `exporters.<exporter>.<path>`.
  */
-export const exporters: (
-  values?: ExportersValues,
-  ctx?: Partial<BuildContext>,
-) => Component<ExportersEndpoints> = defineComponent({
-  name: "exporters",
-  schema: exportersValues,
-  build,
-});
+export const exporters: ComponentFunction<typeof exportersValues, ExportersEndpoints> =
+  defineComponent({
+    name: "exporters",
+    schema: exportersValues,
+    endpoints: computeExportersEndpoints,
+    build,
+  });
+
+/**
+ * The exporters' endpoints for `(values, ctx)` without building any object:
+ * each enabled exporter's endpoints, their Services and their scrape targets
+ * (`kube_state_metrics`, `node_exporter` on the host network, `metrics_server`).
+ */
+export const exportersEndpoints = exporters.endpoints;

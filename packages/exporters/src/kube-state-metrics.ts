@@ -16,14 +16,18 @@ import {
   type PolicyRule,
   podDisruptionBudget,
   podTemplate,
+  priorityClassFor,
   resourceName,
   resourcesSchema,
   role,
   roleBinding,
+  type ScrapeTarget,
+  type ServiceEndpoint,
   schedulingDefault,
   selectorLabels,
   service,
   serviceAccount,
+  serviceEndpoint,
   servicePort,
   spreadConstraints,
   standardLabels,
@@ -47,12 +51,17 @@ import {
   scrapeEndpoint,
   scraperNetworkPeer,
   scraperPeer,
+  scrapeTargetOf,
   workloadScheduling,
 } from "./shared.js";
 
 export const KUBE_STATE_METRICS_NAME = "kube-state-metrics";
 export const KUBE_STATE_METRICS_JOB = "kube-state-metrics";
 export const KUBE_STATE_METRICS_TELEMETRY_JOB = "kube-state-metrics-telemetry";
+/** The scraper's component label of the object-metrics job. */
+export const KUBE_STATE_METRICS_TARGET = "kube_state_metrics";
+/** The allow-list (materialize's catalogue) that filters the object metrics. */
+export const KUBE_STATE_METRICS_SOURCE = "kube-state-metrics";
 export const KUBE_STATE_METRICS_PORTS = {
   metrics: { name: "http-metrics", port: 8080 },
   telemetry: { name: "telemetry", port: 8081 },
@@ -143,6 +152,19 @@ export interface KubeStateMetricsEndpoints {
   shards: number;
   /** Label keys per resource copied onto `kube_<resource>_labels` as `label_<sanitised key>`. */
   metricLabelsAllowlist: Partial<Record<KubeStateMetricsResource, string[]>>;
+  services: {
+    /** The headless Service over every pod (or shard), for per-pod discovery. */
+    kubeStateMetrics: ServiceEndpoint<"metrics" | "telemetry">;
+  };
+  /**
+   * What it wants scraped: the object metrics of every pod
+   * (`kube_state_metrics`, job `kube-state-metrics`, port `http-metrics`,
+   * allow-list `kube-state-metrics`). The telemetry port is published in
+   * `telemetry` but not scraped by default.
+   */
+  scrapeTargets: ScrapeTarget[];
+  /** It connects to no other component (only the API server). */
+  clients: Record<string, never>;
 }
 
 /** The ClusterRole rules: list/watch on exactly the watched resources, grouped by API group. */
@@ -245,24 +267,54 @@ export function kubeStateMetricsArgs(values: ResolvedKubeStateMetricsValues): st
   ];
 }
 
+/** The endpoints of kube-state-metrics from its names and the parsed values alone. */
+export function computeKubeStateMetricsEndpoints(
+  values: ResolvedKubeStateMetricsValues,
+  ctx: BuildContext,
+): KubeStateMetricsEndpoints {
+  const service = serviceEndpoint(ctx, {
+    service: resourceName(ctx, KUBE_STATE_METRICS_NAME),
+    ports: KUBE_STATE_METRICS_PORTS,
+    podLabels: selectorLabels(ctx, { name: KUBE_STATE_METRICS_NAME }),
+  });
+  const metrics = scrapeEndpoint(service, "metrics", { jobName: KUBE_STATE_METRICS_JOB });
+  return {
+    metrics,
+    telemetry: scrapeEndpoint(service, "telemetry", { jobName: KUBE_STATE_METRICS_TELEMETRY_JOB }),
+    shards: values.sharding.enabled ? values.sharding.shards : 1,
+    metricLabelsAllowlist: kubeStateMetricsLabelsAllowlist(values),
+    services: { kubeStateMetrics: service },
+    scrapeTargets: [
+      scrapeTargetOf(metrics, {
+        name: KUBE_STATE_METRICS_TARGET,
+        source: KUBE_STATE_METRICS_SOURCE,
+      }),
+    ],
+    clients: {},
+  };
+}
+
 /**
- * The build behind `kubeStateMetrics()`, for composing with already-parsed values;
+ * The build behind `kubeStateMetrics()`, for composing with already-parsed
+ * values and the endpoints `computeKubeStateMetricsEndpoints` gave for them;
  * `path` prefixes the paths of render-time errors.
  */
 export function buildKubeStateMetrics(
   values: ResolvedKubeStateMetricsValues,
   ctx: BuildContext,
+  endpoints: KubeStateMetricsEndpoints,
   path = KUBE_STATE_METRICS_NAME,
-): { objects: KubeObject[]; endpoints: KubeStateMetricsEndpoints } {
+): { objects: KubeObject[] } {
   validate(values, path);
-  const name = resourceName(ctx, KUBE_STATE_METRICS_NAME);
+  const svc = endpoints.services.kubeStateMetrics;
+  const name = svc.service;
   const parts = { name: KUBE_STATE_METRICS_NAME, version: values.image.tag };
   const meta = () => objectMeta(ctx, { ...parts, objectName: name });
   const clusterMeta = () => objectMeta(ctx, { ...parts, objectName: name, clusterScoped: true });
-  const selector = selectorLabels(ctx, parts);
+  const selector = svc.podLabels;
   const sharded = values.sharding.enabled;
   const replicas = sharded ? values.sharding.shards : values.replicas;
-  const { metrics, telemetry } = KUBE_STATE_METRICS_PORTS;
+  const { metrics, telemetry } = svc.ports;
 
   const ksm = container({
     name: KUBE_STATE_METRICS_NAME,
@@ -297,7 +349,7 @@ export function buildKubeStateMetrics(
     security: { runAsUser: 65534, runAsGroup: 65534 },
     scheduling: workloadScheduling(
       values.scheduling,
-      ctx.priorityClasses.default,
+      priorityClassFor(ctx, "default"),
       multi
         ? {
             affinity: hostAntiAffinity(selector),
@@ -357,24 +409,7 @@ export function buildKubeStateMetrics(
     );
   }
 
-  const endpoint = (jobName: string, port: { name: string; port: number }) =>
-    scrapeEndpoint({
-      jobName,
-      serviceName: name,
-      namespace: ctx.namespace,
-      portName: port.name,
-      port: port.port,
-      selector,
-    });
-  return {
-    objects,
-    endpoints: {
-      metrics: endpoint(KUBE_STATE_METRICS_JOB, metrics),
-      telemetry: endpoint(KUBE_STATE_METRICS_TELEMETRY_JOB, telemetry),
-      shards: sharded ? replicas : 1,
-      metricLabelsAllowlist: kubeStateMetricsLabelsAllowlist(values),
-    },
-  };
+  return { objects };
 }
 
 /**
@@ -385,5 +420,13 @@ export function buildKubeStateMetrics(
 export const kubeStateMetrics = defineComponent({
   name: KUBE_STATE_METRICS_NAME,
   schema: kubeStateMetricsValues,
-  build: (values, ctx) => buildKubeStateMetrics(values, ctx),
+  endpoints: computeKubeStateMetricsEndpoints,
+  build: (values, ctx, endpoints) => buildKubeStateMetrics(values, ctx, endpoints),
 });
+
+/**
+ * kube-state-metrics' endpoints for `(values, ctx)` without building any
+ * object: its headless Service (FQDN from the context's cluster domain), the
+ * metrics and telemetry scrape endpoints and the scrape target.
+ */
+export const kubeStateMetricsEndpoints = kubeStateMetrics.endpoints;

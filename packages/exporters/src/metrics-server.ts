@@ -19,13 +19,17 @@ import {
   objectMeta,
   podDisruptionBudget,
   podTemplate,
+  priorityClassFor,
   resourceName,
   resourcesSchema,
   roleBinding,
+  type ScrapeTarget,
+  type ServiceEndpoint,
   schedulingDefault,
   selectorLabels,
   service,
   serviceAccount,
+  serviceEndpoint,
   servicePort,
   spreadConstraints,
   standardLabels,
@@ -43,11 +47,14 @@ import {
   scrapeEndpoint,
   scraperNetworkPeer,
   scraperPeer,
+  scrapeTargetOf,
   workloadScheduling,
 } from "./shared.js";
 
 export const METRICS_SERVER_NAME = "metrics-server";
 export const METRICS_SERVER_JOB = "metrics-server";
+/** The scraper's component label of metrics-server's own metrics. */
+export const METRICS_SERVER_TARGET = "metrics_server";
 /** The secure port inside the container (the kubelet's port number, as upstream uses; no hostNetwork, so no clash). */
 export const METRICS_SERVER_SECURE_PORT = 10250;
 export const METRICS_SERVER_PORT_NAME = "https";
@@ -96,7 +103,9 @@ export const metricsServerValues = z.strictObject({
         .string()
         .min(1)
         .optional()
-        .describe("a kubernetes.io/tls Secret with the serving certificate for the Service name"),
+        .describe(
+          "a kubernetes.io/tls Secret with the serving certificate; it must name <service>.<namespace>.svc, the name the API server's aggregator verifies",
+        ),
       caBundle: z
         .string()
         .regex(/^[A-Za-z0-9+/=\s]+$/, "must be the base64 of a PEM CA certificate")
@@ -143,6 +152,64 @@ export interface MetricsServerEndpoints {
   /** The aggregated API it serves (what `kubectl top`, the HPA and the Materialize console read). */
   apiService: { name: string; group: string; version: string };
   service: { name: string; namespace: string; port: number };
+  services: {
+    /** The Service the APIService points at (443 → the secure port). */
+    metricsServer: ServiceEndpoint<"https">;
+  };
+  /**
+   * What it wants scraped: its own metrics (`metrics_server`, job
+   * `metrics-server`, port `https`) over HTTPS with the scraper's
+   * ServiceAccount token.
+   */
+  scrapeTargets: ScrapeTarget[];
+  /** It connects to no other component (only the API server and the kubelets). */
+  clients: Record<string, never>;
+}
+
+/**
+ * The TLS name of the serving certificate. The API server's aggregator dials
+ * the APIService's Service with ServerName `<service>.<namespace>.svc` (never
+ * the cluster domain: kube-aggregator's handler_proxy/BuildTransportConfig),
+ * so that short name is the one a certificate is sure to carry, and the one
+ * a scraper verifying it must ask for. It is a TLS name, not an address.
+ */
+export function metricsServerTlsServerName(service: {
+  service: string;
+  namespace: string;
+}): string {
+  return `${service.service}.${service.namespace}.svc`;
+}
+
+/** The endpoints of metrics-server from its names and the parsed values alone. */
+export function computeMetricsServerEndpoints(
+  values: ResolvedMetricsServerValues,
+  ctx: BuildContext,
+): MetricsServerEndpoints {
+  const service = serviceEndpoint(ctx, {
+    service: resourceName(ctx, METRICS_SERVER_NAME),
+    ports: { https: { name: METRICS_SERVER_PORT_NAME, port: METRICS_SERVER_SERVICE_PORT } },
+    podLabels: selectorLabels(ctx, { name: METRICS_SERVER_NAME }),
+  });
+  const metrics = scrapeEndpoint(service, "https", {
+    jobName: METRICS_SERVER_JOB,
+    scheme: "https",
+    bearerTokenAuth: true,
+    tls: values.tls.caBundle
+      ? { insecureSkipVerify: false, serverName: metricsServerTlsServerName(service) }
+      : { insecureSkipVerify: true },
+  });
+  return {
+    metrics,
+    apiService: { name: `${METRICS_API.version}.${METRICS_API.group}`, ...METRICS_API },
+    service: {
+      name: service.service,
+      namespace: service.namespace,
+      port: METRICS_SERVER_SERVICE_PORT,
+    },
+    services: { metricsServer: service },
+    scrapeTargets: [scrapeTargetOf(metrics, { name: METRICS_SERVER_TARGET })],
+    clients: {},
+  };
 }
 
 export function metricsServerArgs(values: ResolvedMetricsServerValues): string[] {
@@ -191,22 +258,25 @@ function validate(values: ResolvedMetricsServerValues, path: string): void {
 }
 
 /**
- * The build behind `metricsServer()`, for composing with already-parsed values;
+ * The build behind `metricsServer()`, for composing with already-parsed
+ * values and the endpoints `computeMetricsServerEndpoints` gave for them;
  * `path` prefixes the paths of render-time errors.
  */
 export function buildMetricsServer(
   values: ResolvedMetricsServerValues,
   ctx: BuildContext,
+  endpoints: MetricsServerEndpoints,
   path = METRICS_SERVER_NAME,
-): { objects: KubeObject[]; endpoints: MetricsServerEndpoints } {
+): { objects: KubeObject[] } {
   validate(values, path);
-  const name = resourceName(ctx, METRICS_SERVER_NAME);
+  const svc = endpoints.services.metricsServer;
+  const name = svc.service;
   const parts = { name: METRICS_SERVER_NAME, version: values.image.tag };
   const meta = (objectName = name, namespace?: string) =>
     objectMeta(ctx, { ...parts, objectName, ...(namespace ? { namespace } : {}) });
   const clusterMeta = (objectName: string, labels: Record<string, string> = {}) =>
     objectMeta(ctx, { ...parts, objectName, clusterScoped: true, labels });
-  const selector = selectorLabels(ctx, parts);
+  const selector = svc.podLabels;
   const subject = [{ name, namespace: ctx.namespace }];
   const ha = values.replicas > 1;
 
@@ -247,7 +317,7 @@ export function buildMetricsServer(
     security: { runAsUser: 1000 },
     scheduling: workloadScheduling(
       values.scheduling,
-      ctx.priorityClasses.critical,
+      priorityClassFor(ctx, "critical"),
       ha
         ? {
             affinity: hostAntiAffinity(selector, values.antiAffinity === "required"),
@@ -257,7 +327,7 @@ export function buildMetricsServer(
     ),
   });
 
-  const apiServiceName = `${METRICS_API.version}.${METRICS_API.group}`;
+  const apiServiceName = endpoints.apiService.name;
   const apiService: GenericKubeObject = {
     apiVersion: "apiregistration.k8s.io/v1",
     kind: "APIService",
@@ -267,7 +337,7 @@ export function buildMetricsServer(
       version: METRICS_API.version,
       groupPriorityMinimum: 100,
       versionPriority: 100,
-      service: { name, namespace: ctx.namespace, port: METRICS_SERVER_SERVICE_PORT },
+      service: { name, namespace: svc.namespace, port: svc.ports.https.port },
       ...(values.tls.caBundle
         ? { caBundle: values.tls.caBundle.replace(/\s+/g, "") }
         : { insecureSkipTLSVerify: true }),
@@ -353,26 +423,7 @@ export function buildMetricsServer(
     );
   }
 
-  return {
-    objects,
-    endpoints: {
-      metrics: scrapeEndpoint({
-        jobName: METRICS_SERVER_JOB,
-        serviceName: name,
-        namespace: ctx.namespace,
-        portName: METRICS_SERVER_PORT_NAME,
-        port: METRICS_SERVER_SERVICE_PORT,
-        selector,
-        scheme: "https",
-        bearerTokenAuth: true,
-        tls: values.tls.caBundle
-          ? { insecureSkipVerify: false, serverName: `${name}.${ctx.namespace}.svc` }
-          : { insecureSkipVerify: true },
-      }),
-      apiService: { name: apiServiceName, ...METRICS_API },
-      service: { name, namespace: ctx.namespace, port: METRICS_SERVER_SERVICE_PORT },
-    },
-  };
+  return { objects };
 }
 
 /**
@@ -383,5 +434,13 @@ export function buildMetricsServer(
 export const metricsServer = defineComponent({
   name: METRICS_SERVER_NAME,
   schema: metricsServerValues,
-  build: (values, ctx) => buildMetricsServer(values, ctx),
+  endpoints: computeMetricsServerEndpoints,
+  build: (values, ctx, endpoints) => buildMetricsServer(values, ctx, endpoints),
 });
+
+/**
+ * metrics-server's endpoints for `(values, ctx)` without building any
+ * object: its Service (FQDN from the context's cluster domain), the
+ * APIService it registers and its HTTPS scrape endpoint and target.
+ */
+export const metricsServerEndpoints = metricsServer.endpoints;

@@ -15,12 +15,16 @@ import {
   objectMeta,
   podSecurityLabels,
   podTemplate,
+  priorityClassFor,
   resourceName,
   resourcesSchema,
+  type ScrapeTarget,
+  type ServiceEndpoint,
   schedulingDefault,
   selectorLabels,
   service,
   serviceAccount,
+  serviceEndpoint,
   servicePort,
   standardLabels,
   TOLERATE_EVERYTHING,
@@ -52,12 +56,17 @@ import {
   scrapeEndpoint,
   scraperNetworkPeer,
   scraperPeer,
+  scrapeTargetOf,
   workloadScheduling,
 } from "./shared.js";
 
 export const NODE_EXPORTER_NAME = "node-exporter";
 export const NODE_EXPORTER_JOB = "node-exporter";
 export const NODE_EXPORTER_PORT_NAME = "metrics";
+/** The scraper's component label of the node metrics job. */
+export const NODE_EXPORTER_TARGET = "node_exporter";
+/** The allow-list (materialize's catalogue) that filters the node metrics. */
+export const NODE_EXPORTER_SOURCE = "node-exporter";
 export const NODE_EXPORTER_DEFAULT_IMAGE = {
   registry: "quay.io",
   repository: "prometheus/node-exporter",
@@ -179,6 +188,19 @@ export type ResolvedNodeExporterValues = z.output<typeof nodeExporterValues>;
 
 export interface NodeExporterEndpoints {
   metrics: ScrapeEndpoint;
+  services: {
+    /** The headless Service over every node's pod, for per-node discovery. */
+    nodeExporter: ServiceEndpoint<"metrics">;
+  };
+  /**
+   * What it wants scraped: every node's pod (`node_exporter`, job
+   * `node-exporter`, port `metrics`, allow-list `node-exporter`). The pods
+   * run in the host network (`hostNetwork: true`): the scrape goes to node
+   * addresses, so the scraper's egress needs a node-address rule for `metrics.port`.
+   */
+  scrapeTargets: ScrapeTarget[];
+  /** It connects to nothing. */
+  clients: Record<string, never>;
   /** The release the collector set was rendered for. */
   version: NodeExporterVersion;
   /** The enabled collectors, sorted. */
@@ -316,14 +338,15 @@ export function nodeExporterArgs(
 }
 
 /**
- * The build behind `nodeExporter()`, for composing with already-parsed values;
- * `path` prefixes the paths of render-time errors.
+ * The endpoints of node-exporter from its names and the parsed values alone
+ * (the release and collector set are resolved here, so their errors come
+ * before any object is built); `path` prefixes the paths of values errors.
  */
-export function buildNodeExporter(
+export function computeNodeExporterEndpoints(
   values: ResolvedNodeExporterValues,
   ctx: BuildContext,
   path = NODE_EXPORTER_NAME,
-): { objects: KubeObject[]; endpoints: NodeExporterEndpoints } {
+): NodeExporterEndpoints {
   if (values.namespace !== undefined && values.namespace === ctx.namespace) {
     throw valuesError(
       `${path}.namespace`,
@@ -334,11 +357,54 @@ export function buildNodeExporter(
   const version = resolveNodeExporterVersion(values, path);
   const collectors = resolveNodeExporterCollectors(values.collectors, version, path);
   const namespace = values.namespace ?? ctx.namespace;
-  const name = resourceName(ctx, NODE_EXPORTER_NAME);
+  const service = serviceEndpoint(ctx, {
+    service: resourceName(ctx, NODE_EXPORTER_NAME),
+    namespace,
+    ports: { metrics: { name: NODE_EXPORTER_PORT_NAME, port: values.port } },
+    podLabels: selectorLabels(ctx, { name: NODE_EXPORTER_NAME }),
+  });
+  const metrics = scrapeEndpoint(service, "metrics", { jobName: NODE_EXPORTER_JOB });
+  const daemonSetKey = `DaemonSet/${namespace}/${service.service}`;
+  return {
+    metrics,
+    services: { nodeExporter: service },
+    scrapeTargets: [
+      scrapeTargetOf(metrics, {
+        name: NODE_EXPORTER_TARGET,
+        source: NODE_EXPORTER_SOURCE,
+        hostNetwork: true,
+      }),
+    ],
+    clients: {},
+    version,
+    collectors,
+    podSecurity: {
+      namespace,
+      level: NODE_EXPORTER_POD_SECURITY_LEVEL,
+      namespaceRendered: values.namespace !== undefined,
+      daemonSet: daemonSetKey,
+      exceptions: podSecurityExceptions(),
+      policyExceptions: nodeExporterPolicyExceptions(daemonSetKey),
+    },
+  };
+}
+
+/**
+ * The build behind `nodeExporter()`, for composing with already-parsed
+ * values and the endpoints `computeNodeExporterEndpoints` gave for them.
+ */
+export function buildNodeExporter(
+  values: ResolvedNodeExporterValues,
+  ctx: BuildContext,
+  endpoints: NodeExporterEndpoints,
+): { objects: KubeObject[] } {
+  const { collectors } = endpoints;
+  const svc = endpoints.services.nodeExporter;
+  const namespace = svc.namespace;
+  const name = svc.service;
   const parts = { name: NODE_EXPORTER_NAME, version: values.image.tag };
   const meta = () => objectMeta(ctx, { ...parts, namespace, objectName: name });
-  const selector = selectorLabels(ctx, parts);
-  const daemonSetKey = `DaemonSet/${namespace}/${name}`;
+  const selector = svc.podLabels;
 
   const hostVolumes: { volume: Volume; mount: VolumeMount }[] = [
     {
@@ -398,7 +464,7 @@ export function buildNodeExporter(
       serviceAccountName,
       automountServiceAccountToken: false,
       security: { runAsUser: 65534, runAsGroup: 65534, hostNetwork: true, hostPID: true },
-      scheduling: workloadScheduling(values.scheduling, ctx.priorityClasses.node, {
+      scheduling: workloadScheduling(values.scheduling, priorityClassFor(ctx, "node"), {
         tolerations: values.tolerateAllTaints ? TOLERATE_EVERYTHING : [],
       }),
       terminationGracePeriodSeconds: 30,
@@ -406,8 +472,7 @@ export function buildNodeExporter(
   );
 
   const objects: KubeObject[] = [];
-  const namespaceRendered = values.namespace !== undefined;
-  if (namespaceRendered) {
+  if (endpoints.podSecurity.namespaceRendered) {
     objects.push(
       namespaceObject(namespace, {
         ...ctx.commonLabels,
@@ -431,10 +496,14 @@ export function buildNodeExporter(
       networkPolicy({
         metadata: meta(),
         podSelector: selector,
+        // The pods run in the host network. Many CNIs do not enforce NetworkPolicies on
+        // hostNetwork pods at all, and those that do may see the scraper's traffic arrive
+        // from a node address that no pod selector matches. The rule still protects where
+        // it is enforced; the scraper's side needs a node-address egress rule for this port.
         ingress: [
           {
             peers: [scraperNetworkPeer(ctx, values.networkPolicy.scraper, namespace)],
-            ports: tcpPorts(values.port),
+            ports: tcpPorts(svc.ports.metrics.port),
           },
         ],
         // node-exporter opens no connections; it only answers scrapes.
@@ -443,29 +512,7 @@ export function buildNodeExporter(
     );
   }
 
-  return {
-    objects,
-    endpoints: {
-      metrics: scrapeEndpoint({
-        jobName: NODE_EXPORTER_JOB,
-        serviceName: name,
-        namespace,
-        portName: NODE_EXPORTER_PORT_NAME,
-        port: values.port,
-        selector,
-      }),
-      version,
-      collectors,
-      podSecurity: {
-        namespace,
-        level: NODE_EXPORTER_POD_SECURITY_LEVEL,
-        namespaceRendered,
-        daemonSet: daemonSetKey,
-        exceptions: podSecurityExceptions(),
-        policyExceptions: nodeExporterPolicyExceptions(daemonSetKey),
-      },
-    },
-  };
+  return { objects };
 }
 
 /**
@@ -477,5 +524,14 @@ export function buildNodeExporter(
 export const nodeExporter = defineComponent({
   name: NODE_EXPORTER_NAME,
   schema: nodeExporterValues,
-  build: (values, ctx) => buildNodeExporter(values, ctx),
+  endpoints: (values, ctx) => computeNodeExporterEndpoints(values, ctx),
+  build: (values, ctx, endpoints) => buildNodeExporter(values, ctx, endpoints),
 });
+
+/**
+ * node-exporter's endpoints for `(values, ctx)` without building any object:
+ * its headless Service (FQDN from the context's cluster domain), the scrape
+ * endpoint and the host-network scrape target, the resolved release and
+ * collectors, and its Pod Security needs.
+ */
+export const nodeExporterEndpoints = nodeExporter.endpoints;

@@ -2,13 +2,18 @@ import {
   type BuildContext,
   closest,
   dnsEgressRule,
+  endpointAddress,
+  endpointUrl,
   type NetworkPolicyPeer,
   type NetworkPolicyRuleInput,
-  namespacePeer,
+  namespaceNameSchema,
   type PodScheduling,
-  podPeer,
   type Scheduling,
+  type ScrapeTarget,
+  type ServiceEndpoint,
+  scrapeTarget,
   tcpPorts,
+  toPodNetworkPolicyPeer,
 } from "@materialize-monitoring/core";
 import { z } from "zod";
 
@@ -18,10 +23,11 @@ const labelMap = z.record(
 );
 
 /**
- * Who may scrape an exporter: pods selected by labels, in the namespace(s)
- * selected by `namespaceLabels`. Without `namespaceLabels` the scraper is
- * looked for in the stack's namespace (`BuildContext.namespace`). The
- * umbrella fills this with the Alloy gateway's pod labels.
+ * Who may scrape an exporter: pods selected by labels, in the namespace
+ * `namespace` (by name) or the namespace(s) `namespaceLabels` select. With
+ * neither the scraper is looked for in the stack's namespace
+ * (`BuildContext.namespace`). The umbrella fills this with the Alloy
+ * gateway's pods (its `clients.gateway`).
  */
 export const scraperPeer = z
   .strictObject({
@@ -31,9 +37,15 @@ export const scraperPeer = z
       })
       .default({ "app.kubernetes.io/name": "alloy-gateway" })
       .describe("pod labels of the scraper (the Alloy gateway)"),
+    namespace: namespaceNameSchema
+      .optional()
+      .describe("the scraper's namespace by name; omit for the stack's namespace"),
     namespaceLabels: labelMap
       .optional()
       .describe("namespace labels of the scraper; omit for the stack's namespace"),
+  })
+  .refine((peer) => !(peer.namespace && peer.namespaceLabels), {
+    message: "use either namespace or namespaceLabels",
   })
   .prefault({});
 export type ScraperPeer = z.output<typeof scraperPeer>;
@@ -70,9 +82,7 @@ export function scraperNetworkPeer(
   scraper: ScraperPeer,
   workloadNamespace: string,
 ): NetworkPolicyPeer {
-  if (scraper.namespaceLabels) return podPeer(scraper.podLabels, scraper.namespaceLabels);
-  if (workloadNamespace !== ctx.namespace) return namespacePeer(ctx.namespace, scraper.podLabels);
-  return podPeer(scraper.podLabels);
+  return toPodNetworkPolicyPeer(scraper, workloadNamespace, ctx.namespace);
 }
 
 export function cidrPeers(cidrs: readonly string[]): NetworkPolicyPeer[] {
@@ -93,7 +103,7 @@ export function apiServerAndDnsEgress(apiServer: ApiServerPeer): NetworkPolicyRu
 export interface ScrapeEndpoint {
   /** The Prometheus `job` label the dashboards and rules expect. */
   jobName: string;
-  /** `host:port` through the Service's DNS name. */
+  /** `host:port` through the Service's fully qualified DNS name. */
   address: string;
   /** The full URL of the metrics path through the Service. */
   url: string;
@@ -117,35 +127,59 @@ export interface ScrapeEndpoint {
   tls?: { insecureSkipVerify: boolean; serverName?: string };
 }
 
-export function scrapeEndpoint(options: {
-  jobName: string;
-  serviceName: string;
-  namespace: string;
-  portName: string;
-  port: number;
-  selector: Record<string, string>;
-  scheme?: "http" | "https";
-  path?: string;
-  bearerTokenAuth?: boolean;
-  tls?: { insecureSkipVerify: boolean; serverName?: string };
-}): ScrapeEndpoint {
+/** One port of a Service as a scrape endpoint; the address and URL come from the Service's FQDN. */
+export function scrapeEndpoint<P extends string>(
+  service: ServiceEndpoint<P>,
+  port: P,
+  options: {
+    jobName: string;
+    scheme?: "http" | "https";
+    path?: string;
+    bearerTokenAuth?: boolean;
+    tls?: { insecureSkipVerify: boolean; serverName?: string };
+  },
+): ScrapeEndpoint {
   const scheme = options.scheme ?? "http";
   const path = options.path ?? "/metrics";
-  const address = `${options.serviceName}.${options.namespace}.svc:${options.port}`;
+  const named = service.ports[port];
   return {
     jobName: options.jobName,
-    address,
-    url: `${scheme}://${address}${path}`,
+    address: endpointAddress(service, port),
+    url: endpointUrl(service, port, path, scheme),
     scheme,
     path,
-    portName: options.portName,
-    port: options.port,
-    serviceName: options.serviceName,
-    namespace: options.namespace,
-    selector: { ...options.selector },
+    portName: named.name,
+    port: named.port,
+    serviceName: service.service,
+    namespace: service.namespace,
+    selector: { ...service.podLabels },
     bearerTokenAuth: options.bearerTokenAuth ?? false,
     ...(options.tls ? { tls: { ...options.tls } } : {}),
   };
+}
+
+/**
+ * A scrape endpoint as core's scrape target: pods by the endpoint's selector
+ * in its namespace, on the named container port. `name` is the scraper's
+ * component label, `source` the allow-list that filters the series.
+ */
+export function scrapeTargetOf(
+  endpoint: ScrapeEndpoint,
+  options: { name: string; source?: string; hostNetwork?: boolean },
+): ScrapeTarget {
+  return scrapeTarget({
+    name: options.name,
+    job: endpoint.jobName,
+    namespace: endpoint.namespace,
+    podLabels: endpoint.selector,
+    portName: endpoint.portName,
+    path: endpoint.path,
+    scheme: endpoint.scheme,
+    ...(options.hostNetwork ? { hostNetwork: true } : {}),
+    ...(options.source ? { source: options.source } : {}),
+    ...(endpoint.bearerTokenAuth ? { bearerTokenAuth: true } : {}),
+    ...(endpoint.tls ? { tls: endpoint.tls } : {}),
+  });
 }
 
 /**

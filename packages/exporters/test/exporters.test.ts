@@ -62,14 +62,21 @@ describe("exporters", () => {
     expect(
       new Set(onlyNodes.objects.map((o) => o.metadata.labels?.["app.kubernetes.io/name"])),
     ).toEqual(new Set(["node-exporter"]));
-    expect(Object.keys(onlyNodes.endpoints)).toEqual(["nodeExporter"]);
+    expect(Object.keys(onlyNodes.endpoints)).toEqual([
+      "nodeExporter",
+      "services",
+      "scrapeTargets",
+      "clients",
+    ]);
+    expect(Object.keys(onlyNodes.endpoints.services)).toEqual(["nodeExporter"]);
+    expect(onlyNodes.endpoints.scrapeTargets.map((t) => t.name)).toEqual(["node_exporter"]);
     const none = exporters({
       metricsServer: { enabled: false },
       kubeStateMetrics: { enabled: false },
       nodeExporter: { enabled: false },
     });
     expect(none.objects).toEqual([]);
-    expect(none.endpoints).toEqual({});
+    expect(none.endpoints).toEqual({ services: {}, scrapeTargets: [], clients: {} });
   });
 
   it("passes each exporter's values through and applies the context to all", () => {

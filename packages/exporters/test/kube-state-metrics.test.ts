@@ -233,6 +233,31 @@ describe("kube-state-metrics", () => {
       to: [{ ipBlock: { cidr: "172.20.0.1/32" } }],
       ports: [{ protocol: "TCP", port: 443 }],
     });
+    // A scraper in a namespace by name, as the umbrella passes the gateway's pods.
+    const byName = kubeStateMetrics({
+      networkPolicy: { scraper: { podLabels: { app: "gw" }, namespace: "pipeline" } },
+    });
+    expect(networkPolicySpec(byName.objects, "kube-state-metrics").ingress?.[0]?.from).toEqual([
+      {
+        podSelector: { matchLabels: { app: "gw" } },
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "pipeline" } },
+      },
+    ]);
+    const sameNamespace = kubeStateMetrics({
+      networkPolicy: { scraper: { podLabels: { app: "gw" }, namespace: "monitoring" } },
+    });
+    expect(
+      networkPolicySpec(sameNamespace.objects, "kube-state-metrics").ingress?.[0]?.from,
+    ).toEqual([{ podSelector: { matchLabels: { app: "gw" } } }]);
+    expect(
+      valuesErrorOf(() =>
+        kubeStateMetrics({
+          networkPolicy: {
+            scraper: { podLabels: { app: "gw" }, namespace: "a", namespaceLabels: { b: "c" } },
+          },
+        }),
+      ),
+    ).toBe("kube-state-metrics.networkPolicy.scraper: use either namespace or namespaceLabels");
   });
 
   it("takes the default priority class from the context", () => {
@@ -247,8 +272,8 @@ describe("kube-state-metrics", () => {
     };
     expect(component.endpoints.metrics).toEqual({
       jobName: "kube-state-metrics",
-      address: "kube-state-metrics.monitoring.svc:8080",
-      url: "http://kube-state-metrics.monitoring.svc:8080/metrics",
+      address: "kube-state-metrics.monitoring.svc.cluster.local:8080",
+      url: "http://kube-state-metrics.monitoring.svc.cluster.local:8080/metrics",
       scheme: "http",
       path: "/metrics",
       portName: "http-metrics",
@@ -260,8 +285,32 @@ describe("kube-state-metrics", () => {
     });
     expect(component.endpoints.telemetry).toMatchObject({
       jobName: "kube-state-metrics-telemetry",
-      address: "kube-state-metrics.monitoring.svc:8081",
+      address: "kube-state-metrics.monitoring.svc.cluster.local:8081",
       portName: "telemetry",
+    });
+    // What the umbrella's scrape jobs used to retype, owned here now.
+    expect(component.endpoints.scrapeTargets).toEqual([
+      {
+        name: "kube_state_metrics",
+        job: "kube-state-metrics",
+        namespace: "monitoring",
+        podLabels: selector,
+        portName: "http-metrics",
+        path: "/metrics",
+        scheme: "http",
+        hostNetwork: false,
+        source: "kube-state-metrics",
+      },
+    ]);
+    expect(component.endpoints.services.kubeStateMetrics).toEqual({
+      service: "kube-state-metrics",
+      namespace: "monitoring",
+      host: "kube-state-metrics.monitoring.svc.cluster.local",
+      ports: {
+        metrics: { name: "http-metrics", port: 8080, protocol: "TCP" },
+        telemetry: { name: "telemetry", port: 8081, protocol: "TCP" },
+      },
+      podLabels: selector,
     });
   });
 

@@ -119,9 +119,22 @@ describe("metrics-server", () => {
       name: "tls",
       secret: { secretName: "metrics-server-tls" },
     });
+    // The aggregator verifies the certificate as <service>.<namespace>.svc, whatever the cluster
+    // domain; a scraper verifying the same certificate must ask for that name.
     expect(tls.endpoints.metrics.tls).toEqual({
       insecureSkipVerify: false,
       serverName: "metrics-server.monitoring.svc",
+    });
+    expect(tls.endpoints.scrapeTargets[0]?.tls).toEqual(tls.endpoints.metrics.tls);
+    const corp = metricsServer(
+      { tls: { secretName: "metrics-server-tls", caBundle: CA } },
+      { namespace: "observability", clusterDomain: "corp.example", namePrefix: "mz-" },
+    );
+    expect(corp.endpoints.metrics.tls?.serverName).toBe("mz-metrics-server.observability.svc");
+    expect(apiService(corp.objects).service).toEqual({
+      name: "mz-metrics-server",
+      namespace: "observability",
+      port: 443,
     });
   });
 
@@ -302,8 +315,8 @@ describe("metrics-server", () => {
     expect(component.endpoints).toEqual({
       metrics: {
         jobName: "metrics-server",
-        address: "metrics-server.monitoring.svc:443",
-        url: "https://metrics-server.monitoring.svc:443/metrics",
+        address: "metrics-server.monitoring.svc.cluster.local:443",
+        url: "https://metrics-server.monitoring.svc.cluster.local:443/metrics",
         scheme: "https",
         path: "/metrics",
         portName: "https",
@@ -319,6 +332,36 @@ describe("metrics-server", () => {
       },
       apiService: { name: "v1beta1.metrics.k8s.io", group: "metrics.k8s.io", version: "v1beta1" },
       service: { name: "metrics-server", namespace: "monitoring", port: 443 },
+      services: {
+        metricsServer: {
+          service: "metrics-server",
+          namespace: "monitoring",
+          host: "metrics-server.monitoring.svc.cluster.local",
+          ports: { https: { name: "https", port: 443, protocol: "TCP" } },
+          podLabels: {
+            "app.kubernetes.io/name": "metrics-server",
+            "app.kubernetes.io/instance": "materialize-monitoring",
+          },
+        },
+      },
+      scrapeTargets: [
+        {
+          name: "metrics_server",
+          job: "metrics-server",
+          namespace: "monitoring",
+          podLabels: {
+            "app.kubernetes.io/name": "metrics-server",
+            "app.kubernetes.io/instance": "materialize-monitoring",
+          },
+          portName: "https",
+          path: "/metrics",
+          scheme: "https",
+          hostNetwork: false,
+          bearerTokenAuth: true,
+          tls: { insecureSkipVerify: true },
+        },
+      ],
+      clients: {},
     });
     const selector = component.endpoints.metrics.selector;
     expect(podSpec(objects)).toBeDefined();

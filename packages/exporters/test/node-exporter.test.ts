@@ -291,7 +291,9 @@ describe("node-exporter", () => {
       level: "privileged",
       namespaceRendered: true,
     });
-    expect(own.endpoints.metrics.address).toBe("node-exporter.node-exporter.svc:9100");
+    expect(own.endpoints.metrics.address).toBe(
+      "node-exporter.node-exporter.svc.cluster.local:9100",
+    );
     // Sharing the stack's namespace: nothing rendered, the owner must label it.
     expect(objects.some((o) => o.kind === "Namespace")).toBe(false);
     expect(component.endpoints.podSecurity).toMatchObject({
@@ -326,11 +328,35 @@ describe("node-exporter", () => {
     expect(policy.policyTypes).toEqual(["Ingress", "Egress"]);
   });
 
+  it("publishes a host-network scrape target", () => {
+    expect(component.endpoints.scrapeTargets).toEqual([
+      {
+        name: "node_exporter",
+        job: "node-exporter",
+        namespace: "monitoring",
+        podLabels: {
+          "app.kubernetes.io/name": "node-exporter",
+          "app.kubernetes.io/instance": "materialize-monitoring",
+        },
+        portName: "metrics",
+        path: "/metrics",
+        scheme: "http",
+        hostNetwork: true,
+        source: "node-exporter",
+      },
+    ]);
+    expect(podSpec(objects).hostNetwork).toBe(true);
+    const own = nodeExporter({ namespace: "node-exporter", port: 9200 });
+    expect(own.endpoints.scrapeTargets[0]?.namespace).toBe("node-exporter");
+    expect(own.endpoints.services.nodeExporter.ports.metrics.port).toBe(9200);
+    expect(own.endpoints.metrics.port).toBe(9200);
+  });
+
   it("publishes its endpoints", () => {
     expect(component.endpoints.metrics).toEqual({
       jobName: "node-exporter",
-      address: "node-exporter.monitoring.svc:9100",
-      url: "http://node-exporter.monitoring.svc:9100/metrics",
+      address: "node-exporter.monitoring.svc.cluster.local:9100",
+      url: "http://node-exporter.monitoring.svc.cluster.local:9100/metrics",
       scheme: "http",
       path: "/metrics",
       portName: "metrics",
