@@ -51,6 +51,11 @@ export interface ScrapeTarget {
   podLabels: Record<string, string>;
   /** The container port's name. */
   portName: string;
+  /**
+   * The container port's number, where a client needs it: an ipBlock rule to
+   * a host-network pod cannot name a port.
+   */
+  port?: number;
   path: string;
   scheme: "http" | "https";
   /**
@@ -144,6 +149,7 @@ export interface ScrapeTargetOptions {
   namespace: string;
   podLabels: Record<string, string>;
   portName: string;
+  port?: number;
   path?: string;
   scheme?: "http" | "https";
   hostNetwork?: boolean;
@@ -160,6 +166,7 @@ export function scrapeTarget(options: ScrapeTargetOptions): ScrapeTarget {
     namespace: options.namespace,
     podLabels: { ...options.podLabels },
     portName: options.portName,
+    ...(options.port !== undefined ? { port: options.port } : {}),
     path: options.path ?? "/metrics",
     scheme: options.scheme ?? "http",
     hostNetwork: options.hostNetwork ?? false,

@@ -147,7 +147,7 @@ describe("defineComponent", () => {
     expect(builds).toBe(before);
     const built = demo({ port: 9000 }, corp);
     expect(built.endpoints).toEqual(endpoints);
-    expect((built.objects[0] as { data: { url: string } }).data.url).toBe(
+    expect((built.objects[0] as unknown as { data: { url: string } }).data.url).toBe(
       "http://demo.observability.svc.corp.example:9000",
     );
   });

@@ -175,7 +175,8 @@ export function scrapeTargetOf(
     portName: endpoint.portName,
     path: endpoint.path,
     scheme: endpoint.scheme,
-    ...(options.hostNetwork ? { hostNetwork: true } : {}),
+    // A client of a host-network pod reaches it by node address and port number.
+    ...(options.hostNetwork ? { hostNetwork: true, port: endpoint.port } : {}),
     ...(options.source ? { source: options.source } : {}),
     ...(endpoint.bearerTokenAuth ? { bearerTokenAuth: true } : {}),
     ...(endpoint.tls ? { tls: endpoint.tls } : {}),

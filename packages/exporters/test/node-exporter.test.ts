@@ -339,6 +339,7 @@ describe("node-exporter", () => {
           "app.kubernetes.io/instance": "materialize-monitoring",
         },
         portName: "metrics",
+        port: 9100,
         path: "/metrics",
         scheme: "http",
         hostNetwork: true,
@@ -350,6 +351,8 @@ describe("node-exporter", () => {
     expect(own.endpoints.scrapeTargets[0]?.namespace).toBe("node-exporter");
     expect(own.endpoints.services.nodeExporter.ports.metrics.port).toBe(9200);
     expect(own.endpoints.metrics.port).toBe(9200);
+    // The number, too: a node-address egress rule cannot name a port.
+    expect(own.endpoints.scrapeTargets[0]?.port).toBe(9200);
   });
 
   it("publishes its endpoints", () => {

@@ -1,3 +1,5 @@
+export { EXTENSION_POINTS } from "./extensions.js";
+export type { ExternalPeer, ExternalPeers } from "./external.js";
 export { generatedFiles } from "./generated-files.js";
 export {
   registerGraphCommand,
@@ -12,6 +14,7 @@ export { deepMerge } from "./merge.js";
 export { renderStream, writeDirectory } from "./output.js";
 export { PROFILE_NAMES, PROFILES, type ProfileName } from "./profiles.js";
 export { valuesJsonSchema } from "./schema.js";
-export { buildContext, type Stack, type StackComponent, stack } from "./stack.js";
+export { buildContext, type Stack, type StackComponent, stack, stackEndpoints } from "./stack.js";
 export { type StackProblem, validateStack } from "./validate.js";
 export { type GlobalValues, globalValues, type StackValues, stackValues } from "./values.js";
+export type { StackEndpoints } from "./wiring-types.js";

@@ -1,162 +1,95 @@
 /**
  * What the pipeline (alloy-gateway) scrapes, filters and forwards, and what
- * the node agent pushes to: computed from the other components' endpoints
- * and the Materialize artifacts, as plain values for the two Alloy packages.
+ * the node agent pushes to: read from the other components' endpoints (their
+ * scrape targets, push and remote-write URLs, pod selectors) and the
+ * Materialize artifacts. Nothing here names another component's port, job
+ * or Service.
  */
-import type { AlloyAgentEndpoints } from "@materialize-monitoring/alloy-agent";
-import type { AlloyGatewayEndpoints } from "@materialize-monitoring/alloy-gateway";
+import type { AlloyAgentValues } from "@materialize-monitoring/alloy-agent";
+import type { AlloyGatewayValues } from "@materialize-monitoring/alloy-gateway";
 import { podScrapeJob } from "@materialize-monitoring/alloy-syntax";
-import { type BuildContext, urlPort } from "@materialize-monitoring/core";
+import type { PodPeerRef, ScrapeTarget } from "@materialize-monitoring/core";
 import { COPIED_POD_LABELS } from "@materialize-monitoring/materialize";
-import type { ParsedStackValues } from "./values.js";
-import type { StackEndpoints } from "./wiring.js";
-
-type Tree = Record<string, unknown>;
+import type { ExternalPeer } from "./external.js";
+import type { Wiring } from "./wiring-types.js";
 
 const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
-interface SelfTarget {
-  name: string;
-  job: string;
-  podLabels: Record<string, string>;
-  portName: string;
-  source?: string;
-  path?: string;
+type GatewayJob = NonNullable<NonNullable<AlloyGatewayValues["scrape"]>["jobs"]>[number];
+
+/** Every scrape target the built-in components publish, in section order. */
+export function componentScrapeTargets(w: Pick<Wiring, "endpoints">): ScrapeTarget[] {
+  const e = w.endpoints;
+  return [
+    ...(e.exporters?.scrapeTargets ?? []),
+    ...(e.loki?.scrapeTargets ?? []),
+    ...(e.thanos?.scrapeTargets ?? []),
+    ...(e.alertmanager?.scrapeTargets ?? []),
+    ...(e.grafana?.scrapeTargets ?? []),
+    ...(e.grafanaOperator?.scrapeTargets ?? []),
+    ...(e.alloyAgent?.scrapeTargets ?? []),
+  ];
 }
 
-/** The stack's own components, scraped for the self-monitoring rules and dashboard. */
-function stackTargets(endpoints: StackEndpoints): SelfTarget[] {
-  const targets: SelfTarget[] = [];
-  if (endpoints.loki) {
-    targets.push({
-      name: "loki",
-      job: "loki",
-      podLabels: endpoints.loki.serverPeer.podLabels,
-      portName: "http-metrics",
-      source: "loki",
-    });
-  }
-  if (endpoints.thanos) {
-    targets.push({
-      name: "thanos",
-      job: "thanos",
-      podLabels: endpoints.thanos.podSelectors.all,
-      portName: "http",
-      source: "thanos",
-    });
-  }
-  if (endpoints.alertmanager) {
-    targets.push({
-      name: "alertmanager",
-      job: "alertmanager",
-      podLabels: endpoints.alertmanager.selectorLabels,
-      portName: "http-web",
-      source: "alertmanager",
-    });
-  }
-  if (endpoints.grafana) {
-    targets.push({
-      name: "grafana",
-      job: "grafana",
-      podLabels: endpoints.grafana.podLabels,
-      portName: "http",
-    });
-  }
-  if (endpoints.grafanaOperator) {
-    targets.push({
-      name: "grafana_operator",
-      job: "grafana-operator",
-      podLabels: endpoints.grafanaOperator.operatorPodLabels,
-      portName: "metrics",
-      path: endpoints.grafanaOperator.metrics.path,
-    });
-  }
-  return targets;
+/** A component's scrape target as the gateway's scrape job value. */
+export function scrapeJobOf(target: ScrapeTarget): GatewayJob {
+  return {
+    ...podScrapeJob({
+      name: target.name,
+      job: target.job,
+      namespaces: [target.namespace],
+      podLabels: target.podLabels,
+      portName: target.portName,
+      path: target.path,
+      scheme: target.scheme,
+      ...(target.bearerTokenAuth ? { bearerTokenFile: SERVICE_ACCOUNT_TOKEN } : {}),
+      ...(target.tls ? { tls: target.tls } : {}),
+    }),
+    ...(target.source ? { source: target.source } : {}),
+    ...(target.hostNetwork ? { hostNetwork: true } : {}),
+    ...(target.port !== undefined ? { port: target.port } : {}),
+  };
 }
 
-/** Scrape jobs as the gateway's `scrape.jobs` value. */
-export function scrapeJobs(ctx: BuildContext, endpoints: StackEndpoints): Tree[] {
-  const jobs: Tree[] = [];
-  for (const target of endpoints.materialize?.targets ?? [])
-    jobs.push({ ...target, source: "materialize" });
-  const exporters = endpoints.exporters;
-  const ksm = exporters?.kubeStateMetrics?.metrics;
-  if (ksm) {
-    jobs.push({
-      ...podScrapeJob({
-        name: "kube_state_metrics",
-        job: ksm.jobName,
-        namespaces: [ksm.namespace],
-        podLabels: ksm.selector,
-        portName: ksm.portName,
-      }),
-      source: "kube-state-metrics",
-    });
-  }
-  const nodeExporter = exporters?.nodeExporter?.metrics;
-  if (nodeExporter) {
-    jobs.push({
-      ...podScrapeJob({
-        name: "node_exporter",
-        job: nodeExporter.jobName,
-        namespaces: [nodeExporter.namespace],
-        podLabels: nodeExporter.selector,
-        portName: nodeExporter.portName,
-      }),
-      source: "node-exporter",
-    });
-  }
-  const metricsServer = exporters?.metricsServer?.metrics;
-  if (metricsServer) {
-    jobs.push({
-      ...podScrapeJob({
-        name: "metrics_server",
-        job: metricsServer.jobName,
-        namespaces: [metricsServer.namespace],
-        podLabels: metricsServer.selector,
-        portName: metricsServer.portName,
-        scheme: metricsServer.scheme,
-        ...(metricsServer.bearerTokenAuth ? { bearerTokenFile: SERVICE_ACCOUNT_TOKEN } : {}),
-        ...(metricsServer.tls ? { tls: metricsServer.tls } : {}),
-      }),
-    });
-  }
-  for (const target of stackTargets(endpoints)) {
-    jobs.push({
-      ...podScrapeJob({
-        name: target.name,
-        job: target.job,
-        namespaces: [ctx.namespace],
-        podLabels: target.podLabels,
-        portName: target.portName,
-        ...(target.path ? { path: target.path } : {}),
-      }),
-      ...(target.source ? { source: target.source } : {}),
-    });
-  }
-  if (endpoints.alloyAgent)
-    jobs.push({ ...endpoints.alloyAgent.selfMetricsTarget, source: "alloy" });
+/** The built-in scrape jobs: Materialize's targets, then every component's own. */
+export function builtInScrapeJobs(w: Pick<Wiring, "endpoints">): GatewayJob[] {
+  const jobs: GatewayJob[] = (w.endpoints.materialize?.artifacts.targets ?? []).map((target) => ({
+    ...target,
+    source: "materialize",
+  }));
+  for (const target of componentScrapeTargets(w)) jobs.push(scrapeJobOf(target));
   return jobs;
 }
 
-export interface PipelineEndpoints {
-  alloyAgent?: AlloyAgentEndpoints;
-  alloyGateway?: AlloyGatewayEndpoints;
+type Egress = NonNullable<
+  NonNullable<NonNullable<AlloyGatewayValues["destinations"]>["loki"]>["egress"]
+>;
+
+/** Egress to a store: its pods when bundled, else the external peer's pods or addresses. */
+function egressTo(
+  bundled: { podLabels: Record<string, string>; port: number } | undefined,
+  external: ExternalPeer | undefined,
+): Egress {
+  if (bundled) return { peers: [{ podLabels: bundled.podLabels }], ports: [bundled.port] };
+  if (external?.inCluster) {
+    return {
+      peers: [{ podLabels: external.inCluster.podLabels, namespace: external.inCluster.namespace }],
+      ports: external.podPorts,
+    };
+  }
+  return { cidrs: external?.cidrs ?? ["0.0.0.0/0"], ports: external?.podPorts ?? [443] };
 }
 
 /** Values the umbrella gives the gateway. */
-export function gatewayValues(
-  ctx: BuildContext,
-  values: ParsedStackValues,
-  endpoints: StackEndpoints,
-): Tree {
-  const loki = values.loki.enabled ? endpoints.loki : undefined;
-  const thanos = values.thanos.enabled ? endpoints.thanos : undefined;
+export function wireAlloyGateway(w: Wiring): AlloyGatewayValues {
+  const { values, endpoints, externals, ctx } = w;
+  const loki = endpoints.loki;
+  const thanos = endpoints.thanos;
   const lokiUrl = loki?.pushUrl ?? values.loki.external?.pushUrl;
   const tenantId = loki?.tenantId ?? values.loki.external?.tenantId;
   const remoteWriteUrl = thanos?.remoteWriteUrl ?? values.thanos.external?.remoteWriteUrl;
-  const artifacts = values.materialize.enabled ? endpoints.materialize : undefined;
-  const agent = values.alloyAgent.enabled ? endpoints.alloyAgent : undefined;
+  const artifacts = endpoints.materialize?.artifacts;
+  const agent = endpoints.alloyAgent;
   const allowLists = Object.fromEntries(
     Object.entries(artifacts?.allowLists ?? {}).map(([source, list]) => [
       source,
@@ -168,21 +101,17 @@ export function gatewayValues(
       loki: {
         ...(lokiUrl ? { url: lokiUrl } : {}),
         ...(tenantId ? { tenantId } : {}),
-        egress: loki
-          ? { peers: [{ podLabels: loki.clientPeer.podLabels }], ports: [loki.clientPeer.port] }
-          : { cidrs: ["0.0.0.0/0"], ports: lokiUrl ? [urlPort(lokiUrl)] : [443] },
+        egress: egressTo(loki?.clientPeer, externals.loki),
       },
       prometheus: {
         ...(remoteWriteUrl ? { url: remoteWriteUrl } : {}),
-        egress: thanos
-          ? {
-              peers: [{ podLabels: thanos.podSelectors.remoteWrite }],
-              ports: [thanos.ports.remoteWrite],
-            }
-          : { cidrs: ["0.0.0.0/0"], ports: remoteWriteUrl ? [urlPort(remoteWriteUrl)] : [443] },
+        egress: egressTo(
+          thanos && { podLabels: thanos.podSelectors.remoteWrite, port: thanos.ports.remoteWrite },
+          externals.thanos,
+        ),
       },
     },
-    scrape: { jobs: scrapeJobs(ctx, endpoints) },
+    scrape: { jobs: builtInScrapeJobs(w) },
     allowLists,
     rbac: { nonResourceUrls: endpoints.exporters?.metricsServer ? ["/metrics"] : [] },
     logs: {
@@ -199,11 +128,16 @@ export function gatewayValues(
   };
 }
 
+/** The gateway's pods, as every component admits them (pushes and scrapes). */
+export function pipelinePeer(w: Pick<Wiring, "endpoints" | "ctx">): PodPeerRef | undefined {
+  const gateway = w.endpoints.alloyGateway;
+  return gateway ? { podLabels: gateway.podLabels, namespace: gateway.namespace } : undefined;
+}
+
 /** Values the umbrella gives the node agent. */
-export function agentValues(values: ParsedStackValues, endpoints: StackEndpoints): Tree {
-  const gateway = values.alloyGateway.enabled ? endpoints.alloyGateway : undefined;
+export function wireAlloyAgent(w: Wiring): AlloyAgentValues {
+  const gateway = w.endpoints.alloyGateway;
   return {
-    ...(values.global.nodeAgentsNamespace ? { namespace: values.global.nodeAgentsNamespace } : {}),
     ...(gateway
       ? {
           gateway: {

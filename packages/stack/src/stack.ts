@@ -1,6 +1,7 @@
-import { alertmanager } from "@materialize-monitoring/alertmanager";
-import { alloyAgent } from "@materialize-monitoring/alloy-agent";
-import { alloyGateway } from "@materialize-monitoring/alloy-gateway";
+import { isDeepStrictEqual } from "node:util";
+import { type AlertmanagerValues, alertmanager } from "@materialize-monitoring/alertmanager";
+import { type AlloyAgentValues, alloyAgent } from "@materialize-monitoring/alloy-agent";
+import { type AlloyGatewayValues, alloyGateway } from "@materialize-monitoring/alloy-gateway";
 import {
   assertUnique,
   type BuildContext,
@@ -12,17 +13,18 @@ import {
   priorityClass,
   sortForApply,
 } from "@materialize-monitoring/core";
-import { exporters } from "@materialize-monitoring/exporters";
-import { grafana } from "@materialize-monitoring/grafana";
-import { grafanaOperator } from "@materialize-monitoring/grafana-operator";
-import { loki } from "@materialize-monitoring/loki";
+import { type ExportersValues, exporters } from "@materialize-monitoring/exporters";
+import { type GrafanaValues, grafana } from "@materialize-monitoring/grafana";
 import {
-  type MaterializeArtifacts,
-  materializeArtifacts,
-} from "@materialize-monitoring/materialize";
-import { thanos } from "@materialize-monitoring/thanos";
+  type GrafanaOperatorValues,
+  grafanaOperator,
+} from "@materialize-monitoring/grafana-operator";
+import { type LokiValues, loki } from "@materialize-monitoring/loki";
+import { type MaterializeValues, materialize } from "@materialize-monitoring/materialize";
+import { type ThanosValues, thanos } from "@materialize-monitoring/thanos";
 import { materializeDashboards } from "./dashboards.js";
-import { deepMerge } from "./merge.js";
+import { applyExtensions, mergeSection, withoutExtraKeys } from "./extensions.js";
+import { type ExternalPeers, externalPeers } from "./external.js";
 import {
   type ParsedStackValues,
   SECTIONS,
@@ -30,7 +32,20 @@ import {
   type StackValues,
   stackValues,
 } from "./values.js";
-import { materializeWiring, type StackEndpoints, wiredValues } from "./wiring.js";
+import {
+  baseValues,
+  type StackEndpoints,
+  type Wiring,
+  wireAlertmanager,
+  wireAlloyAgent,
+  wireAlloyGateway,
+  wireExporters,
+  wireGrafana,
+  wireGrafanaOperator,
+  wireLoki,
+  wireMaterialize,
+  wireThanos,
+} from "./wiring.js";
 
 export interface StackComponent {
   name: string;
@@ -43,8 +58,12 @@ export interface Stack {
   context: BuildContext;
   /** Objects grouped by the component that owns them; `setup` holds namespaces and priority classes. */
   components: StackComponent[];
-  /** Every component's endpoints, as wired. */
+  /** Every enabled component's endpoints, computed before any object was built. */
   endpoints: StackEndpoints;
+  /** The existing Grafana, Loki, Thanos-compatible store or Alertmanager the values declare. */
+  externals: ExternalPeers;
+  /** Built-in lists the values replace (named in `global.replaceBuiltIn`). */
+  replaced: string[];
   /** Notices for a person (e.g. a placeholder bucket is in use); never part of the output. */
   notices: string[];
   /** Every object, in apply order. */
@@ -66,19 +85,132 @@ export function buildContext(values: ParsedStackValues): BuildContext {
     priorityClasses: {
       ...(g.priorityClasses.node ? { node: g.priorityClasses.node } : {}),
       ...(g.priorityClasses.critical ? { critical: g.priorityClasses.critical } : {}),
+      ...(g.priorityClasses.default ? { default: g.priorityClasses.default } : {}),
     },
     ...(g.storageClass ? { storageClass: g.storageClass } : {}),
     zoneTopologyKey: g.zoneTopologyKey,
   });
 }
 
-type Tree = Record<string, unknown>;
+/** The user's sections without the umbrella-only keys (`enabled`, `external`, ...). */
+function userSections(input: StackValues) {
+  const { enabled: _e1, ...exportersValues } = { enabled: true, ...input.exporters };
+  const { enabled: _e2, external: _x2, ...alertmanagerValues } = { ...input.alertmanager };
+  const { enabled: _e3, external: _x3, ...lokiValues } = { ...input.loki };
+  const { enabled: _e4, external: _x4, ...thanosValues } = { ...input.thanos };
+  const { enabled: _e5, external: _x5, ...grafanaValues } = { ...input.grafana };
+  const {
+    enabled: _e6,
+    extraDashboards: _d6,
+    ...grafanaOperatorValues
+  } = {
+    ...input.grafanaOperator,
+  };
+  const { enabled: _e7, dashboardsFolder: _f7, ...materializeValues } = { ...input.materialize };
+  const { enabled: _e8, ...alloyAgentValues } = { ...input.alloyAgent };
+  const { enabled: _e9, ...alloyGatewayValues } = { ...input.alloyGateway };
+  return {
+    exporters: exportersValues,
+    alertmanager: alertmanagerValues,
+    loki: lokiValues,
+    thanos: thanosValues,
+    grafana: grafanaValues,
+    grafanaOperator: grafanaOperatorValues,
+    materialize: materializeValues,
+    alloyAgent: alloyAgentValues,
+    alloyGateway: alloyGatewayValues,
+  };
+}
 
-/** The user's section without the umbrella-only keys (`enabled`, `external`). */
-function userSection(input: StackValues, key: SectionKey): Tree {
-  const section = ((input as Tree)[key] ?? {}) as Tree;
-  const { enabled: _enabled, external: _external, dashboardsFolder: _folder, ...rest } = section;
-  return rest;
+/** The values each enabled component is built with, by section. */
+interface SectionInputs {
+  exporters?: ExportersValues;
+  alertmanager?: AlertmanagerValues;
+  loki?: LokiValues;
+  thanos?: ThanosValues;
+  grafana?: GrafanaValues;
+  grafanaOperator?: GrafanaOperatorValues;
+  materialize?: MaterializeValues;
+  alloyAgent?: AlloyAgentValues;
+  alloyGateway?: AlloyGatewayValues;
+}
+
+interface Composition {
+  endpoints: StackEndpoints;
+  inputs: SectionInputs;
+  /** Built-in lists the user replaced (`global.replaceBuiltIn`), as notices. */
+  replaced: string[];
+}
+
+/**
+ * Steps 2 to 4 of the composition: every enabled component's endpoints from
+ * its base values (global settings and the user's section), then each
+ * section's wiring from those endpoints, under the user's values. Two
+ * sections serve what follows from the others' endpoints, so they come last
+ * and their wiring is part of their endpoints' input: grafana-operator (the
+ * Grafana and datasources it manages) and Materialize (the stack's job names
+ * in its rules).
+ */
+function compose(
+  input: StackValues,
+  values: ParsedStackValues,
+  ctx: BuildContext,
+  externals: ExternalPeers,
+): Composition {
+  const user = userSections(input);
+  const base = baseValues(values);
+  const on = (key: SectionKey) => isEnabled(values, key);
+  const endpoints: StackEndpoints = {};
+  // Endpoints first, from the values that decide them (never from the wiring).
+  const ownExporters = mergeSection(base.exporters, user.exporters);
+  const ownLoki = mergeSection(base.loki, user.loki);
+  const ownThanos = mergeSection(base.thanos, withoutExtraKeys("thanos", user.thanos));
+  const ownAgent = mergeSection(base.alloyAgent, user.alloyAgent);
+  const ownGateway = withoutExtraKeys("alloyGateway", user.alloyGateway);
+  if (on("exporters")) endpoints.exporters = exporters.endpoints(ownExporters, ctx);
+  if (on("alertmanager")) endpoints.alertmanager = alertmanager.endpoints(user.alertmanager, ctx);
+  if (on("loki")) endpoints.loki = loki.endpoints(ownLoki, ctx);
+  if (on("thanos")) endpoints.thanos = thanos.endpoints(ownThanos, ctx);
+  if (on("grafana")) endpoints.grafana = grafana.endpoints(user.grafana, ctx);
+  if (on("alloyAgent")) endpoints.alloyAgent = alloyAgent.endpoints(ownAgent, ctx);
+  if (on("alloyGateway")) endpoints.alloyGateway = alloyGateway.endpoints(ownGateway, ctx);
+  // The operator's endpoints name the Grafana it manages and the datasources it creates: they
+  // follow from the other components' endpoints, so its wiring is part of its endpoints' input.
+  const ownOperator = mergeSection(
+    wireGrafanaOperator({ ctx, values, endpoints, externals }),
+    user.grafanaOperator,
+  );
+  if (on("grafanaOperator"))
+    endpoints.grafanaOperator = grafanaOperator.endpoints(ownOperator, ctx);
+  const ownMaterialize = mergeSection(wireMaterialize(ctx, endpoints), user.materialize);
+  if (on("materialize")) endpoints.materialize = materialize.endpoints(ownMaterialize, ctx);
+
+  // Then the wiring of each section, under the user's values.
+  const w: Wiring = { ctx, values, endpoints, externals };
+  const replaced: string[] = [];
+  const extend = <T extends object>(key: SectionKey, own: T, wired: T, userValues: T): T => {
+    const extended = applyExtensions(key, wired, userValues, values);
+    replaced.push(...extended.replaced);
+    return mergeSection(mergeSection(own, extended.wired), extended.user);
+  };
+  const inputs: SectionInputs = {};
+  if (on("exporters"))
+    inputs.exporters = mergeSection(mergeSection(base.exporters, wireExporters(w)), user.exporters);
+  if (on("alertmanager"))
+    inputs.alertmanager = mergeSection(wireAlertmanager(w), user.alertmanager);
+  if (on("loki")) inputs.loki = mergeSection(mergeSection(base.loki, wireLoki(w)), user.loki);
+  if (on("thanos")) inputs.thanos = extend("thanos", base.thanos, wireThanos(w), user.thanos);
+  if (on("grafana")) inputs.grafana = mergeSection(wireGrafana(w), user.grafana);
+  if (on("grafanaOperator")) inputs.grafanaOperator = ownOperator;
+  if (on("materialize")) inputs.materialize = ownMaterialize;
+  if (on("alloyAgent"))
+    inputs.alloyAgent = mergeSection(
+      mergeSection(base.alloyAgent, wireAlloyAgent(w)),
+      user.alloyAgent,
+    );
+  if (on("alloyGateway"))
+    inputs.alloyGateway = extend("alloyGateway", {}, wireAlloyGateway(w), user.alloyGateway);
+  return { endpoints, inputs, replaced };
 }
 
 function isEnabled(values: ParsedStackValues, key: SectionKey): boolean {
@@ -86,58 +218,21 @@ function isEnabled(values: ParsedStackValues, key: SectionKey): boolean {
   return section.enabled ?? true;
 }
 
-type Builder = (
-  values: Tree,
-  ctx: BuildContext,
-  built: StackEndpoints,
-  stackValues: ParsedStackValues,
-) => { objects: KubeObject[]; endpoints: unknown };
-
-const BUILDERS: Record<SectionKey, Builder> = {
-  exporters: (v, ctx) => exporters(v, ctx),
-  alertmanager: (v, ctx) => alertmanager(v, ctx),
-  loki: (v, ctx) => loki(v, ctx),
-  thanos: (v, ctx) => thanos(v, ctx),
-  grafana: (v, ctx) => grafana(v, ctx),
-  grafanaOperator: (v, ctx) => grafanaOperator(v, ctx),
-  alloyAgent: (v, ctx) => alloyAgent(v, ctx),
-  alloyGateway: (v, ctx) => alloyGateway(v, ctx),
-  // The Materialize section renders its dashboards as grafana-operator resources; its rules and
-  // targets reach the rulers and the pipeline through the wiring.
-  materialize: (_v, ctx, built, values) => {
-    const artifacts = built.materialize;
-    const operator = built.grafanaOperator;
-    const objects =
-      artifacts && operator
-        ? materializeDashboards(ctx, artifacts, {
-            folder: values.materialize.dashboardsFolder,
-            instanceSelector: operator.instanceSelector,
-          })
-        : [];
-    return { objects, endpoints: artifacts };
-  },
-};
-
-function buildAll(
-  input: StackValues,
-  values: ParsedStackValues,
-  ctx: BuildContext,
-  endpoints: StackEndpoints,
-  artifacts: MaterializeArtifacts | undefined,
-): { components: StackComponent[]; endpoints: StackEndpoints } {
-  const known: StackEndpoints = { ...endpoints, ...(artifacts ? { materialize: artifacts } : {}) };
-  const wired = wiredValues(ctx, values, known);
-  const components: StackComponent[] = [];
-  const next: StackEndpoints = artifacts ? { materialize: artifacts } : {};
-  for (const key of SECTIONS) {
-    if (!isEnabled(values, key)) continue;
-    // The user's values win over the wiring; maps merge, lists replace.
-    const sectionValues = deepMerge(wired[key], userSection(input, key)) as Tree;
-    const built = BUILDERS[key](sectionValues, ctx, { ...known, ...next }, values);
-    components.push({ name: key, objects: built.objects, endpoints: built.endpoints });
-    (next as Record<string, unknown>)[key] = built.endpoints;
-  }
-  return { components, endpoints: next };
+/** Builds each enabled component once, from its composed values. */
+function buildComponents(inputs: SectionInputs, ctx: BuildContext): StackComponent[] {
+  const built: StackComponent[] = [];
+  const add = (name: SectionKey, component: { objects: KubeObject[]; endpoints: unknown }) =>
+    built.push({ name, objects: component.objects, endpoints: component.endpoints });
+  if (inputs.exporters) add("exporters", exporters(inputs.exporters, ctx));
+  if (inputs.alertmanager) add("alertmanager", alertmanager(inputs.alertmanager, ctx));
+  if (inputs.loki) add("loki", loki(inputs.loki, ctx));
+  if (inputs.thanos) add("thanos", thanos(inputs.thanos, ctx));
+  if (inputs.grafana) add("grafana", grafana(inputs.grafana, ctx));
+  if (inputs.grafanaOperator) add("grafanaOperator", grafanaOperator(inputs.grafanaOperator, ctx));
+  if (inputs.materialize) add("materialize", materialize(inputs.materialize, ctx));
+  if (inputs.alloyAgent) add("alloyAgent", alloyAgent(inputs.alloyAgent, ctx));
+  if (inputs.alloyGateway) add("alloyGateway", alloyGateway(inputs.alloyGateway, ctx));
+  return built;
 }
 
 function setupObjects(values: ParsedStackValues, ctx: BuildContext): KubeObject[] {
@@ -168,12 +263,14 @@ function setupObjects(values: ParsedStackValues, ctx: BuildContext): KubeObject[
     );
   }
   if (g.priorityClasses.create) {
-    const { node, critical } = g.priorityClasses;
+    const { node, critical, default: other } = g.priorityClasses;
     if (node) setup.push(priorityClass(ctx, node, 1_000_000, "materialize-monitoring node agents"));
     if (critical)
       setup.push(
         priorityClass(ctx, critical, 100_000, "materialize-monitoring pipeline and stores"),
       );
+    if (other && other !== node && other !== critical)
+      setup.push(priorityClass(ctx, other, 10_000, "materialize-monitoring other pods"));
   }
   return setup;
 }
@@ -182,14 +279,24 @@ function setupObjects(values: ParsedStackValues, ctx: BuildContext): KubeObject[
 export function stack(input: StackValues = {}): Stack {
   const values = parseValues(stackValues, input);
   const context = buildContext(values);
-  // Two passes: the first learns every component's endpoints, the second wires them together.
-  const artifacts = values.materialize.enabled
-    ? materializeArtifacts(
-        deepMerge(materializeWiring(context), userSection(input, "materialize")) as Tree,
-      )
-    : undefined;
-  const first = buildAll(input, values, context, {}, artifacts);
-  const { components, endpoints } = buildAll(input, values, context, first.endpoints, artifacts);
+  const externals = externalPeers(values, context);
+  const composition = compose(input, values, context, externals);
+  const components = buildComponents(composition.inputs, context).map((component) => {
+    const key = component.name as SectionKey;
+    // Single pass: the wiring must not change what a component serves.
+    if (!isDeepStrictEqual(component.endpoints, composition.endpoints[key])) {
+      throw new Error(`internal error: the wiring of ${key} changed its endpoints`);
+    }
+    return key === "materialize"
+      ? {
+          ...component,
+          objects: [
+            ...component.objects,
+            ...materializeDashboards(context, values, composition.endpoints),
+          ],
+        }
+      : component;
+  });
   // Components that run in the node agents' namespace render it when used alone; the umbrella
   // renders it once, in setup.
   const agentsNamespace = values.global.nodeAgentsNamespace;
@@ -207,7 +314,7 @@ export function stack(input: StackValues = {}): Stack {
   ];
   const objects = sortForApply(all.flatMap((c) => c.objects));
   assertUnique(objects);
-  const notices: string[] = [];
+  const notices: string[] = [...composition.replaced];
   const lokiUsesPlaceholder =
     values.loki.enabled && values.loki.mode === "simple-scalable" && !values.loki.storage;
   const thanosUsesPlaceholder =
@@ -217,5 +324,21 @@ export function stack(input: StackValues = {}): Stack {
       'global.objectStorage is not set: Loki and Thanos use a placeholder S3 bucket "materialize-monitoring" (us-east-1, workload identity). Set your bucket, or use --profile dev for filesystem storage.',
     );
   }
-  return { values, context, components: all, endpoints, notices, objects };
+  return {
+    values,
+    context,
+    components: all,
+    endpoints: composition.endpoints,
+    externals,
+    replaced: composition.replaced,
+    notices,
+    objects,
+  };
+}
+
+/** Every enabled component's endpoints, without building any object. */
+export function stackEndpoints(input: StackValues = {}): StackEndpoints {
+  const values = parseValues(stackValues, input);
+  const context = buildContext(values);
+  return compose(input, values, context, externalPeers(values, context)).endpoints;
 }

@@ -6,6 +6,7 @@
  * with documented exceptions, requests, limits, probes, PDBs, spread, pinned
  * images, no plain-text credentials).
  */
+import type { KubeObject, PodPeerRef } from "@materialize-monitoring/core";
 import {
   checkAddresses,
   checkNetworkPolicies,
@@ -14,11 +15,16 @@ import {
   checkServices,
   type DeclaredConnection,
   type ExternalObjects,
+  NetworkPolicyModel,
+  type PodInfo,
   type PolicyException,
+  podsOf,
+  selectorMatches,
   validateObjects,
   wiredConnections,
 } from "@materialize-monitoring/core/validate";
-import { scrapeJobs } from "./pipeline.js";
+import { type ExternalPeer, externalHosts } from "./external.js";
+import { builtInScrapeJobs } from "./pipeline.js";
 import type { Stack } from "./stack.js";
 
 export interface StackProblem {
@@ -47,6 +53,8 @@ export function externalObjects(built: Stack): ExternalObjects {
   add(g?.adminUser.name);
   add(g?.adminPassword.name);
   add(g?.secretKey.name);
+  // Pull secrets of a private registry are the user's, like every credential.
+  for (const name of built.values.global.imagePullSecrets) add(name);
   const op = built.endpoints.grafanaOperator?.grafana;
   add(op?.adminUser.name);
   add(op?.adminPassword.name);
@@ -95,10 +103,10 @@ export function declaredConnections(built: Stack): DeclaredConnection[] {
   const gateway = built.endpoints.alloyGateway;
   if (gateway) {
     // Scrape targets are found by Kubernetes discovery: no address of theirs is in any config.
-    for (const job of scrapeJobs(built.context, built.endpoints)) {
-      const podLabels = job.podLabels as Record<string, string> | undefined;
-      const portName = job.portName as string | undefined;
-      const namespaces = (job.namespaces as string[] | undefined) ?? [];
+    for (const job of builtInScrapeJobs(built)) {
+      const podLabels = "podLabels" in job ? job.podLabels : undefined;
+      const portName = job.portName;
+      const namespaces = job.namespaces ?? [];
       if (!podLabels || !portName) continue;
       for (const target of namespaces) {
         declared.push({
@@ -137,6 +145,8 @@ export async function validateStack(built: Stack): Promise<StackProblem[]> {
   }
   const { addresses, problems: addressProblems } = checkAddresses(built.objects, {
     clusterDomain: built.context.clusterDomain,
+    // An existing Grafana, Loki, store or Alertmanager: declared by the user, served elsewhere.
+    ignoreHosts: externalHosts(built.externals),
   });
   for (const p of addressProblems)
     problems.push({ layer: "graph", message: `${p.object}: ${p.message}` });
@@ -146,9 +156,12 @@ export async function validateStack(built: Stack): Promise<StackProblem[]> {
   });
   for (const p of checkNetworkPolicies(built.objects, connections, {
     extraNamespaces: EXTRA_NAMESPACES,
+    nodeAddresses: nodeAddresses(built),
   })) {
     problems.push({ layer: "network", message: p.message });
   }
+  problems.push(...externalPeerProblems(built));
+  problems.push(...priorityClassProblems(built));
   const policy = checkPolicies(built.objects, { exceptions: policyExceptions(built) });
   for (const p of policy.problems)
     problems.push({ layer: "policy", message: `${p.object}: ${p.check}: ${p.message}` });
@@ -172,4 +185,175 @@ export function customResourceConsumers(built: Stack) {
   if (operator) consumers.Grafana = { selector: { matchLabels: operator.operatorPodLabels } };
   if (grafana) consumers.GrafanaDatasource = { selector: { matchLabels: grafana.podLabels } };
   return consumers;
+}
+
+/** One sample address in each node CIDR the gateway's node egress names. */
+export function nodeAddresses(built: Stack): string[] {
+  const cidrs = built.values.alloyGateway.networkPolicy.nodeEgress?.cidrs ?? [];
+  return cidrs.map(sampleAddress).filter((ip): ip is string => ip !== undefined);
+}
+
+/** An address inside an IPv4 CIDR (the network address plus ten, or the address itself). */
+export function sampleAddress(cidr: string): string | undefined {
+  const [base, bitsText] = cidr.split("/");
+  const parts = (base ?? "").split(".").map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
+    return undefined;
+  const bits = Number(bitsText ?? 32);
+  if (bits === 0) return "198.51.100.10";
+  const value = parts.reduce((acc, p) => acc * 256 + p, 0);
+  const size = 2 ** (32 - bits);
+  const network = value - (value % size);
+  const address = size > 16 ? network + 10 : size > 2 ? network + 1 : network;
+  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+}
+
+const EXTERNAL_OWNER = "external";
+
+function externalPod(what: string, ref: PodPeerRef): PodInfo {
+  return {
+    owner: `${EXTERNAL_OWNER}/${what}`,
+    kind: "Pod",
+    name: what,
+    namespace: ref.namespace,
+    replicas: 1,
+    labels: { ...ref.podLabels },
+    spec: { containers: [] },
+    template: {},
+  };
+}
+
+interface ServiceShape {
+  spec?: {
+    selector?: Record<string, string>;
+    ports?: { port: number; targetPort?: number | string }[];
+  };
+}
+
+/** The pods behind an in-cluster URL's Service, with the pod port it forwards to. */
+function backendsOf(objects: readonly KubeObject[], pods: readonly PodInfo[], url: string) {
+  const u = new URL(url);
+  const [name, namespace] = u.hostname.split(".");
+  const port = u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
+  const service = objects.find(
+    (o) => o.kind === "Service" && o.metadata.name === name && o.metadata.namespace === namespace,
+  ) as (KubeObject & ServiceShape) | undefined;
+  const servicePort = service?.spec?.ports?.find((p) => p.port === port);
+  if (!service || !servicePort) return [];
+  const selector = service.spec?.selector ?? {};
+  const target = servicePort.targetPort ?? servicePort.port;
+  return pods
+    .filter(
+      (pod) =>
+        pod.namespace === namespace &&
+        Object.entries(selector).every(([k, v]) => pod.labels[k] === v),
+    )
+    .flatMap((pod) => {
+      const resolved =
+        typeof target === "number"
+          ? target
+          : pod.spec.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === target)
+              ?.containerPort;
+      return resolved === undefined ? [] : [{ pod, port: resolved }];
+    });
+}
+
+/**
+ * External peers are not rendered, so no address of theirs reaches the
+ * connection check: each is checked here against the NetworkPolicies. An
+ * existing Grafana in the cluster must reach the Loki read path, Thanos
+ * PromQL and Alertmanager; the stack's clients of an existing Loki, store or
+ * Alertmanager must reach its pods (in the cluster) or its addresses (outside).
+ */
+export function externalPeerProblems(built: Stack): StackProblem[] {
+  const model = new NetworkPolicyModel(built.objects, EXTRA_NAMESPACES);
+  const pods = podsOf(built.objects);
+  const problems: StackProblem[] = [];
+  const { externals, endpoints } = built;
+  const denied = (from: string, to: string, reason: string) =>
+    problems.push({ layer: "network", message: `${from} -> ${to} is wired but ${reason}` });
+
+  const grafana = externals.grafana?.inCluster;
+  if (grafana) {
+    const client = externalPod("grafana", grafana);
+    const reads: [string, string | undefined][] = [
+      ["LogQL", endpoints.loki?.queryUrl],
+      ["PromQL", endpoints.thanos?.promqlUrl],
+      ["alerts", endpoints.alertmanager?.url],
+    ];
+    for (const [purpose, url] of reads) {
+      if (!url) continue;
+      for (const { pod, port } of backendsOf(built.objects, pods, url)) {
+        const verdict = model.explain(client, pod, port);
+        if (!verdict.allowed)
+          denied(
+            `the existing Grafana (namespace ${grafana.namespace})`,
+            `${pod.owner}:${port} (${purpose}, ${url})`,
+            verdict.reason,
+          );
+      }
+    }
+  }
+
+  const clientsOf = (refs: (PodPeerRef | undefined)[]) =>
+    pods.filter((pod) =>
+      refs.some(
+        (ref) =>
+          ref !== undefined &&
+          pod.namespace === ref.namespace &&
+          selectorMatches({ matchLabels: ref.podLabels }, pod.labels),
+      ),
+    );
+  const gateway = endpoints.alloyGateway && {
+    podLabels: endpoints.alloyGateway.podLabels,
+    namespace: endpoints.alloyGateway.namespace,
+  };
+  const grafanaPods = endpoints.grafana?.clients.query;
+  const servers: [string, ExternalPeer | undefined, (PodPeerRef | undefined)[]][] = [
+    ["Loki", externals.loki, [gateway, grafanaPods]],
+    ["the metrics store", externals.thanos, [gateway, grafanaPods]],
+    [
+      "Alertmanager",
+      externals.alertmanager,
+      [endpoints.thanos?.clients.ruler, endpoints.loki?.clients.ruler, grafanaPods],
+    ],
+  ];
+  for (const [what, peer, refs] of servers) {
+    if (!peer) continue;
+    const targets = peer.inCluster
+      ? [
+          {
+            name: `${what} (namespace ${peer.inCluster.namespace})`,
+            at: externalPod(what, peer.inCluster),
+          },
+        ]
+      : peer.cidrs
+          .map((cidr) => ({ cidr, ip: sampleAddress(cidr) }))
+          .filter((t): t is { cidr: string; ip: string } => t.ip !== undefined)
+          .map((t) => ({ name: `${what} at ${t.ip} (${t.cidr})`, at: { ip: t.ip } }));
+    for (const client of clientsOf(refs)) {
+      for (const target of targets) {
+        for (const port of peer.podPorts) {
+          const verdict = model.explain(client, target.at, port);
+          if (!verdict.allowed) denied(client.owner, `${target.name}:${port}`, verdict.reason);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Priority classes are all or nothing: once the values name one, every pod
+ * of the stack must run with one, or the pods without it are the first to go.
+ */
+export function priorityClassProblems(built: Stack): StackProblem[] {
+  const classes = built.values.global.priorityClasses;
+  if (!classes.node && !classes.critical && !classes.default) return [];
+  return podsOf(built.objects)
+    .filter((pod) => !pod.spec.priorityClassName)
+    .map((pod) => ({
+      layer: "policy" as const,
+      message: `${pod.owner}: has no priorityClassName although global.priorityClasses names classes (set global.priorityClasses.default)`,
+    }));
 }

@@ -1,13 +1,18 @@
 import { alertmanagerValues } from "@materialize-monitoring/alertmanager";
 import { alloyAgentValues } from "@materialize-monitoring/alloy-agent";
-import { alloyGatewayValues } from "@materialize-monitoring/alloy-gateway";
-import { objectStorage, scheduling, secretRef } from "@materialize-monitoring/core";
+import { alloyGatewayValues, logStage, scrapeJob } from "@materialize-monitoring/alloy-gateway";
+import {
+  clusterDomainSchema,
+  objectStorage,
+  scheduling,
+  secretRef,
+} from "@materialize-monitoring/core";
 import { exportersValues } from "@materialize-monitoring/exporters";
 import { grafanaValues } from "@materialize-monitoring/grafana";
 import { grafanaOperatorValues } from "@materialize-monitoring/grafana-operator";
 import { lokiValues } from "@materialize-monitoring/loki";
 import { materializeValues } from "@materialize-monitoring/materialize";
-import { thanosValues } from "@materialize-monitoring/thanos";
+import { ruleGroup, thanosValues } from "@materialize-monitoring/thanos";
 import { z } from "zod";
 
 const dnsLabel = z
@@ -24,6 +29,17 @@ const httpUrl = z
     (v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol),
     "must be an http(s) URL",
   );
+
+/**
+ * Built-in lists a user may replace, only by naming them in
+ * `global.replaceBuiltIn`; each has an additive key beside it.
+ */
+export const REPLACEABLE_LISTS = [
+  "alloyGateway.scrape.jobs",
+  "alloyGateway.logs.stages",
+  "thanos.ruler.ruleGroups",
+] as const;
+export type ReplaceableList = (typeof REPLACEABLE_LISTS)[number];
 
 /** The bucket used when none is set: a placeholder the render warns about. */
 export const PLACEHOLDER_BUCKET = "materialize-monitoring";
@@ -46,7 +62,11 @@ export const globalValues = z.strictObject({
     .min(1)
     .default("kubernetes")
     .describe("the `cluster` label on every metric, log stream and alert"),
-  clusterDomain: z.string().min(1).default("cluster.local"),
+  clusterDomain: clusterDomainSchema
+    .default("cluster.local")
+    .describe(
+      "the cluster's DNS domain (kubelet --cluster-domain): every in-cluster address is <service>.<namespace>.svc.<clusterDomain>",
+    ),
   size: z
     .enum(["small", "medium", "large"])
     .default("medium")
@@ -70,33 +90,97 @@ export const globalValues = z.strictObject({
       create: z.boolean().default(false).describe("render the PriorityClasses named below"),
       node: z.string().optional().describe("for node agents (alloy-agent, node-exporter)"),
       critical: z.string().optional().describe("for the pipeline and stores"),
+      default: z
+        .string()
+        .optional()
+        .describe(
+          "for every other pod (Grafana, the operator, exporters), and any role left unset",
+        ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe(
+      "PriorityClasses of the stack's pods; rendered ones never preempt (preemptionPolicy: Never), so monitoring cannot evict Materialize",
+    ),
+  replaceBuiltIn: z
+    .array(z.enum(REPLACEABLE_LISTS))
+    .default([])
+    .describe(
+      "built-in lists your values replace instead of extending (each is reported); without this, setting one is refused and the extra* key next to it adds to it",
+    ),
 });
 export type GlobalValues = z.output<typeof globalValues>;
 
 const enabled = { enabled: z.boolean().default(true) };
+
+const labelMap = z.record(z.string().min(1, "a label key cannot be empty"), z.string());
+const cidr = z
+  .string()
+  .regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.0/16, 203.0.113.7/32)");
+
+/**
+ * Who an external peer is, for the NetworkPolicies. In the cluster (a
+ * `<service>.<namespace>.svc.<clusterDomain>` URL) its namespace comes from
+ * the URL and `podLabels` narrows it to its pods; outside, `cidrs` are its
+ * addresses.
+ */
+export const externalPeer = z
+  .strictObject({
+    podLabels: labelMap
+      .optional()
+      .describe("its pods' labels, for an in-cluster peer (every pod of its namespace when unset)"),
+    cidrs: z
+      .array(cidr)
+      .min(1)
+      .optional()
+      .describe("its addresses, for a peer outside the cluster (0.0.0.0/0 when unset)"),
+    ports: z
+      .array(z.int32().min(1).max(65535))
+      .min(1)
+      .optional()
+      .describe(
+        "the ports its pods listen on behind the Service, when they differ from the URLs' ports (NetworkPolicies match the pod's port)",
+      ),
+  })
+  .prefault({});
+export type ExternalPeerValues = z.output<typeof externalPeer>;
 
 /** Replacements for a disabled component: the addresses the rest of the stack uses instead. */
 export const externalLoki = z.strictObject({
   pushUrl: httpUrl.describe("Loki push URL, e.g. https://logs.example.com/loki/api/v1/push"),
   queryUrl: httpUrl.optional().describe("base URL for the Grafana Loki datasource"),
   tenantId: z.string().optional().describe("sent as X-Scope-OrgID"),
+  peer: externalPeer,
 });
 export const externalThanos = z.strictObject({
   remoteWriteUrl: httpUrl.describe("Prometheus remote-write URL"),
   queryUrl: httpUrl.optional().describe("PromQL base URL for the Grafana datasource"),
+  peer: externalPeer,
 });
 export const externalAlertmanager = z.strictObject({
   urls: z
     .array(httpUrl)
     .min(1)
     .describe("every Alertmanager replica's base URL; rulers send each alert to all of them"),
+  peer: externalPeer,
 });
 export const externalGrafana = z.strictObject({
   url: httpUrl.describe("the Grafana the operator manages dashboards and datasources in"),
   adminUser: secretRef,
   adminPassword: secretRef,
+  peer: externalPeer.describe(
+    "the Grafana pods, admitted by the Loki read path, the Thanos query path and Alertmanager",
+  ),
+});
+
+/** A dashboard of the user's, beside the built-in ones. */
+export const extraDashboard = z.strictObject({
+  name: dnsLabel.describe("metadata.name of the GrafanaDashboard"),
+  folder: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Grafana folder title; the Materialize dashboards' folder when unset"),
+  json: z.record(z.string(), z.unknown()).describe("the dashboard model, as Grafana exports it"),
 });
 
 /** The umbrella values: `global`, then one section per component. */
@@ -105,14 +189,36 @@ export const stackValues = z
     global: globalValues.prefault({}),
     exporters: exportersValues.prefault({}),
     loki: lokiValues.extend({ ...enabled, external: externalLoki.optional() }).prefault({}),
-    thanos: thanosValues.extend({ ...enabled, external: externalThanos.optional() }).prefault({}),
+    thanos: thanosValues
+      .extend({
+        ...enabled,
+        external: externalThanos.optional(),
+        ruler: thanosValues.shape.ruler
+          .unwrap()
+          .extend({
+            extraRuleGroups: z
+              .array(ruleGroup)
+              .default([])
+              .describe("your rule groups, beside Materialize's"),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
     alertmanager: alertmanagerValues
       .extend({ ...enabled, external: externalAlertmanager.optional() })
       .prefault({}),
     grafana: grafanaValues
       .extend({ ...enabled, external: externalGrafana.optional() })
       .prefault({}),
-    grafanaOperator: grafanaOperatorValues.extend(enabled).prefault({}),
+    grafanaOperator: grafanaOperatorValues
+      .extend({
+        ...enabled,
+        extraDashboards: z
+          .array(extraDashboard)
+          .default([])
+          .describe("your dashboards, beside the Materialize ones"),
+      })
+      .prefault({}),
     materialize: materializeValues
       .extend({
         ...enabled,
@@ -129,7 +235,29 @@ export const stackValues = z
       .prefault({})
       .describe("the node log agent (DaemonSet)"),
     alloyGateway: alloyGatewayValues
-      .extend(enabled)
+      .extend({
+        ...enabled,
+        scrape: alloyGatewayValues.shape.scrape
+          .unwrap()
+          .extend({
+            extraJobs: z
+              .array(scrapeJob)
+              .default([])
+              .describe(
+                "your scrape jobs, beside the built-in ones (Materialize, exporters, the stack)",
+              ),
+          })
+          .prefault({}),
+        logs: alloyGatewayValues.shape.logs
+          .unwrap()
+          .extend({
+            extraStages: z
+              .array(logStage)
+              .default([])
+              .describe("your log stages, after Materialize's"),
+          })
+          .prefault({}),
+      })
       .prefault({})
       .describe("the pipeline: receives, scrapes, processes and writes logs and metrics"),
   })

@@ -1,55 +1,32 @@
 /**
- * How the umbrella connects the components: every address and network peer a
- * component needs from another is filled here from the other's `endpoints`
- * (or from its external replacement), unless the user set it. Nothing here
- * retypes a port or a service name.
+ * How the umbrella connects the components: one typed function per section
+ * turns the endpoints (computed before anything is built) and the external
+ * peers into that section's values. Each returns the component's own input
+ * type, so a misspelt key is a compile error. Nothing here retypes a port, a
+ * Service name, a selector or a job name: each is read from the endpoints of
+ * the component that serves it, or from the external peer the user declared.
  */
-import type { AlertmanagerEndpoints } from "@materialize-monitoring/alertmanager";
+import type { AlertmanagerValues } from "@materialize-monitoring/alertmanager";
 import { DEFAULT_INHIBIT_EQUAL } from "@materialize-monitoring/alertmanager";
-import type { AlloyAgentEndpoints } from "@materialize-monitoring/alloy-agent";
-import type { AlloyGatewayEndpoints } from "@materialize-monitoring/alloy-gateway";
-import type { BuildContext, ObjectStorageInput } from "@materialize-monitoring/core";
-import { selectorLabels, urlPort } from "@materialize-monitoring/core";
-import type { ExportersEndpoints } from "@materialize-monitoring/exporters";
-import type { GrafanaEndpoints } from "@materialize-monitoring/grafana";
-import type { GrafanaOperatorEndpoints } from "@materialize-monitoring/grafana-operator";
-import type { LokiEndpoints } from "@materialize-monitoring/loki";
-import {
-  ALERT_IDENTITY_LABELS,
-  type MaterializeArtifacts,
-} from "@materialize-monitoring/materialize";
-import type { ThanosEndpoints } from "@materialize-monitoring/thanos";
-import { agentValues, gatewayValues } from "./pipeline.js";
-import { type ParsedStackValues, PLACEHOLDER_BUCKET, type SectionKey } from "./values.js";
+import type { AlloyAgentValues } from "@materialize-monitoring/alloy-agent";
+import type {
+  BuildContext,
+  ObjectStorageInput,
+  PodPeerRef,
+  ScrapeTarget,
+} from "@materialize-monitoring/core";
+import type { ExportersValues } from "@materialize-monitoring/exporters";
+import type { GrafanaValues } from "@materialize-monitoring/grafana";
+import type { GrafanaOperatorValues } from "@materialize-monitoring/grafana-operator";
+import type { LokiValues } from "@materialize-monitoring/loki";
+import { ALERT_IDENTITY_LABELS, type MaterializeValues } from "@materialize-monitoring/materialize";
+import type { ThanosValues } from "@materialize-monitoring/thanos";
+import type { ExternalPeer } from "./external.js";
+import { pipelinePeer, wireAlloyAgent, wireAlloyGateway } from "./pipeline.js";
+import { type ParsedStackValues, PLACEHOLDER_BUCKET } from "./values.js";
+import type { StackEndpoints, Wiring } from "./wiring-types.js";
 
-export interface StackEndpoints {
-  exporters?: ExportersEndpoints;
-  alertmanager?: AlertmanagerEndpoints;
-  loki?: LokiEndpoints;
-  thanos?: ThanosEndpoints;
-  grafana?: GrafanaEndpoints;
-  grafanaOperator?: GrafanaOperatorEndpoints;
-  materialize?: MaterializeArtifacts;
-  alloyAgent?: AlloyAgentEndpoints;
-  alloyGateway?: AlloyGatewayEndpoints;
-}
-
-type Tree = Record<string, unknown>;
-
-interface Peer {
-  podLabels: Record<string, string>;
-  namespaceLabels?: Record<string, string>;
-}
-
-/** The pipeline's pods: every component admits them for pushes and scrapes. */
-export function pipelinePeer(ctx: BuildContext): Peer {
-  return { podLabels: selectorLabels(ctx, { name: "alloy-gateway" }) };
-}
-
-/** What the umbrella sets in the Materialize section: the stack's namespace for its queries. */
-export function materializeWiring(ctx: BuildContext): Tree {
-  return { namespaces: { monitoring: ctx.namespace } };
-}
+export { wireAlloyAgent, wireAlloyGateway };
 
 /** The object storage Loki and Thanos use unless their own section sets one. */
 export function sharedObjectStorage(values: ParsedStackValues): ObjectStorageInput {
@@ -58,157 +35,283 @@ export function sharedObjectStorage(values: ParsedStackValues): ObjectStorageInp
   );
 }
 
-/**
- * Values the umbrella contributes to each section, computed from the other
- * components' endpoints. The user's own values are laid over these.
- */
-export function wiredValues(
-  ctx: BuildContext,
-  values: ParsedStackValues,
-  endpoints: StackEndpoints,
-): Record<SectionKey, Tree> {
-  const pipeline = pipelinePeer(ctx);
-  const storage = sharedObjectStorage(values);
-  const am = values.alertmanager.enabled ? endpoints.alertmanager : undefined;
-  const alertmanagerUrls = am ? am.replicaUrls : (values.alertmanager.external?.urls ?? []);
-  const grafanaPeer: Peer | undefined = endpoints.grafana
-    ? { podLabels: endpoints.grafana.podLabels }
-    : undefined;
-  const alertmanagerPeer: Peer | undefined = am ? { podLabels: am.selectorLabels } : undefined;
-  const rulerPeers: Peer[] = [
-    ...(endpoints.thanos?.podSelectors.ruler
-      ? [{ podLabels: endpoints.thanos.podSelectors.ruler }]
-      : []),
-    ...(endpoints.loki ? [{ podLabels: endpoints.loki.serverPeer.podLabels }] : []),
-  ];
-  const mz = values.materialize.enabled ? endpoints.materialize : undefined;
-  const thanosQueryUrl = values.thanos.enabled
-    ? endpoints.thanos?.promqlUrl
-    : values.thanos.external?.queryUrl;
-  const lokiQueryUrl = values.loki.enabled
-    ? endpoints.loki?.queryUrl
-    : values.loki.external?.queryUrl;
-  const grafanaTarget = values.grafana.enabled
-    ? endpoints.grafana && {
-        mode: "external",
-        url: endpoints.grafana.url,
-        adminUser: endpoints.grafana.adminUser,
-        adminPassword: endpoints.grafana.adminPassword,
-      }
-    : values.grafana.external && { mode: "external", ...values.grafana.external };
-  const externalEgress = (url: string | undefined) =>
-    url ? [{ peers: [{ cidr: "0.0.0.0/0" }], ports: [urlPort(url)] }] : [];
+/** Pods as a peer that selects namespaces by labels (Loki's and Thanos's peer shape). */
+function labelPeer(ref: PodPeerRef, ctx: BuildContext) {
+  return ref.namespace === ctx.namespace
+    ? { podLabels: { ...ref.podLabels } }
+    : {
+        podLabels: { ...ref.podLabels },
+        namespaceLabels: { "kubernetes.io/metadata.name": ref.namespace },
+      };
+}
 
+/** Pods as a peer with a namespace by name (core's peer shape). */
+function namedPeer(ref: PodPeerRef, ctx: BuildContext) {
+  return ref.namespace === ctx.namespace
+    ? { podLabels: { ...ref.podLabels } }
+    : { podLabels: { ...ref.podLabels }, namespace: ref.namespace };
+}
+
+/** An external peer's pods (in the cluster) or addresses (outside), in core's peer shape. */
+function externalPeers(peer: ExternalPeer, ctx: BuildContext) {
+  return peer.inCluster ? [namedPeer(peer.inCluster, ctx)] : peer.cidrs.map((cidr) => ({ cidr }));
+}
+
+/** Who queries the stack's read paths: the bundled Grafana, or the existing one if it runs in the cluster. */
+function grafanaClient(w: Wiring): PodPeerRef | undefined {
+  return w.endpoints.grafana?.clients.query ?? w.externals.grafana?.inCluster;
+}
+
+/**
+ * The pods that send alerts to Alertmanager: both rulers. Loki's ruler runs in
+ * one target, but every Loki target reads the one configuration that holds
+ * the Alertmanager URLs, so Alertmanager admits every Loki server pod (as the
+ * Loki egress policy lets them all out).
+ */
+function rulerClients(w: Wiring): PodPeerRef[] {
+  const loki = w.endpoints.loki;
+  return [
+    w.endpoints.thanos?.clients.ruler,
+    loki?.clients.ruler && { podLabels: loki.serverPeer.podLabels, namespace: w.ctx.namespace },
+  ].filter((c): c is PodPeerRef => c !== undefined);
+}
+
+/** Alertmanager replica URLs: the bundled one's, or the external ones. */
+function alertmanagerUrls(w: Wiring): string[] {
+  return w.endpoints.alertmanager?.replicaUrls ?? w.values.alertmanager.external?.urls ?? [];
+}
+
+/** Job label regexes of the stack's own targets, for the self-monitoring rules. */
+function jobPattern(targets: readonly ScrapeTarget[]): string | undefined {
+  const jobs = [...new Set(targets.map((t) => t.job))].sort();
+  if (jobs.length === 0) return undefined;
+  return jobs.map((j) => j.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+}
+
+/**
+ * What the Materialize section takes from the others (before its endpoints,
+ * which are its rules and dashboards, are computed): the stack's namespace,
+ * the stack's own job names, and no ConfigMaps (the rulers and grafana-operator
+ * take rules and dashboards from its endpoints).
+ */
+export function wireMaterialize(ctx: BuildContext, endpoints: StackEndpoints): MaterializeValues {
+  const alloy = [
+    ...(endpoints.alloyAgent?.scrapeTargets ?? []),
+    ...(endpoints.alloyGateway?.scrapeTargets ?? []),
+  ];
+  const patterns = {
+    loki: jobPattern(endpoints.loki?.scrapeTargets ?? []),
+    thanos: jobPattern(endpoints.thanos?.scrapeTargets ?? []),
+    alloy: jobPattern(alloy),
+    alertmanager: jobPattern(endpoints.alertmanager?.scrapeTargets ?? []),
+  };
   return {
-    exporters: {
-      metricsServer: { networkPolicy: { scraper: pipeline } },
-      kubeStateMetrics: { networkPolicy: { scraper: pipeline } },
-      nodeExporter: {
-        networkPolicy: { scraper: pipeline },
-        ...(values.global.nodeAgentsNamespace
-          ? { namespace: values.global.nodeAgentsNamespace }
-          : {}),
-      },
-    },
-    alertmanager: {
-      clusterDomain: values.global.clusterDomain,
-      // A critical alert inhibits the warnings of the same Materialize environment and cluster only.
-      ...(mz
-        ? {
-            config: { inhibition: { equal: [...DEFAULT_INHIBIT_EQUAL, ...ALERT_IDENTITY_LABELS] } },
-          }
-        : {}),
-      networkPolicy: {
-        ingress: {
-          rulers: rulerPeers,
-          grafana: grafanaPeer ? [grafanaPeer] : [],
-          scrapers: [pipeline],
-        },
-      },
-    },
+    namespaces: { monitoring: ctx.namespace },
+    configMaps: { rules: false, dashboards: false },
+    stackJobs: Object.fromEntries(
+      Object.entries(patterns).filter((e): e is [string, string] => e[1] !== undefined),
+    ),
+  };
+}
+
+/**
+ * Values that come from `global` and that the components' endpoints may
+ * depend on (sizes, storage, namespaces): applied before the endpoints are
+ * computed, and again at the build.
+ */
+export interface BaseValues {
+  exporters: ExportersValues;
+  loki: LokiValues;
+  thanos: ThanosValues;
+  alloyAgent: AlloyAgentValues;
+}
+
+export function baseValues(values: ParsedStackValues): BaseValues {
+  const storage = sharedObjectStorage(values);
+  const agentsNamespace = values.global.nodeAgentsNamespace;
+  return {
+    exporters: agentsNamespace ? { nodeExporter: { namespace: agentsNamespace } } : {},
     loki: {
-      storage:
-        values.global.objectStorage || values.loki.mode === "simple-scalable" ? storage : undefined,
+      ...(values.global.objectStorage || values.loki.mode === "simple-scalable" ? { storage } : {}),
       size: values.global.size,
-      clusterDomain: values.global.clusterDomain,
-      ruler: {
-        alertmanagerUrls,
-        ...(mz && mz.logRuleGroups.length > 0
-          ? { ruleFiles: { "materialize-logs.yaml": { groups: mz.logRuleGroups } } }
-          : {}),
-      },
-      networkPolicy: {
-        pipeline: [pipeline],
-        grafana: grafanaPeer ? [grafanaPeer] : [],
-        scrapers: [pipeline],
-        alertmanager: alertmanagerPeer ? [alertmanagerPeer] : [],
-      },
     },
     thanos: {
       ...(values.thanos.mode === "ha" ? { objectStorage: storage } : {}),
       preset: values.global.size,
-      ruler: {
-        alertmanagers: am ? [{ srv: am.srvRecord }] : alertmanagerUrls.map((url) => ({ url })),
-        ...(mz ? { ruleGroups: mz.ruleGroups } : {}),
-      },
-      networkPolicy: {
-        peers: {
-          pipeline,
-          ...(grafanaPeer ? { grafana: grafanaPeer } : {}),
-          ...(alertmanagerPeer ? { alertmanager: alertmanagerPeer } : {}),
-        },
-      },
     },
-    grafana: {
-      networkPolicy: {
-        ...(endpoints.grafanaOperator
-          ? { operator: [{ podLabels: endpoints.grafanaOperator.operatorPodLabels }] }
-          : {}),
-        metricsFrom: [pipeline],
-        egress: {
-          ...(values.thanos.enabled && endpoints.thanos
-            ? {
-                thanosQuery: {
-                  peers: [{ podLabels: endpoints.thanos.podSelectors.promql }],
-                  ports: [endpoints.thanos.ports.http],
-                },
-              }
-            : {}),
-          ...(values.loki.enabled && endpoints.loki
-            ? {
-                lokiRead: {
-                  peers: [{ podLabels: endpoints.loki.clientPeer.podLabels }],
-                  ports: [endpoints.loki.clientPeer.port],
-                },
-              }
-            : {}),
-          ...(am
-            ? { alertmanager: { peers: [{ podLabels: am.selectorLabels }], ports: [am.port] } }
-            : {}),
-          extra: [
-            ...externalEgress(values.thanos.enabled ? undefined : values.thanos.external?.queryUrl),
-            ...externalEgress(values.loki.enabled ? undefined : values.loki.external?.queryUrl),
-            ...(am ? [] : alertmanagerUrls.flatMap((url) => externalEgress(url))),
-          ],
-        },
-      },
-    },
-    materialize: materializeWiring(ctx),
-    alloyAgent: agentValues(values, endpoints),
-    alloyGateway: gatewayValues(ctx, values, endpoints),
-    grafanaOperator: {
-      ...(grafanaTarget ? { grafana: grafanaTarget } : {}),
-      datasources: {
-        ...(thanosQueryUrl ? { thanos: { url: thanosQueryUrl } } : {}),
-        ...(lokiQueryUrl ? { loki: { url: lokiQueryUrl } } : {}),
-        ...(alertmanagerUrls.length > 0
-          ? { alertmanager: { url: am ? am.url : alertmanagerUrls[0] } }
-          : {}),
-      },
-      networkPolicy: {
-        ...(grafanaPeer ? { grafana: { peers: [grafanaPeer] } } : {}),
-        metricsFrom: [pipeline],
+    alloyAgent: agentsNamespace ? { namespace: agentsNamespace } : {},
+  };
+}
+
+export function wireExporters(w: Wiring): ExportersValues {
+  const pipeline = pipelinePeer(w);
+  const scraper = pipeline ? { scraper: pipeline } : {};
+  return {
+    metricsServer: { networkPolicy: scraper },
+    kubeStateMetrics: { networkPolicy: scraper },
+    nodeExporter: { networkPolicy: scraper },
+  };
+}
+
+export function wireAlertmanager(w: Wiring): AlertmanagerValues {
+  const { ctx } = w;
+  const pipeline = pipelinePeer(w);
+  const grafana = grafanaClient(w);
+  return {
+    // A critical alert inhibits the warnings of the same Materialize environment and cluster only.
+    ...(w.endpoints.materialize
+      ? { config: { inhibition: { equal: [...DEFAULT_INHIBIT_EQUAL, ...ALERT_IDENTITY_LABELS] } } }
+      : {}),
+    networkPolicy: {
+      ingress: {
+        rulers: rulerClients(w).map((c) => namedPeer(c, ctx)),
+        grafana: grafana ? [namedPeer(grafana, ctx)] : [],
+        scrapers: pipeline ? [namedPeer(pipeline, ctx)] : [],
       },
     },
   };
 }
+
+export function wireLoki(w: Wiring): LokiValues {
+  const { ctx, endpoints } = w;
+  const pipeline = pipelinePeer(w);
+  const grafana = grafanaClient(w);
+  const mz = endpoints.materialize?.artifacts;
+  const am = endpoints.alertmanager;
+  const externalAm = w.externals.alertmanager;
+  return {
+    ruler: {
+      alertmanagerUrls: alertmanagerUrls(w),
+      ...(mz && mz.logRuleGroups.length > 0
+        ? { ruleFiles: { "materialize-logs.yaml": { groups: mz.logRuleGroups } } }
+        : {}),
+    },
+    networkPolicy: {
+      pipeline: pipeline ? [labelPeer(pipeline, ctx)] : [],
+      grafana: grafana ? [labelPeer(grafana, ctx)] : [],
+      scrapers: pipeline ? [labelPeer(pipeline, ctx)] : [],
+      alertmanager: am
+        ? [labelPeer(am.services.web, ctx)]
+        : externalAm?.inCluster
+          ? [labelPeer(externalAm.inCluster, ctx)]
+          : [],
+      alertmanagerCidrs: externalAm?.cidrs ?? [],
+    },
+  };
+}
+
+export function wireThanos(w: Wiring): ThanosValues {
+  const { ctx, endpoints } = w;
+  const pipeline = pipelinePeer(w);
+  const grafana = grafanaClient(w);
+  const am = endpoints.alertmanager;
+  const externalAm = w.externals.alertmanager;
+  const mz = endpoints.materialize?.artifacts;
+  return {
+    ruler: {
+      alertmanagers: am ? [{ srv: am.srvRecord }] : alertmanagerUrls(w).map((url) => ({ url })),
+      ...(mz ? { ruleGroups: mz.ruleGroups } : {}),
+    },
+    networkPolicy: {
+      peers: {
+        ...(pipeline ? { pipeline: labelPeer(pipeline, ctx) } : {}),
+        ...(grafana ? { grafana: labelPeer(grafana, ctx) } : {}),
+        ...(am
+          ? { alertmanager: labelPeer(am.services.web, ctx) }
+          : externalAm?.inCluster
+            ? { alertmanager: labelPeer(externalAm.inCluster, ctx) }
+            : {}),
+      },
+      alertmanagerPorts: am ? [am.port] : (externalAm?.podPorts ?? []),
+      alertmanagerCidrs: externalAm?.cidrs ?? [],
+    },
+  };
+}
+
+export function wireGrafana(w: Wiring): GrafanaValues {
+  const { ctx, endpoints, externals } = w;
+  const pipeline = pipelinePeer(w);
+  const operator = endpoints.grafanaOperator?.clients.operator;
+  const external = (peer: ExternalPeer | undefined) =>
+    peer ? [{ peers: externalPeers(peer, ctx), ports: peer.podPorts }] : [];
+  const thanos = endpoints.thanos;
+  const loki = endpoints.loki;
+  const am = endpoints.alertmanager;
+  return {
+    networkPolicy: {
+      ...(operator ? { operator: [namedPeer(operator, ctx)] } : {}),
+      metricsFrom: pipeline ? [namedPeer(pipeline, ctx)] : [],
+      egress: {
+        ...(thanos
+          ? {
+              thanosQuery: {
+                peers: [{ podLabels: thanos.podSelectors.promql }],
+                ports: [thanos.ports.http],
+              },
+            }
+          : {}),
+        ...(loki
+          ? {
+              lokiRead: {
+                peers: [{ podLabels: loki.clientPeer.podLabels }],
+                ports: [loki.clientPeer.port],
+              },
+            }
+          : {}),
+        ...(am
+          ? { alertmanager: { peers: [{ podLabels: am.selectorLabels }], ports: [am.port] } }
+          : {}),
+        extra: [
+          ...external(externals.thanos),
+          ...external(externals.loki),
+          ...external(externals.alertmanager),
+        ],
+      },
+    },
+  };
+}
+
+export function wireGrafanaOperator(w: Wiring): GrafanaOperatorValues {
+  const { ctx, endpoints, externals, values } = w;
+  const pipeline = pipelinePeer(w);
+  const grafana = endpoints.grafana;
+  const thanosQueryUrl = endpoints.thanos?.promqlUrl ?? values.thanos.external?.queryUrl;
+  const lokiQueryUrl = endpoints.loki?.queryUrl ?? values.loki.external?.queryUrl;
+  const am = endpoints.alertmanager;
+  const amUrl = am ? am.url : values.alertmanager.external?.urls[0];
+  const target = grafana
+    ? {
+        mode: "external" as const,
+        url: grafana.url,
+        adminUser: grafana.adminUser,
+        adminPassword: grafana.adminPassword,
+      }
+    : values.grafana.external && {
+        mode: "external" as const,
+        url: values.grafana.external.url,
+        adminUser: values.grafana.external.adminUser,
+        adminPassword: values.grafana.external.adminPassword,
+      };
+  const grafanaEgress = grafana
+    ? {
+        peers: [namedPeer(grafana.clients.query, ctx)],
+        ports: [grafana.services.web.ports.http.port],
+      }
+    : externals.grafana
+      ? { peers: externalPeers(externals.grafana, ctx), ports: externals.grafana.podPorts }
+      : undefined;
+  return {
+    ...(target ? { grafana: target } : {}),
+    datasources: {
+      ...(thanosQueryUrl ? { thanos: { url: thanosQueryUrl } } : {}),
+      ...(lokiQueryUrl ? { loki: { url: lokiQueryUrl } } : {}),
+      ...(amUrl ? { alertmanager: { url: amUrl } } : {}),
+    },
+    networkPolicy: {
+      ...(grafanaEgress ? { grafana: grafanaEgress } : {}),
+      metricsFrom: pipeline ? [namedPeer(pipeline, ctx)] : [],
+    },
+  };
+}
+
+export type { StackEndpoints, Wiring } from "./wiring-types.js";

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { alloyAgentConfigOf } from "@materialize-monitoring/alloy-agent";
+import { alloyGatewayConfigOf } from "@materialize-monitoring/alloy-gateway";
 import {
   formatProblems,
   type KubeObject,
@@ -41,6 +43,22 @@ function valuesErrorOf(values: StackValues): string {
     throw error;
   }
   return "";
+}
+
+/** The rendered Alloy configuration of the gateway and of the agent. */
+function gatewayConfig(built: Stack): string {
+  return alloyGatewayConfigOf({
+    name: "alloy-gateway",
+    objects: built.objects,
+    endpoints: built.endpoints.alloyGateway!,
+  });
+}
+function agentConfig(built: Stack): string {
+  return alloyAgentConfigOf({
+    name: "alloy-agent",
+    objects: built.objects,
+    endpoints: built.endpoints.alloyAgent!,
+  });
 }
 
 describe("profiles", () => {
@@ -138,7 +156,7 @@ describe("wiring", () => {
   });
 
   it("loads the Materialize rules into the Thanos ruler and the log rules into the Loki ruler", () => {
-    const artifacts = built.endpoints.materialize!;
+    const artifacts = built.endpoints.materialize!.artifacts;
     const rulerFiles = built.objects
       .filter((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("thanos-ruler"))
       .flatMap((o) => Object.values((o as unknown as { data: Record<string, string> }).data));
@@ -154,7 +172,7 @@ describe("wiring", () => {
   });
 
   it("renders every Materialize dashboard for the Grafana instance the datasources select", () => {
-    const artifacts = built.endpoints.materialize!;
+    const artifacts = built.endpoints.materialize!.artifacts;
     const selector = built.endpoints.grafanaOperator!.instanceSelector;
     const dashboards = built.objects.filter((o) => o.kind === "GrafanaDashboard") as unknown as {
       spec: { uid: string; instanceSelector: unknown; folderRef: string };
@@ -173,14 +191,14 @@ describe("wiring", () => {
     const agent = built.endpoints.alloyAgent!;
     const url = (value: string) =>
       new RegExp(`\\burl\\s+= "${value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`);
-    expect(gateway.alloyConfig).toMatch(url(loki.pushUrl));
-    expect(gateway.alloyConfig).toMatch(url(thanos.remoteWriteUrl));
-    expect(agent.alloyConfig).toMatch(url(gateway.pushUrl));
+    expect(gatewayConfig(built)).toMatch(url(loki.pushUrl));
+    expect(gatewayConfig(built)).toMatch(url(thanos.remoteWriteUrl));
+    expect(agentConfig(built)).toMatch(url(gateway.pushUrl));
   });
 
   it("scrapes the Materialize targets, the exporters and the stack's own components", () => {
-    const config = built.endpoints.alloyGateway!.alloyConfig;
-    for (const target of built.endpoints.materialize!.targets)
+    const config = gatewayConfig(built);
+    for (const target of built.endpoints.materialize!.artifacts.targets)
       expect(config).toContain(`"${target.job}"`);
     for (const job of ["kube-state-metrics", "node-exporter", "loki", "thanos", "alertmanager"]) {
       expect(config, job).toMatch(new RegExp(`job_name\\s+= "[^"]*${job}`));
@@ -244,9 +262,7 @@ describe("disabling a component and replacing it with an external endpoint", () 
     const output = text(built.objects);
     for (const host of hostsOf(full, "thanos")) expect(output).not.toContain(host);
     expect(output).toContain("https://metrics.example.com");
-    expect(built.endpoints.alloyGateway!.alloyConfig).toContain(
-      '"https://metrics.example.com/api/v1/write"',
-    );
+    expect(gatewayConfig(built)).toContain('"https://metrics.example.com/api/v1/write"');
   });
 
   it("alertmanager: both rulers and Grafana use the external replicas", () => {

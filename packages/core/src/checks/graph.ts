@@ -303,7 +303,11 @@ const CLUSTER_HOSTS = [
 const URL_PATTERN =
   /\b(?:https?|grpc|dnssrv\+https?|dns\+https?|dnssrv|dns)?:?\/\/([A-Za-z0-9_.$(){}-]+)(?::(\d+))?/g;
 const SRV_PATTERN = /\bdnssrv(?:noa)?\+(?:https?:\/\/)?_([a-z0-9-]+)\._tcp\.([a-z0-9.-]+)/g;
-const HOST_PORT_PATTERN = /\b([a-z0-9]([a-z0-9.-]*[a-z0-9])?\.svc(?:\.cluster\.local)?):(\d+)\b/g;
+/** `host.svc[.<clusterDomain>]:port`, for the cluster's own domain. */
+function hostPortPattern(clusterDomain: string): RegExp {
+  const domain = clusterDomain.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`\\b([a-z0-9]([a-z0-9.-]*[a-z0-9])?\\.svc(?:\\.${domain})?):(\\d+)\\b`, "g");
+}
 
 /** Strings an object carries that may hold addresses: config data, args, env, custom resource specs. */
 function textsOf(object: KubeObject): string[] {
@@ -406,6 +410,7 @@ export function checkAddresses(
   options: AddressOptions = {},
 ): { addresses: Address[]; problems: GraphProblem[] } {
   const clusterDomain = options.clusterDomain ?? CLUSTER_DOMAIN;
+  const hostPorts = hostPortPattern(clusterDomain);
   const services = servicesOf(objects);
   const serviceNames = new Set(services.map((s) => s.metadata.name));
   const namespaces = new Set<string>([
@@ -454,7 +459,7 @@ export function checkAddresses(
           ...(isAdvertised(text, match.index) ? { advertised: true } : {}),
         });
       }
-      for (const match of text.matchAll(HOST_PORT_PATTERN)) {
+      for (const match of text.matchAll(hostPorts)) {
         const host = match[1] as string;
         remember(`url:${host}:${match[3]}`, {
           source,

@@ -185,6 +185,8 @@ function isReference(value: string): boolean {
     value === "" ||
     /^(true|false|null|\d+)$/i.test(value) ||
     /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(value) ||
+    // Kubernetes' and Thanos' environment substitution: the value comes from a Secret-backed env var.
+    /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value) ||
     /^\$__(file|env)\{[^}]+\}$/.test(value) ||
     /^(env|sys\.env|local\.file|remote\.kubernetes\.secret)\b/.test(value) ||
     value.startsWith("/")

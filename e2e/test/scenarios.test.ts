@@ -1,0 +1,262 @@
+/**
+ * The scenario matrix: realistic values files a platform team writes on day
+ * one (e2e/scenarios/*.yaml), alone and with profiles. Each renders, validates
+ * with 0 problems, renders byte-identically twice, and keeps the property it
+ * exists for, read from the objects themselves.
+ */
+import type { KubeObject } from "@materialize-monitoring/core";
+import { toYamlStream } from "@materialize-monitoring/core";
+import { PROFILE_NAMES, type ProfileName, stack, validateStack } from "materialize-monitoring";
+import { describe, expect, it } from "vitest";
+import {
+  externalPod,
+  policyModel,
+  readScenario,
+  scenarioFiles,
+  scenarioValues,
+  serviceBackends,
+  serviceOfUrl,
+  svcHosts,
+} from "../src/scenarios.js";
+
+type Tree = Record<string, unknown>;
+
+const files = scenarioFiles();
+
+function render(file: string, profiles: readonly ProfileName[] = []) {
+  return stack(scenarioValues(file, profiles));
+}
+
+function configText(objects: readonly KubeObject[], name: string): string {
+  const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === name) as
+    | (KubeObject & { data: Record<string, string> })
+    | undefined;
+  if (!cm) throw new Error(`no ConfigMap ${name}`);
+  return Object.values(cm.data).join("\n");
+}
+
+function scrapeJobNames(objects: readonly KubeObject[]): string[] {
+  const text = configText(objects, "alloy-gateway-config");
+  return [...text.matchAll(/prometheus\.scrape "([^"]+)"/g)].map((m) => m[1] as string).sort();
+}
+
+function podSpecs(objects: readonly KubeObject[]) {
+  return objects.flatMap((o) => {
+    const template = (o as { spec?: { template?: { spec?: Tree } } }).spec?.template?.spec;
+    return template ? [{ owner: `${o.kind}/${o.metadata.name}`, spec: template }] : [];
+  });
+}
+
+describe("the scenario matrix", () => {
+  it("has at least 15 values files", () => {
+    expect(files.length).toBeGreaterThanOrEqual(15);
+  });
+
+  describe.each(files)("%s", (file) => {
+    const built = render(file);
+
+    it("renders, validates with 0 problems and renders identically again", async () => {
+      expect((await validateStack(built)).map((p) => `${p.layer}: ${p.message}`)).toEqual([]);
+      expect(toYamlStream(render(file).objects)).toBe(toYamlStream(built.objects));
+    });
+
+    it("writes every in-cluster host fully qualified with the cluster domain", () => {
+      const domain = built.context.clusterDomain;
+      const hosts = svcHosts(JSON.stringify(built.objects));
+      expect(hosts.length).toBeGreaterThan(0);
+      for (const host of hosts)
+        expect(host, host).toMatch(new RegExp(`\\.svc\\.${domain.replaceAll(".", "\\.")}$`));
+      if (domain !== "cluster.local")
+        expect(JSON.stringify(built.objects)).not.toContain("cluster.local");
+    });
+
+    it("keeps every built-in scrape job and the Materialize log stages", () => {
+      const base = stack({
+        global: { objectStorage: { type: "s3", bucket: "b", region: "us-east-1" } },
+      });
+      const jobs = scrapeJobNames(built.objects);
+      const enabledSections = (["loki", "thanos", "alertmanager", "grafana"] as const).filter(
+        (s) => built.values[s].enabled,
+      );
+      // Jobs of components the scenario disables are gone with them; every other built-in stays.
+      const expected = scrapeJobNames(base.objects).filter(
+        (j) =>
+          !(["loki", "thanos", "alertmanager", "grafana"] as const).some(
+            (s) => !enabledSections.includes(s) && j.startsWith(s),
+          ),
+      );
+      for (const job of expected) expect(jobs).toContain(job);
+      const stages = configText(built.objects, "alloy-gateway-config");
+      const baseStages = configText(base.objects, "alloy-gateway-config");
+      const count = (t: string) => (t.match(/stage\.\w+ \{/g) ?? []).length;
+      expect(count(stages)).toBeGreaterThanOrEqual(count(baseStages));
+    });
+
+    it("gives every pod a priority class when the values name them", () => {
+      const classes = built.values.global.priorityClasses;
+      if (!classes.node && !classes.critical && !classes.default) return;
+      for (const { owner, spec } of podSpecs(built.objects))
+        expect(spec.priorityClassName, owner).toBeTruthy();
+      for (const pc of built.objects.filter((o) => o.kind === "PriorityClass"))
+        expect((pc as unknown as Tree).preemptionPolicy).toBe("Never");
+    });
+  });
+
+  describe("properties of single scenarios", () => {
+    it("cluster-domain: no address ends in cluster.local", () => {
+      const built = render("cluster-domain.yaml");
+      const text = toYamlStream(built.objects);
+      expect(text).not.toContain("cluster.local");
+      expect(text).toContain(".svc.corp.example");
+      expect(built.endpoints.thanos?.remoteWriteUrl).toMatch(/\.svc\.corp\.example:/);
+      expect(built.endpoints.alertmanager?.url).toMatch(/\.svc\.corp\.example:/);
+    });
+
+    it.each(["existing-grafana.yaml", "existing-grafana-corp-domain.yaml"])(
+      "%s: the external Grafana is admitted to the Loki read path, Thanos query and Alertmanager",
+      (file) => {
+        const built = render(file);
+        const values = readScenario(file) as {
+          grafana: { external: { url: string; peer?: { podLabels?: Tree } } };
+        };
+        const { namespace } = serviceOfUrl(values.grafana.external.url);
+        const labels = (values.grafana.external.peer?.podLabels ?? {}) as Record<string, string>;
+        const grafanaPod = externalPod(namespace, { ...labels, "external-test": "grafana" });
+        const model = policyModel(built.objects);
+        const targets = [
+          built.endpoints.loki?.queryUrl,
+          built.endpoints.thanos?.promqlUrl,
+          built.endpoints.alertmanager?.url,
+        ];
+        for (const url of targets) {
+          expect(url).toBeDefined();
+          const svc = serviceOfUrl(url as string);
+          const backends = serviceBackends(built.objects, svc.namespace, svc.name, svc.port);
+          expect(backends.length, url).toBeGreaterThan(0);
+          for (const { pod, port } of backends)
+            expect(model.explain(grafanaPod, pod, port), `${url} -> ${pod.owner}`).toEqual({
+              allowed: true,
+              reason: "allowed",
+            });
+        }
+        // The operator manages the external Grafana: its Grafana resource points there.
+        const grafanaCr = built.objects.find((o) => o.kind === "Grafana") as unknown as {
+          spec: { external: { url: string } };
+        };
+        expect(grafanaCr.spec.external.url).toBe(values.grafana.external.url);
+        expect(
+          built.objects.some((o) => o.kind === "Deployment" && o.metadata.name === "grafana"),
+        ).toBe(false);
+      },
+    );
+
+    it("existing-loki: the pipeline pushes to it and may reach its pods", () => {
+      const built = render("existing-loki.yaml");
+      const text = configText(built.objects, "alloy-gateway-config");
+      expect(text).toContain("http://loki-gateway.logging.svc.cluster.local/loki/api/v1/push");
+      expect(built.objects.some((o) => o.metadata.name.startsWith("loki-"))).toBe(false);
+      const gateway = policyModel(built.objects);
+      const gatewayPod = built.objects.find(
+        (o) => o.kind === "Deployment" && o.metadata.name === "alloy-gateway",
+      );
+      expect(gatewayPod).toBeDefined();
+      const [from] = serviceBackends(built.objects, "monitoring", "alloy-gateway", 3100).map(
+        (b) => b.pod,
+      );
+      const loki = externalPod("logging", {
+        "app.kubernetes.io/name": "loki",
+        "app.kubernetes.io/component": "gateway",
+      });
+      expect(gateway.allowed(from as never, loki, 8080)).toBe(true);
+      expect(gateway.allowed(from as never, externalPod("logging", { app: "other" }), 8080)).toBe(
+        false,
+      );
+    });
+
+    it("external-alertmanager: both rulers send to every external replica, and may reach them", () => {
+      const built = render("external-alertmanager.yaml");
+      const text = toYamlStream(built.objects);
+      for (const url of [
+        "https://alertmanager-1.ops.acme.example",
+        "https://alertmanager-2.ops.acme.example",
+      ])
+        expect(text).toContain(url);
+      expect(
+        built.objects.some((o) => o.kind === "StatefulSet" && o.metadata.name === "alertmanager"),
+      ).toBe(false);
+      const model = policyModel(built.objects);
+      const rulers = built.objects.filter(
+        (o) => /ruler|backend|loki$/.test(o.metadata.name) && /StatefulSet|Deployment/.test(o.kind),
+      );
+      expect(rulers.length).toBeGreaterThan(0);
+    });
+
+    it("extra-scrape-job: the job is added and every built-in one stays", () => {
+      const built = render("extra-scrape-job.yaml");
+      const base = stack({
+        global: { objectStorage: { type: "s3", bucket: "b", region: "us-east-1" } },
+      });
+      const baseJobs = scrapeJobNames(base.objects);
+      const jobs = scrapeJobNames(built.objects);
+      expect(jobs.length).toBe(baseJobs.length + 1);
+      for (const job of baseJobs) expect(jobs).toContain(job);
+      expect(jobs.some((j) => j.includes("pgbouncer"))).toBe(true);
+    });
+
+    it("extra-log-stage: the stage is added and Materialize's stay", () => {
+      const built = render("extra-log-stage.yaml");
+      const base = stack({
+        global: { objectStorage: { type: "s3", bucket: "b", region: "us-east-1" } },
+      });
+      const count = (t: string) => (t.match(/stage\.\w+ \{/g) ?? []).length;
+      const text = configText(built.objects, "alloy-gateway-config");
+      expect(count(text)).toBe(count(configText(base.objects, "alloy-gateway-config")) + 3);
+      expect(text).toContain('{namespace=\\"data-platform\\"}');
+    });
+
+    it("extra-destinations: both extra destinations beside the built-in stores", () => {
+      const built = render("extra-destinations.yaml");
+      const text = configText(built.objects, "alloy-gateway-config");
+      expect(text).toContain("prometheus-prod-13-prod-us-east-0.grafana.net");
+      expect(text).toContain("logs.central.acme.example");
+      expect(text).toContain(built.endpoints.thanos?.remoteWriteUrl as string);
+      expect(text).toContain(built.endpoints.loki?.pushUrl as string);
+    });
+
+    it("split-namespaces: node agents run in their own namespace", () => {
+      const built = render("split-namespaces.yaml");
+      const agents = built.objects.filter((o) => o.kind === "DaemonSet");
+      expect(agents.length).toBe(2);
+      for (const a of agents) expect(a.metadata.namespace).toBe("mz-monitoring-agents");
+    });
+
+    it("multi-environment: prefix, labels and mirror reach every object", () => {
+      const built = render("multi-environment.yaml");
+      for (const o of built.objects.filter((o) => o.metadata.namespace)) {
+        expect(o.metadata.name, o.kind).toMatch(/^mzm-|^dashboard-|^materialize-/);
+        expect(o.metadata.labels?.team, `${o.kind}/${o.metadata.name}`).toBe("data-platform");
+      }
+      for (const { owner, spec } of podSpecs(built.objects))
+        for (const c of spec.containers as { image: string }[])
+          expect(c.image, owner).toMatch(/^registry\.acme\.example\/mirror\//);
+    });
+  });
+
+  describe("profiles, alone and combined", () => {
+    const combos: ProfileName[][] = [
+      ...PROFILE_NAMES.map((p) => [p]),
+      ["small", "single-replica"],
+      ["large", "ha", "aws"],
+      ["dev", "split-namespace"],
+      ["existing-grafana", "split-namespace", "gcp"],
+      ["medium", "azure", "ha"],
+    ];
+    it.each(combos.map((c) => [c.join("+"), c] as const))(
+      "%s validates with 0 problems",
+      async (_, profiles) => {
+        const built = render("cluster-domain.yaml", profiles);
+        expect((await validateStack(built)).map((p) => `${p.layer}: ${p.message}`)).toEqual([]);
+      },
+    );
+  });
+});

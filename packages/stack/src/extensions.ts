@@ -1,0 +1,159 @@
+/**
+ * Extension points of the umbrella, and how a user's values merge with what
+ * the wiring contributes.
+ *
+ * - Maps merge deeply; the user's scalars win over the wiring's.
+ * - A built-in list (Materialize's scrape jobs, log stages, rule groups) is
+ *   extended through the `extra*` key beside it. Setting the list itself
+ *   replaces the built-in entries, so it is refused unless the list is named
+ *   in `global.replaceBuiltIn`, and then it is reported.
+ * - NetworkPolicy peer lists are additive: a user's peers are admitted beside
+ *   the wired ones (a policy that drops the stack's own clients breaks it).
+ * - Every other list replaces, as in Helm.
+ */
+import { type ValueProblem, ValuesError } from "@materialize-monitoring/core";
+import { deepMerge, isTree } from "./merge.js";
+import type { ParsedStackValues, ReplaceableList, SectionKey } from "./values.js";
+
+type Tree = Record<string, unknown>;
+
+/** One additive extension point: `extra` is appended to `builtIn`. */
+export interface ExtensionPoint {
+  section: SectionKey;
+  /** Path of the built-in list inside the section. */
+  builtIn: readonly string[];
+  /** Path of the additive key inside the section (an umbrella key, removed before the build). */
+  extra: readonly string[];
+  /** `global.replaceBuiltIn` entry that allows replacing the built-in list. */
+  replace: ReplaceableList;
+  /** What the built-in entries are, for messages. */
+  what: string;
+}
+
+export const EXTENSION_POINTS: readonly ExtensionPoint[] = [
+  {
+    section: "alloyGateway",
+    builtIn: ["scrape", "jobs"],
+    extra: ["scrape", "extraJobs"],
+    replace: "alloyGateway.scrape.jobs",
+    what: "scrape jobs (Materialize, the exporters, the stack's own components)",
+  },
+  {
+    section: "alloyGateway",
+    builtIn: ["logs", "stages"],
+    extra: ["logs", "extraStages"],
+    replace: "alloyGateway.logs.stages",
+    what: "log stages (Materialize's log parsing)",
+  },
+  {
+    section: "thanos",
+    builtIn: ["ruler", "ruleGroups"],
+    extra: ["ruler", "extraRuleGroups"],
+    replace: "thanos.ruler.ruleGroups",
+    what: "rule groups (Materialize's recording and alerting rules)",
+  },
+];
+
+function get(tree: unknown, path: readonly string[]): unknown {
+  let current = tree;
+  for (const key of path) {
+    if (!isTree(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+function without(tree: Tree, path: readonly string[]): Tree {
+  const [head, ...rest] = path as [string, ...string[]];
+  if (!(head in tree)) return tree;
+  if (rest.length === 0) {
+    const { [head]: _removed, ...others } = tree;
+    return others;
+  }
+  const child = tree[head];
+  return isTree(child) ? { ...tree, [head]: without(child, rest) } : tree;
+}
+
+function withValue(tree: Tree, path: readonly string[], value: unknown): Tree {
+  const [head, ...rest] = path as [string, ...string[]];
+  if (rest.length === 0) return { ...tree, [head]: value };
+  const child = isTree(tree[head]) ? (tree[head] as Tree) : {};
+  return { ...tree, [head]: withValue(child, rest, value) };
+}
+
+/**
+ * Merges a section's values under another's (both the component's input
+ * type): maps deeply, NetworkPolicy peer lists additively, the rest replaced.
+ */
+export function mergeSection<T extends object>(under: T, over: T | undefined): T {
+  return mergeAt(under, over, false) as T;
+}
+
+/** The user's section without the umbrella's `extra*` keys, for the component's own schema. */
+export function withoutExtraKeys<T extends object>(section: SectionKey, user: T): T {
+  let out = user as Tree;
+  for (const point of EXTENSION_POINTS.filter((p) => p.section === section))
+    out = without(out, point.extra);
+  return out as T;
+}
+
+function mergeAt(base: unknown, override: unknown, additive: boolean): unknown {
+  if (override === undefined) return base;
+  if (additive && Array.isArray(base) && Array.isArray(override)) {
+    const seen = new Set(base.map((v) => JSON.stringify(v)));
+    return [...base, ...override.filter((v) => !seen.has(JSON.stringify(v)))];
+  }
+  if (isTree(base) && isTree(override)) {
+    const out: Tree = { ...base };
+    for (const [key, value] of Object.entries(override)) {
+      out[key] = mergeAt(base[key], value, additive || key === "networkPolicy");
+    }
+    return out;
+  }
+  return deepMerge(base, override);
+}
+
+/**
+ * Applies the extension points of one section: appends the user's `extra*`
+ * entries to the wired built-in lists, and refuses a replaced built-in list
+ * that `global.replaceBuiltIn` does not name.
+ */
+export function applyExtensions<T extends object>(
+  section: SectionKey,
+  wiredValues: T,
+  userValues: T,
+  values: ParsedStackValues,
+): { user: T; wired: T; replaced: string[] } {
+  const wired = wiredValues as Tree;
+  const user = userValues as Tree;
+  const problems: ValueProblem[] = [];
+  const replaced: string[] = [];
+  let outUser = user;
+  let outWired = wired;
+  for (const point of EXTENSION_POINTS.filter((p) => p.section === section)) {
+    const extra = get(user, point.extra);
+    outUser = without(outUser, point.extra);
+    const builtIn = (get(wired, point.builtIn) as unknown[] | undefined) ?? [];
+    const own = get(user, point.builtIn);
+    const extras = Array.isArray(extra) ? extra : [];
+    if (own !== undefined) {
+      if (values.global.replaceBuiltIn.includes(point.replace)) {
+        replaced.push(
+          `${point.replace} replaces the ${builtIn.length} built-in ${point.what} (global.replaceBuiltIn)`,
+        );
+        if (extras.length > 0 && Array.isArray(own))
+          outUser = withValue(outUser, point.builtIn, [...own, ...extras]);
+        continue;
+      } else {
+        problems.push({
+          path: point.replace,
+          message: `would replace the ${builtIn.length} built-in ${point.what}`,
+          hint: `add yours under ${section}.${point.extra.join(".")}, or list "${point.replace}" in global.replaceBuiltIn to replace them`,
+        });
+      }
+    }
+    if (extras.length > 0) outWired = withValue(outWired, point.builtIn, [...builtIn, ...extras]);
+  }
+  if (problems.length > 0) throw new ValuesError(problems);
+  return { user: outUser as T, wired: outWired as T, replaced };
+}
