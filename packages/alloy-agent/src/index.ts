@@ -12,6 +12,7 @@ import {
   clusterRole,
   clusterRoleBinding,
   configMap,
+  configMapValue,
   container,
   daemonSet,
   defineComponent,
@@ -377,14 +378,5 @@ export const alloyAgentEndpoints = alloyAgent.endpoints;
  * (`endpoints.configMap`). Kept out of the endpoints, which hold addresses only.
  */
 export function alloyAgentConfigOf(component: Component<AlloyAgentEndpoints>): string {
-  const { name, key } = component.endpoints.configMap;
-  for (const object of component.objects) {
-    if (object.kind !== "ConfigMap" || object.metadata.name !== name || !("data" in object))
-      continue;
-    const data: unknown = object.data;
-    const text: unknown =
-      typeof data === "object" && data !== null ? Reflect.get(data, key) : undefined;
-    if (typeof text === "string") return text;
-  }
-  throw new Error(`the agent's ConfigMap ${name} (key ${key}) is not among its objects`);
+  return configMapValue(component.objects, component.endpoints.configMap);
 }

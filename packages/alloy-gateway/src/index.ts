@@ -11,6 +11,7 @@ import {
   clusterRole,
   clusterRoleBinding,
   configMap,
+  configMapValue,
   container,
   defaultBuildContext,
   defineComponent,
@@ -334,16 +335,7 @@ export function alloyGatewayPlan(
  * (`endpoints.configMap`).
  */
 export function alloyGatewayConfigOf(component: Component<AlloyGatewayEndpoints>): string {
-  const { name, key } = component.endpoints.configMap;
-  for (const object of component.objects) {
-    if (object.kind !== "ConfigMap" || object.metadata.name !== name || !("data" in object))
-      continue;
-    const data: unknown = object.data;
-    const text: unknown =
-      typeof data === "object" && data !== null ? Reflect.get(data, key) : undefined;
-    if (typeof text === "string") return text;
-  }
-  throw new Error(`the gateway's ConfigMap ${name} (key ${key}) is not among its objects`);
+  return configMapValue(component.objects, component.endpoints.configMap);
 }
 
 /**

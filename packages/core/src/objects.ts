@@ -4,6 +4,7 @@ import type {
   ClusterRoleBinding,
   ConfigMap,
   HorizontalPodAutoscaler,
+  KubeObject,
   Namespace,
   NetworkPolicy,
   NetworkPolicyPeer,
@@ -333,4 +334,20 @@ export function priorityClass(
     preemptionPolicy: "Never",
     description,
   };
+}
+
+/** A key of a ConfigMap among built objects (a rendered config a test or tool reads back). */
+export function configMapValue(
+  objects: readonly KubeObject[],
+  ref: { name: string; key: string },
+): string {
+  for (const object of objects) {
+    if (object.kind !== "ConfigMap" || object.metadata.name !== ref.name || !("data" in object))
+      continue;
+    const data: unknown = object.data;
+    const text: unknown =
+      typeof data === "object" && data !== null ? Reflect.get(data, ref.key) : undefined;
+    if (typeof text === "string") return text;
+  }
+  throw new Error(`ConfigMap ${ref.name} (key ${ref.key}) is not among the objects`);
 }
