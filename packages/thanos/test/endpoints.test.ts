@@ -1,7 +1,7 @@
 import type { Service } from "@materialize-monitoring/core";
 import { describe, expect, it } from "vitest";
-import { thanos } from "../src/index.js";
-import { find, S3, type services } from "./helpers.js";
+import { thanos, thanosEndpoints } from "../src/index.js";
+import { find, S3, S3_IRSA, type services } from "./helpers.js";
 
 /** `http://<svc>.<ns>.svc.cluster.local:<port>/...` must name a rendered Service that serves that port. */
 function assertServed(objects: Parameters<typeof services>[0], url: string): void {
@@ -158,5 +158,36 @@ describe("endpoints", () => {
     const c = thanos({ objectStorage: S3, ruler: { enabled: false } });
     expect(c.endpoints.rulerUrl).toBeUndefined();
     expect(c.endpoints.storeApi.ruler).toBeUndefined();
+  });
+});
+
+describe("thanosEndpoints", () => {
+  const CORP = { namespace: "observability", clusterDomain: "corp.example", namePrefix: "mz-" };
+  const VALUES: [string, Parameters<typeof thanos>[0]][] = [
+    ["ha with a Secret-keyed bucket", { objectStorage: S3 }],
+    ["ha large with workload identity", { objectStorage: S3_IRSA, preset: "large" }],
+    ["dev without a bucket", { mode: "dev" }],
+  ];
+  describe.each([
+    ["the default context", {}],
+    ["observability.corp.example with a name prefix", CORP],
+  ])("in %s", (_c, ctx) => {
+    it.each(VALUES)("%s: equals the built component's endpoints", (_n, values) => {
+      expect(thanosEndpoints(values, ctx)).toEqual(thanos(values, ctx).endpoints);
+    });
+  });
+
+  it.each(VALUES)("%s: every address uses the context's domain and namespace", (_n, values) => {
+    const c = thanos(values, CORP);
+    const json = JSON.stringify([c.objects, c.endpoints]);
+    expect(json).not.toContain("cluster.local");
+    expect(json).not.toMatch(/\.svc[:/"]/);
+    expect(json).toContain("mz-thanos-query.observability.svc.corp.example");
+  });
+
+  it("the domain scan finds the default domain where it is written", () => {
+    expect(JSON.stringify(thanos({ objectStorage: S3 }).objects)).toContain(
+      "thanos-receive-headless.monitoring.svc.cluster.local",
+    );
   });
 });

@@ -1,0 +1,29 @@
+/**
+ * The README's values examples are values a user copies: each YAML block of
+ * the README renders and validates with 0 problems, so a renamed key fails
+ * here before it misleads anyone.
+ */
+import { readFileSync } from "node:fs";
+import { stack, validateStack } from "materialize-monitoring";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+
+describe("README values examples", () => {
+  it("the README has values examples to check", () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(blocks.map((b, i) => [i + 1, b] as const))(
+    "example %i renders and validates with 0 problems",
+    async (_i, text) => {
+      const values = parse(text) as Record<string, unknown>;
+      const built = stack(values);
+      expect(built.objects.length).toBeGreaterThan(50);
+      const problems = await validateStack(built);
+      expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([]);
+    },
+  );
+});
