@@ -23,7 +23,7 @@ describe("README values examples", () => {
       const built = stack(values);
       expect(built.objects.length).toBeGreaterThan(50);
       const problems = await validateStack(built);
-      expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([]);
+      expect(problems.map((p) => `${p.layer}: ${p.message}`)).toEqual([]);
     },
   );
 });
