@@ -8,6 +8,33 @@ export const quantity = z
     message: "not a Kubernetes quantity (examples: 100m, 0.5, 512Mi, 2Gi)",
   });
 
+const QUANTITY_SUFFIX: Record<string, number> = {
+  "": 1,
+  m: 1e-3,
+  u: 1e-6,
+  n: 1e-9,
+  k: 1e3,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** The number a Kubernetes quantity stands for (`500m` is 0.5, `1Gi` is 2^30); NaN if it is not one. */
+export function quantityValue(q: string | number): number {
+  const m = /^[+]?((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)([KMGTPE]i?|[munk]|)$/.exec(String(q));
+  if (!m) return Number.NaN;
+  return Number(m[1]) * (QUANTITY_SUFFIX[m[2] ?? ""] ?? Number.NaN);
+}
+
 /** A Go-style duration such as `30s`, `5m`, `1h30m`, `720h`. */
 export const duration = z
   .string()
@@ -104,14 +131,30 @@ const resourceList = z.strictObject({
 });
 
 /** Requests are required (cpu and memory); limits are optional but memory limits are recommended. */
-export const resources = z.strictObject({
-  requests: z.strictObject({
-    cpu: quantity,
-    memory: quantity,
-    "ephemeral-storage": quantity.optional(),
-  }),
-  limits: resourceList.default({}),
-});
+export const resources = z
+  .strictObject({
+    requests: z.strictObject({
+      cpu: quantity,
+      memory: quantity,
+      "ephemeral-storage": quantity.optional(),
+    }),
+    limits: resourceList.default({}),
+  })
+  .superRefine((r, ctx) => {
+    // The API server refuses a container whose request is above its limit.
+    for (const key of ["cpu", "memory", "ephemeral-storage"] as const) {
+      const request = r.requests[key];
+      const limit = r.limits[key];
+      if (request === undefined || limit === undefined) continue;
+      if (quantityValue(request) > quantityValue(limit)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["requests", key],
+          message: `the ${key} request ${request} is above its limit ${limit}; lower the request or raise limits.${key}`,
+        });
+      }
+    }
+  });
 export type Resources = z.output<typeof resources>;
 export type ResourcesInput = z.input<typeof resources>;
 

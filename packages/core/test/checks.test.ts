@@ -262,6 +262,24 @@ describe("policy checks", () => {
     expect(result.unusedExceptions.map((e) => e.check)).toEqual(["privileged"]);
   });
 
+  it("catch a request above its limit, which the API server refuses (planted defect)", () => {
+    const greedy = app("greedy", selectorLabels(ctx, { name: "greedy" })) as KubeObject & {
+      spec: { template: { spec: { containers: { resources: unknown }[] } } };
+    };
+    const c = greedy.spec.template.spec.containers[0] as { resources: unknown };
+    c.resources = {
+      requests: { cpu: "2", memory: "2Gi" },
+      limits: { cpu: "1500m", memory: "2Gi" },
+    };
+    expect(checkPolicies([greedy]).problems.map((p) => p.message)).toEqual([
+      "container greedy: the cpu request 2 is above its limit 1500m (the API server refuses it)",
+    ]);
+    c.resources = { requests: { cpu: "1", memory: "1025Mi" }, limits: { memory: "1Gi" } };
+    expect(checkPolicies([greedy]).problems.map((p) => p.check)).toEqual(["requestAboveLimit"]);
+    c.resources = { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: 1, memory: "1024Mi" } };
+    expect(checkPolicies([greedy]).problems).toEqual([]);
+  });
+
   it("catch replicated workloads without a PDB or spread, and unpinned images", () => {
     const replicated = app(
       "replicated",

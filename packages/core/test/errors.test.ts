@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { closest, formatProblems, objectStorage, parseValues, ValuesError } from "../src/index.js";
+import {
+  closest,
+  formatProblems,
+  objectStorage,
+  parseValues,
+  quantityValue,
+  resourcesSchema,
+  ValuesError,
+} from "../src/index.js";
 
 const schema = z.strictObject({
   loki: z
@@ -61,5 +69,45 @@ describe("value errors", () => {
         credentials: { accessKeyId: "AKIA...", secretAccessKey: "plain" },
       }),
     ).toThrow(ValuesError);
+  });
+});
+
+describe("resources values", () => {
+  it("refuse a request above its limit, naming the path and the fix", () => {
+    const schema = z.strictObject({
+      resources: resourcesSchema({ requests: { cpu: "1", memory: "1Gi" } }),
+    });
+    const error = (() => {
+      try {
+        parseValues(
+          schema,
+          { resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { memory: "2Gi" } } },
+          ["loki", "write"],
+        );
+      } catch (e) {
+        return e as ValuesError;
+      }
+      throw new Error("expected a ValuesError");
+    })();
+    expect(error.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "loki.write.resources.requests.memory: the memory request 4Gi is above its limit 2Gi; lower the request or raise limits.memory",
+    ]);
+    expect(() =>
+      parseValues(schema, {
+        resources: {
+          requests: { cpu: "500m", memory: "2Gi" },
+          limits: { cpu: 0.5, memory: "2048Mi" },
+        },
+      }),
+    ).not.toThrow();
+  });
+
+  it("read quantities as the API server does", () => {
+    expect(quantityValue("500m")).toBe(0.5);
+    expect(quantityValue("1Gi")).toBe(2 ** 30);
+    expect(quantityValue("1G")).toBe(1e9);
+    expect(quantityValue("1.5e3")).toBe(1500);
+    expect(quantityValue(2)).toBe(2);
+    expect(quantityValue("2 Gi")).toBeNaN();
   });
 });

@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 import { mkdirSync } from "node:fs";
 import { formatProblems, sortForApply, ValuesError } from "@materialize-monitoring/core";
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import { CommandExit, registerApplyCommands } from "./apply/commands.js";
+import { completionScript, SHELLS, type Shell } from "./completion.js";
 import { withArgoSyncWaves, writeHelmChart } from "./formats.js";
 import { registerGraphCommand } from "./graph/command.js";
-import { loadValues } from "./load-values.js";
+import { loadValues, type SetArgument, type SetKind } from "./load-values.js";
 import { type OutputFormat, renderStream, writeDirectory } from "./output.js";
 import { PROFILE_NAMES, PROFILES, type ProfileName } from "./profiles.js";
 import { valuesJsonSchema } from "./schema.js";
-import { missingSecretSpecs } from "./secrets.js";
-import { type Stack, stack } from "./stack.js";
+import { missingSecretSpecs, requiredSecretLines } from "./secrets.js";
+import { valuesYaml } from "./show-values.js";
+import { defaultedValues, type Stack, stack } from "./stack.js";
 import { validateStack } from "./validate.js";
 import { VERSION } from "./version.js";
 
@@ -24,15 +26,39 @@ export interface CliIO {
   out: (text: string) => void;
   err: (text: string) => void;
   isTTY?: boolean;
+  /** Colours in terminal output: on for a terminal unless NO_COLOR is set; `--no-color` turns them off. */
+  color?: boolean;
+}
+
+/** https://no-color.org: a set, non-empty NO_COLOR turns colours off. */
+export function colorWanted(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  return isTTY && !env.NO_COLOR;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** A `--set*` argument with its place on the command line: the forms apply in the order given. */
+interface OrderedSet extends SetArgument {
+  order: number;
+}
+
+let setOrder = 0;
+function collectSet(kind: SetKind) {
+  return (text: string, previous: OrderedSet[] = []): OrderedSet[] => [
+    ...previous,
+    { kind, text, order: setOrder++ },
+  ];
+}
+
 interface ValuesOptions {
   values?: string[];
-  set?: string[];
+  set?: OrderedSet[];
+  setString?: OrderedSet[];
+  setFile?: OrderedSet[];
+  setJson?: OrderedSet[];
+  namespace?: string;
   profile?: string[];
   quiet?: boolean;
 }
@@ -44,8 +70,49 @@ function valuesOptions(command: Command): Command {
       `apply a profile first; repeatable, in order (${PROFILE_NAMES.join(", ")})`,
       collect,
     )
-    .option("-f, --values <file>", "values file (YAML); repeat to merge, later files win", collect)
-    .option("--set <path=value>", "set one value (after all files); repeatable", collect);
+    .option(
+      "-f, --values <file>",
+      "values file (YAML or JSON; '-' reads stdin); repeat to merge, later files win",
+      collect,
+    )
+    .option(
+      "--set <path=value>",
+      "set values after all files: a.b=1,c={x,y}; \\, and \\. escape; null unsets; repeatable",
+      collectSet("set"),
+    )
+    .option(
+      "--set-string <path=value>",
+      "like --set, but every value is a string",
+      collectSet("set-string"),
+    )
+    .option(
+      "--set-file <path=file>",
+      "like --set, the value read from a file",
+      collectSet("set-file"),
+    )
+    .option(
+      "--set-json <path=json>",
+      "like --set, the value written as JSON",
+      collectSet("set-json"),
+    )
+    .option("-n, --namespace <name>", "the stack's namespace (global.namespace), set last");
+}
+
+/** Every `--set*` of the options in command-line order, then `--namespace`. */
+function setArguments(options: ValuesOptions): SetArgument[] {
+  const all = [
+    ...(options.set ?? []),
+    ...(options.setString ?? []),
+    ...(options.setFile ?? []),
+    ...(options.setJson ?? []),
+  ].sort((a, b) => a.order - b.order);
+  const sets: SetArgument[] = all.map(({ kind, text }) => ({ kind, text }));
+  if (options.namespace !== undefined)
+    sets.push({
+      kind: "set-string",
+      text: `global.namespace=${options.namespace.replace(/[\\,]/g, "\\$&")}`,
+    });
+  return sets;
 }
 
 function profileValues(names: readonly string[]) {
@@ -57,14 +124,16 @@ function profileValues(names: readonly string[]) {
   });
 }
 
+function loadOptions(options: ValuesOptions) {
+  return loadValues({
+    profiles: profileValues(options.profile ?? []),
+    files: options.values ?? [],
+    sets: setArguments(options),
+  });
+}
+
 function build(options: ValuesOptions): Stack {
-  return stack(
-    loadValues({
-      profiles: profileValues(options.profile ?? []),
-      files: options.values ?? [],
-      sets: options.set ?? [],
-    }),
-  );
+  return stack(loadOptions(options));
 }
 
 function withSyncWaves(built: Stack): Stack {
@@ -76,12 +145,14 @@ export function program(io: CliIO): Command {
   const notify = (built: Stack, quiet?: boolean) => {
     if (quiet) return;
     for (const notice of built.notices) io.err(`notice: ${notice}\n`);
+    for (const line of requiredSecretLines(built.objects)) io.err(`notice: ${line}\n`);
   };
 
   const cli = new Command("materialize-monitoring")
     .description("Render, validate and apply the observability stack for self-managed Materialize.")
     .version(VERSION, "-v, --version")
     .option("--debug", "show stack traces for internal errors")
+    .option("--no-color", "no colours in output (also when NO_COLOR is set, or not a terminal)")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
@@ -160,6 +231,24 @@ export function program(io: CliIO): Command {
     if (!options.json && !options.quiet) io.err(`ok: ${built.objects.length} objects valid\n`);
   });
 
+  valuesOptions(
+    cli
+      .command("values")
+      .description(
+        "print the fully defaulted values of the chosen profiles, files and --set, each field with its description and default (like helm show values)",
+      ),
+  ).action((options: ValuesOptions) => {
+    const values = defaultedValues(loadOptions(options));
+    const profiles = options.profile?.length ? options.profile.join(", ") : "none";
+    io.out(
+      valuesYaml(values, valuesJsonSchema(), [
+        `Values of materialize-monitoring ${VERSION}, every default filled in (profiles: ${profiles}).`,
+        "Each field's description and default is above it; pass this file back with -f to change it.",
+        "Not shown: what the umbrella wires between components (addresses, scrape jobs, datasources, built-in rules).",
+      ]),
+    );
+  });
+
   cli
     .command("schema")
     .description(
@@ -200,6 +289,22 @@ export function program(io: CliIO): Command {
   );
   registerGraphCommand(cli, io, build, { valuesOptions });
 
+  cli
+    .command("completion")
+    .description("print a shell completion script (bash, zsh or fish)")
+    .addArgument(new Argument("<shell>", "the shell").choices(SHELLS))
+    .addHelpText(
+      "after",
+      `
+Load it for this shell:   source <(mzmon completion bash)     (zsh: the same with zsh)
+                          mzmon completion fish | source
+Or save it where your shell loads completions, e.g.
+  mzmon completion bash > ~/.local/share/bash-completion/completions/mzmon`,
+    )
+    .action((shell: Shell) => {
+      io.out(completionScript(cli, shell));
+    });
+
   return cli;
 }
 
@@ -207,10 +312,17 @@ const defaultIO: CliIO = {
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
   isTTY: Boolean(process.stdout.isTTY),
+  color: colorWanted(process.env, Boolean(process.stdout.isTTY)),
 };
 
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
-  const cli = program(io);
+  const noColor = argv.includes("--no-color");
+  const cli = program(noColor ? { ...io, color: false } : io);
+  if (argv.length === 0) {
+    // No command is a request for help, as with helm and kubectl: stdout, exit 0.
+    cli.outputHelp();
+    return EXIT.ok;
+  }
   try {
     await cli.parseAsync(argv, { from: "user" });
     return EXIT.ok;
@@ -246,6 +358,13 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 const invokedDirectly =
   process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop() ?? "");
 if (invokedDirectly) {
+  // `render | head`: the reader closed the pipe; stop quietly instead of printing a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(0);
+      throw error;
+    });
+  }
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -14,7 +14,15 @@ export { deepMerge } from "./merge.js";
 export { renderStream, writeDirectory } from "./output.js";
 export { PROFILE_NAMES, PROFILES, type ProfileName } from "./profiles.js";
 export { valuesJsonSchema } from "./schema.js";
-export { buildContext, type Stack, type StackComponent, stack, stackEndpoints } from "./stack.js";
+export { valuesYaml } from "./show-values.js";
+export {
+  buildContext,
+  defaultedValues,
+  type Stack,
+  type StackComponent,
+  stack,
+  stackEndpoints,
+} from "./stack.js";
 export { type StackProblem, validateStack } from "./validate.js";
 export { type GlobalValues, globalValues, type StackValues, stackValues } from "./values.js";
 export type { StackEndpoints } from "./wiring-types.js";

@@ -25,9 +25,9 @@ import { type ThanosValues, thanos } from "@materialize-monitoring/thanos";
 import { materializeDashboards } from "./dashboards.js";
 import { applyExtensions, mergeSection, withoutExtraKeys } from "./extensions.js";
 import { type ExternalPeers, externalPeers } from "./external.js";
+import { isTree } from "./merge.js";
 import {
   type ParsedStackValues,
-  SECTIONS,
   type SectionKey,
   type StackValues,
   stackValues,
@@ -140,6 +140,8 @@ interface Composition {
   inputs: SectionInputs;
   /** Built-in lists the user replaced (`global.replaceBuiltIn`), as notices. */
   replaced: string[];
+  /** What the wiring filled in, per section (before the user's values). */
+  wired: Partial<Record<SectionKey, unknown>>;
 }
 
 /**
@@ -194,23 +196,44 @@ function compose(
     return mergeSection(mergeSection(own, extended.wired), extended.user);
   };
   const inputs: SectionInputs = {};
-  if (on("exporters"))
+  const wired: Partial<Record<SectionKey, unknown>> = {
+    grafanaOperator: wireGrafanaOperator({ ctx, values, endpoints, externals }),
+    materialize: wireMaterialize(ctx, endpoints),
+  };
+  if (on("exporters")) {
+    wired.exporters = mergeSection(base.exporters, wireExporters(w));
     inputs.exporters = mergeSection(mergeSection(base.exporters, wireExporters(w)), user.exporters);
-  if (on("alertmanager"))
+  }
+  if (on("alertmanager")) {
+    wired.alertmanager = wireAlertmanager(w);
     inputs.alertmanager = mergeSection(wireAlertmanager(w), user.alertmanager);
-  if (on("loki")) inputs.loki = mergeSection(mergeSection(base.loki, wireLoki(w)), user.loki);
-  if (on("thanos")) inputs.thanos = extend("thanos", base.thanos, wireThanos(w), user.thanos);
-  if (on("grafana")) inputs.grafana = mergeSection(wireGrafana(w), user.grafana);
+  }
+  if (on("loki")) {
+    wired.loki = mergeSection(base.loki, wireLoki(w));
+    inputs.loki = mergeSection(mergeSection(base.loki, wireLoki(w)), user.loki);
+  }
+  if (on("thanos")) {
+    wired.thanos = mergeSection(base.thanos, wireThanos(w));
+    inputs.thanos = extend("thanos", base.thanos, wireThanos(w), user.thanos);
+  }
+  if (on("grafana")) {
+    wired.grafana = wireGrafana(w);
+    inputs.grafana = mergeSection(wireGrafana(w), user.grafana);
+  }
   if (on("grafanaOperator")) inputs.grafanaOperator = ownOperator;
   if (on("materialize")) inputs.materialize = ownMaterialize;
-  if (on("alloyAgent"))
+  if (on("alloyAgent")) {
+    wired.alloyAgent = mergeSection(base.alloyAgent, wireAlloyAgent(w));
     inputs.alloyAgent = mergeSection(
       mergeSection(base.alloyAgent, wireAlloyAgent(w)),
       user.alloyAgent,
     );
-  if (on("alloyGateway"))
+  }
+  if (on("alloyGateway")) {
+    wired.alloyGateway = wireAlloyGateway(w);
     inputs.alloyGateway = extend("alloyGateway", {}, wireAlloyGateway(w), user.alloyGateway);
-  return { endpoints, inputs, replaced };
+  }
+  return { endpoints, inputs, replaced, wired };
 }
 
 function isEnabled(values: ParsedStackValues, key: SectionKey): boolean {
@@ -341,4 +364,39 @@ export function stackEndpoints(input: StackValues = {}): StackEndpoints {
   const values = parseValues(stackValues, input);
   const context = buildContext(values);
   return compose(input, values, context, externalPeers(values, context)).endpoints;
+}
+
+/** Removes from `values` every leaf `wired` sets that `user` does not: what the wiring owns. */
+function withoutWired(values: unknown, wired: unknown, user: unknown): unknown {
+  if (!isTree(values) || !isTree(wired)) return values;
+  const out: Record<string, unknown> = { ...values };
+  for (const [key, w] of Object.entries(wired)) {
+    if (w === undefined) continue;
+    const u = isTree(user) ? user[key] : undefined;
+    // A discriminated map (`mode`, `type`) the user did not write belongs to the wiring whole.
+    const tagged = isTree(w) && ("mode" in w || "type" in w);
+    // An empty map the wiring writes (no labels) is a value of its own, not a place to merge into.
+    const empty = isTree(w) && Object.keys(w).length === 0;
+    if (isTree(w) && isTree(out[key]) && !empty && !(tagged && u === undefined)) {
+      const rest = withoutWired(out[key], w, u);
+      if (isTree(rest) && Object.keys(rest).length === 0 && u === undefined) delete out[key];
+      else out[key] = rest;
+    } else if (u === undefined) delete out[key];
+  }
+  return out;
+}
+
+/**
+ * The values as a user would write them with every default filled in, minus
+ * what the umbrella's wiring fills in (addresses, scrape jobs, datasources,
+ * built-in rules): passed back with `-f`, they render the same stack.
+ */
+export function defaultedValues(input: StackValues = {}): Record<string, unknown> {
+  const values = parseValues(stackValues, input);
+  const context = buildContext(values);
+  const { wired } = compose(input, values, context, externalPeers(values, context));
+  const user = input as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...values };
+  for (const [key, w] of Object.entries(wired)) out[key] = withoutWired(out[key], w, user[key]);
+  return out;
 }

@@ -6,6 +6,7 @@
 import type { Container, KubeObject, PodSpec } from "../k8s.js";
 import { objectKey } from "../k8s.js";
 import { selectorMatches } from "../selectors.js";
+import { quantityValue } from "../values.js";
 import { allContainers, type PodInfo, podsOf } from "./pods.js";
 
 export type PodSecurityCheck =
@@ -27,6 +28,7 @@ export interface PolicyProblem {
     | PodSecurityCheck
     | "requests"
     | "memoryLimit"
+    | "requestAboveLimit"
     | "probes"
     | "pdb"
     | "spread"
@@ -133,6 +135,17 @@ function containerProblems(pod: PodInfo, c: Container, init: boolean): PolicyPro
       object: pod.owner,
       message: `container ${c.name} needs cpu and memory requests`,
     });
+  }
+  for (const [key, limit] of Object.entries(c.resources?.limits ?? {})) {
+    const request = (requests as Record<string, string | number | undefined>)[key];
+    if (request === undefined || limit === undefined) continue;
+    if (quantityValue(request) > quantityValue(limit)) {
+      problems.push({
+        check: "requestAboveLimit",
+        object: pod.owner,
+        message: `container ${c.name}: the ${key} request ${request} is above its limit ${limit} (the API server refuses it)`,
+      });
+    }
   }
   if (!c.resources?.limits?.memory) {
     problems.push({

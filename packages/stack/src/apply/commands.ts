@@ -45,6 +45,8 @@ export interface CommandIO {
   err: (text: string) => void;
   /** Whether stdout is a terminal (live progress, colours). Defaults to process.stdout.isTTY. */
   isTTY?: boolean;
+  /** Colours in diffs and tables; defaults to a terminal without NO_COLOR. */
+  color?: boolean;
 }
 
 /** What the cluster commands need from a render. */
@@ -161,6 +163,7 @@ export function registerApplyCommands(
 ): Command {
   const valuesOptions = options.valuesOptions ?? defaultValuesOptions;
   const isTTY = io.isTTY ?? Boolean(process.stdout.isTTY);
+  const color = io.color ?? (isTTY && !process.env.NO_COLOR);
 
   const connect = async (flags: CommonFlags, reporter?: Reporter): Promise<ResourceApi> => {
     const clientOptions: ClientOptions = {
@@ -316,7 +319,7 @@ Exit codes: 0 no differences, 1 differences found (like kubectl diff),
       if (flags.json) {
         io.out(`${JSON.stringify(result, null, 2)}\n`);
       } else {
-        io.out(formatDiffs(result, { color: isTTY }));
+        io.out(formatDiffs(result, { color }));
         for (const entry of result.diffs.filter((d) => d.change === "error")) {
           io.err(
             `error: ${entry.ref.kind} ${entry.ref.namespace ? `${entry.ref.namespace}/` : ""}${entry.ref.name}: ${entry.message}\n`,
@@ -352,9 +355,7 @@ Exit codes: 0 everything exists and is ready, 1 something is missing or not read
         stackStatus(await connect(flags), { objects: stack.objects, applySet: applySetOf(stack) }),
       );
       io.out(
-        flags.json
-          ? `${JSON.stringify(result, null, 2)}\n`
-          : formatStatusTable(result, { color: isTTY }),
+        flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatStatusTable(result, { color }),
       );
       if (!result.ok) throw new CommandExit(CLUSTER_EXIT.notReady);
     });

@@ -18,7 +18,7 @@ interface Run {
 async function run(
   server: FakeApiServer,
   args: string[],
-  options: { objects?: KubeObject[]; isTTY?: boolean; secrets?: boolean } = {},
+  options: { objects?: KubeObject[]; isTTY?: boolean; color?: boolean; secrets?: boolean } = {},
 ): Promise<Run & { loaded: Record<string, unknown>[] }> {
   let out = "";
   let err = "";
@@ -31,6 +31,7 @@ async function run(
       err += s;
     },
     isTTY: options.isTTY ?? false,
+    ...(options.color === undefined ? {} : { color: options.color }),
   };
   const cli = new Command("mzmon")
     .exitOverride()
@@ -261,6 +262,25 @@ describe("cli: diff, status, uninstall", () => {
       expect(after).toMatchObject({ code: 0, out: "", err: "" });
       const json = await run(s, ["diff", "--json"]);
       expect(JSON.parse(json.out)).toMatchObject({ changed: 0, errors: 0 });
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it("diff colours a terminal's output, and not with --no-color (color: false) or NO_COLOR", async () => {
+    const s = await server();
+    try {
+      const tty = await run(s, ["diff"], { isTTY: true });
+      expect(tty.out).toContain("\x1b[32m+");
+      const off = await run(s, ["diff"], { isTTY: true, color: false });
+      expect(off.out).not.toContain("\x1b[");
+      expect(off.out.length).toBeGreaterThan(0);
+      process.env.NO_COLOR = "1";
+      try {
+        expect((await run(s, ["diff"], { isTTY: true })).out).not.toContain("\x1b[");
+      } finally {
+        delete process.env.NO_COLOR;
+      }
     } finally {
       await s.stop();
     }
