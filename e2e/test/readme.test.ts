@@ -4,7 +4,7 @@
  * here before it misleads anyone.
  */
 import { readFileSync } from "node:fs";
-import { stack, validateStack } from "materialize-monitoring";
+import { applySet, stack, validateStack } from "materialize-monitoring";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
@@ -24,6 +24,28 @@ describe("README values examples", () => {
       expect(built.objects.length).toBeGreaterThan(50);
       const problems = await validateStack(built);
       expect(problems.map((p) => `${p.layer}: ${p.message}`)).toEqual([]);
+    },
+  );
+});
+
+describe("README --set examples", () => {
+  const rows = [
+    ...readme.matchAll(/^\| (?:`(--set[-a-z]*)`)? *\| `(--set[-a-z]*) '?([^`']+)'?` \|/gm),
+  ];
+
+  it("the README has --set examples to check", () => {
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each(rows.filter((r) => r[2] !== "--set-file").map((r) => [r[2], r[3]] as const))(
+    "%s %s sets what its row says",
+    (flag, text) => {
+      const kind = flag.slice(2) as "set" | "set-string" | "set-json";
+      const values = applySet({ loki: { mode: "single-binary" } }, { kind, text });
+      const path = text.slice(0, text.indexOf("=")).replace(/\\\./g, "\u0000");
+      const first = path.split(/[.[,]/)[0]?.replace(/\u0000/g, ".") ?? "";
+      if (text.endsWith("=null")) expect(values).toEqual({ loki: {} });
+      else expect(Object.keys(values)).toContain(first);
     },
   );
 });
