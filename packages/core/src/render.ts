@@ -1,4 +1,4 @@
-import { Document, stringify } from "yaml";
+import { Document, visit } from "yaml";
 import { valuesError } from "./errors.js";
 import type { KubeObject } from "./k8s.js";
 import { objectKey } from "./k8s.js";
@@ -98,26 +98,57 @@ function clean<T>(value: T): T {
 }
 
 /**
+ * Characters YAML readers treat as line breaks or refuse as unprintable
+ * (U+0085, U+2028, U+2029, the other C1 controls, a BOM, DEL). A string holding one is
+ * written double-quoted with the character escaped, so every parser reads
+ * back the same text (go-yaml and PyYAML would break a plain or block scalar there).
+ */
+const UNSAFE = /[\u007f-\u009f\u2028\u2029\ufeff]/;
+const UNSAFE_GLOBAL = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
+
+function escapeUnsafe(ch: string): string {
+  if (ch === "\u2028") return "\\L";
+  if (ch === "\u2029") return "\\P";
+  if (ch === "\u0085") return "\\N";
+  const code = ch.charCodeAt(0);
+  return code <= 0xff
+    ? `\\x${code.toString(16).padStart(2, "0")}`
+    : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+
+const STRINGIFY = { lineWidth: 0, minContentWidth: 0, indentSeq: true } as const;
+
+/** One YAML document's text, with unsafe characters only ever inside escaped double quotes. */
+function yamlText(value: unknown): string {
+  const doc = new Document(clean(value), { version: "1.1", aliasDuplicateObjects: false });
+  let unsafe = false;
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && UNSAFE.test(node.value)) {
+        node.type = "QUOTE_DOUBLE";
+        unsafe = true;
+      }
+    },
+  });
+  const text = doc.toString(STRINGIFY);
+  // Every such character now sits inside a double-quoted scalar, where these escapes are valid.
+  return unsafe ? text.replace(UNSAFE_GLOBAL, escapeUnsafe) : text;
+}
+
+/**
  * YAML 1.1-safe output for Kubernetes: strings that a YAML 1.1 parser would
  * read as booleans, numbers or null (`on`, `yes`, `0755`, `~`) are quoted,
  * no anchors or aliases, long strings are not folded.
  */
 export function toYaml(value: unknown): string {
-  return stringify(clean(value), {
-    version: "1.1",
-    aliasDuplicateObjects: false,
-    lineWidth: 0,
-    minContentWidth: 0,
-    indentSeq: true,
-  });
+  return yamlText(value);
 }
 
 /** One multi-document YAML stream in apply order. */
 export function toYamlStream(objects: readonly KubeObject[]): string {
   return sortForApply(objects)
     .map((object) => {
-      const doc = new Document(clean(object), { version: "1.1", aliasDuplicateObjects: false });
-      return `---\n${doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: true })}`;
+      return `---\n${yamlText(object)}`;
     })
     .join("");
 }

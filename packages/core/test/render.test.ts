@@ -141,3 +141,36 @@ describe("determinism and checksums", () => {
     expect(checksumOf(app({ a: "2" }))).not.toBe(first);
   });
 });
+
+describe("characters YAML readers treat as line breaks", () => {
+  const hostile = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "x", namespace: "monitoring", labels: { a: "b" } },
+    data: {
+      "config.yaml": "key: one\u2028two\nnext: \u2029three\u0085four\n",
+      plain: "x\u2028y",
+      c1: "del\u007f c1\u009b bom\ufeff",
+      fine: "no special characters\nat all\n",
+    },
+  } as KubeObject;
+
+  it("are escaped inside double quotes and read back unchanged", () => {
+    for (const text of [toYaml(hostile), toYamlStream([hostile])]) {
+      expect(text).not.toMatch(/[\u0085\u2028\u2029\u007f-\u009f\ufeff]/);
+      expect(text).toContain('"key: one\\Ltwo\\nnext: \\Pthree\\Nfour\\n"');
+      expect(text).toContain('"del\\x7f c1\\x9b bom\\ufeff"');
+      // Text without such characters keeps its block scalar.
+      expect(text).toContain("fine: |\n");
+      const [doc] = parseAllDocuments(text);
+      expect(doc?.toJS()).toEqual(hostile);
+    }
+  });
+
+  it("do not break the embedded config either (read back by a second parse)", () => {
+    const outer = parseAllDocuments(toYamlStream([hostile]))[0]?.toJS() as {
+      data: Record<string, string>;
+    };
+    expect(outer.data["config.yaml"]).toBe("key: one\u2028two\nnext: \u2029three\u0085four\n");
+  });
+});
