@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { BuildContext } from "./component.js";
 import type { ObjectMeta } from "./k8s.js";
 
@@ -92,3 +93,36 @@ export function objectMeta(ctx: BuildContext, options: MetaOptions): ObjectMeta 
       : {}),
   };
 }
+
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Why `key` is not a Kubernetes label key, or undefined when it is one. */
+export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf("/");
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))
+    return `label key prefix "${prefix}" is not a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)`;
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name))
+    return `label key "${key}" must be at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (an optional prefix/ before it)`;
+  return undefined;
+}
+
+/** Why `value` is not a Kubernetes label value, or undefined when it is one. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value === "") return undefined;
+  if (value.length > 63 || !LABEL_NAME.test(value))
+    return "a label value is empty or at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+  return undefined;
+}
+
+/** A map of Kubernetes labels: keys and values the API server accepts. */
+export const labelsSchema = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
+  for (const [key, value] of Object.entries(labels)) {
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) ctx.addIssue({ code: "custom", path: [key], message: keyProblem });
+    const valueProblem = labelValueProblem(value);
+    if (valueProblem) ctx.addIssue({ code: "custom", path: [key], message: valueProblem });
+  }
+});

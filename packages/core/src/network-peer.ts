@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { NetworkPolicyPeer } from "./k8s.js";
+import { labelsSchema } from "./labels.js";
 import { namespacePeer, podPeer } from "./objects.js";
 
-const labels = z.record(z.string(), z.string());
+const labels = labelsSchema;
 
 /**
  * A NetworkPolicy peer as a value: pods by labels (in this namespace, in a
@@ -74,7 +75,7 @@ export const namespaceNameSchema = z
   )
   .max(63);
 
-const labelSelectorMap = z.record(z.string().min(1, "a label key cannot be empty"), z.string());
+const labelSelectorMap = labelsSchema;
 
 /**
  * Pods that a NetworkPolicy admits or lets out to, selected by a non-empty

@@ -3,6 +3,7 @@ import { z } from "zod";
 import {
   closest,
   formatProblems,
+  labelsSchema,
   objectStorage,
   parseValues,
   quantityValue,
@@ -109,5 +110,43 @@ describe("resources values", () => {
     expect(quantityValue("1.5e3")).toBe(1500);
     expect(quantityValue(2)).toBe(2);
     expect(quantityValue("2 Gi")).toBeNaN();
+  });
+});
+
+describe("label maps", () => {
+  const schema = z.strictObject({ commonLabels: labelsSchema });
+  const problems = (labels: Record<string, string>) => {
+    try {
+      parseValues(schema, { commonLabels: labels }, ["global"]);
+      return [];
+    } catch (e) {
+      return (e as ValuesError).problems.map((p) => `${p.path}: ${p.message}`);
+    }
+  };
+
+  it("accept what the API server accepts", () => {
+    expect(
+      problems({
+        team: "data",
+        "example.com/owner": "a.b_c-d",
+        "app.kubernetes.io/name": "",
+        x: "1",
+      }),
+    ).toEqual([]);
+  });
+
+  it.each([
+    ["a key with a space", { "te am": "x" }],
+    ["an empty key", { "": "x" }],
+    ["an upper-case prefix", { "Example.com/x": "y" }],
+    ["a value with a comma", { team: "data,global.clusterName=prod" }],
+    ["a value with a newline", { team: "a\nb" }],
+    ["a value of 64 characters", { team: "a".repeat(64) }],
+    ["a value ending in a dash", { team: "data-" }],
+    ["a value with ${VAR}", { team: "${HOSTNAME}" }],
+  ])("refuse %s, naming the key", (_name, labels) => {
+    const [first] = problems(labels);
+    expect(first).toMatch(/^global\.commonLabels\./);
+    expect(first).toMatch(/label (key|value)/);
   });
 });

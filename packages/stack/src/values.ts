@@ -3,6 +3,7 @@ import { alloyAgentValues } from "@materialize-monitoring/alloy-agent";
 import { alloyGatewayValues, logStage, scrapeJob } from "@materialize-monitoring/alloy-gateway";
 import {
   clusterDomainSchema,
+  labelsSchema,
   objectStorage,
   scheduling,
   secretRef,
@@ -71,7 +72,7 @@ export const globalValues = z.strictObject({
     .enum(["small", "medium", "large"])
     .default("medium")
     .describe("sizing of every component (replicas, resources, volumes); each is overridable"),
-  commonLabels: z.record(z.string(), z.string()).default({}),
+  commonLabels: labelsSchema.default({}),
   imageRegistry: z
     .string()
     .optional()
@@ -112,7 +113,7 @@ export type GlobalValues = z.output<typeof globalValues>;
 
 const enabled = { enabled: z.boolean().default(true) };
 
-const labelMap = z.record(z.string().min(1, "a label key cannot be empty"), z.string());
+const labelMap = labelsSchema;
 const cidr = z
   .string()
   .regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.0/16, 203.0.113.7/32)");
