@@ -25,6 +25,41 @@ const labelName = z
   .string()
   .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)");
 
+/** System directories of a node the agent (root, read-write) must never be given. */
+const SYSTEM_DIRECTORIES = [
+  "/bin",
+  "/boot",
+  "/dev",
+  "/etc",
+  "/lib",
+  "/lib64",
+  "/proc",
+  "/root",
+  "/run",
+  "/sbin",
+  "/sys",
+  "/usr",
+];
+
+/** Why `path` is not a directory of the agent's own on the node, or undefined when it is one. */
+export function dedicatedHostDirectory(path: string): string | undefined {
+  const parts = path.split("/").filter(Boolean);
+  if (parts.some((p) => p === "." || p === ".."))
+    return "must be a plain absolute path without . or .. (e.g. /var/lib/alloy-agent)";
+  if ([...path].some((ch) => ch.charCodeAt(0) < 0x20)) return "must not contain control characters";
+  const normal = `/${parts.join("/")}`;
+  if (parts.length < 2)
+    return `${normal} is not a directory of the agent's own: the agent mounts it read-write as root (use e.g. /var/lib/alloy-agent)`;
+  const system = SYSTEM_DIRECTORIES.find((d) => normal === d || normal.startsWith(`${d}/`));
+  if (system)
+    return `${normal} is under the node's system directory ${system}, which the agent would mount read-write as root (use e.g. /var/lib/alloy-agent)`;
+  if (
+    ["/var/lib", "/var/log", "/var/run", "/home", "/opt", "/srv", "/mnt", "/tmp"].includes(normal)
+  )
+    return `${normal} holds other programs' data; give the agent a directory of its own below it (e.g. ${normal}/alloy-agent)`;
+  return undefined;
+}
+
 export const alloyAgentValues = z.strictObject({
   image: imageSchema(ALLOY_IMAGE),
   logLevel: z.enum(["error", "warn", "info", "debug"]).default("info"),
@@ -83,6 +118,9 @@ export const alloyAgentValues = z.strictObject({
       hostPath: z
         .string()
         .startsWith("/")
+        .refine((p) => dedicatedHostDirectory(p) === undefined, {
+          error: (issue) => dedicatedHostDirectory(String(issue.input)) ?? "",
+        })
         .optional()
         .describe(
           "node directory keeping the read positions (and Alloy's state) across restarts; /var/lib/<instance>-alloy-agent by default",

@@ -336,3 +336,26 @@ describe("errors", () => {
     );
   });
 });
+
+describe("positions.hostPath", () => {
+  it.each([
+    ["/", /not a directory of the agent's own/],
+    ["/etc", /not a directory of the agent's own/],
+    ["/etc/alloy", /under the node's system directory \/etc/],
+    ["/var/lib", /holds other programs' data/],
+    ["/var/lib/../../etc", /without \. or \.\./],
+    ["/proc/self", /system directory \/proc/],
+  ])("refuses %s, which a root agent would mount read-write", (hostPath, message) => {
+    const text = valuesErrorOf(() => alloyAgent({ positions: { hostPath } }));
+    expect(text).toMatch(/^alloy-agent\.positions\.hostPath: /);
+    expect(text).toMatch(message);
+  });
+
+  it("accepts a directory of its own", () => {
+    const ds = find(
+      alloyAgent({ positions: { hostPath: "/var/lib/mz-alloy" } }).objects,
+      "DaemonSet",
+    );
+    expect(JSON.stringify(ds)).toContain('"path":"/var/lib/mz-alloy"');
+  });
+});

@@ -6,7 +6,8 @@ export type IniValue = string | number | boolean;
 /** Ordered sections of ordered keys; the global section (no header) is `""`. */
 export type Ini = [section: string, entries: [key: string, value: IniValue][]][];
 
-const NEEDS_QUOTES = /[;#"'`]|^\s|\s$|\n/;
+// A trailing backslash would make go-ini join the next line to this value.
+const NEEDS_QUOTES = /[;#"'`]|^\s|\s$|\n|\\\s*$/;
 
 /**
  * One value, quoted when Grafana's ini parser (go-ini) would otherwise cut it

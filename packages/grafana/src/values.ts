@@ -150,7 +150,14 @@ export const grafanaValues = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(false),
       className: z.string().optional(),
-      host: z.string().optional(),
+      host: z
+        .string()
+        .max(253)
+        .regex(
+          /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+          "a DNS host name such as grafana.example.com (lowercase, no scheme, port or path)",
+        )
+        .optional(),
       path: z.string().startsWith("/").default("/"),
       tlsSecretName: z
         .string()

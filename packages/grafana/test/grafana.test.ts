@@ -519,3 +519,34 @@ describe("name prefix from the build context", () => {
     });
   });
 });
+
+describe("hostile ingress hosts", () => {
+  it.each([
+    "grafana example.com",
+    "https://grafana.example.com",
+    "grafana.example.com:443",
+    "Grafana.Example.com",
+    "grafana.example.com/x",
+    "",
+  ])("refuses %j with the path and the fix, never an internal error", (host) => {
+    let error: unknown;
+    try {
+      grafana({ ingress: { enabled: true, host } } as GrafanaValues);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValuesError);
+    expect((error as ValuesError).problems[0]?.path).toBe("grafana.ingress.host");
+    expect((error as ValuesError).problems[0]?.message).toContain("a DNS host name");
+  });
+
+  it("accepts a host name and a wildcard", () => {
+    const np = { networkPolicy: { ingressFrom: [{ namespace: "ingress-nginx" }] } };
+    for (const host of ["grafana.example.com", "*.example.com"]) {
+      const objects = grafana({ ingress: { enabled: true, host }, ...np }).objects;
+      expect(JSON.stringify(objects.find((o) => o.kind === "Ingress"))).toContain(
+        `"host":"${host}"`,
+      );
+    }
+  });
+});

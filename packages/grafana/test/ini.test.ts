@@ -27,6 +27,16 @@ describe("grafana.ini rendering", () => {
     expect(() => iniValue("s.k", 'a"""b')).toThrow('s.k: a value cannot contain """');
   });
 
+  it("triple-quotes a value ending in a backslash, which go-ini would join to the next line", () => {
+    expect(iniValue("server.root_url", "https://grafana.example.com\\")).toBe(
+      '"""https://grafana.example.com\\"""',
+    );
+    expect(iniValue("s.k", "a\\ ")).toBe('"""a\\ """');
+    expect(iniValue("s.k", "a\\b")).toBe("a\\b");
+    const text = renderIni([["server", [["root_url", "x\\"], ["domain", "grafana.example.com"]]]]);
+    expect(text).toContain('root_url = """x\\"""\ndomain = grafana.example.com');
+  });
+
   it("refuses section and key names go-ini cannot read", () => {
     expect(() => renderIni([["bad section", [["k", "v"]]]])).toThrow(
       'bad section: "bad section" is not a valid ini section name',

@@ -9,8 +9,9 @@ import {
   TEXT_LEVEL_CAPTURE,
 } from "../src/logs/stages.js";
 import { PANIC_LINE_REGEX } from "../src/queries/logs.js";
-import { parseProblems } from "../src/queries/parse.js";
-import { materializeValues } from "../src/values.js";
+import { logqlStreamSelectors, parseProblems } from "../src/queries/parse.js";
+import { queryRegistry } from "../src/queries/registry.js";
+import { materializeValues, queryScope } from "../src/values.js";
 
 const stages = materializeLogStages(materializeValues.parse({}));
 
@@ -118,4 +119,22 @@ describe("log stages", () => {
   it("pins the stages", () => {
     expect(stages).toMatchSnapshot();
   });
+});
+
+describe("hostile kubernetesEventsJob", () => {
+  it.each(['job"with"quotes', "back\\slash", "new\nline", "brace}{ and ${VAR}", "`backtick`"])(
+    "%j reaches the LogQL queries escaped and reads back unchanged",
+    (job) => {
+      const values = materializeValues.parse({ logs: { kubernetesEventsJob: job } });
+      const registry = queryRegistry(queryScope(values));
+      const query = registry.get("logs.kubernetes_events");
+      expect(parseProblems("logql", query.expr)).toEqual([]);
+      const [selector] = logqlStreamSelectors(query.expr);
+      expect(selector?.find((m) => m.label === "job")).toEqual({
+        label: "job",
+        op: "=",
+        value: job,
+      });
+    },
+  );
 });

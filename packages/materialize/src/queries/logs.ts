@@ -7,7 +7,9 @@ export const PANIC_LINE_REGEX = "^thread '[^']*' panicked at ";
 
 const mz = (s: QueryScope) => `namespace=~"${ns.materialize(s)}"`;
 const env = `${MZ_LABEL.environment}=~"$environment"`;
-const events = (s: QueryScope) => `{job="${s.kubernetesEventsJob}", ${mz(s)}}`;
+/** A LogQL double-quoted string: Go string syntax, which JSON's escapes are a subset of. */
+const logqlString = (text: string) => JSON.stringify(text);
+const events = (s: QueryScope) => `{job=${logqlString(s.kubernetesEventsJob)}, ${mz(s)}}`;
 
 /** LogQL over the streams the log stages produce (see logs/stages.ts for labels and metadata). */
 export const logQueries: QueryDefinition[] = [

@@ -60,7 +60,9 @@ function unquote(literal: string): string {
   if (quote === "`") return literal.slice(1, -1);
   if (quote === '"' || quote === "'") {
     try {
-      return JSON.parse(`"${literal.slice(1, -1).replace(/"/g, '\\"')}"`) as string;
+      // A double-quoted literal is already a JSON string; a single-quoted one needs its quotes swapped.
+      const body = literal.slice(1, -1);
+      return JSON.parse(quote === '"' ? literal : `"${body.replace(/"/g, '\\"')}"`) as string;
     } catch {
       return literal.slice(1, -1);
     }
