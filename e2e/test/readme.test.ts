@@ -42,8 +42,8 @@ describe("README --set examples", () => {
     (flag, text) => {
       const kind = flag.slice(2) as "set" | "set-string" | "set-json";
       const values = applySet({ loki: { mode: "single-binary" } }, { kind, text });
-      const path = text.slice(0, text.indexOf("=")).replace(/\\\./g, "\u0000");
-      const first = path.split(/[.[,]/)[0]?.replace(/\u0000/g, ".") ?? "";
+      const path = text.slice(0, text.indexOf("=")).replace(/\\\./g, "\uE000");
+      const first = path.split(/[.[,]/)[0]?.replace(/\uE000/g, ".") ?? "";
       if (text.endsWith("=null")) expect(values).toEqual({ loki: {} });
       else expect(Object.keys(values)).toContain(first);
     },

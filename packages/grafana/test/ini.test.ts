@@ -33,7 +33,15 @@ describe("grafana.ini rendering", () => {
     );
     expect(iniValue("s.k", "a\\ ")).toBe('"""a\\ """');
     expect(iniValue("s.k", "a\\b")).toBe("a\\b");
-    const text = renderIni([["server", [["root_url", "x\\"], ["domain", "grafana.example.com"]]]]);
+    const text = renderIni([
+      [
+        "server",
+        [
+          ["root_url", "x\\"],
+          ["domain", "grafana.example.com"],
+        ],
+      ],
+    ]);
     expect(text).toContain('root_url = """x\\"""\ndomain = grafana.example.com');
   });
 

@@ -25,7 +25,11 @@ async function run(args: string[], stdin?: string) {
     },
   };
   if (stdin === undefined) return { code: await main(args, io), out, err };
-  const child = spawnSync(process.execPath, [CLI, ...args], { input: stdin, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const child = spawnSync(process.execPath, [CLI, ...args], {
+    input: stdin,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { code: child.status, out: child.stdout, err: child.stderr };
 }
 
