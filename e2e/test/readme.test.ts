@@ -37,7 +37,7 @@ describe("README --set examples", () => {
     expect(rows.length).toBeGreaterThanOrEqual(6);
   });
 
-  it.each(rows.filter((r) => r[2] !== "--set-file").map((r) => [r[2], r[3]] as const))(
+  it.each(rows.filter((r) => r[2] !== "--set-file").map((r) => [r[2] ?? "", r[3] ?? ""] as const))(
     "%s %s sets what its row says",
     (flag, text) => {
       const kind = flag.slice(2) as "set" | "set-string" | "set-json";
