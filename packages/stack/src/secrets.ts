@@ -1,4 +1,4 @@
-import type { KubeObject } from "@materialize-monitoring/core";
+import { type KubeObject, podsOf, secretReferences } from "@materialize-monitoring/core";
 import type { MissingSecretSpec } from "./apply/secrets.js";
 import type { Stack } from "./stack.js";
 
@@ -42,31 +42,6 @@ export interface RequiredSecret {
   usedBy: string[];
 }
 
-interface PodSpecLike {
-  containers?: ContainerLike[];
-  initContainers?: ContainerLike[];
-  volumes?: {
-    secret?: { secretName?: string; optional?: boolean; items?: { key: string }[] };
-    projected?: {
-      sources?: { secret?: { name?: string; optional?: boolean; items?: { key: string }[] } }[];
-    };
-  }[];
-  imagePullSecrets?: { name?: string }[];
-}
-interface ContainerLike {
-  env?: { valueFrom?: { secretKeyRef?: { name?: string; key: string; optional?: boolean } } }[];
-  envFrom?: { secretRef?: { name?: string; optional?: boolean } }[];
-}
-
-function podSpecOf(object: KubeObject): PodSpecLike | undefined {
-  const spec = (object as { spec?: { template?: { spec?: PodSpecLike }; jobTemplate?: unknown } })
-    .spec;
-  if (object.kind === "CronJob")
-    return (spec as { jobTemplate?: { spec?: { template?: { spec?: PodSpecLike } } } })?.jobTemplate
-      ?.spec?.template?.spec;
-  return spec?.template?.spec;
-}
-
 /**
  * Every Secret the rendered workloads read (env, envFrom, volumes, pull
  * secrets) that the render does not create and that is not optional, sorted:
@@ -79,43 +54,18 @@ export function requiredSecrets(objects: readonly KubeObject[]): RequiredSecret[
       .map((o) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`),
   );
   const found = new Map<string, RequiredSecret>();
-  for (const object of objects) {
-    const spec = podSpecOf(object);
-    if (!spec) continue;
-    const namespace = object.metadata.namespace ?? "default";
-    const owner = `${object.kind}/${object.metadata.name}`;
-    const add = (name: string | undefined, keys: string[]) => {
-      if (!name || rendered.has(`${namespace}/${name}`)) return;
-      const id = `${namespace}/${name}`;
-      const entry = found.get(id) ?? { namespace, name, keys: [], usedBy: [] };
+  for (const pod of podsOf(objects)) {
+    const owner = `${pod.kind}/${pod.name}`;
+    const add = (name: string | undefined, keys: readonly string[]) => {
+      const id = `${pod.namespace}/${name}`;
+      if (!name || rendered.has(id)) return;
+      const entry = found.get(id) ?? { namespace: pod.namespace, name, keys: [], usedBy: [] };
       entry.keys = [...new Set([...entry.keys, ...keys])].sort();
       if (!entry.usedBy.includes(owner)) entry.usedBy = [...entry.usedBy, owner].sort();
       found.set(id, entry);
     };
-    for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
-      for (const e of c.env ?? []) {
-        const ref = e.valueFrom?.secretKeyRef;
-        if (ref && !ref.optional) add(ref.name, [ref.key]);
-      }
-      for (const e of c.envFrom ?? [])
-        if (e.secretRef && !e.secretRef.optional) add(e.secretRef.name, []);
-    }
-    for (const v of spec.volumes ?? []) {
-      if (v.secret && !v.secret.optional)
-        add(
-          v.secret.secretName,
-          (v.secret.items ?? []).map((i) => i.key),
-        );
-      for (const source of v.projected?.sources ?? []) {
-        const s = source.secret;
-        if (s && !s.optional)
-          add(
-            s.name,
-            (s.items ?? []).map((i) => i.key),
-          );
-      }
-    }
-    for (const p of spec.imagePullSecrets ?? []) add(p.name, []);
+    for (const ref of secretReferences(pod.spec)) add(ref.name, ref.keys);
+    for (const p of pod.spec.imagePullSecrets ?? []) add(p.name, []);
   }
   return [...found.values()].sort((a, b) =>
     `${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1,

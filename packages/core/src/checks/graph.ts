@@ -7,7 +7,7 @@
 import type { KubeObject, Service } from "../k8s.js";
 import { objectKey } from "../k8s.js";
 import { serviceSelects } from "../selectors.js";
-import { allContainers, type PodInfo, podsOf, resolvePodPort } from "./pods.js";
+import { allContainers, type PodInfo, podsOf, resolvePodPort, secretReferences } from "./pods.js";
 
 export interface GraphProblem {
   check: "service-selector" | "service-port" | "reference" | "address";
@@ -129,13 +129,6 @@ export function checkReferences(
       ) {
         missing(pod.owner, `ConfigMap ${volume.configMap.name} (volume ${volume.name})`);
       }
-      if (
-        volume.secret?.secretName &&
-        !volume.secret.optional &&
-        !exists("Secret", ns, volume.secret.secretName, external.secrets)
-      ) {
-        missing(pod.owner, `Secret ${volume.secret.secretName} (volume ${volume.name})`);
-      }
       for (const source of volume.projected?.sources ?? []) {
         if (
           source.configMap?.name &&
@@ -146,13 +139,6 @@ export function checkReferences(
             pod.owner,
             `ConfigMap ${source.configMap.name} (projected volume ${volume.name})`,
           );
-        }
-        if (
-          source.secret?.name &&
-          !source.secret.optional &&
-          !exists("Secret", ns, source.secret.name, external.secrets)
-        ) {
-          missing(pod.owner, `Secret ${source.secret.name} (projected volume ${volume.name})`);
         }
       }
       const claim = volume.persistentVolumeClaim?.claimName;
@@ -170,14 +156,6 @@ export function checkReferences(
         if (cm?.name && !cm.optional && !exists("ConfigMap", ns, cm.name, external.configMaps)) {
           missing(pod.owner, `ConfigMap ${cm.name} (env ${env.name})`);
         }
-        const secret = env.valueFrom?.secretKeyRef;
-        if (
-          secret?.name &&
-          !secret.optional &&
-          !exists("Secret", ns, secret.name, external.secrets)
-        ) {
-          missing(pod.owner, `Secret ${secret.name} (env ${env.name})`);
-        }
       }
       for (const from of container.envFrom ?? []) {
         if (
@@ -187,13 +165,6 @@ export function checkReferences(
         ) {
           missing(pod.owner, `ConfigMap ${from.configMapRef.name} (envFrom)`);
         }
-        if (
-          from.secretRef?.name &&
-          !from.secretRef.optional &&
-          !exists("Secret", ns, from.secretRef.name, external.secrets)
-        ) {
-          missing(pod.owner, `Secret ${from.secretRef.name} (envFrom)`);
-        }
       }
       for (const mount of container.volumeMounts ?? []) {
         const declared =
@@ -201,6 +172,10 @@ export function checkReferences(
         if (!declared)
           missing(pod.owner, `volume ${mount.name} mounted by container ${container.name}`);
       }
+    }
+    for (const ref of secretReferences(pod.spec)) {
+      if (!exists("Secret", ns, ref.name, external.secrets))
+        missing(pod.owner, `Secret ${ref.name} (${ref.via})`);
     }
     const sa = pod.spec.serviceAccountName;
     if (sa && sa !== "default" && !exists("ServiceAccount", ns, sa, external.serviceAccounts)) {
