@@ -178,13 +178,12 @@ function compose(
   if (on("alloyGateway")) endpoints.alloyGateway = alloyGateway.endpoints(ownGateway, ctx);
   // The operator's endpoints name the Grafana it manages and the datasources it creates: they
   // follow from the other components' endpoints, so its wiring is part of its endpoints' input.
-  const ownOperator = mergeSection(
-    wireGrafanaOperator({ ctx, values, endpoints, externals }),
-    user.grafanaOperator,
-  );
+  const operatorWiring = wireGrafanaOperator({ ctx, values, endpoints, externals });
+  const ownOperator = mergeSection(operatorWiring, user.grafanaOperator);
   if (on("grafanaOperator"))
     endpoints.grafanaOperator = grafanaOperator.endpoints(ownOperator, ctx);
-  const ownMaterialize = mergeSection(wireMaterialize(ctx, endpoints), user.materialize);
+  const materializeWiring = wireMaterialize(ctx, endpoints);
+  const ownMaterialize = mergeSection(materializeWiring, user.materialize);
   if (on("materialize")) endpoints.materialize = materialize.endpoints(ownMaterialize, ctx);
 
   // Then the wiring of each section, under the user's values.
@@ -196,42 +195,48 @@ function compose(
     return mergeSection(mergeSection(own, extended.wired), extended.user);
   };
   const inputs: SectionInputs = {};
+  // What the wiring fills in (with the base values), each computed once: the inputs are
+  // these under the user's values, and `defaultedValues` leaves them out.
   const wired: Partial<Record<SectionKey, unknown>> = {
-    grafanaOperator: wireGrafanaOperator({ ctx, values, endpoints, externals }),
-    materialize: wireMaterialize(ctx, endpoints),
+    grafanaOperator: operatorWiring,
+    materialize: materializeWiring,
   };
   if (on("exporters")) {
-    wired.exporters = mergeSection(base.exporters, wireExporters(w));
-    inputs.exporters = mergeSection(mergeSection(base.exporters, wireExporters(w)), user.exporters);
+    const exportersWiring = mergeSection(base.exporters, wireExporters(w));
+    wired.exporters = exportersWiring;
+    inputs.exporters = mergeSection(exportersWiring, user.exporters);
   }
   if (on("alertmanager")) {
-    wired.alertmanager = wireAlertmanager(w);
-    inputs.alertmanager = mergeSection(wireAlertmanager(w), user.alertmanager);
+    const alertmanagerWiring = wireAlertmanager(w);
+    wired.alertmanager = alertmanagerWiring;
+    inputs.alertmanager = mergeSection(alertmanagerWiring, user.alertmanager);
   }
   if (on("loki")) {
-    wired.loki = mergeSection(base.loki, wireLoki(w));
-    inputs.loki = mergeSection(mergeSection(base.loki, wireLoki(w)), user.loki);
+    const lokiWiring = mergeSection(base.loki, wireLoki(w));
+    wired.loki = lokiWiring;
+    inputs.loki = mergeSection(lokiWiring, user.loki);
   }
   if (on("thanos")) {
-    wired.thanos = mergeSection(base.thanos, wireThanos(w));
-    inputs.thanos = extend("thanos", base.thanos, wireThanos(w), user.thanos);
+    const thanosWiring = wireThanos(w);
+    wired.thanos = mergeSection(base.thanos, thanosWiring);
+    inputs.thanos = extend("thanos", base.thanos, thanosWiring, user.thanos);
   }
   if (on("grafana")) {
-    wired.grafana = wireGrafana(w);
-    inputs.grafana = mergeSection(wireGrafana(w), user.grafana);
+    const grafanaWiring = wireGrafana(w);
+    wired.grafana = grafanaWiring;
+    inputs.grafana = mergeSection(grafanaWiring, user.grafana);
   }
   if (on("grafanaOperator")) inputs.grafanaOperator = ownOperator;
   if (on("materialize")) inputs.materialize = ownMaterialize;
   if (on("alloyAgent")) {
-    wired.alloyAgent = mergeSection(base.alloyAgent, wireAlloyAgent(w));
-    inputs.alloyAgent = mergeSection(
-      mergeSection(base.alloyAgent, wireAlloyAgent(w)),
-      user.alloyAgent,
-    );
+    const agentWiring = mergeSection(base.alloyAgent, wireAlloyAgent(w));
+    wired.alloyAgent = agentWiring;
+    inputs.alloyAgent = mergeSection(agentWiring, user.alloyAgent);
   }
   if (on("alloyGateway")) {
-    wired.alloyGateway = wireAlloyGateway(w);
-    inputs.alloyGateway = extend("alloyGateway", {}, wireAlloyGateway(w), user.alloyGateway);
+    const gatewayWiring = wireAlloyGateway(w);
+    wired.alloyGateway = gatewayWiring;
+    inputs.alloyGateway = extend("alloyGateway", {}, gatewayWiring, user.alloyGateway);
   }
   return { endpoints, inputs, replaced, wired };
 }
