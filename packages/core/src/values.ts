@@ -1,10 +1,13 @@
 import { z } from "zod";
 
+/** A Kubernetes quantity: a number with an exponent or a unit suffix (or neither). */
+const QUANTITY = /^[+]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i?|[munk]|)$/;
+
 /** Kubernetes resource quantity, e.g. `100m`, `1`, `512Mi`, `1.5Gi`. */
 export const quantity = z
   .union([z.string(), z.number()])
   .transform((v) => String(v))
-  .refine((v) => /^[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i?|[munk]|)$/.test(v), {
+  .refine((v) => QUANTITY.test(v), {
     message: "not a Kubernetes quantity (examples: 100m, 0.5, 512Mi, 2Gi)",
   });
 
@@ -30,9 +33,11 @@ const QUANTITY_SUFFIX: Record<string, number> = {
 
 /** The number a Kubernetes quantity stands for (`500m` is 0.5, `1Gi` is 2^30); NaN if it is not one. */
 export function quantityValue(q: string | number): number {
-  const m = /^[+]?((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)([KMGTPE]i?|[munk]|)$/.exec(String(q));
+  const m = QUANTITY.exec(String(q));
   if (!m) return Number.NaN;
-  return Number(m[1]) * (QUANTITY_SUFFIX[m[2] ?? ""] ?? Number.NaN);
+  const [, number, suffix = ""] = m;
+  if (/^[eE]/.test(suffix)) return Number(number) * 10 ** Number(suffix.slice(1));
+  return Number(number) * (QUANTITY_SUFFIX[suffix] ?? Number.NaN);
 }
 
 /** A Go-style duration such as `30s`, `5m`, `1h30m`, `720h`. */
