@@ -9,22 +9,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { colorWanted, main } from "../src/cli.js";
+import { colorWanted } from "../src/cli.js";
+import { runCli } from "./run-cli.js";
 
 const CLI = join(import.meta.dirname, "..", "dist", "cli.js");
 
 async function run(args: string[], stdin?: string) {
-  let out = "";
-  let err = "";
-  const io = {
-    out: (s: string) => {
-      out += s;
-    },
-    err: (s: string) => {
-      err += s;
-    },
-  };
-  if (stdin === undefined) return { code: await main(args, io), out, err };
+  if (stdin === undefined) return runCli(args);
   const child = spawnSync(process.execPath, [CLI, ...args], {
     input: stdin,
     encoding: "utf8",

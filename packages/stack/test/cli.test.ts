@@ -4,23 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { main } from "../src/cli.js";
+import { runCli } from "./run-cli.js";
 
 const CLI = join(import.meta.dirname, "..", "dist", "cli.js");
 
-async function run(args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(args, {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-  });
-  return { code, out, err };
-}
+const run = runCli;
 
 describe("render", () => {
   it("renders YAML with defaults that parses back", async () => {

@@ -17,6 +17,7 @@ import { PROFILE_NAMES, PROFILES } from "../src/profiles.js";
 import { type Stack, stack } from "../src/stack.js";
 import { customResourceConsumers, declaredConnections } from "../src/validate.js";
 import type { StackValues } from "../src/values.js";
+import { capturedIO } from "./run-cli.js";
 
 // ---------------------------------------------------------------------------
 // A minimal XML reader: enough to prove the SVG is well-formed (every tag
@@ -574,16 +575,7 @@ interface Options {
 }
 
 async function run(args: string[]) {
-  let out = "";
-  let err = "";
-  const io = {
-    out: (s: string) => {
-      out += s;
-    },
-    err: (s: string) => {
-      err += s;
-    },
-  };
+  const { io, text } = capturedIO();
   const cli = new Command("materialize-monitoring")
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
@@ -604,7 +596,7 @@ async function run(args: string[]) {
     else if (error instanceof CommanderError) code = error.exitCode === 0 ? 0 : 2;
     else throw error;
   }
-  return { code, out, err };
+  return { code, ...text };
 }
 
 describe("graph command", () => {

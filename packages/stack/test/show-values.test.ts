@@ -2,21 +2,15 @@ import { writeFileSync } from "node:fs";
 import { toYamlStream } from "@materialize-monitoring/core";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { main } from "../src/cli.js";
 import { loadValues, readValuesFile, type SetArgument } from "../src/load-values.js";
 import { PROFILE_NAMES, PROFILES } from "../src/profiles.js";
 import { valuesJsonSchema } from "../src/schema.js";
 import { valuesYaml } from "../src/show-values.js";
 import { defaultedValues, stack } from "../src/stack.js";
+import { runCli } from "./run-cli.js";
 
 async function values(args: string[]): Promise<string> {
-  let out = "";
-  const code = await main(["values", ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: () => {},
-  });
+  const { code, out } = await runCli(["values", ...args]);
   expect(code).toBe(0);
   return out;
 }
