@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { formatProblems, sortForApply, ValuesError } from "@materialize-monitoring/core";
 import { Argument, Command, CommanderError, Option } from "commander";
 import { CommandExit, registerApplyCommands } from "./apply/commands.js";
+import { colorWanted } from "./color.js";
 import { completionScript, SHELLS, type Shell } from "./completion.js";
 import { withArgoSyncWaves, writeHelmChart } from "./formats.js";
 import { registerGraphCommand } from "./graph/command.js";
@@ -17,6 +18,8 @@ import { validateStack } from "./validate.js";
 import { VERSION } from "./version.js";
 
 /** Exit codes: 0 ok, 1 invalid values or failed validation, 2 usage error, 3 internal error. */
+export { colorWanted };
+
 export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3 } as const;
 
 class ValidationFailed extends Error {}
@@ -28,11 +31,6 @@ export interface CliIO {
   isTTY?: boolean;
   /** Colours in terminal output: on for a terminal unless NO_COLOR is set; `--no-color` turns them off. */
   color?: boolean;
-}
-
-/** https://no-color.org: a set, non-empty NO_COLOR turns colours off. */
-export function colorWanted(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
-  return isTTY && !env.NO_COLOR;
 }
 
 function collect(value: string, previous: string[] = []): string[] {

@@ -1,5 +1,6 @@
 import type { KubeObject } from "@materialize-monitoring/core";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { colorWanted } from "../color.js";
 import { type ApplyResult, applyStack, DEFAULT_TIMEOUT_MS } from "./apply.js";
 import { ApplySetError, createApplySet, defaultApplySetParent } from "./applyset.js";
 import {
@@ -163,7 +164,7 @@ export function registerApplyCommands(
 ): Command {
   const valuesOptions = options.valuesOptions ?? defaultValuesOptions;
   const isTTY = io.isTTY ?? Boolean(process.stdout.isTTY);
-  const color = io.color ?? (isTTY && !process.env.NO_COLOR);
+  const color = io.color ?? colorWanted(process.env, isTTY);
 
   const connect = async (flags: CommonFlags, reporter?: Reporter): Promise<ResourceApi> => {
     const clientOptions: ClientOptions = {
