@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { ValuesError } from "@materialize-monitoring/core";
+import { ValuesError, valuesError } from "@materialize-monitoring/core";
 import { parse as parseYaml, type Tags } from "yaml";
 
 import { deepMerge, isTree, type Tree } from "./merge.js";
@@ -24,10 +24,6 @@ export const MAX_LIST_INDEX = 65_536;
 /** Keys that would reach an object's prototype in JavaScript; no value uses them. */
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-function problem(path: string, message: string, hint?: string): ValuesError {
-  return new ValuesError([{ path, message, ...(hint ? { hint } : {}) }]);
-}
-
 /** Reads a file (or `-`, standard input) up to MAX_VALUES_BYTES; never reads an endless device to the end. */
 export function readBounded(path: string, what: string): string {
   let fd: number;
@@ -37,11 +33,11 @@ export function readBounded(path: string, what: string): string {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === "ENOENT" ? "file not found" : code === "EACCES" ? "permission denied" : String(code);
-    throw problem(path, reason, `check the ${what} path`);
+    throw valuesError(path, reason, `check the ${what} path`);
   }
   try {
     if (path !== "-" && fstatSync(fd).isDirectory())
-      throw problem(path, "is a directory", `${what} takes a file`);
+      throw valuesError(path, "is a directory", `${what} takes a file`);
     const chunks: Buffer[] = [];
     let total = 0;
     const buffer = Buffer.alloc(64 * 1024);
@@ -53,12 +49,12 @@ export function readBounded(path: string, what: string): string {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === "EAGAIN") continue;
         if (code === "EOF") break;
-        throw problem(path, `cannot be read (${code})`, `check the ${what} path`);
+        throw valuesError(path, `cannot be read (${code})`, `check the ${what} path`);
       }
       if (n === 0) break;
       total += n;
       if (total > MAX_VALUES_BYTES)
-        throw problem(
+        throw valuesError(
           path,
           `is larger than ${MAX_VALUES_BYTES / 1024 / 1024} MiB`,
           "values are configuration, not data: check the path",
@@ -68,7 +64,7 @@ export function readBounded(path: string, what: string): string {
     const bytes = Buffer.concat(chunks);
     const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
     if (text.includes("\u0000"))
-      throw problem(path, "holds NUL bytes: not a text file", `check the ${what} path`);
+      throw valuesError(path, "holds NUL bytes: not a text file", `check the ${what} path`);
     return text;
   } finally {
     if (path !== "-") closeSync(fd);
@@ -87,7 +83,7 @@ export function checkKeys(value: unknown, path: string): void {
   for (const [key, child] of Object.entries(value)) {
     const at = path ? `${path}.${key}` : key;
     if (FORBIDDEN_KEYS.has(key))
-      throw problem(at, `"${key}" is not a values key`, "remove it; no value has this name");
+      throw valuesError(at, `"${key}" is not a values key`, "remove it; no value has this name");
     checkKeys(child, at);
   }
 }
@@ -97,7 +93,7 @@ export function parseValuesYaml(text: string, source: string): unknown {
   try {
     return parseYaml(text, { version: "1.1", customTags: VALUES_TAGS, uniqueKeys: true });
   } catch (error) {
-    throw problem(source, `not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    throw valuesError(source, `not valid YAML: ${(error as Error).message.split("\n")[0]}`);
   }
 }
 
@@ -106,7 +102,7 @@ export function readValuesFile(path: string): Tree {
   const source = path === "-" ? "(stdin)" : path;
   const parsed = parseValuesYaml(readBounded(path, "-f"), source);
   if (parsed === null || parsed === undefined) return {};
-  if (!isTree(parsed)) throw problem(source, "a values file must be a YAML mapping");
+  if (!isTree(parsed)) throw valuesError(source, "a values file must be a YAML mapping");
   checkKeys(parsed, "");
   return parsed;
 }
@@ -155,7 +151,7 @@ class SetReader {
   }
 
   private fail(message: string, hint: string): never {
-    throw problem(`--${this.flag} ${this.text}`, message, hint);
+    throw valuesError(`--${this.flag} ${this.text}`, message, hint);
   }
 
   /** `a.b[0].c\.d=`: the path up to `=`; a backslash takes the next character literally. */
@@ -300,7 +296,7 @@ export function parseSetArgument(argument: SetArgument | string): Assignment[] {
   const { kind, text } = typeof argument === "string" ? { kind: "set", text: argument } : argument;
   const reader = new SetReader(text, kind);
   const out: Assignment[] = [];
-  if (text === "") throw problem(`--${kind}`, "an empty argument", "write path=value");
+  if (text === "") throw valuesError(`--${kind}`, "an empty argument", "write path=value");
   while (!reader.done) {
     const path = reader.path();
     let value: unknown;
@@ -330,7 +326,7 @@ function assign(values: Tree, { path, value }: Assignment): Tree {
     const segment = path[index] as Segment;
     const last = index === path.length - 1;
     if (Array.isArray(node) !== (typeof segment === "number")) {
-      throw problem(
+      throw valuesError(
         showPath(path),
         typeof segment === "number"
           ? `${showPath(path.slice(0, index))} is a map, not a list`
@@ -341,7 +337,7 @@ function assign(values: Tree, { path, value }: Assignment): Tree {
     if (Array.isArray(node)) {
       const i = segment as number;
       if (i > node.length) {
-        throw problem(
+        throw valuesError(
           showPath(path),
           `index ${i} leaves a gap: the list has ${node.length} item(s)`,
           `set items in order, the next one is [${node.length}]`,
@@ -411,7 +407,7 @@ export function loadValues(sources: ValuesSources): Tree {
   let merged: Tree = {};
   for (const profile of sources.profiles ?? []) merged = mergeValues(merged, profile);
   const stdin = (sources.files ?? []).filter((f) => f === "-").length;
-  if (stdin > 1) throw problem("-f -", "standard input can be read once", "pass -f - once");
+  if (stdin > 1) throw valuesError("-f -", "standard input can be read once", "pass -f - once");
   for (const file of sources.files ?? []) merged = mergeValues(merged, readValuesFile(file));
   for (const set of sources.sets ?? []) merged = applySet(merged, set);
   return merged;
