@@ -8,14 +8,22 @@ export type Shell = (typeof SHELLS)[number];
 /** The names the CLI is installed under (package bin entries). */
 const PROGRAM_NAMES = ["mzmon", "materialize-monitoring"];
 
+type ValueKind = "profile" | "file" | "dir" | "choices" | "other";
+
 interface CommandSpec {
   name: string;
   description: string;
-  options: { flags: string[]; description: string; takesValue: boolean; choices?: string[] }[];
+  options: {
+    flags: string[];
+    description: string;
+    takesValue: boolean;
+    kind: ValueKind;
+    choices?: string[];
+  }[];
 }
 
 /** Candidate values of options whose argument is a fixed set or a file. */
-function valueKind(option: Option): "profile" | "file" | "dir" | "choices" | "other" {
+function valueKind(option: Option): ValueKind {
   if (option.long === "--profile") return "profile";
   if (["--values", "--kubeconfig", "--set-file"].includes(option.long ?? "")) return "file";
   if (option.long === "--output") return "dir";
@@ -30,17 +38,26 @@ function specs(cli: Command): CommandSpec[] {
       name: c.name(),
       description: c.description().split("\n")[0] ?? "",
       options: [
-        ...c.options.map((o) => ({
-          flags: [o.short, o.long].filter((f): f is string => Boolean(f)),
-          description: o.description,
-          takesValue: o.required || o.optional,
-          choices: o.argChoices
-            ? [...o.argChoices]
-            : valueKind(o) === "profile"
-              ? [...PROFILE_NAMES]
-              : undefined,
-        })),
-        { flags: ["-h", "--help"], description: "show help", takesValue: false },
+        ...c.options.map((o) => {
+          const kind = valueKind(o);
+          return {
+            flags: [o.short, o.long].filter((f): f is string => Boolean(f)),
+            description: o.description,
+            takesValue: o.required || o.optional,
+            kind,
+            choices: o.argChoices
+              ? [...o.argChoices]
+              : kind === "profile"
+                ? [...PROFILE_NAMES]
+                : undefined,
+          };
+        }),
+        {
+          flags: ["-h", "--help"],
+          description: "show help",
+          takesValue: false,
+          kind: "other" as const,
+        },
       ],
     }));
 }
@@ -57,14 +74,10 @@ function bash(cli: Command): string {
       const valueCases = c.options
         .filter((o) => o.takesValue)
         .map((o) => {
-          const option = cli.commands
-            .find((x) => x.name() === c.name)
-            ?.options.find((x) => o.flags.includes(x.long ?? ""));
-          const kind = option ? valueKind(option) : "other";
           const action =
-            kind === "file"
+            o.kind === "file"
               ? 'COMPREPLY=($(compgen -f -- "$cur"))'
-              : kind === "dir"
+              : o.kind === "dir"
                 ? 'COMPREPLY=($(compgen -d -- "$cur"))'
                 : o.choices
                   ? `COMPREPLY=($(compgen -W "${shellWords(o.choices)}" -- "$cur"))`
