@@ -40,36 +40,71 @@ const smarthost = z
 // HTTP client settings shared by HTTP-based receivers.
 
 export const tlsConfig = z.strictObject({
+  /** CA bundle to verify the server, from a Secret */
   ca: secretRef.optional().describe("CA bundle to verify the server, from a Secret"),
+  /** client certificate, from a Secret (with key) */
   cert: secretRef.optional().describe("client certificate, from a Secret (with key)"),
+  /** client key, from a Secret (with cert) */
   key: secretRef.optional().describe("client key, from a Secret (with cert)"),
-  serverName: z.string().optional(),
-  insecureSkipVerify: z.boolean().optional(),
-  minVersion: z.enum(["TLS10", "TLS11", "TLS12", "TLS13"]).optional(),
+  /** name the server certificate must carry (and the SNI sent); the URL's host when unset */
+  serverName: z
+    .string()
+    .optional()
+    .describe(
+      "name the server certificate must carry (and the SNI sent); the URL's host when unset",
+    ),
+  /** accept any server certificate; for testing only */
+  insecureSkipVerify: z
+    .boolean()
+    .optional()
+    .describe("accept any server certificate; for testing only"),
+  /** oldest TLS version the client accepts */
+  minVersion: z
+    .enum(["TLS10", "TLS11", "TLS12", "TLS13"])
+    .optional()
+    .describe("oldest TLS version the client accepts"),
 });
 
 export const httpConfig = z.strictObject({
+  /** send an Authorization header with a token from a Secret; not with basicAuth */
   authorization: z
     .strictObject({
-      type: z.string().min(1).default("Bearer"),
+      /** scheme of the Authorization header */
+      type: z.string().min(1).default("Bearer").describe("scheme of the Authorization header"),
+      /** the token, from a Secret (rendered as credentials_file) */
       credentials: secretRef.describe("the token, from a Secret (rendered as credentials_file)"),
     })
-    .optional(),
+    .optional()
+    .describe("send an Authorization header with a token from a Secret; not with basicAuth"),
+  /** HTTP basic authentication; not with authorization */
   basicAuth: z
     .strictObject({
-      username: z.string().min(1),
+      /** user name of the basic authentication */
+      username: z.string().min(1).describe("user name of the basic authentication"),
+      /** rendered as password_file */
       password: secretRef.describe("rendered as password_file"),
     })
-    .optional(),
-  proxyUrl: httpUrl.optional(),
-  followRedirects: z.boolean().optional(),
-  tls: tlsConfig.optional(),
+    .optional()
+    .describe("HTTP basic authentication; not with authorization"),
+  /** HTTP proxy the requests go through */
+  proxyUrl: httpUrl.optional().describe("HTTP proxy the requests go through"),
+  /** follow HTTP redirects; Alertmanager's default (true) when unset */
+  followRedirects: z
+    .boolean()
+    .optional()
+    .describe("follow HTTP redirects; Alertmanager's default (true) when unset"),
+  /** TLS settings of the connection */
+  tls: tlsConfig.optional().describe("TLS settings of the connection"),
 });
 export type HttpConfig = z.output<typeof httpConfig>;
 
 const common = {
+  /** defaults to the receiver type's upstream default */
   sendResolved: z.boolean().optional().describe("defaults to the receiver type's upstream default"),
-  httpConfig: httpConfig.optional(),
+  /** HTTP client settings (auth, proxy, TLS); global.httpConfig when unset */
+  httpConfig: httpConfig
+    .optional()
+    .describe("HTTP client settings (auth, proxy, TLS); global.httpConfig when unset"),
 };
 
 // ---------------------------------------------------------------------------
@@ -78,80 +113,183 @@ const common = {
 
 export const webhookConfig = z.strictObject({
   ...common,
+  /**
+   * the URL from a Secret, rendered as url_file (Alertmanager 0.26+); use this for URLs with tokens
+   */
   urlSecret: secretRef
     .optional()
     .describe(
       "the URL from a Secret, rendered as url_file (Alertmanager 0.26+); use this for URLs with tokens",
     ),
+  /** a plain URL, only for endpoints that carry no credential (no user info, no query string) */
   url: httpUrl
     .optional()
     .describe(
       "a plain URL, only for endpoints that carry no credential (no user info, no query string)",
     ),
-  maxAlerts: z.int32().min(0).optional(),
-  timeout: promDuration.optional().describe("Alertmanager 0.28+"),
+  /** most alerts sent in one request; 0 or unset sends them all */
+  maxAlerts: z
+    .int32()
+    .min(0)
+    .optional()
+    .describe("most alerts sent in one request; 0 or unset sends them all"),
+  /** how long one request may take before it fails and is retried (Alertmanager 0.28+) */
+  timeout: promDuration
+    .optional()
+    .describe("how long one request may take before it fails and is retried (Alertmanager 0.28+)"),
 });
 
 export const slackConfig = z.strictObject({
   ...common,
+  /** incoming-webhook URL from a Secret (api_url_file) */
   apiUrl: secretRef.optional().describe("incoming-webhook URL from a Secret (api_url_file)"),
+  /** bot token from a Secret: posts through chat.postMessage with the token as credentials_file */
   botToken: secretRef
     .optional()
     .describe(
       "bot token from a Secret: posts through chat.postMessage with the token as credentials_file",
     ),
-  channel: z.string().optional(),
-  username: z.string().optional(),
-  color: z.string().optional(),
-  title: z.string().optional(),
-  titleLink: z.string().optional(),
-  pretext: z.string().optional(),
-  text: z.string().optional(),
-  footer: z.string().optional(),
-  fallback: z.string().optional(),
-  iconEmoji: z.string().optional(),
-  iconUrl: z.string().optional(),
-  linkNames: z.boolean().optional(),
+  /** channel (#alerts) or user to post to; required with botToken */
+  channel: z
+    .string()
+    .optional()
+    .describe("channel (#alerts) or user to post to; required with botToken"),
+  /** name the message is posted under */
+  username: z.string().optional().describe("name the message is posted under"),
+  /** color of the message's side bar: good, warning, danger or #rrggbb (a template) */
+  color: z
+    .string()
+    .optional()
+    .describe("color of the message's side bar: good, warning, danger or #rrggbb (a template)"),
+  /** message title (a template) */
+  title: z.string().optional().describe("message title (a template)"),
+  /** URL the title links to (a template) */
+  titleLink: z.string().optional().describe("URL the title links to (a template)"),
+  /** line shown above the message (a template) */
+  pretext: z.string().optional().describe("line shown above the message (a template)"),
+  /** message body (a template) */
+  text: z.string().optional().describe("message body (a template)"),
+  /** small text under the message (a template) */
+  footer: z.string().optional().describe("small text under the message (a template)"),
+  /** plain-text summary for clients that cannot show attachments (a template) */
+  fallback: z
+    .string()
+    .optional()
+    .describe("plain-text summary for clients that cannot show attachments (a template)"),
+  /** emoji shown as the poster's icon, e.g. :rotating_light: */
+  iconEmoji: z
+    .string()
+    .optional()
+    .describe("emoji shown as the poster's icon, e.g. :rotating_light:"),
+  /** URL of an image shown as the poster's icon */
+  iconUrl: z.string().optional().describe("URL of an image shown as the poster's icon"),
+  /** turn @user and #channel names in the text into mentions and links */
+  linkNames: z
+    .boolean()
+    .optional()
+    .describe("turn @user and #channel names in the text into mentions and links"),
 });
 
 export const pagerdutyConfig = z.strictObject({
   ...common,
+  /** Events API v2 integration key (routing_key_file) */
   routingKey: secretRef.optional().describe("Events API v2 integration key (routing_key_file)"),
+  /** Prometheus integration key (service_key_file) */
   serviceKey: secretRef.optional().describe("Prometheus integration key (service_key_file)"),
-  url: httpUrl.optional(),
-  client: z.string().optional(),
-  clientUrl: z.string().optional(),
-  description: z.string().optional(),
-  severity: z.string().optional(),
-  source: z.string().optional(),
-  class: z.string().optional(),
-  component: z.string().optional(),
-  group: z.string().optional(),
-  details: z.record(z.string(), z.string()).optional(),
+  /** PagerDuty API URL; global.pagerdutyUrl (PagerDuty's own) when unset */
+  url: httpUrl
+    .optional()
+    .describe("PagerDuty API URL; global.pagerdutyUrl (PagerDuty's own) when unset"),
+  /** name of the sender shown on the incident (a template) */
+  client: z.string().optional().describe("name of the sender shown on the incident (a template)"),
+  /** link back to the sender shown on the incident (a template) */
+  clientUrl: z
+    .string()
+    .optional()
+    .describe("link back to the sender shown on the incident (a template)"),
+  /** incident summary (a template) */
+  description: z.string().optional().describe("incident summary (a template)"),
+  /** incident severity: critical, error, warning or info (a template) */
+  severity: z
+    .string()
+    .optional()
+    .describe("incident severity: critical, error, warning or info (a template)"),
+  /** where the problem is, e.g. a host or service (a template) */
+  source: z
+    .string()
+    .optional()
+    .describe("where the problem is, e.g. a host or service (a template)"),
+  /** kind of event, e.g. the alert name (a template) */
+  class: z.string().optional().describe("kind of event, e.g. the alert name (a template)"),
+  /** affected part of the source (a template) */
+  component: z.string().optional().describe("affected part of the source (a template)"),
+  /** logical group of components, e.g. a cluster (a template) */
+  group: z.string().optional().describe("logical group of components, e.g. a cluster (a template)"),
+  /** extra fields attached to the incident (templates) */
+  details: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("extra fields attached to the incident (templates)"),
 });
 
 export const emailConfig = z.strictObject({
   sendResolved: common.sendResolved,
+  /** recipient address(es), comma separated */
   to: z.string().min(1).describe("recipient address(es), comma separated"),
+  /** defaults to global.smtp.from */
   from: z.string().optional().describe("defaults to global.smtp.from"),
+  /** defaults to global.smtp.smarthost */
   smarthost: smarthost.optional().describe("defaults to global.smtp.smarthost"),
-  hello: z.string().optional(),
-  authUsername: z.string().optional(),
+  /** host name sent in SMTP HELO/EHLO; defaults to global.smtp.hello */
+  hello: z
+    .string()
+    .optional()
+    .describe("host name sent in SMTP HELO/EHLO; defaults to global.smtp.hello"),
+  /** SMTP user name; defaults to global.smtp.authUsername */
+  authUsername: z
+    .string()
+    .optional()
+    .describe("SMTP user name; defaults to global.smtp.authUsername"),
+  /** rendered as auth_password_file */
   authPassword: secretRef.optional().describe("rendered as auth_password_file"),
-  authIdentity: z.string().optional(),
-  requireTls: z.boolean().optional(),
-  tls: tlsConfig.optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  html: z.string().optional(),
-  text: z.string().optional(),
+  /** identity for SMTP PLAIN authentication; defaults to global.smtp.authIdentity */
+  authIdentity: z
+    .string()
+    .optional()
+    .describe("identity for SMTP PLAIN authentication; defaults to global.smtp.authIdentity"),
+  /** refuse to send unless the server offers STARTTLS; defaults to global.smtp.requireTls */
+  requireTls: z
+    .boolean()
+    .optional()
+    .describe(
+      "refuse to send unless the server offers STARTTLS; defaults to global.smtp.requireTls",
+    ),
+  /** TLS settings of the SMTP connection */
+  tls: tlsConfig.optional().describe("TLS settings of the SMTP connection"),
+  /** e-mail headers such as Subject, over Alertmanager's defaults (templates) */
+  headers: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("e-mail headers such as Subject, over Alertmanager's defaults (templates)"),
+  /** HTML body (a template) */
+  html: z.string().optional().describe("HTML body (a template)"),
+  /** plain-text body (a template) */
+  text: z.string().optional().describe("plain-text body (a template)"),
 });
 
 const opsgenieResponder = z
   .strictObject({
-    type: z.enum(["team", "teams", "user", "escalation", "schedule"]),
-    id: z.string().optional(),
-    name: z.string().optional(),
-    username: z.string().optional(),
+    /** kind of responder */
+    type: z.enum(["team", "teams", "user", "escalation", "schedule"]).describe("kind of responder"),
+    /** the responder's OpsGenie id (one of id, name, username) */
+    id: z.string().optional().describe("the responder's OpsGenie id (one of id, name, username)"),
+    /** the responder's name (one of id, name, username) */
+    name: z.string().optional().describe("the responder's name (one of id, name, username)"),
+    /** a user's OpsGenie user name (one of id, name, username) */
+    username: z
+      .string()
+      .optional()
+      .describe("a user's OpsGenie user name (one of id, name, username)"),
   })
   .refine((r) => [r.id, r.name, r.username].filter((v) => v !== undefined).length === 1, {
     message: "a responder needs exactly one of id, name, username",
@@ -159,51 +297,106 @@ const opsgenieResponder = z
 
 export const opsgenieConfig = z.strictObject({
   ...common,
+  /** rendered as api_key_file; defaults to global.opsgenieApiKey */
   apiKey: secretRef
     .optional()
     .describe("rendered as api_key_file; defaults to global.opsgenieApiKey"),
-  apiUrl: httpUrl.optional(),
-  message: z.string().optional(),
-  description: z.string().optional(),
-  source: z.string().optional(),
-  details: z.record(z.string(), z.string()).optional(),
-  responders: z.array(opsgenieResponder).optional(),
-  tags: z.string().optional(),
-  note: z.string().optional(),
+  /** OpsGenie API URL; defaults to global.opsgenieApiUrl */
+  apiUrl: httpUrl.optional().describe("OpsGenie API URL; defaults to global.opsgenieApiUrl"),
+  /** alert message, its short title (a template) */
+  message: z.string().optional().describe("alert message, its short title (a template)"),
+  /** alert description (a template) */
+  description: z.string().optional().describe("alert description (a template)"),
+  /** where the alert comes from (a template) */
+  source: z.string().optional().describe("where the alert comes from (a template)"),
+  /** extra properties of the alert (templates) */
+  details: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("extra properties of the alert (templates)"),
+  /** teams, users, escalations or schedules the alert is assigned to */
+  responders: z
+    .array(opsgenieResponder)
+    .optional()
+    .describe("teams, users, escalations or schedules the alert is assigned to"),
+  /** comma-separated tags of the alert (a template) */
+  tags: z.string().optional().describe("comma-separated tags of the alert (a template)"),
+  /** note added to the alert (a template) */
+  note: z.string().optional().describe("note added to the alert (a template)"),
+  /** P1..P5 or a template */
   priority: z.string().optional().describe("P1..P5 or a template"),
-  entity: z.string().optional(),
-  actions: z.string().optional(),
-  updateAlerts: z.boolean().optional(),
+  /** what the alert is about, e.g. a service (a template) */
+  entity: z.string().optional().describe("what the alert is about, e.g. a service (a template)"),
+  /** comma-separated custom actions offered on the alert (a template) */
+  actions: z
+    .string()
+    .optional()
+    .describe("comma-separated custom actions offered on the alert (a template)"),
+  /** update message and description of an open alert, instead of only noting the change */
+  updateAlerts: z
+    .boolean()
+    .optional()
+    .describe("update message and description of an open alert, instead of only noting the change"),
 });
 
 export const msteamsConfig = z.strictObject({
   ...common,
+  /** Teams incoming-webhook URL from a Secret (webhook_url_file); Alertmanager 0.27+ */
   webhookUrl: secretRef.describe(
     "Teams incoming-webhook URL from a Secret (webhook_url_file); Alertmanager 0.27+",
   ),
-  title: z.string().optional(),
-  summary: z.string().optional(),
-  text: z.string().optional(),
+  /** card title (a template) */
+  title: z.string().optional().describe("card title (a template)"),
+  /** summary shown in notifications and previews (a template) */
+  summary: z
+    .string()
+    .optional()
+    .describe("summary shown in notifications and previews (a template)"),
+  /** card body (a template) */
+  text: z.string().optional().describe("card body (a template)"),
 });
 
 export const msteamsV2Config = z.strictObject({
   ...common,
+  /** Teams Workflows (Power Automate) URL from a Secret (webhook_url_file); Alertmanager 0.28+ */
   webhookUrl: secretRef.describe(
     "Teams Workflows (Power Automate) URL from a Secret (webhook_url_file); Alertmanager 0.28+",
   ),
-  title: z.string().optional(),
-  text: z.string().optional(),
+  /** card title (a template) */
+  title: z.string().optional().describe("card title (a template)"),
+  /** card body (a template) */
+  text: z.string().optional().describe("card body (a template)"),
 });
 
 export const receiver = z.strictObject({
-  name: z.string().min(1, "a receiver needs a name"),
-  webhook: z.array(webhookConfig).default([]),
-  slack: z.array(slackConfig).default([]),
-  pagerduty: z.array(pagerdutyConfig).default([]),
-  email: z.array(emailConfig).default([]),
-  opsgenie: z.array(opsgenieConfig).default([]),
-  msteams: z.array(msteamsConfig).default([]),
-  msteamsv2: z.array(msteamsV2Config).default([]),
+  /** unique name routes refer to ("null" is built in and discards) */
+  name: z
+    .string()
+    .min(1, "a receiver needs a name")
+    .describe('unique name routes refer to ("null" is built in and discards)'),
+  /** HTTP endpoints the alerts are POSTed to as JSON */
+  webhook: z
+    .array(webhookConfig)
+    .default([])
+    .describe("HTTP endpoints the alerts are POSTed to as JSON"),
+  /** Slack messages */
+  slack: z.array(slackConfig).default([]).describe("Slack messages"),
+  /** PagerDuty incidents */
+  pagerduty: z.array(pagerdutyConfig).default([]).describe("PagerDuty incidents"),
+  /** e-mails over SMTP */
+  email: z.array(emailConfig).default([]).describe("e-mails over SMTP"),
+  /** OpsGenie alerts */
+  opsgenie: z.array(opsgenieConfig).default([]).describe("OpsGenie alerts"),
+  /** Microsoft Teams incoming-webhook messages (Alertmanager 0.27+) */
+  msteams: z
+    .array(msteamsConfig)
+    .default([])
+    .describe("Microsoft Teams incoming-webhook messages (Alertmanager 0.27+)"),
+  /** Microsoft Teams Workflows messages (Alertmanager 0.28+) */
+  msteamsv2: z
+    .array(msteamsV2Config)
+    .default([])
+    .describe("Microsoft Teams Workflows messages (Alertmanager 0.28+)"),
 });
 export type Receiver = z.output<typeof receiver>;
 export type ReceiverInput = z.input<typeof receiver>;
@@ -218,9 +411,26 @@ const groupBy = z
   });
 
 const timing = {
-  groupWait: promDuration.optional(),
-  groupInterval: promDuration.optional(),
-  repeatInterval: promDuration.optional(),
+  /** wait before the first notification of a new group, to batch alerts; the parent's when unset */
+  groupWait: promDuration
+    .optional()
+    .describe(
+      "wait before the first notification of a new group, to batch alerts; the parent's when unset",
+    ),
+  /**
+   * wait before notifying about alerts added to an already notified group; the parent's when unset
+   */
+  groupInterval: promDuration
+    .optional()
+    .describe(
+      "wait before notifying about alerts added to an already notified group; the parent's when unset",
+    ),
+  /** wait before re-sending a notification that is still firing; the parent's when unset */
+  repeatInterval: promDuration
+    .optional()
+    .describe(
+      "wait before re-sending a notification that is still firing; the parent's when unset",
+    ),
 };
 
 export interface RouteInput {
@@ -252,21 +462,61 @@ export interface Route {
 /** A node of the routing tree; `routes` nest. */
 export const route: z.ZodType<Route, RouteInput> = z.lazy(() =>
   z.strictObject({
+    /** inherited from the parent when unset */
     receiver: z.string().min(1).optional().describe("inherited from the parent when unset"),
-    matchers: z.array(z.string()).default([]),
-    groupBy: groupBy.optional(),
+    /** label matchers an alert must all satisfy, e.g. severity="critical"; any alert when empty */
+    matchers: z
+      .array(z.string())
+      .default([])
+      .describe(
+        'label matchers an alert must all satisfy, e.g. severity="critical"; any alert when empty',
+      ),
+    /**
+     * labels that group alerts into one notification; ["..."] groups by all; the parent's when
+     * unset
+     */
+    groupBy: groupBy
+      .optional()
+      .describe(
+        'labels that group alerts into one notification; ["..."] groups by all; the parent\'s when unset',
+      ),
     ...timing,
-    continue: z.boolean().default(false),
-    muteTimeIntervals: z.array(z.string().min(1)).default([]),
-    activeTimeIntervals: z.array(z.string().min(1)).default([]),
-    routes: z.array(route).default([]),
+    /** after this route matches, keep trying the routes after it */
+    continue: z
+      .boolean()
+      .default(false)
+      .describe("after this route matches, keep trying the routes after it"),
+    /** names of timeIntervals during which this route sends nothing */
+    muteTimeIntervals: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("names of timeIntervals during which this route sends nothing"),
+    /** names of timeIntervals outside which this route sends nothing */
+    activeTimeIntervals: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("names of timeIntervals outside which this route sends nothing"),
+    /** child routes, tried in order */
+    routes: z.array(route).default([]).describe("child routes, tried in order"),
   }),
 );
 
 export const inhibitRule = z.strictObject({
-  sourceMatchers: z.array(z.string()).min(1, "an inhibit rule needs source matchers"),
-  targetMatchers: z.array(z.string()).min(1, "an inhibit rule needs target matchers"),
-  equal: z.array(labelName).default([]),
+  /** matchers of the firing alerts that mute others */
+  sourceMatchers: z
+    .array(z.string())
+    .min(1, "an inhibit rule needs source matchers")
+    .describe("matchers of the firing alerts that mute others"),
+  /** matchers of the alerts that are muted */
+  targetMatchers: z
+    .array(z.string())
+    .min(1, "an inhibit rule needs target matchers")
+    .describe("matchers of the alerts that are muted"),
+  /** labels whose values must be the same in source and target for the mute to apply */
+  equal: z
+    .array(labelName)
+    .default([])
+    .describe("labels whose values must be the same in source and target for the mute to apply"),
 });
 export type InhibitRule = z.output<typeof inhibitRule>;
 
@@ -281,7 +531,19 @@ const month =
   "(january|february|march|april|may|june|july|august|september|october|november|december|[1-9]|1[0-2])";
 
 export const timeIntervalSpec = z.strictObject({
-  times: z.array(z.strictObject({ startTime: clock, endTime: clock })).optional(),
+  /** ranges of the day; the whole day when unset */
+  times: z
+    .array(
+      z.strictObject({
+        /** start of the range, HH:MM, inclusive */
+        startTime: clock.describe("start of the range, HH:MM, inclusive"),
+        /** end of the range, HH:MM, exclusive (24:00 for midnight) */
+        endTime: clock.describe("end of the range, HH:MM, exclusive (24:00 for midnight)"),
+      }),
+    )
+    .optional()
+    .describe("ranges of the day; the whole day when unset"),
+  /** weekdays or ranges, e.g. monday:friday; every day when unset */
   weekdays: z
     .array(
       z
@@ -291,10 +553,14 @@ export const timeIntervalSpec = z.strictObject({
           "a weekday or range, e.g. monday:friday",
         ),
     )
-    .optional(),
+    .optional()
+    .describe("weekdays or ranges, e.g. monday:friday; every day when unset"),
+  /** days of the month or ranges; negative ones count from the end (-1 is the last) */
   daysOfMonth: z
     .array(z.string().regex(/^-?\d{1,2}(:-?\d{1,2})?$/, "a day of month or range, e.g. 1:5 or -1"))
-    .optional(),
+    .optional()
+    .describe("days of the month or ranges; negative ones count from the end (-1 is the last)"),
+  /** months by name or number, or ranges; every month when unset */
   months: z
     .array(
       z
@@ -304,10 +570,14 @@ export const timeIntervalSpec = z.strictObject({
           "a month or range, e.g. january:march or 1:3",
         ),
     )
-    .optional(),
+    .optional()
+    .describe("months by name or number, or ranges; every month when unset"),
+  /** years or ranges; every year when unset */
   years: z
     .array(z.string().regex(/^\d{4}(:\d{4})?$/, "a year or range, e.g. 2025:2026"))
-    .optional(),
+    .optional()
+    .describe("years or ranges; every year when unset"),
+  /** IANA time zone, e.g. Europe/Berlin; UTC when unset */
   location: z
     .string()
     .min(1)
@@ -316,8 +586,13 @@ export const timeIntervalSpec = z.strictObject({
 });
 
 export const timeInterval = z.strictObject({
-  name: z.string().min(1),
-  intervals: z.array(timeIntervalSpec).min(1, "a time interval needs at least one interval"),
+  /** name that mute and active time intervals of routes refer to */
+  name: z.string().min(1).describe("name that mute and active time intervals of routes refer to"),
+  /** periods of the interval; it is in effect while any of them is */
+  intervals: z
+    .array(timeIntervalSpec)
+    .min(1, "a time interval needs at least one interval")
+    .describe("periods of the interval; it is in effect while any of them is"),
 });
 export type TimeInterval = z.output<typeof timeInterval>;
 
@@ -326,23 +601,49 @@ export type TimeInterval = z.output<typeof timeInterval>;
 
 export const globalConfig = z
   .strictObject({
-    resolveTimeout: promDuration.default("5m"),
+    /** an alert received without an end time is resolved this long after its last update */
+    resolveTimeout: promDuration
+      .default("5m")
+      .describe(
+        "an alert received without an end time is resolved this long after its last update",
+      ),
+    /** defaults of the email receivers */
     smtp: z
       .strictObject({
-        from: z.string().optional(),
-        smarthost: smarthost.optional(),
-        hello: z.string().optional(),
-        authUsername: z.string().optional(),
+        /** sender address of the e-mails */
+        from: z.string().optional().describe("sender address of the e-mails"),
+        /** host:port of the SMTP server, e.g. smtp.example.com:587 */
+        smarthost: smarthost
+          .optional()
+          .describe("host:port of the SMTP server, e.g. smtp.example.com:587"),
+        /** host name sent in SMTP HELO/EHLO */
+        hello: z.string().optional().describe("host name sent in SMTP HELO/EHLO"),
+        /** SMTP user name */
+        authUsername: z.string().optional().describe("SMTP user name"),
+        /** rendered as smtp_auth_password_file */
         authPassword: secretRef.optional().describe("rendered as smtp_auth_password_file"),
-        authIdentity: z.string().optional(),
-        requireTls: z.boolean().optional(),
+        /** identity for SMTP PLAIN authentication */
+        authIdentity: z.string().optional().describe("identity for SMTP PLAIN authentication"),
+        /** refuse to send unless the server offers STARTTLS (Alertmanager's default: true) */
+        requireTls: z
+          .boolean()
+          .optional()
+          .describe(
+            "refuse to send unless the server offers STARTTLS (Alertmanager's default: true)",
+          ),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("defaults of the email receivers"),
+    /** default Slack webhook URL (slack_api_url_file) */
     slackApiUrl: secretRef.optional().describe("default Slack webhook URL (slack_api_url_file)"),
+    /** default OpsGenie key (opsgenie_api_key_file) */
     opsgenieApiKey: secretRef.optional().describe("default OpsGenie key (opsgenie_api_key_file)"),
-    opsgenieApiUrl: httpUrl.optional(),
-    pagerdutyUrl: httpUrl.optional(),
-    httpConfig: httpConfig.optional(),
+    /** default OpsGenie API URL */
+    opsgenieApiUrl: httpUrl.optional().describe("default OpsGenie API URL"),
+    /** default PagerDuty API URL */
+    pagerdutyUrl: httpUrl.optional().describe("default PagerDuty API URL"),
+    /** default HTTP client settings of every receiver */
+    httpConfig: httpConfig.optional().describe("default HTTP client settings of every receiver"),
   })
   .prefault({});
 
@@ -351,21 +652,43 @@ export const globalConfig = z
 
 const severityRoute = z
   .strictObject({
+    /** defaults to defaultReceiver */
     receiver: z.string().min(1).optional().describe("defaults to defaultReceiver"),
     ...timing,
-    muteTimeIntervals: z.array(z.string().min(1)).default([]),
-    activeTimeIntervals: z.array(z.string().min(1)).default([]),
+    /** names of timeIntervals during which this route sends nothing */
+    muteTimeIntervals: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("names of timeIntervals during which this route sends nothing"),
+    /** names of timeIntervals outside which this route sends nothing */
+    activeTimeIntervals: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("names of timeIntervals outside which this route sends nothing"),
   })
   .prefault({});
 
 export const severityRouting = z
   .strictObject({
-    enabled: z.boolean().default(true),
-    label: labelName.default("severity"),
-    critical: severityRoute,
-    warning: severityRoute,
+    /** add a route per severity (critical, warning, info) after your routes */
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("add a route per severity (critical, warning, info) after your routes"),
+    /** label that carries an alert's severity */
+    label: labelName.default("severity").describe("label that carries an alert's severity"),
+    /** alerts whose severity is critical */
+    critical: severityRoute.describe("alerts whose severity is critical"),
+    /** alerts whose severity is warning */
+    warning: severityRoute.describe("alerts whose severity is warning"),
+    /** alerts whose severity is one of infoValues */
     info: severityRoute.describe("alerts whose severity is one of infoValues"),
-    infoValues: z.array(z.string().min(1)).min(1).default(["info", "notice"]),
+    /** severity values routed as info */
+    infoValues: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(["info", "notice"])
+      .describe("severity values routed as info"),
   })
   .prefault({});
 
@@ -380,8 +703,16 @@ export const DEFAULT_INHIBIT_EQUAL = [
 
 export const inhibition = z
   .strictObject({
-    criticalInhibitsWarning: z.boolean().default(true),
-    equal: z.array(labelName).default(DEFAULT_INHIBIT_EQUAL),
+    /** a firing critical alert mutes the warnings that share its `equal` labels */
+    criticalInhibitsWarning: z
+      .boolean()
+      .default(true)
+      .describe("a firing critical alert mutes the warnings that share its `equal` labels"),
+    /** labels a warning must share with the critical alert to be muted */
+    equal: z
+      .array(labelName)
+      .default(DEFAULT_INHIBIT_EQUAL)
+      .describe("labels a warning must share with the critical alert to be muted"),
   })
   .prefault({});
 
@@ -389,17 +720,33 @@ export const WATCHDOG_HEARTBEAT_RECEIVER = "watchdog-heartbeat";
 
 export const watchdog = z
   .strictObject({
-    enabled: z.boolean().default(true),
-    alertname: z.string().min(1).default("Watchdog"),
+    /** route the always-firing heartbeat alert first, to its receiver ("null" when none is set) */
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        'route the always-firing heartbeat alert first, to its receiver ("null" when none is set)',
+      ),
+    /** alertname of the heartbeat alert */
+    alertname: z.string().min(1).default("Watchdog").describe("alertname of the heartbeat alert"),
+    /** an existing receiver for the heartbeat */
     receiver: z.string().min(1).optional().describe("an existing receiver for the heartbeat"),
+    /** shortcut: a webhook receiver "watchdog-heartbeat" with this URL (url_file, 0.26+) */
     heartbeatUrl: secretRef
       .optional()
       .describe(
         `shortcut: a webhook receiver "${WATCHDOG_HEARTBEAT_RECEIVER}" with this URL (url_file, 0.26+)`,
       ),
-    groupWait: promDuration.default("0s"),
-    groupInterval: promDuration.default("1m"),
-    repeatInterval: promDuration.default("5m"),
+    /** group_wait of the heartbeat route */
+    groupWait: promDuration.default("0s").describe("group_wait of the heartbeat route"),
+    /** group_interval of the heartbeat route */
+    groupInterval: promDuration.default("1m").describe("group_interval of the heartbeat route"),
+    /** how often the heartbeat is re-sent; the receiving dead man's switch expects it that often */
+    repeatInterval: promDuration
+      .default("5m")
+      .describe(
+        "how often the heartbeat is re-sent; the receiving dead man's switch expects it that often",
+      ),
   })
   .refine((w) => !(w.receiver && w.heartbeatUrl), {
     message: "set either receiver or heartbeatUrl, not both",
@@ -412,17 +759,22 @@ const templateFileName = z
 
 export const templates = z
   .strictObject({
+    /** ConfigMaps of notification templates, mounted and loaded */
     configMaps: z
       .array(
         z.strictObject({
+          /** an existing ConfigMap in the namespace */
           name: z.string().min(1).describe("an existing ConfigMap in the namespace"),
+          /** keys to load; all *.tmpl keys when unset */
           keys: z
             .array(templateFileName)
             .optional()
             .describe("keys to load; all *.tmpl keys when unset"),
         }),
       )
-      .default([]),
+      .default([])
+      .describe("ConfigMaps of notification templates, mounted and loaded"),
+    /** template files rendered into this component's own ConfigMap */
     inline: z
       .record(templateFileName, z.string())
       .default({})
@@ -435,23 +787,59 @@ export const NULL_RECEIVER = "null";
 /** The `config` section of the component values: everything that becomes alertmanager.yml. */
 export const alertingConfig = z
   .strictObject({
-    global: globalConfig,
-    receivers: z.array(receiver).default([]),
-    defaultReceiver: z.string().min(1).default(NULL_RECEIVER),
-    groupBy: groupBy.default(["alertname", "cluster", "namespace"]),
-    groupWait: promDuration.default("30s"),
-    groupInterval: promDuration.default("5m"),
-    repeatInterval: promDuration.default("4h"),
-    severityRouting,
-    watchdog,
+    /** settings every receiver shares (SMTP, API URLs, HTTP client) */
+    global: globalConfig.describe("settings every receiver shares (SMTP, API URLs, HTTP client)"),
+    /** where notifications go; the built-in "null" receiver discards them */
+    receivers: z
+      .array(receiver)
+      .default([])
+      .describe('where notifications go; the built-in "null" receiver discards them'),
+    /** receiver of the root route, for alerts no route matches; "null" discards them */
+    defaultReceiver: z
+      .string()
+      .min(1)
+      .default(NULL_RECEIVER)
+      .describe('receiver of the root route, for alerts no route matches; "null" discards them'),
+    /** labels that group alerts into one notification at the root route; ["..."] groups by all */
+    groupBy: groupBy
+      .default(["alertname", "cluster", "namespace"])
+      .describe(
+        'labels that group alerts into one notification at the root route; ["..."] groups by all',
+      ),
+    /** wait before the first notification of a new group, to batch alerts */
+    groupWait: promDuration
+      .default("30s")
+      .describe("wait before the first notification of a new group, to batch alerts"),
+    /** wait before notifying about alerts added to an already notified group */
+    groupInterval: promDuration
+      .default("5m")
+      .describe("wait before notifying about alerts added to an already notified group"),
+    /** wait before re-sending a notification that is still firing */
+    repeatInterval: promDuration
+      .default("4h")
+      .describe("wait before re-sending a notification that is still firing"),
+    /** routes by severity to a receiver each (defaultReceiver when unset), after your routes */
+    severityRouting: severityRouting.describe(
+      "routes by severity to a receiver each (defaultReceiver when unset), after your routes",
+    ),
+    /** routing of the always-firing heartbeat alert, before your routes */
+    watchdog: watchdog.describe("routing of the always-firing heartbeat alert, before your routes"),
+    /** your routes; checked after the watchdog route and before the severity routes */
     routes: z
       .array(route)
       .default([])
       .describe("your routes; checked after the watchdog route and before the severity routes"),
-    inhibition,
+    /** the built-in inhibit rule: critical mutes warning */
+    inhibition: inhibition.describe("the built-in inhibit rule: critical mutes warning"),
+    /** added after the default inhibition */
     inhibitRules: z.array(inhibitRule).default([]).describe("added after the default inhibition"),
-    timeIntervals: z.array(timeInterval).default([]),
-    templates,
+    /** named periods that routes mute or activate on */
+    timeIntervals: z
+      .array(timeInterval)
+      .default([])
+      .describe("named periods that routes mute or activate on"),
+    /** notification template files */
+    templates: templates.describe("notification template files"),
   })
   .prefault({});
 export type AlertingConfig = z.output<typeof alertingConfig>;

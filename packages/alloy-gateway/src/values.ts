@@ -43,17 +43,26 @@ export type Peer = PodNetworkPeer;
 
 /** An egress allowance: pods (`peers`) and/or addresses (`cidrs`) on `ports`. */
 export const egressRule = z.strictObject({
-  peers: z.array(peer).default([]),
-  cidrs: z.array(cidr).default([]),
-  ports: z.array(port).min(1),
+  /** pods the gateway may reach */
+  peers: z.array(peer).default([]).describe("pods the gateway may reach"),
+  /** addresses the gateway may reach */
+  cidrs: z.array(cidr).default([]).describe("addresses the gateway may reach"),
+  /** ports allowed, by number or by container port name */
+  ports: z.array(port).min(1).describe("ports allowed, by number or by container port name"),
 });
 export type EgressRule = z.output<typeof egressRule>;
 
 /** Egress to a destination; ports default to the destination URL's port. */
 const destinationEgress = z
   .strictObject({
-    peers: z.array(peer).default([]),
-    cidrs: z.array(cidr).default([]),
+    /** the destination's pods, when it runs in the cluster */
+    peers: z
+      .array(peer)
+      .default([])
+      .describe("the destination's pods, when it runs in the cluster"),
+    /** the destination's addresses, when it runs outside */
+    cidrs: z.array(cidr).default([]).describe("the destination's addresses, when it runs outside"),
+    /** pod ports; the URL's port by default */
     ports: z.array(port).min(1).optional().describe("pod ports; the URL's port by default"),
   })
   .describe(
@@ -62,13 +71,36 @@ const destinationEgress = z
 
 /** One Prometheus relabel rule as data (`sourceLabels`, `regex`, `action`, ...). */
 export const relabelRule = z.strictObject({
-  sourceLabels: z.array(z.string().min(1)).optional(),
-  separator: z.string().optional(),
-  regex: z.string().optional(),
-  targetLabel: z.string().min(1).optional(),
-  replacement: z.string().optional(),
-  action: z.enum(RELABEL_ACTIONS as [RelabelAction, ...RelabelAction[]]).optional(),
-  modulus: z.int32().min(1).optional(),
+  /** labels whose values, joined by `separator`, the regex is matched against */
+  sourceLabels: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("labels whose values, joined by `separator`, the regex is matched against"),
+  /** string between the source label values (default ;) */
+  separator: z.string().optional().describe("string between the source label values (default ;)"),
+  /** RE2 expression the joined value must match in full (default (.*)) */
+  regex: z
+    .string()
+    .optional()
+    .describe("RE2 expression the joined value must match in full (default (.*))"),
+  /** label the result is written to (replace, hashmod and similar actions) */
+  targetLabel: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("label the result is written to (replace, hashmod and similar actions)"),
+  /** value written to targetLabel, with $1-style group references (default $1) */
+  replacement: z
+    .string()
+    .optional()
+    .describe("value written to targetLabel, with $1-style group references (default $1)"),
+  /** what the rule does: replace (the default), keep, drop, hashmod, labelmap, ... */
+  action: z
+    .enum(RELABEL_ACTIONS as [RelabelAction, ...RelabelAction[]])
+    .optional()
+    .describe("what the rule does: replace (the default), keep, drop, hashmod, labelmap, ..."),
+  /** modulus of the hash, for action hashmod */
+  modulus: z.int32().min(1).optional().describe("modulus of the hash, for action hashmod"),
 });
 
 /**
@@ -77,38 +109,77 @@ export const relabelRule = z.strictObject({
  * for the egress NetworkPolicy), converted by alloy-syntax's recipe.
  */
 export const scrapeJob = z.strictObject({
+  /** unique; the base of the Alloy component labels */
   name: identifier.describe("unique; the base of the Alloy component labels"),
+  /** the job label */
   job: z.string().min(1).describe("the job label"),
-  role: z.enum(["pod", "node"]).default("pod"),
+  /** what Kubernetes discovery lists as targets: pods, or nodes */
+  role: z
+    .enum(["pod", "node"])
+    .default("pod")
+    .describe("what Kubernetes discovery lists as targets: pods, or nodes"),
+  /** the allow-list (a key of allowLists) that filters this job's metrics */
   source: z
     .string()
     .min(1)
     .optional()
     .describe("the allow-list (a key of allowLists) that filters this job's metrics"),
+  /** namespaces to discover in; all when empty */
   namespaces: z.array(dnsLabel).default([]).describe("namespaces to discover in; all when empty"),
+  /** alternative pod labels (any one matches), for the egress NetworkPolicy */
   selectors: z
     .array(
       z.strictObject({
-        label: z.string().min(1),
-        value: z.string(),
-        note: z.string().optional(),
+        /** pod label key */
+        label: z.string().min(1).describe("pod label key"),
+        /** value the label must have */
+        value: z.string().describe("value the label must have"),
+        /** why this alternative exists, for readers of the values */
+        note: z
+          .string()
+          .optional()
+          .describe("why this alternative exists, for readers of the values"),
       }),
     )
     .default([])
     .describe("alternative pod labels (any one matches), for the egress NetworkPolicy"),
+  /** pod labels that all match, for the egress NetworkPolicy (preferred over selectors) */
   podLabels: labelMap
     .optional()
     .describe("pod labels that all match, for the egress NetworkPolicy (preferred over selectors)"),
+  /** server-side selectors that shrink what discovery lists (relabelings still decide) */
   discoverySelectors: z
-    .strictObject({ label: z.string().optional(), field: z.string().optional() })
-    .default({}),
+    .strictObject({
+      /** label selector the discovery sends to the API, e.g. app=environmentd */
+      label: z
+        .string()
+        .optional()
+        .describe("label selector the discovery sends to the API, e.g. app=environmentd"),
+      /** field selector the discovery sends to the API, e.g. status.phase=Running */
+      field: z
+        .string()
+        .optional()
+        .describe("field selector the discovery sends to the API, e.g. status.phase=Running"),
+    })
+    .default({})
+    .describe("server-side selectors that shrink what discovery lists (relabelings still decide)"),
+  /** the container port scraped (egress rule) */
   portName: z.string().min(1).optional().describe("the container port scraped (egress rule)"),
+  /**
+   * the pods run in the host network (node-exporter; a ScrapeTarget's hostNetwork): the egress
+   * NetworkPolicy also reaches them by node address (networkPolicy.nodeEgress), since pod selectors
+   * do not match them on every CNI
+   */
   hostNetwork: z
     .boolean()
     .default(false)
     .describe(
       "the pods run in the host network (node-exporter; a ScrapeTarget's hostNetwork): the egress NetworkPolicy also reaches them by node address (networkPolicy.nodeEgress), since pod selectors do not match them on every CNI",
     ),
+  /**
+   * the number of the port named portName; needed with hostNetwork (unless listed in
+   * networkPolicy.nodeEgress.ports), as a node-address rule cannot use a port name
+   */
   port: z
     .int32()
     .min(1)
@@ -117,32 +188,72 @@ export const scrapeJob = z.strictObject({
     .describe(
       "the number of the port named portName; needed with hostNetwork (unless listed in networkPolicy.nodeEgress.ports), as a node-address rule cannot use a port name",
     ),
-  path: z.string().startsWith("/").default("/metrics"),
-  scheme: z.enum(["http", "https"]).default("http"),
-  interval: duration.default("30s"),
-  timeout: duration.default("10s"),
+  /** HTTP path of the metrics */
+  path: z.string().startsWith("/").default("/metrics").describe("HTTP path of the metrics"),
+  /** scheme of the scrape requests */
+  scheme: z.enum(["http", "https"]).default("http").describe("scheme of the scrape requests"),
+  /** how often each target is scraped */
+  interval: duration.default("30s").describe("how often each target is scraped"),
+  /** how long one scrape may take; keep it below the interval */
+  timeout: duration
+    .default("10s")
+    .describe("how long one scrape may take; keep it below the interval"),
+  /** read through the API with remote.kubernetes.secret; the gateway gets a Role for it */
   basicAuth: z
     .strictObject({
-      secretName: z.string().min(1),
-      usernameKey: z.string().min(1),
-      passwordKey: z.string().min(1),
+      /** Secret holding the credentials */
+      secretName: z.string().min(1).describe("Secret holding the credentials"),
+      /** key of the user name in the Secret */
+      usernameKey: z.string().min(1).describe("key of the user name in the Secret"),
+      /** key of the password in the Secret */
+      passwordKey: z.string().min(1).describe("key of the password in the Secret"),
+      /** the Secret's namespace; the job's first namespace by default */
       namespace: dnsLabel
         .optional()
         .describe("the Secret's namespace; the job's first namespace by default"),
     })
     .optional()
     .describe("read through the API with remote.kubernetes.secret; the gateway gets a Role for it"),
-  bearerTokenFile: z.string().startsWith("/").optional(),
+  /** file in the gateway pod sent as a bearer token, e.g. the service-account token */
+  bearerTokenFile: z
+    .string()
+    .startsWith("/")
+    .optional()
+    .describe("file in the gateway pod sent as a bearer token, e.g. the service-account token"),
+  /** TLS settings of https scrapes */
   tls: z
     .strictObject({
-      caFile: z.string().startsWith("/").optional(),
-      serverName: z.string().optional(),
-      insecureSkipVerify: z.boolean().optional(),
+      /** CA bundle in the gateway pod that verifies the targets */
+      caFile: z
+        .string()
+        .startsWith("/")
+        .optional()
+        .describe("CA bundle in the gateway pod that verifies the targets"),
+      /** name the target certificates must carry */
+      serverName: z.string().optional().describe("name the target certificates must carry"),
+      /** accept any target certificate; for testing only */
+      insecureSkipVerify: z
+        .boolean()
+        .optional()
+        .describe("accept any target certificate; for testing only"),
     })
-    .optional(),
-  honorLabels: z.boolean().optional(),
-  relabelings: z.array(relabelRule).default([]),
-  metricRelabelings: z.array(relabelRule).default([]),
+    .optional()
+    .describe("TLS settings of https scrapes"),
+  /** on a clash, keep the labels the target exposes instead of the scrape's own */
+  honorLabels: z
+    .boolean()
+    .optional()
+    .describe("on a clash, keep the labels the target exposes instead of the scrape's own"),
+  /** rules on the discovered targets: what is scraped and how it is labelled */
+  relabelings: z
+    .array(relabelRule)
+    .default([])
+    .describe("rules on the discovered targets: what is scraped and how it is labelled"),
+  /** rules on every scraped sample, applied before the allow-list */
+  metricRelabelings: z
+    .array(relabelRule)
+    .default([])
+    .describe("rules on every scraped sample, applied before the allow-list"),
 });
 export type ScrapeJobInput = z.input<typeof scrapeJob>;
 export type ScrapeJob = z.output<typeof scrapeJob>;
@@ -154,92 +265,250 @@ const stageList = z.array(z.string().min(1));
 export const logStage: z.ZodType<LogStageData, LogStageData> = z.lazy(() =>
   z.discriminatedUnion("type", [
     z.strictObject({
-      type: z.literal("match"),
-      selector: z.string().min(1),
-      stages: z.array(logStage).optional(),
-      action: z.enum(["keep", "drop"]).optional(),
-      dropCounterReason: z.string().optional(),
+      /** run nested stages on, or drop, the entries a stream selector matches */
+      type: z
+        .literal("match")
+        .describe("run nested stages on, or drop, the entries a stream selector matches"),
+      /** LogQL stream selector with optional line filters, e.g. {app="x"} |= "error" */
+      selector: z
+        .string()
+        .min(1)
+        .describe('LogQL stream selector with optional line filters, e.g. {app="x"} |= "error"'),
+      /** stages run on the matching entries */
+      stages: z.array(logStage).optional().describe("stages run on the matching entries"),
+      /** keep (the default) runs `stages` on matches; drop discards them */
+      action: z
+        .enum(["keep", "drop"])
+        .optional()
+        .describe("keep (the default) runs `stages` on matches; drop discards them"),
+      /** reason label of the dropped-entries counter, with action drop */
+      dropCounterReason: z
+        .string()
+        .optional()
+        .describe("reason label of the dropped-entries counter, with action drop"),
     }),
     z.strictObject({
-      type: z.literal("json"),
-      expressions: stageValues,
-      source: z.string().optional(),
-      dropMalformed: z.boolean().optional(),
+      /** parse the line (or `source`) as JSON into extracted fields */
+      type: z
+        .literal("json")
+        .describe("parse the line (or `source`) as JSON into extracted fields"),
+      /** extracted field name to JMESPath expression (empty: the field of that name) */
+      expressions: stageValues.describe(
+        "extracted field name to JMESPath expression (empty: the field of that name)",
+      ),
+      /** extracted field to parse instead of the line */
+      source: z.string().optional().describe("extracted field to parse instead of the line"),
+      /** drop entries that are not valid JSON */
+      dropMalformed: z.boolean().optional().describe("drop entries that are not valid JSON"),
     }),
     z.strictObject({
-      type: z.literal("logfmt"),
-      mapping: stageValues,
-      source: z.string().optional(),
+      /** parse the line (or `source`) as logfmt into extracted fields */
+      type: z
+        .literal("logfmt")
+        .describe("parse the line (or `source`) as logfmt into extracted fields"),
+      /** extracted field name to logfmt key (empty: the key of that name) */
+      mapping: stageValues.describe(
+        "extracted field name to logfmt key (empty: the key of that name)",
+      ),
+      /** extracted field to parse instead of the line */
+      source: z.string().optional().describe("extracted field to parse instead of the line"),
     }),
     z.strictObject({
-      type: z.literal("regex"),
-      expression: z.string().min(1),
-      source: z.string().optional(),
+      /** extract fields with a regular expression's named groups */
+      type: z.literal("regex").describe("extract fields with a regular expression's named groups"),
+      /** RE2 expression; each named group becomes an extracted field */
+      expression: z
+        .string()
+        .min(1)
+        .describe("RE2 expression; each named group becomes an extracted field"),
+      /** extracted field to match instead of the line */
+      source: z.string().optional().describe("extracted field to match instead of the line"),
     }),
     z.strictObject({
-      type: z.literal("template"),
-      source: z.string().min(1),
-      template: z.string(),
+      /** compute an extracted field with a Go template */
+      type: z.literal("template").describe("compute an extracted field with a Go template"),
+      /** extracted field the result is written to */
+      source: z.string().min(1).describe("extracted field the result is written to"),
+      /** Go template over the extracted fields */
+      template: z.string().describe("Go template over the extracted fields"),
     }),
     z.strictObject({
-      type: z.literal("timestamp"),
-      source: z.string().min(1),
-      format: z.string().min(1),
-      fallbackFormats: z.array(z.string()).optional(),
-      location: z.string().optional(),
-      actionOnFailure: z.enum(["fudge", "skip"]).optional(),
-    }),
-    z.strictObject({ type: z.literal("labels"), values: stageValues }),
-    z.strictObject({ type: z.literal("structuredMetadata"), values: stageValues }),
-    z.strictObject({ type: z.literal("staticLabels"), values: stageValues }),
-    z.strictObject({ type: z.literal("labelDrop"), values: stageList }),
-    z.strictObject({ type: z.literal("labelKeep"), values: stageList }),
-    z.strictObject({
-      type: z.literal("drop"),
-      source: z.string().optional(),
-      expression: z.string().optional(),
-      value: z.string().optional(),
-      olderThan: duration.optional(),
-      longerThan: z.string().optional(),
-      dropCounterReason: z.string().optional(),
-    }),
-    z.strictObject({ type: z.literal("cri") }),
-    z.strictObject({ type: z.literal("output"), source: z.string().min(1) }),
-    z.strictObject({
-      type: z.literal("multiline"),
-      firstline: z.string().min(1),
-      maxLines: z.int32().min(1).optional(),
-      maxWaitTime: duration.optional(),
+      /** take the entry's timestamp from an extracted field */
+      type: z.literal("timestamp").describe("take the entry's timestamp from an extracted field"),
+      /** extracted field holding the time */
+      source: z.string().min(1).describe("extracted field holding the time"),
+      /** Go reference layout, or a name such as RFC3339, Unix or UnixMs */
+      format: z
+        .string()
+        .min(1)
+        .describe("Go reference layout, or a name such as RFC3339, Unix or UnixMs"),
+      /** layouts tried in order when `format` does not parse */
+      fallbackFormats: z
+        .array(z.string())
+        .optional()
+        .describe("layouts tried in order when `format` does not parse"),
+      /** IANA time zone for times that carry none, e.g. Europe/Berlin */
+      location: z
+        .string()
+        .optional()
+        .describe("IANA time zone for times that carry none, e.g. Europe/Berlin"),
+      /** on a parse failure, fudge moves the last timestamp on by 1ns; skip keeps the entry's */
+      actionOnFailure: z
+        .enum(["fudge", "skip"])
+        .optional()
+        .describe(
+          "on a parse failure, fudge moves the last timestamp on by 1ns; skip keeps the entry's",
+        ),
     }),
     z.strictObject({
-      type: z.literal("replace"),
-      expression: z.string().min(1),
-      source: z.string().optional(),
-      replace: z.string().optional(),
+      /** turn extracted fields into stream labels */
+      type: z.literal("labels").describe("turn extracted fields into stream labels"),
+      /** label name to extracted field (empty: the field of that name) */
+      values: stageValues.describe("label name to extracted field (empty: the field of that name)"),
+    }),
+    z.strictObject({
+      /** attach extracted fields as structured metadata, not labels */
+      type: z
+        .literal("structuredMetadata")
+        .describe("attach extracted fields as structured metadata, not labels"),
+      /** metadata name to extracted field (empty: the field of that name) */
+      values: stageValues.describe(
+        "metadata name to extracted field (empty: the field of that name)",
+      ),
+    }),
+    z.strictObject({
+      /** add fixed stream labels */
+      type: z.literal("staticLabels").describe("add fixed stream labels"),
+      /** label name to its value */
+      values: stageValues.describe("label name to its value"),
+    }),
+    z.strictObject({
+      /** remove stream labels */
+      type: z.literal("labelDrop").describe("remove stream labels"),
+      /** names of the labels to remove */
+      values: stageList.describe("names of the labels to remove"),
+    }),
+    z.strictObject({
+      /** keep only the named stream labels */
+      type: z.literal("labelKeep").describe("keep only the named stream labels"),
+      /** names of the labels to keep */
+      values: stageList.describe("names of the labels to keep"),
+    }),
+    z.strictObject({
+      /** discard entries that meet every condition given */
+      type: z.literal("drop").describe("discard entries that meet every condition given"),
+      /** extracted field to test; the log line when unset */
+      source: z.string().optional().describe("extracted field to test; the log line when unset"),
+      /** RE2 expression; entries whose source matches are dropped */
+      expression: z
+        .string()
+        .optional()
+        .describe("RE2 expression; entries whose source matches are dropped"),
+      /** drop when the source equals this exactly */
+      value: z.string().optional().describe("drop when the source equals this exactly"),
+      /** drop entries whose timestamp is older than this */
+      olderThan: duration.optional().describe("drop entries whose timestamp is older than this"),
+      /** drop lines longer than this size, e.g. 8KB */
+      longerThan: z.string().optional().describe("drop lines longer than this size, e.g. 8KB"),
+      /** reason label of the dropped-entries counter */
+      dropCounterReason: z
+        .string()
+        .optional()
+        .describe("reason label of the dropped-entries counter"),
+    }),
+    z.strictObject({
+      /** parse the CRI container log format: timestamp, stream, partial lines */
+      type: z
+        .literal("cri")
+        .describe("parse the CRI container log format: timestamp, stream, partial lines"),
+    }),
+    z.strictObject({
+      /** replace the log line with an extracted field */
+      type: z.literal("output").describe("replace the log line with an extracted field"),
+      /** extracted field that becomes the line */
+      source: z.string().min(1).describe("extracted field that becomes the line"),
+    }),
+    z.strictObject({
+      /** join continuation lines into one entry */
+      type: z.literal("multiline").describe("join continuation lines into one entry"),
+      /** RE2 expression matching the first line of an entry */
+      firstline: z.string().min(1).describe("RE2 expression matching the first line of an entry"),
+      /** most lines joined into one entry */
+      maxLines: z.int32().min(1).optional().describe("most lines joined into one entry"),
+      /** send a pending entry after this long without a new line */
+      maxWaitTime: duration
+        .optional()
+        .describe("send a pending entry after this long without a new line"),
+    }),
+    z.strictObject({
+      /** rewrite the parts of the line that a regular expression captures */
+      type: z
+        .literal("replace")
+        .describe("rewrite the parts of the line that a regular expression captures"),
+      /** RE2 expression whose capture groups are replaced */
+      expression: z.string().min(1).describe("RE2 expression whose capture groups are replaced"),
+      /** extracted field to rewrite instead of the line */
+      source: z.string().optional().describe("extracted field to rewrite instead of the line"),
+      /** replacement of each captured group (a template); empty removes it */
+      replace: z
+        .string()
+        .optional()
+        .describe("replacement of each captured group (a template); empty removes it"),
     }),
   ]),
 );
 
 /** Credentials of a destination, from Secrets (mounted as files; the user name through an env variable). */
 export const destinationAuth = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("basic"), username: secretRef, password: secretRef }),
-  z.strictObject({ type: z.literal("bearer"), token: secretRef }),
+  z.strictObject({
+    /** HTTP basic authentication */
+    type: z.literal("basic").describe("HTTP basic authentication"),
+    /** the Secret key holding the user name */
+    username: secretRef.describe("the Secret key holding the user name"),
+    /** the Secret key holding the password */
+    password: secretRef.describe("the Secret key holding the password"),
+  }),
+  z.strictObject({
+    /** a bearer token in the Authorization header */
+    type: z.literal("bearer").describe("a bearer token in the Authorization header"),
+    /** the Secret key holding the token */
+    token: secretRef.describe("the Secret key holding the token"),
+  }),
 ]);
 export type DestinationAuth = z.output<typeof destinationAuth>;
 
 const extraLoki = z.strictObject({
-  name: identifier,
-  url: z.url(),
-  tenantId: z.string().min(1).optional(),
-  auth: destinationAuth.optional(),
+  /** unique name of this destination in the Alloy config */
+  name: identifier.describe("unique name of this destination in the Alloy config"),
+  /** Loki push URL, e.g. https://logs.example.com/loki/api/v1/push */
+  url: z.url().describe("Loki push URL, e.g. https://logs.example.com/loki/api/v1/push"),
+  /** sent as X-Scope-OrgID */
+  tenantId: z.string().min(1).optional().describe("sent as X-Scope-OrgID"),
+  /** credentials of the push, from Secrets */
+  auth: destinationAuth.optional().describe("credentials of the push, from Secrets"),
+  /**
+   * who the destination is, for the egress NetworkPolicy (pods, or CIDRs; neither admits any
+   * address on the ports)
+   */
   egress: destinationEgress.prefault({ cidrs: ["0.0.0.0/0"] }),
 });
 
 const extraRemoteWrite = z.strictObject({
-  name: identifier,
-  url: z.url(),
-  headers: z.record(z.string().min(1), z.string()).default({}),
-  auth: destinationAuth.optional(),
+  /** unique name of this destination in the Alloy config */
+  name: identifier.describe("unique name of this destination in the Alloy config"),
+  /** Prometheus remote-write URL */
+  url: z.url().describe("Prometheus remote-write URL"),
+  /** HTTP headers sent with every request */
+  headers: z
+    .record(z.string().min(1), z.string())
+    .default({})
+    .describe("HTTP headers sent with every request"),
+  /** credentials of the writes, from Secrets */
+  auth: destinationAuth.optional().describe("credentials of the writes, from Secrets"),
+  /**
+   * who the destination is, for the egress NetworkPolicy (pods, or CIDRs; neither admits any
+   * address on the ports)
+   */
   egress: destinationEgress.prefault({ cidrs: ["0.0.0.0/0"] }),
 });
 
@@ -249,20 +518,46 @@ const byName = (name: string) => ({ podLabels: { "app.kubernetes.io/name": name 
 export const ANY_NODE_ADDRESS = ["0.0.0.0/0", "::/0"] as const;
 
 export const alloyGatewayValues = z.strictObject({
-  image: imageSchema(ALLOY_IMAGE),
-  logLevel: z.enum(["error", "warn", "info", "debug"]).default("info"),
+  /** Grafana Alloy container image of the gateway */
+  image: imageSchema(ALLOY_IMAGE).describe("Grafana Alloy container image of the gateway"),
+  /** least severe messages Alloy logs */
+  logLevel: z
+    .enum(["error", "warn", "info", "debug"])
+    .default("info")
+    .describe("least severe messages Alloy logs"),
+  /** 2 or more for HA (clustered) */
   replicas: z.int32().min(1).default(2).describe("2 or more for HA (clustered)"),
+  /** an HPA on CPU and memory between replicas and maxReplicas */
   autoscaling: z
     .strictObject({
-      enabled: z.boolean().default(true),
-      maxReplicas: z.int32().min(1).default(6),
-      cpuUtilization: z.int32().min(1).max(100).default(75),
-      memoryUtilization: z.int32().min(1).max(100).default(80),
+      /** render a HorizontalPodAutoscaler; `replicas` is its minimum */
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe("render a HorizontalPodAutoscaler; `replicas` is its minimum"),
+      /** most replicas the autoscaler runs */
+      maxReplicas: z.int32().min(1).default(6).describe("most replicas the autoscaler runs"),
+      /** target average CPU use, in percent of the CPU request */
+      cpuUtilization: z
+        .int32()
+        .min(1)
+        .max(100)
+        .default(75)
+        .describe("target average CPU use, in percent of the CPU request"),
+      /** target average memory use, in percent of the memory request */
+      memoryUtilization: z
+        .int32()
+        .min(1)
+        .max(100)
+        .default(80)
+        .describe("target average memory use, in percent of the memory request"),
     })
     .prefault({})
     .describe("an HPA on CPU and memory between replicas and maxReplicas"),
+  /** Alloy clustering: the replicas split the scrape targets and event reading */
   clustering: z
     .strictObject({
+      /** required whenever more than one replica may run, so work is shared, not repeated */
       enabled: z
         .boolean()
         .default(true)
@@ -270,158 +565,307 @@ export const alloyGatewayValues = z.strictObject({
           "required whenever more than one replica may run, so work is shared, not repeated",
         ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("Alloy clustering: the replicas split the scrape targets and event reading"),
+  /** PodDisruptionBudget, rendered whenever more than one replica may run */
   podDisruptionBudget: z
-    .strictObject({ maxUnavailable: z.union([z.int32().min(1), z.string()]).default(1) })
-    .prefault({}),
+    .strictObject({
+      /** pods a voluntary disruption may take down at once: a count or a percentage */
+      maxUnavailable: z
+        .union([z.int32().min(1), z.string()])
+        .default(1)
+        .describe("pods a voluntary disruption may take down at once: a count or a percentage"),
+    })
+    .prefault({})
+    .describe("PodDisruptionBudget, rendered whenever more than one replica may run"),
+  /** the default spread, used while scheduling.topologySpreadConstraints is empty */
   topologySpread: z
     .strictObject({
-      zones: z.boolean().default(true),
-      hosts: z.enum(["soft", "hard"]).default("soft"),
+      /** prefer spreading the replicas across zones */
+      zones: z.boolean().default(true).describe("prefer spreading the replicas across zones"),
+      /** soft prefers replicas on different nodes; hard requires it */
+      hosts: z
+        .enum(["soft", "hard"])
+        .default("soft")
+        .describe("soft prefers replicas on different nodes; hard requires it"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the default spread, used while scheduling.topologySpreadConstraints is empty"),
+  /** requests and limits of the gateway container */
   resources: resourcesSchema({
     requests: { cpu: "200m", memory: "512Mi" },
     limits: { memory: "2Gi" },
-  }),
-  scheduling: schedulingDefault,
+  }).describe("requests and limits of the gateway container"),
+  /** where the gateway pods run */
+  scheduling: schedulingDefault.describe("where the gateway pods run"),
+  /** the gateway's scratch volume (--storage.path) */
   storage: z
     .strictObject({
+      /** emptyDir for the remote-write WAL */
       sizeLimit: quantity.default("10Gi").describe("emptyDir for the remote-write WAL"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the gateway's scratch volume (--storage.path)"),
+  /** where the gateway writes logs and metrics */
   destinations: z
     .strictObject({
+      /** where logs are written */
       loki: z
         .strictObject({
+          /**
+           * Loki push URL (the loki package's endpoints.pushUrl, which the umbrella fills), e.g.
+           * http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push; required to build
+           */
           url: z
             .url()
             .optional()
             .describe(
               "Loki push URL (the loki package's endpoints.pushUrl, which the umbrella fills), e.g. http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push; required to build",
             ),
+          /** X-Scope-OrgID, when Loki runs with auth enabled */
           tenantId: z
             .string()
             .min(1)
             .optional()
             .describe("X-Scope-OrgID, when Loki runs with auth enabled"),
-          auth: destinationAuth.optional(),
+          /** credentials of the push, from Secrets */
+          auth: destinationAuth.optional().describe("credentials of the push, from Secrets"),
+          /**
+           * who the destination is, for the egress NetworkPolicy (pods, or CIDRs; neither admits
+           * any address on the ports)
+           */
           egress: destinationEgress.prefault({ peers: [byName("loki")] }),
+          /** more Loki destinations (every entry goes to each) */
           extra: z
             .array(extraLoki)
             .default([])
             .describe("more Loki destinations (every entry goes to each)"),
         })
-        .prefault({}),
+        .prefault({})
+        .describe("where logs are written"),
+      /** where metrics are written (Prometheus remote write) */
       prometheus: z
         .strictObject({
+          /**
+           * remote-write URL (the thanos package's endpoints.remoteWriteUrl, which the umbrella
+           * fills), e.g. http://thanos-receive.monitoring.svc.cluster.local:19291/api/v1/receive;
+           * required to build when the gateway writes metrics
+           */
           url: z
             .url()
             .optional()
             .describe(
               "remote-write URL (the thanos package's endpoints.remoteWriteUrl, which the umbrella fills), e.g. http://thanos-receive.monitoring.svc.cluster.local:19291/api/v1/receive; required to build when the gateway writes metrics",
             ),
-          headers: z.record(z.string().min(1), z.string()).default({}),
-          auth: destinationAuth.optional(),
+          /** HTTP headers sent with every remote-write request */
+          headers: z
+            .record(z.string().min(1), z.string())
+            .default({})
+            .describe("HTTP headers sent with every remote-write request"),
+          /** credentials of the writes, from Secrets */
+          auth: destinationAuth.optional().describe("credentials of the writes, from Secrets"),
+          /**
+           * who the destination is, for the egress NetworkPolicy (pods, or CIDRs; neither admits
+           * any address on the ports)
+           */
           egress: destinationEgress.prefault({ peers: [byName("thanos")] }),
-          extra: z.array(extraRemoteWrite).default([]),
+          /** more remote-write destinations (every sample goes to each) */
+          extra: z
+            .array(extraRemoteWrite)
+            .default([])
+            .describe("more remote-write destinations (every sample goes to each)"),
+          /** remote-write queue of every destination (queue_config) */
           queue: z
             .strictObject({
-              capacity: z.int32().min(1).default(10000),
-              minShards: z.int32().min(1).default(1),
-              maxShards: z.int32().min(1).default(50),
-              maxSamplesPerSend: z.int32().min(1).default(2000),
-              batchSendDeadline: duration.default("5s"),
-              minBackoff: duration.default("30ms"),
-              maxBackoff: duration.default("5s"),
+              /** samples each shard buffers before reading from the WAL pauses */
+              capacity: z
+                .int32()
+                .min(1)
+                .default(10000)
+                .describe("samples each shard buffers before reading from the WAL pauses"),
+              /** fewest concurrent senders */
+              minShards: z.int32().min(1).default(1).describe("fewest concurrent senders"),
+              /** most concurrent senders, when sending falls behind */
+              maxShards: z
+                .int32()
+                .min(1)
+                .default(50)
+                .describe("most concurrent senders, when sending falls behind"),
+              /** most samples in one request */
+              maxSamplesPerSend: z
+                .int32()
+                .min(1)
+                .default(2000)
+                .describe("most samples in one request"),
+              /** longest a shard waits to fill a request before sending it */
+              batchSendDeadline: duration
+                .default("5s")
+                .describe("longest a shard waits to fill a request before sending it"),
+              /** first retry delay after a failed send */
+              minBackoff: duration
+                .default("30ms")
+                .describe("first retry delay after a failed send"),
+              /** longest retry delay; delays double up to it */
+              maxBackoff: duration
+                .default("5s")
+                .describe("longest retry delay; delays double up to it"),
+              /** drop samples older than this instead of retrying them forever */
               sampleAgeLimit: duration
                 .optional()
                 .describe("drop samples older than this instead of retrying them forever"),
             })
-            .prefault({}),
+            .prefault({})
+            .describe("remote-write queue of every destination (queue_config)"),
+          /** the write-ahead log that buffers samples during an outage of the destination */
           wal: z
             .strictObject({
-              truncateFrequency: duration.default("2h"),
-              minKeepaliveTime: duration.default("5m"),
-              maxKeepaliveTime: duration.default("8h"),
+              /** how often samples already sent are cut from the WAL */
+              truncateFrequency: duration
+                .default("2h")
+                .describe("how often samples already sent are cut from the WAL"),
+              /** shortest time samples stay in the WAL, even once sent */
+              minKeepaliveTime: duration
+                .default("5m")
+                .describe("shortest time samples stay in the WAL, even once sent"),
+              /** longest time samples stay in the WAL, even if never sent */
+              maxKeepaliveTime: duration
+                .default("8h")
+                .describe("longest time samples stay in the WAL, even if never sent"),
             })
-            .prefault({}),
+            .prefault({})
+            .describe(
+              "the write-ahead log that buffers samples during an outage of the destination",
+            ),
         })
-        .prefault({}),
+        .prefault({})
+        .describe("where metrics are written (Prometheus remote write)"),
+      /** also export logs and metrics over OTLP */
       otlp: z
         .strictObject({
-          enabled: z.boolean().default(false),
-          protocol: z.enum(["grpc", "http"]).default("grpc"),
+          /** export to the OTLP endpoint too */
+          enabled: z.boolean().default(false).describe("export to the OTLP endpoint too"),
+          /** OTLP transport: gRPC or HTTP/protobuf */
+          protocol: z
+            .enum(["grpc", "http"])
+            .default("grpc")
+            .describe("OTLP transport: gRPC or HTTP/protobuf"),
+          /** host:port for gRPC, a base URL for HTTP */
           endpoint: z
             .string()
             .min(1)
             .optional()
             .describe("host:port for gRPC, a base URL for HTTP"),
+          /** plain-text gRPC (no TLS) */
           insecure: z.boolean().default(false).describe("plain-text gRPC (no TLS)"),
+          /** which signals go to the OTLP endpoint */
           signals: z
-            .strictObject({ logs: z.boolean().default(true), metrics: z.boolean().default(true) })
-            .prefault({}),
-          auth: destinationAuth.optional(),
+            .strictObject({
+              /** export the logs */
+              logs: z.boolean().default(true).describe("export the logs"),
+              /** export the metrics */
+              metrics: z.boolean().default(true).describe("export the metrics"),
+            })
+            .prefault({})
+            .describe("which signals go to the OTLP endpoint"),
+          /** credentials of the export, from Secrets */
+          auth: destinationAuth.optional().describe("credentials of the export, from Secrets"),
+          /**
+           * who the destination is, for the egress NetworkPolicy (pods, or CIDRs; neither admits
+           * any address on the ports)
+           */
           egress: destinationEgress.prefault({ cidrs: ["0.0.0.0/0"] }),
         })
         .prefault({})
         .describe("also export logs and metrics over OTLP"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("where the gateway writes logs and metrics"),
+  /** what the gateway accepts besides the agents' log pushes */
   receivers: z
     .strictObject({
+      /** an OTLP receiver (4317 gRPC, 4318 HTTP) for logs and metrics */
       otlp: z
-        .strictObject({ enabled: z.boolean().default(false) })
+        .strictObject({
+          /** listen for OTLP on 4317 and 4318 */
+          enabled: z.boolean().default(false).describe("listen for OTLP on 4317 and 4318"),
+        })
         .prefault({})
         .describe("an OTLP receiver (4317 gRPC, 4318 HTTP) for logs and metrics"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("what the gateway accepts besides the agents' log pushes"),
+  /** what the gateway scrapes */
   scrape: z
     .strictObject({
+      /**
+       * pod-role scrape jobs: Materialize targets, exporters, the stack's components, the agents
+       */
       jobs: z
         .array(scrapeJob)
         .default([])
         .describe(
           "pod-role scrape jobs: Materialize targets, exporters, the stack's components, the agents",
         ),
+      /** scrape the gateway's own pods (allow-list source alloy) */
       self: z
         .strictObject({
-          enabled: z.boolean().default(true),
-          interval: duration.default("30s"),
-          timeout: duration.default("10s"),
+          /** scrape the gateway's own metrics */
+          enabled: z.boolean().default(true).describe("scrape the gateway's own metrics"),
+          /** how often each pod is scraped */
+          interval: duration.default("30s").describe("how often each pod is scraped"),
+          /** how long one scrape may take */
+          timeout: duration.default("10s").describe("how long one scrape may take"),
         })
         .prefault({})
         .describe("scrape the gateway's own pods (allow-list source alloy)"),
+      /** the kubelets' metrics: the node, cAdvisor container and resource metrics */
       kubelet: z
         .strictObject({
-          enabled: z.boolean().default(true),
+          /** scrape every node's kubelet */
+          enabled: z.boolean().default(true).describe("scrape every node's kubelet"),
+          /**
+           * direct: node IP:10250 with the service-account token; apiServerProxy: through the API
+           * server
+           */
           mode: z
             .enum(["direct", "apiServerProxy"])
             .default("direct")
             .describe(
               "direct: node IP:10250 with the service-account token; apiServerProxy: through the API server",
             ),
+          /** skip kubelet certificate verification (kind, self-signed kubelet certificates) */
           insecureSkipVerify: z
             .boolean()
             .default(false)
             .describe(
               "skip kubelet certificate verification (kind, self-signed kubelet certificates)",
             ),
-          interval: duration.default("30s"),
-          timeout: duration.default("10s"),
+          /** how often each kubelet is scraped */
+          interval: duration.default("30s").describe("how often each kubelet is scraped"),
+          /** how long one scrape may take */
+          timeout: duration.default("10s").describe("how long one scrape may take"),
+          /** which kubelet endpoints are scraped */
           endpoints: z
             .strictObject({
+              /** /metrics (allow-list source kubelet) */
               metrics: z.boolean().default(true).describe("/metrics (allow-list source kubelet)"),
+              /** /metrics/cadvisor (allow-list source cadvisor) */
               cadvisor: z
                 .boolean()
                 .default(true)
                 .describe("/metrics/cadvisor (allow-list source cadvisor)"),
+              /** /metrics/resource (allow-list source kubeletResource) */
               resource: z
                 .boolean()
                 .default(true)
                 .describe("/metrics/resource (allow-list source kubeletResource)"),
             })
-            .prefault({}),
+            .prefault({})
+            .describe("which kubelet endpoints are scraped"),
+          /**
+           * node addresses for the egress rule to 10250 alone; empty: the kubelet port joins
+           * networkPolicy.nodeEgress
+           */
           cidrs: z
             .array(cidr)
             .default([])
@@ -429,35 +873,61 @@ export const alloyGatewayValues = z.strictObject({
               "node addresses for the egress rule to 10250 alone; empty: the kubelet port joins networkPolicy.nodeEgress",
             ),
         })
-        .prefault({}),
+        .prefault({})
+        .describe("the kubelets' metrics: the node, cAdvisor container and resource metrics"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("what the gateway scrapes"),
+  /** per source, the metric names kept; a source without a list is not filtered */
   allowLists: z
     .record(z.string().min(1), z.array(metricName))
     .default({})
     .describe("per source, the metric names kept; a source without a list is not filtered"),
+  /** processing of the logs that pass through the gateway */
   logs: z
     .strictObject({
+      /** stages for Materialize streams (materialize artifacts.logStages) */
       stages: z
         .array(logStage)
         .default([])
         .describe("stages for Materialize streams (materialize artifacts.logStages)"),
+      /** set a normalised level label on streams that have none */
       levelNormalisation: z
         .boolean()
         .default(true)
         .describe("set a normalised level label on streams that have none"),
+      /** Kubernetes events, read from the API */
       events: z
         .strictObject({
-          enabled: z.boolean().default(true),
-          jobName: z.string().min(1).default("integrations/kubernetes/eventhandler"),
+          /** write Kubernetes events to Loki as log lines */
+          enabled: z
+            .boolean()
+            .default(true)
+            .describe("write Kubernetes events to Loki as log lines"),
+          /** the `job` label of the event streams */
+          jobName: z
+            .string()
+            .min(1)
+            .default("integrations/kubernetes/eventhandler")
+            .describe("the `job` label of the event streams"),
+          /** all namespaces when empty */
           namespaces: z.array(dnsLabel).default([]).describe("all namespaces when empty"),
-          logFormat: z.enum(["logfmt", "json"]).default("logfmt"),
+          /** format of the event lines */
+          logFormat: z
+            .enum(["logfmt", "json"])
+            .default("logfmt")
+            .describe("format of the event lines"),
         })
-        .prefault({}),
+        .prefault({})
+        .describe("Kubernetes events, read from the API"),
+      /** tail the agents' own logs through the API, so a failing agent still leaves its logs */
       agentLogs: z
         .strictObject({
-          enabled: z.boolean().default(true),
+          /** tail the agents' logs */
+          enabled: z.boolean().default(true).describe("tail the agents' logs"),
+          /** the agents' namespace; the stack's by default */
           namespace: dnsLabel.optional().describe("the agents' namespace; the stack's by default"),
+          /** the agents' selector labels (agent endpoints.podLabels) */
           podLabels: labelMap
             .optional()
             .describe("the agents' selector labels (agent endpoints.podLabels)"),
@@ -466,11 +936,21 @@ export const alloyGatewayValues = z.strictObject({
         .describe(
           "tail the agents' own logs through the API, so a failing agent still leaves its logs",
         ),
-      externalLabels: z.record(z.string().min(1), z.string()).default({}),
+      /** labels added to every log stream written, beside `cluster` */
+      externalLabels: z
+        .record(z.string().min(1), z.string())
+        .default({})
+        .describe("labels added to every log stream written, beside `cluster`"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("processing of the logs that pass through the gateway"),
+  /** extra permissions of the gateway's ServiceAccount */
   rbac: z
     .strictObject({
+      /**
+       * non-resource URLs the service-account token may get, e.g. /metrics for scraping
+       * metrics-server with the token
+       */
       nonResourceUrls: z
         .array(z.string().startsWith("/"))
         .default([])
@@ -478,39 +958,74 @@ export const alloyGatewayValues = z.strictObject({
           "non-resource URLs the service-account token may get, e.g. /metrics for scraping metrics-server with the token",
         ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("extra permissions of the gateway's ServiceAccount"),
+  /** the NetworkPolicy of the gateway pods */
   networkPolicy: z
     .strictObject({
-      enabled: z.boolean().default(true),
+      /** render a NetworkPolicy that admits only the peers below and the derived egress */
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe("render a NetworkPolicy that admits only the peers below and the derived egress"),
+      /** who pushes logs (3100): the agents by default */
       agents: z.array(peer).optional().describe("who pushes logs (3100): the agents by default"),
+      /** other pods that push logs (3100) or OTLP (4317/4318) */
       applications: z
         .array(peer)
         .default([])
         .describe("other pods that push logs (3100) or OTLP (4317/4318)"),
+      /** other pods that scrape the gateway's metrics (12345) */
       metricsScrapers: z
         .array(peer)
         .default([])
         .describe("other pods that scrape the gateway's metrics (12345)"),
+      /**
+       * scrape destinations the jobs do not describe (jobs with podLabels/selectors are derived)
+       */
       scrapeEgress: z
         .array(egressRule)
         .default([])
         .describe(
           "scrape destinations the jobs do not describe (jobs with podLabels/selectors are derived)",
         ),
+      /** the Kubernetes API server, for discovery, events, Secrets and agent logs */
       apiServer: z
         .strictObject({
-          cidrs: z.array(cidr).default([]),
-          ports: z.array(z.int32().min(1).max(65535)).min(1).default([443, 6443]),
+          /** API server addresses; empty admits any address */
+          cidrs: z
+            .array(cidr)
+            .default([])
+            .describe("API server addresses; empty admits any address"),
+          /** API server ports the gateway may reach */
+          ports: z
+            .array(z.int32().min(1).max(65535))
+            .min(1)
+            .default([443, 6443])
+            .describe("API server ports the gateway may reach"),
         })
-        .prefault({}),
+        .prefault({})
+        .describe("the Kubernetes API server, for discovery, events, Secrets and agent logs"),
+      /**
+       * egress by node address (ipBlock): pods in the host network and host processes are not
+       * matched by pod selectors on every CNI
+       */
       nodeEgress: z
         .strictObject({
+          /**
+           * node addresses, where hostNetwork scrape targets and the kubelets listen; narrow it to
+           * the cluster's node CIDR(s), e.g. [10.0.0.0/16]. Empty admits any address
+           */
           cidrs: z
             .array(cidr)
             .default([...ANY_NODE_ADDRESS])
             .describe(
               "node addresses, where hostNetwork scrape targets and the kubelets listen; narrow it to the cluster's node CIDR(s), e.g. [10.0.0.0/16]. Empty admits any address",
             ),
+          /**
+           * more node ports, besides the derived ones (each hostNetwork job's port, the kubelet
+           * port in direct mode)
+           */
           ports: z
             .array(z.int32().min(1).max(65535))
             .default([])
@@ -523,7 +1038,8 @@ export const alloyGatewayValues = z.strictObject({
           "egress by node address (ipBlock): pods in the host network and host processes are not matched by pod selectors on every CNI",
         ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the NetworkPolicy of the gateway pods"),
 });
 
 export type AlloyGatewayValues = z.input<typeof alloyGatewayValues>;

@@ -12,12 +12,17 @@ const labels = labelsSchema;
  */
 export const networkPeerSchema = z
   .strictObject({
+    /** pods with these labels */
     podLabels: labels.optional().describe("pods with these labels"),
+    /** in the namespace with this name */
     namespace: z.string().min(1).optional().describe("in the namespace with this name"),
+    /** in namespaces with these labels ({} selects every namespace) */
     namespaceLabels: labels
       .optional()
       .describe("in namespaces with these labels ({} selects every namespace)"),
+    /** an IP block instead of pods, e.g. 10.0.0.0/16 */
     cidr: z.string().min(1).optional().describe("an IP block instead of pods, e.g. 10.0.0.0/16"),
+    /** IP blocks cut out of `cidr` */
     except: z.array(z.string()).optional().describe("IP blocks cut out of `cidr`"),
   })
   .superRefine((peer, ctx) => {
@@ -83,12 +88,15 @@ const labelSelectorMap = labelsSchema;
  * `namespaceLabels` select; the policy owner's default namespace when neither.
  */
 export const podNetworkPeerSchema = z.strictObject({
+  /** pod label selector */
   podLabels: labelSelectorMap
     .refine((labels) => Object.keys(labels).length > 0, {
       message: "at least one pod label is required (an empty selector would admit every pod)",
     })
     .describe("pod label selector"),
+  /** the peer's namespace by name */
   namespace: namespaceNameSchema.optional().describe("the peer's namespace by name"),
+  /** namespace labels of the peer */
   namespaceLabels: labelSelectorMap.optional().describe("namespace labels of the peer"),
 });
 export type PodNetworkPeer = z.output<typeof podNetworkPeerSchema>;

@@ -81,7 +81,9 @@ export const objectName = z
 
 /** A reference to one key of a Kubernetes Secret. Credentials are only ever passed this way. */
 export const secretRef = z.strictObject({
+  /** Secret name */
   name: objectName.describe("Secret name"),
+  /** key inside the Secret */
   key: z
     .string()
     .regex(/^[-._a-zA-Z0-9]+$/, "a Secret key has only letters, digits, '-', '_' and '.'")
@@ -92,27 +94,53 @@ export const secretRef = z.strictObject({
 });
 export type SecretRef = z.output<typeof secretRef>;
 
-export const imagePullPolicy = z.enum(["Always", "IfNotPresent", "Never"]);
+export const imagePullPolicy = z
+  .enum(["Always", "IfNotPresent", "Never"])
+  .describe("when the kubelet pulls the image (Kubernetes imagePullPolicy)");
 
 /** A container image. `tag` is required (never `latest`); `digest` pins it further. */
 export function imageSchema(defaults: { registry: string; repository: string; tag: string }) {
   return z
     .strictObject({
-      registry: z.string().default(defaults.registry),
-      repository: z.string().min(1).default(defaults.repository),
+      /**
+       * registry host of the image; empty pulls `repository` as written; global.imageRegistry
+       * replaces it
+       */
+      registry: z
+        .string()
+        .default(defaults.registry)
+        .describe(
+          "registry host of the image; empty pulls `repository` as written; global.imageRegistry replaces it",
+        ),
+      /** image repository within the registry */
+      repository: z
+        .string()
+        .min(1)
+        .default(defaults.repository)
+        .describe("image repository within the registry"),
+      /**
+       * image tag; the default is the version this release is tested with, and `latest` is refused
+       */
       tag: z
         .string()
         .min(1)
         .refine((t) => t !== "latest", {
           message: 'the tag "latest" is not allowed (pin a version such as the default)',
         })
-        .default(defaults.tag),
+        .default(defaults.tag)
+        .describe(
+          "image tag; the default is the version this release is tested with, and `latest` is refused",
+        ),
+      /** sha256:<64 hex> digest pinned after the tag, so the exact image is pulled */
       digest: z
         .string()
         .regex(/^sha256:[a-f0-9]{64}$/, "digest must look like sha256:<64 hex characters>")
-        .optional(),
+        .optional()
+        .describe("sha256:<64 hex> digest pinned after the tag, so the exact image is pulled"),
+      /** when the kubelet pulls the image (Kubernetes imagePullPolicy) */
       pullPolicy: imagePullPolicy.default("IfNotPresent"),
     })
+    .describe("container image; set only the fields to change")
     .default({
       registry: defaults.registry,
       repository: defaults.repository,
@@ -130,20 +158,48 @@ export function imageRef(image: Image, registryOverride?: string): string {
 }
 
 const resourceList = z.strictObject({
-  cpu: quantity.optional(),
-  memory: quantity.optional(),
-  "ephemeral-storage": quantity.optional(),
+  /** CPU above which the container is throttled, in cores (`1`, `500m`) */
+  cpu: quantity
+    .optional()
+    .describe("CPU above which the container is throttled, in cores (`1`, `500m`)"),
+  /** memory above which the container is OOM-killed (`1Gi`); recommended */
+  memory: quantity
+    .optional()
+    .describe("memory above which the container is OOM-killed (`1Gi`); recommended"),
+  /** local scratch disk above which the pod is evicted (`2Gi`) */
+  "ephemeral-storage": quantity
+    .optional()
+    .describe("local scratch disk above which the pod is evicted (`2Gi`)"),
 });
 
 /** Requests are required (cpu and memory); limits are optional but memory limits are recommended. */
 export const resources = z
   .strictObject({
-    requests: z.strictObject({
-      cpu: quantity,
-      memory: quantity,
-      "ephemeral-storage": quantity.optional(),
-    }),
-    limits: resourceList.default({}),
+    /** what the scheduler reserves for the container; cpu and memory are required */
+    requests: z
+      .strictObject({
+        /** CPU the scheduler reserves for the container, in cores (`500m` is half a core) */
+        cpu: quantity.describe(
+          "CPU the scheduler reserves for the container, in cores (`500m` is half a core)",
+        ),
+        /**
+         * memory the scheduler reserves for the container, in bytes with a suffix (`512Mi`, `2Gi`)
+         */
+        memory: quantity.describe(
+          "memory the scheduler reserves for the container, in bytes with a suffix (`512Mi`, `2Gi`)",
+        ),
+        /** local scratch disk the scheduler reserves for the container (`1Gi`) */
+        "ephemeral-storage": quantity
+          .optional()
+          .describe("local scratch disk the scheduler reserves for the container (`1Gi`)"),
+      })
+      .describe("what the scheduler reserves for the container; cpu and memory are required"),
+    /** caps on the container; an unset one is unbounded, and none may be below its request */
+    limits: resourceList
+      .default({})
+      .describe(
+        "caps on the container; an unset one is unbounded, and none may be below its request",
+      ),
   })
   .superRefine((r, ctx) => {
     // The API server refuses a container whose request is above its limit.
@@ -165,45 +221,132 @@ export type ResourcesInput = z.input<typeof resources>;
 
 /** Resources with a default, overridable field by field in user values. */
 export function resourcesSchema(defaults: ResourcesInput) {
-  return resources.default(resources.parse(defaults));
+  return resources
+    .default(resources.parse(defaults))
+    .describe(
+      "CPU and memory requests and limits of the container; each field overrides the size's default",
+    );
 }
 
 const toleration = z.strictObject({
-  key: z.string().optional(),
-  operator: z.enum(["Exists", "Equal"]).optional(),
-  value: z.string().optional(),
-  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
-  tolerationSeconds: z.int32().optional(),
+  /** taint key to tolerate; unset with operator Exists tolerates every taint */
+  key: z
+    .string()
+    .optional()
+    .describe("taint key to tolerate; unset with operator Exists tolerates every taint"),
+  /** Equal (the Kubernetes default) needs the taint's value to match; Exists ignores it */
+  operator: z
+    .enum(["Exists", "Equal"])
+    .optional()
+    .describe("Equal (the Kubernetes default) needs the taint's value to match; Exists ignores it"),
+  /** taint value to match, with operator Equal */
+  value: z.string().optional().describe("taint value to match, with operator Equal"),
+  /** taint effect to tolerate; every effect when unset */
+  effect: z
+    .enum(["NoSchedule", "PreferNoSchedule", "NoExecute"])
+    .optional()
+    .describe("taint effect to tolerate; every effect when unset"),
+  /** seconds a pod stays on a node after a matching NoExecute taint appears; forever when unset */
+  tolerationSeconds: z
+    .int32()
+    .optional()
+    .describe(
+      "seconds a pod stays on a node after a matching NoExecute taint appears; forever when unset",
+    ),
 });
 
 const labelSelector = z.strictObject({
-  matchLabels: z.record(z.string(), z.string()).optional(),
+  /** labels a pod must carry, every one of them */
+  matchLabels: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("labels a pod must carry, every one of them"),
+  /** set-based label requirements, all of which must hold */
   matchExpressions: z
     .array(
       z.strictObject({
-        key: z.string(),
-        operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist"]),
-        values: z.array(z.string()).optional(),
+        /** label key the requirement tests */
+        key: z.string().describe("label key the requirement tests"),
+        /** In/NotIn compare with `values`; Exists/DoesNotExist test only the key */
+        operator: z
+          .enum(["In", "NotIn", "Exists", "DoesNotExist"])
+          .describe("In/NotIn compare with `values`; Exists/DoesNotExist test only the key"),
+        /** label values, for In and NotIn (leave out for Exists and DoesNotExist) */
+        values: z
+          .array(z.string())
+          .optional()
+          .describe("label values, for In and NotIn (leave out for Exists and DoesNotExist)"),
       }),
     )
-    .optional(),
+    .optional()
+    .describe("set-based label requirements, all of which must hold"),
 });
 
 const topologySpreadConstraint = z.strictObject({
-  maxSkew: z.int32().min(1),
-  topologyKey: z.string().min(1),
-  whenUnsatisfiable: z.enum(["DoNotSchedule", "ScheduleAnyway"]),
-  labelSelector: labelSelector.optional(),
-  minDomains: z.int32().min(1).optional(),
+  /** how many more matching pods one domain may hold than the emptiest one */
+  maxSkew: z
+    .int32()
+    .min(1)
+    .describe("how many more matching pods one domain may hold than the emptiest one"),
+  /** node label whose values are the domains, e.g. topology.kubernetes.io/zone */
+  topologyKey: z
+    .string()
+    .min(1)
+    .describe("node label whose values are the domains, e.g. topology.kubernetes.io/zone"),
+  /** DoNotSchedule leaves a pod pending; ScheduleAnyway places it and only prefers balance */
+  whenUnsatisfiable: z
+    .enum(["DoNotSchedule", "ScheduleAnyway"])
+    .describe(
+      "DoNotSchedule leaves a pod pending; ScheduleAnyway places it and only prefers balance",
+    ),
+  /** the pods counted per domain (normally the workload's own selector labels) */
+  labelSelector: labelSelector
+    .optional()
+    .describe("the pods counted per domain (normally the workload's own selector labels)"),
+  /** domains to count as existing even when fewer have nodes (only with DoNotSchedule) */
+  minDomains: z
+    .int32()
+    .min(1)
+    .optional()
+    .describe("domains to count as existing even when fewer have nodes (only with DoNotSchedule)"),
 });
 
 /** Scheduling hooks every workload takes. Affinity is passed through as Kubernetes YAML. */
 export const scheduling = z.strictObject({
-  nodeSelector: z.record(z.string(), z.string()).default({}),
-  tolerations: z.array(toleration).default([]),
-  affinity: z.record(z.string(), z.unknown()).optional(),
-  topologySpreadConstraints: z.array(topologySpreadConstraint).default([]),
-  priorityClassName: z.string().optional(),
+  /** node labels the pods must run on (Kubernetes nodeSelector) */
+  nodeSelector: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe("node labels the pods must run on (Kubernetes nodeSelector)"),
+  /** taints the pods tolerate, in addition to any the component needs */
+  tolerations: z
+    .array(toleration)
+    .default([])
+    .describe("taints the pods tolerate, in addition to any the component needs"),
+  /** Kubernetes affinity of the pods (nodeAffinity, podAffinity, podAntiAffinity), as written */
+  affinity: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      "Kubernetes affinity of the pods (nodeAffinity, podAffinity, podAntiAffinity), as written",
+    ),
+  /**
+   * how the pods spread over zones and nodes; when empty, the component's default zone and host
+   * spread applies
+   */
+  topologySpreadConstraints: z
+    .array(topologySpreadConstraint)
+    .default([])
+    .describe(
+      "how the pods spread over zones and nodes; when empty, the component's default zone and host spread applies",
+    ),
+  /** PriorityClass of the pods; when unset, the one global.priorityClasses names for the role */
+  priorityClassName: z
+    .string()
+    .optional()
+    .describe(
+      "PriorityClass of the pods; when unset, the one global.priorityClasses names for the role",
+    ),
 });
 export type Scheduling = z.output<typeof scheduling>;
 export const schedulingDefault = scheduling.default({
@@ -216,13 +359,28 @@ export const schedulingDefault = scheduling.default({
 export function persistenceSchema(defaults: { size: string; enabled?: boolean }) {
   return z
     .strictObject({
-      enabled: z.boolean().default(defaults.enabled ?? true),
-      size: quantity.default(defaults.size),
-      storageClass: z.string().optional(),
+      /** keep the data on a PersistentVolumeClaim; false uses an emptyDir, lost with the pod */
+      enabled: z
+        .boolean()
+        .default(defaults.enabled ?? true)
+        .describe(
+          "keep the data on a PersistentVolumeClaim; false uses an emptyDir, lost with the pod",
+        ),
+      /** requested volume size, e.g. 10Gi */
+      size: quantity.default(defaults.size).describe("requested volume size, e.g. 10Gi"),
+      /** StorageClass of the claim; global.storageClass, else the cluster default, when unset */
+      storageClass: z
+        .string()
+        .optional()
+        .describe(
+          "StorageClass of the claim; global.storageClass, else the cluster default, when unset",
+        ),
+      /** access modes of the claim */
       accessModes: z
         .array(z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany", "ReadWriteMany"]))
         .min(1)
-        .default(["ReadWriteOnce"]),
+        .default(["ReadWriteOnce"])
+        .describe("access modes of the claim"),
     })
     .default({
       enabled: defaults.enabled ?? true,
@@ -238,33 +396,55 @@ export type Persistence = z.output<ReturnType<typeof persistenceSchema>>;
  */
 export const workloadIdentity = z
   .strictObject({
+    /** EKS IAM roles for service accounts: sets eks.amazonaws.com/role-arn on the ServiceAccount */
     aws: z
       .strictObject({
+        /** ARN of the IAM role the pods assume */
         roleArn: z
           .string()
           .regex(
             /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/,
             "must be an IAM role ARN (arn:aws:iam::123456789012:role/name)",
-          ),
+          )
+          .describe("ARN of the IAM role the pods assume"),
       })
-      .optional(),
+      .optional()
+      .describe(
+        "EKS IAM roles for service accounts: sets eks.amazonaws.com/role-arn on the ServiceAccount",
+      ),
+    /** GKE Workload Identity: sets iam.gke.io/gcp-service-account on the ServiceAccount */
     gcp: z
       .strictObject({
+        /** e-mail of the Google service account the pods act as */
         serviceAccount: z
           .string()
           .regex(
             /^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/,
             "must be a Google service account e-mail (name@project.iam.gserviceaccount.com)",
-          ),
+          )
+          .describe("e-mail of the Google service account the pods act as"),
       })
-      .optional(),
+      .optional()
+      .describe("GKE Workload Identity: sets iam.gke.io/gcp-service-account on the ServiceAccount"),
+    /**
+     * Azure Workload Identity: sets the client id on the ServiceAccount and the
+     * azure.workload.identity/use label on the pods
+     */
     azure: z
       .strictObject({
-        clientId: z.string().uuid("must be the managed identity's client id (a UUID)"),
+        /** client id of the user-assigned managed identity */
+        clientId: z
+          .string()
+          .uuid("must be the managed identity's client id (a UUID)")
+          .describe("client id of the user-assigned managed identity"),
       })
-      .optional(),
+      .optional()
+      .describe(
+        "Azure Workload Identity: sets the client id on the ServiceAccount and the azure.workload.identity/use label on the pods",
+      ),
   })
-  .default({});
+  .default({})
+  .describe("cloud identity bound to the ServiceAccount, so object storage needs no static key");
 export type WorkloadIdentity = z.output<typeof workloadIdentity>;
 
 export function workloadIdentityAnnotations(identity: WorkloadIdentity): Record<string, string> {
@@ -281,38 +461,87 @@ export function workloadIdentityPodLabels(identity: WorkloadIdentity): Record<st
 }
 
 const s3Storage = z.strictObject({
-  type: z.literal("s3"),
-  bucket: z.string().min(1, "a bucket name is required"),
-  region: z.string().min(1),
+  /** S3, or an S3-compatible store with `endpoint` */
+  type: z.literal("s3").describe("S3, or an S3-compatible store with `endpoint`"),
+  /** bucket name */
+  bucket: z.string().min(1, "a bucket name is required").describe("bucket name"),
+  /** the bucket's region, e.g. us-east-1; also picks the AWS endpoint when `endpoint` is empty */
+  region: z
+    .string()
+    .min(1)
+    .describe(
+      "the bucket's region, e.g. us-east-1; also picks the AWS endpoint when `endpoint` is empty",
+    ),
+  /** host[:port] of an S3-compatible store; empty for AWS */
   endpoint: z.string().optional().describe("host[:port] of an S3-compatible store; empty for AWS"),
-  insecure: z.boolean().default(false),
-  forcePathStyle: z.boolean().default(false),
+  /** plain HTTP to the endpoint instead of HTTPS (port 80 unless the endpoint names one) */
+  insecure: z
+    .boolean()
+    .default(false)
+    .describe(
+      "plain HTTP to the endpoint instead of HTTPS (port 80 unless the endpoint names one)",
+    ),
+  /** path-style addressing (<endpoint>/<bucket>), which most S3-compatible stores need */
+  forcePathStyle: z
+    .boolean()
+    .default(false)
+    .describe("path-style addressing (<endpoint>/<bucket>), which most S3-compatible stores need"),
+  /** static keys from a Secret; leave out to use workload identity (IRSA) */
   credentials: z
-    .strictObject({ accessKeyId: secretRef, secretAccessKey: secretRef })
+    .strictObject({
+      /** Secret key holding the access key id */
+      accessKeyId: secretRef.describe("Secret key holding the access key id"),
+      /** Secret key holding the secret access key */
+      secretAccessKey: secretRef.describe("Secret key holding the secret access key"),
+    })
     .optional()
     .describe("static keys from a Secret; leave out to use workload identity (IRSA)"),
 });
 const gcsStorage = z.strictObject({
-  type: z.literal("gcs"),
-  bucket: z.string().min(1, "a bucket name is required"),
+  /** Google Cloud Storage */
+  type: z.literal("gcs").describe("Google Cloud Storage"),
+  /** bucket name */
+  bucket: z.string().min(1, "a bucket name is required").describe("bucket name"),
+  /** a service-account key JSON from a Secret; leave out to use workload identity */
   credentials: z
-    .strictObject({ serviceAccountKey: secretRef })
+    .strictObject({
+      /** Secret key holding the service-account key JSON */
+      serviceAccountKey: secretRef.describe("Secret key holding the service-account key JSON"),
+    })
     .optional()
     .describe("a service-account key JSON from a Secret; leave out to use workload identity"),
 });
 const azureStorage = z.strictObject({
-  type: z.literal("azure"),
-  container: z.string().min(1, "a container name is required"),
-  storageAccount: z.string().min(1),
-  endpointSuffix: z.string().default("blob.core.windows.net"),
+  /** Azure Blob Storage */
+  type: z.literal("azure").describe("Azure Blob Storage"),
+  /** blob container name */
+  container: z.string().min(1, "a container name is required").describe("blob container name"),
+  /** storage account that holds the container */
+  storageAccount: z.string().min(1).describe("storage account that holds the container"),
+  /** blob service domain after the account name; change it for sovereign clouds */
+  endpointSuffix: z
+    .string()
+    .default("blob.core.windows.net")
+    .describe("blob service domain after the account name; change it for sovereign clouds"),
+  /** the storage account key from a Secret; leave out to use workload identity */
   credentials: z
-    .strictObject({ accountKey: secretRef })
+    .strictObject({
+      /** Secret key holding the storage account key */
+      accountKey: secretRef.describe("Secret key holding the storage account key"),
+    })
     .optional()
     .describe("the storage account key from a Secret; leave out to use workload identity"),
 });
 const filesystemStorage = z.strictObject({
-  type: z.literal("filesystem"),
-  path: z.string().default("/var/lib/data"),
+  /** a directory on a volume, for single-node installs: no bucket, no redundancy */
+  type: z
+    .literal("filesystem")
+    .describe("a directory on a volume, for single-node installs: no bucket, no redundancy"),
+  /** directory in the pods where the data is kept */
+  path: z
+    .string()
+    .default("/var/lib/data")
+    .describe("directory in the pods where the data is kept"),
 });
 
 /** Object storage for Loki and Thanos. Credentials only by secret reference or workload identity. */

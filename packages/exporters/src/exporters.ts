@@ -25,18 +25,30 @@ import {
   nodeExporterValues,
 } from "./node-exporter.js";
 
-const enabled = { enabled: z.boolean().default(true) };
+const enabled = {
+  /** deploy this exporter */
+  enabled: z.boolean().default(true).describe("deploy this exporter"),
+};
 
 /** The three exporters together; each has its own values and an `enabled` switch. */
 export const exportersValues = z.strictObject({
+  /** disable where the cluster already serves the metrics API (most managed clusters do) */
   metricsServer: metricsServerValues
     .extend(enabled)
     .prefault({})
     .describe(
       "disable where the cluster already serves the metrics API (most managed clusters do)",
     ),
-  kubeStateMetrics: kubeStateMetricsValues.extend(enabled).prefault({}),
-  nodeExporter: nodeExporterValues.extend(enabled).prefault({}),
+  /** kube-state-metrics: metrics about the state of Kubernetes objects */
+  kubeStateMetrics: kubeStateMetricsValues
+    .extend(enabled)
+    .prefault({})
+    .describe("kube-state-metrics: metrics about the state of Kubernetes objects"),
+  /** node-exporter: hardware and OS metrics of every node (a DaemonSet) */
+  nodeExporter: nodeExporterValues
+    .extend(enabled)
+    .prefault({})
+    .describe("node-exporter: hardware and OS metrics of every node (a DaemonSet)"),
 });
 export type ExportersValues = z.input<typeof exportersValues>;
 

@@ -86,7 +86,14 @@ const metricPattern = z
   .regex(/^[^,\s]+$/, "one metric name or pattern per entry (no commas or spaces)");
 
 export const kubeStateMetricsValues = z.strictObject({
-  image: imageSchema(KUBE_STATE_METRICS_DEFAULT_IMAGE),
+  /** kube-state-metrics container image */
+  image: imageSchema(KUBE_STATE_METRICS_DEFAULT_IMAGE).describe(
+    "kube-state-metrics container image",
+  ),
+  /**
+   * unsharded copies; each exports every series, so more than one doubles the series (use sharding
+   * to split load)
+   */
   replicas: z
     .int32()
     .min(1)
@@ -94,50 +101,71 @@ export const kubeStateMetricsValues = z.strictObject({
     .describe(
       "unsharded copies; each exports every series, so more than one doubles the series (use sharding to split load)",
     ),
+  /** split the objects over a StatefulSet; each pod finds its shard from its ordinal */
   sharding: z
     .strictObject({
-      enabled: z.boolean().default(false),
-      shards: z.int32().min(2).default(2),
+      /** run sharded instead of as a Deployment */
+      enabled: z.boolean().default(false).describe("run sharded instead of as a Deployment"),
+      /** number of shards, one pod each */
+      shards: z.int32().min(2).default(2).describe("number of shards, one pod each"),
     })
     .prefault({})
     .describe("split the objects over a StatefulSet; each pod finds its shard from its ordinal"),
+  /** the --resources list; the ClusterRole grants list/watch on exactly these */
   watchedResources: z
     .array(watchableResource)
     .min(1)
     .default([...DEFAULT_KUBE_STATE_METRICS_RESOURCES])
     .describe("the --resources list; the ClusterRole grants list/watch on exactly these"),
+  /** copy the Materialize pod labels (MATERIALIZE_POD_LABELS) onto kube_pod_labels */
   materializePodLabels: z
     .boolean()
     .default(true)
     .describe("copy the Materialize pod labels (MATERIALIZE_POD_LABELS) onto kube_pod_labels"),
+  /** extra label keys per resource for the kube_<resource>_labels metrics */
   metricLabelsAllowlist: z
     .partialRecord(watchableResource, z.array(labelKey).min(1))
     .default({})
     .describe("extra label keys per resource for the kube_<resource>_labels metrics"),
+  /** only these metrics (names or regular expressions) */
   metricAllowlist: z
     .array(metricPattern)
     .default([])
     .describe("only these metrics (names or regular expressions)"),
+  /** never these metrics; exclusive with metricAllowlist */
   metricDenylist: z
     .array(metricPattern)
     .default([])
     .describe("never these metrics; exclusive with metricAllowlist"),
+  /** --auto-gomemlimit: size the Go heap limit from the container memory limit */
   autoGoMemLimit: z
     .boolean()
     .default(true)
     .describe("--auto-gomemlimit: size the Go heap limit from the container memory limit"),
+  /** requests and limits of each kube-state-metrics pod */
   resources: resourcesSchema({
     requests: { cpu: "50m", memory: "150Mi" },
     limits: { memory: "512Mi" },
-  }),
-  scheduling: schedulingDefault,
+  }).describe("requests and limits of each kube-state-metrics pod"),
+  /** where the kube-state-metrics pods run */
+  scheduling: schedulingDefault.describe("where the kube-state-metrics pods run"),
+  /** the NetworkPolicy of the kube-state-metrics pods */
   networkPolicy: z
     .strictObject({
-      enabled: z.boolean().default(true),
-      scraper: scraperPeer,
-      apiServer: apiServerPeer,
+      /** render a NetworkPolicy: the scraper in; DNS and the API server out */
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe("render a NetworkPolicy: the scraper in; DNS and the API server out"),
+      /** who may scrape the metrics and telemetry ports */
+      scraper: scraperPeer.describe("who may scrape the metrics and telemetry ports"),
+      /** the API server, which kube-state-metrics lists and watches */
+      apiServer: apiServerPeer.describe(
+        "the API server, which kube-state-metrics lists and watches",
+      ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the NetworkPolicy of the kube-state-metrics pods"),
 });
 export type KubeStateMetricsValues = z.input<typeof kubeStateMetricsValues>;
 /** Values after parsing: every default filled in. What the `build*` functions take. */

@@ -73,32 +73,46 @@ const cidr = z
   .regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.0/16, fd00::/8)");
 
 export const metricsServerValues = z.strictObject({
-  image: imageSchema(METRICS_SERVER_DEFAULT_IMAGE),
+  /** metrics-server container image */
+  image: imageSchema(METRICS_SERVER_DEFAULT_IMAGE).describe("metrics-server container image"),
+  /** 2 or more: highly available, with a PodDisruptionBudget and anti-affinity */
   replicas: z
     .int32()
     .min(1)
     .default(2)
     .describe("2 or more: highly available, with a PodDisruptionBudget and anti-affinity"),
+  /** keep replicas on different nodes (required) or only prefer it (small clusters) */
   antiAffinity: z
     .enum(["required", "preferred"])
     .default("required")
     .describe("keep replicas on different nodes (required) or only prefer it (small clusters)"),
+  /** node address types tried, in order, to reach each kubelet */
   kubeletPreferredAddressTypes: z
     .array(z.enum(["Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP"]))
     .min(1)
     .default(["InternalIP", "ExternalIP", "Hostname"])
     .describe("node address types tried, in order, to reach each kubelet"),
+  /**
+   * skip verifying kubelet serving certificates; only for kind-like clusters whose kubelets serve
+   * self-signed certificates
+   */
   kubeletInsecureTLS: z
     .boolean()
     .default(false)
     .describe(
       "skip verifying kubelet serving certificates; only for kind-like clusters whose kubelets serve self-signed certificates",
     ),
+  /** how often metrics are scraped from the kubelets */
   metricResolution: duration
     .default("15s")
     .describe("how often metrics are scraped from the kubelets"),
+  /** leave empty for a self-signed certificate that the API server does not verify */
   tls: z
     .strictObject({
+      /**
+       * a kubernetes.io/tls Secret with the serving certificate; it must name
+       * <service>.<namespace>.svc, the name the API server's aggregator verifies
+       */
       secretName: z
         .string()
         .min(1)
@@ -106,6 +120,7 @@ export const metricsServerValues = z.strictObject({
         .describe(
           "a kubernetes.io/tls Secret with the serving certificate; it must name <service>.<namespace>.svc, the name the API server's aggregator verifies",
         ),
+      /** base64 PEM of the CA that signed that certificate; the APIService then verifies it */
       caBundle: z
         .string()
         .regex(/^[A-Za-z0-9+/=\s]+$/, "must be the base64 of a PEM CA certificate")
@@ -116,23 +131,54 @@ export const metricsServerValues = z.strictObject({
     })
     .prefault({})
     .describe("leave empty for a self-signed certificate that the API server does not verify"),
+  /** requests and limits of each metrics-server pod */
   resources: resourcesSchema({
     requests: { cpu: "100m", memory: "200Mi" },
     limits: { memory: "400Mi" },
-  }),
-  scheduling: schedulingDefault,
+  }).describe("requests and limits of each metrics-server pod"),
+  /** where the metrics-server pods run */
+  scheduling: schedulingDefault.describe("where the metrics-server pods run"),
+  /** the NetworkPolicy of the metrics-server pods */
   networkPolicy: z
     .strictObject({
-      enabled: z.boolean().default(true),
-      scraper: scraperPeer,
+      /** render a NetworkPolicy: the API server and scraper in; DNS, API server, kubelets out */
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe(
+          "render a NetworkPolicy: the API server and scraper in; DNS, API server, kubelets out",
+        ),
+      /**
+       * who may scrape; it narrows access only with apiServerSourceCidrs set (otherwise the secure
+       * port admits any source)
+       */
+      scraper: scraperPeer.describe(
+        "who may scrape; it narrows access only with apiServerSourceCidrs set (otherwise the secure port admits any source)",
+      ),
+      /**
+       * where the API server connects from (the control plane's addresses); empty admits the secure
+       * port from anywhere
+       */
       apiServerSourceCidrs: z
         .array(cidr)
         .default([])
         .describe(
           "where the API server connects from (the control plane's addresses); empty admits the secure port from anywhere",
         ),
-      apiServer: apiServerPeer,
-      kubeletPort: z.int32().min(1).max(65535).default(10250),
+      /** the API server, for delegated auth and node and pod lists */
+      apiServer: apiServerPeer.describe(
+        "the API server, for delegated auth and node and pod lists",
+      ),
+      /** kubelet port the egress rule allows (metrics-server dials the port each node reports) */
+      kubeletPort: z
+        .int32()
+        .min(1)
+        .max(65535)
+        .default(10250)
+        .describe(
+          "kubelet port the egress rule allows (metrics-server dials the port each node reports)",
+        ),
+      /** node addresses for egress to the kubelets; empty allows the kubelet port to any address */
       nodeCidrs: z
         .array(cidr)
         .default([])
@@ -140,7 +186,8 @@ export const metricsServerValues = z.strictObject({
           "node addresses for egress to the kubelets; empty allows the kubelet port to any address",
         ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the NetworkPolicy of the metrics-server pods"),
 });
 export type MetricsServerValues = z.input<typeof metricsServerValues>;
 /** Values after parsing: every default filled in. What the `build*` functions take. */

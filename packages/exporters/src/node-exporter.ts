@@ -111,76 +111,127 @@ const dns1123Label = z
   );
 
 export const nodeExporterValues = z.strictObject({
-  image: imageSchema(NODE_EXPORTER_DEFAULT_IMAGE),
+  /** node-exporter container image */
+  image: imageSchema(NODE_EXPORTER_DEFAULT_IMAGE).describe("node-exporter container image"),
+  /**
+   * the node-exporter release (major.minor) the image contains; read from the image tag when left
+   * out. Collectors newer than this release are not rendered.
+   */
   nodeExporterVersion: z
     .enum(NODE_EXPORTER_VERSIONS)
     .optional()
     .describe(
       "the node-exporter release (major.minor) the image contains; read from the image tag when left out. Collectors newer than this release are not rendered.",
     ),
+  /** which collectors run (--collector.<name> and --no-collector.<name> flags) */
   collectors: z
     .strictObject({
+      /** start from RECOMMENDED_NODE_EXPORTER_COLLECTORS (those the version lacks are left out) */
       recommended: z
         .boolean()
         .default(true)
         .describe(
           "start from RECOMMENDED_NODE_EXPORTER_COLLECTORS (those the version lacks are left out)",
         ),
+      /** collectors added to the set; each must exist in nodeExporterVersion */
       enable: z
         .array(collectorName)
         .default([])
         .describe("collectors added to the set; each must exist in nodeExporterVersion"),
+      /** collectors removed from the set */
       disable: z.array(collectorName).default([]).describe("collectors removed from the set"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("which collectors run (--collector.<name> and --no-collector.<name> flags)"),
+  /** the filesystem collector's exclusions (pseudo and container filesystems by default) */
   filesystem: z
     .strictObject({
-      mountPointsExclude: z.string().min(1).default(DEFAULT_MOUNT_POINTS_EXCLUDE),
-      fsTypesExclude: z.string().min(1).default(DEFAULT_FS_TYPES_EXCLUDE),
+      /** regular expression of mount points the filesystem collector skips */
+      mountPointsExclude: z
+        .string()
+        .min(1)
+        .default(DEFAULT_MOUNT_POINTS_EXCLUDE)
+        .describe("regular expression of mount points the filesystem collector skips"),
+      /** regular expression of filesystem types the filesystem collector skips */
+      fsTypesExclude: z
+        .string()
+        .min(1)
+        .default(DEFAULT_FS_TYPES_EXCLUDE)
+        .describe("regular expression of filesystem types the filesystem collector skips"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe(
+      "the filesystem collector's exclusions (pseudo and container filesystems by default)",
+    ),
+  /** the network collectors' exclusions (virtual interfaces by default) */
   network: z
     .strictObject({
+      /** regular expression of interfaces the netdev and netclass collectors skip */
       devicesExclude: z
         .string()
         .min(1)
         .default(DEFAULT_NETWORK_DEVICES_EXCLUDE)
         .describe("regular expression of interfaces the netdev and netclass collectors skip"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the network collectors' exclusions (virtual interfaces by default)"),
+  /** port on every node */
   port: z.int32().min(1).max(65535).default(9100).describe("port on every node"),
+  /** hostIP: bind the node's primary address only; all: every interface of the node */
   listenOn: z
     .enum(["hostIP", "all"])
     .default("hostIP")
     .describe("hostIP: bind the node's primary address only; all: every interface of the node"),
+  /** flags appended to the node-exporter command line, after the generated ones */
   extraArgs: z
     .array(
       z.string().regex(/^--[a-z]/, "must be a long flag such as --collector.textfile.directory=/x"),
     )
-    .default([]),
+    .default([])
+    .describe("flags appended to the node-exporter command line, after the generated ones"),
+  /** requests and limits of the node-exporter container on each node */
   resources: resourcesSchema({
     requests: { cpu: "50m", memory: "64Mi" },
     limits: { memory: "180Mi" },
-  }),
-  scheduling: schedulingDefault,
+  }).describe("requests and limits of the node-exporter container on each node"),
+  /** where node-exporter runs; global.scheduling does not apply, so it covers every Linux node */
+  scheduling: schedulingDefault.describe(
+    "where node-exporter runs; global.scheduling does not apply, so it covers every Linux node",
+  ),
+  /** run on every node whatever its taints (a node without node-exporter is a blind spot) */
   tolerateAllTaints: z
     .boolean()
     .default(true)
     .describe(
       "run on every node whatever its taints (a node without node-exporter is a blind spot)",
     ),
-  maxUnavailable: z.union([z.int32().min(1), z.string().regex(/^\d+%$/)]).default("10%"),
+  /** nodes whose pod a rolling update replaces at once: a count or a percentage */
+  maxUnavailable: z
+    .union([z.int32().min(1), z.string().regex(/^\d+%$/)])
+    .default("10%")
+    .describe("nodes whose pod a rolling update replaces at once: a count or a percentage"),
+  /**
+   * run in a namespace of its own, rendered here with the privileged Pod Security labels; leave out
+   * to share the stack's namespace
+   */
   namespace: dns1123Label
     .optional()
     .describe(
       "run in a namespace of its own, rendered here with the privileged Pod Security labels; leave out to share the stack's namespace",
     ),
+  /** the NetworkPolicy of the node-exporter pods */
   networkPolicy: z
     .strictObject({
-      enabled: z.boolean().default(true),
-      scraper: scraperPeer,
+      /** render a NetworkPolicy: only the scraper may connect, nothing goes out */
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe("render a NetworkPolicy: only the scraper may connect, nothing goes out"),
+      /** who may scrape the metrics port */
+      scraper: scraperPeer.describe("who may scrape the metrics port"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the NetworkPolicy of the node-exporter pods"),
 });
 export type NodeExporterValues = z.input<typeof nodeExporterValues>;
 /** Values after parsing: every default filled in. What the `build*` functions take. */

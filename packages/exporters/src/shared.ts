@@ -31,15 +31,18 @@ const labelMap = z.record(
  */
 export const scraperPeer = z
   .strictObject({
+    /** pod labels of the scraper (the Alloy gateway) */
     podLabels: labelMap
       .refine((labels) => Object.keys(labels).length > 0, {
         message: "at least one pod label is required (an empty selector would admit every pod)",
       })
       .default({ "app.kubernetes.io/name": "alloy-gateway" })
       .describe("pod labels of the scraper (the Alloy gateway)"),
+    /** the scraper's namespace by name; omit for the stack's namespace */
     namespace: namespaceNameSchema
       .optional()
       .describe("the scraper's namespace by name; omit for the stack's namespace"),
+    /** namespace labels of the scraper; omit for the stack's namespace */
     namespaceLabels: labelMap
       .optional()
       .describe("namespace labels of the scraper; omit for the stack's namespace"),
@@ -59,6 +62,7 @@ export type ScraperPeer = z.output<typeof scraperPeer>;
  */
 export const apiServerPeer = z
   .strictObject({
+    /** API server addresses; empty admits any address on the ports below */
     cidrs: z
       .array(
         z
@@ -67,6 +71,7 @@ export const apiServerPeer = z
       )
       .default([])
       .describe("API server addresses; empty admits any address on the ports below"),
+    /** API server ports, before and after Service translation */
     ports: z
       .array(z.int32().min(1).max(65535))
       .min(1)

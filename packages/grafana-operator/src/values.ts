@@ -14,14 +14,18 @@ const defaultAdminPassword = { name: "grafana-credentials", key: "admin-password
 
 const watchScope = z.discriminatedUnion("scope", [
   z.strictObject({
-    scope: z.literal("namespace"),
+    /** watch only the stack's namespace, with a Role */
+    scope: z.literal("namespace").describe("watch only the stack's namespace, with a Role"),
   }),
   z.strictObject({
-    scope: z.literal("cluster"),
+    /** watch other namespaces too, with a ClusterRole */
+    scope: z.literal("cluster").describe("watch other namespaces too, with a ClusterRole"),
+    /** namespaces to watch (empty: all); still needs cluster-wide RBAC */
     namespaces: z
       .array(z.string().min(1))
       .default([])
       .describe("namespaces to watch (empty: all); still needs cluster-wide RBAC"),
+    /** watch namespaces with this label, e.g. `team: observability` */
     namespaceSelector: z
       .string()
       .optional()
@@ -32,12 +36,20 @@ const watchScope = z.discriminatedUnion("scope", [
 const configValue = z.union([z.string(), z.number(), z.boolean()]);
 
 const externalGrafana = z.strictObject({
-  mode: z.literal("external"),
+  /** a Grafana deployed elsewhere (by default the grafana package's), reached by URL */
+  mode: z
+    .literal("external")
+    .describe("a Grafana deployed elsewhere (by default the grafana package's), reached by URL"),
+  /** metadata.name of the Grafana resource (default: grafana) */
   name: z
     .string()
     .min(1)
     .optional()
     .describe("metadata.name of the Grafana resource (default: grafana)"),
+  /**
+   * Grafana's in-cluster URL, e.g. http://grafana.monitoring.svc.cluster.local:3000; defaults to
+   * the grafana package's Service in this namespace, with the build context's cluster domain
+   */
   url: z
     .string()
     .regex(/^https?:\/\/.+$/, "must be an http(s) URL")
@@ -45,101 +57,199 @@ const externalGrafana = z.strictObject({
     .describe(
       "Grafana's in-cluster URL, e.g. http://grafana.monitoring.svc.cluster.local:3000; defaults to the grafana package's Service in this namespace, with the build context's cluster domain",
     ),
-  adminUser: secretRef.default(defaultAdminUser),
-  adminPassword: secretRef.default(defaultAdminPassword),
+  /** the Secret key holding the admin user name the operator logs in with */
+  adminUser: secretRef
+    .default(defaultAdminUser)
+    .describe("the Secret key holding the admin user name the operator logs in with"),
+  /** the Secret key holding the admin password */
+  adminPassword: secretRef
+    .default(defaultAdminPassword)
+    .describe("the Secret key holding the admin password"),
 });
 
 const managedGrafana = z.strictObject({
-  mode: z.literal("managed"),
+  /** the operator deploys and runs Grafana itself */
+  mode: z.literal("managed").describe("the operator deploys and runs Grafana itself"),
+  /** metadata.name of the Grafana resource (default: grafana) */
   name: z
     .string()
     .min(1)
     .optional()
     .describe("metadata.name of the Grafana resource (default: grafana)"),
+  /** image tag or reference; the operator's default when unset */
   version: z
     .string()
     .optional()
     .describe("image tag or reference; the operator's default when unset"),
-  config: z.record(z.string(), z.record(z.string(), configValue)).default({}),
-  adminUser: secretRef.default(defaultAdminUser),
-  adminPassword: secretRef.default(defaultAdminPassword),
-  secretKey: secretRef.optional(),
+  /** grafana.ini keys by section; credential keys and anonymous access are refused */
+  config: z
+    .record(z.string(), z.record(z.string(), configValue))
+    .default({})
+    .describe("grafana.ini keys by section; credential keys and anonymous access are refused"),
+  /** the Secret key holding the admin user name */
+  adminUser: secretRef
+    .default(defaultAdminUser)
+    .describe("the Secret key holding the admin user name"),
+  /** the Secret key holding the admin password */
+  adminPassword: secretRef
+    .default(defaultAdminPassword)
+    .describe("the Secret key holding the admin password"),
+  /** the Secret key holding [security] secret_key, which encrypts datasource secrets */
+  secretKey: secretRef
+    .optional()
+    .describe("the Secret key holding [security] secret_key, which encrypts datasource secrets"),
 });
 
-const noGrafana = z.strictObject({ mode: z.literal("none") });
+const noGrafana = z.strictObject({
+  /** render no Grafana resource; dashboards and datasources wait for one labelled to match */
+  mode: z
+    .literal("none")
+    .describe(
+      "render no Grafana resource; dashboards and datasources wait for one labelled to match",
+    ),
+});
 
 const datasourceBase = {
-  url: z.string().regex(/^https?:\/\/.+$/, "must be an http(s) URL"),
-  uid: z.string().optional(),
-  displayName: z.string().optional(),
+  /** URL Grafana queries */
+  url: z
+    .string()
+    .regex(/^https?:\/\/.+$/, "must be an http(s) URL")
+    .describe("URL Grafana queries"),
+  /** datasource uid that dashboards refer to; a fixed default per datasource when unset */
+  uid: z
+    .string()
+    .optional()
+    .describe("datasource uid that dashboards refer to; a fixed default per datasource when unset"),
+  /** name shown in Grafana; the product name when unset */
+  displayName: z.string().optional().describe("name shown in Grafana; the product name when unset"),
 };
 
 export const grafanaOperatorValues = z.strictObject({
+  /** grafana-operator container image */
   image: imageSchema({
     registry: "ghcr.io",
     repository: "grafana/grafana-operator",
     tag: OPERATOR_VERSION,
-  }),
+  }).describe("grafana-operator container image"),
+  /** more than one only adds a standby: leader election keeps one active */
   replicas: z
     .int32()
     .min(1)
     .max(3)
     .default(1)
     .describe("more than one only adds a standby: leader election keeps one active"),
+  /** requests and limits of the operator container */
   resources: resourcesSchema({
     requests: { cpu: "50m", memory: "128Mi" },
     limits: { memory: "550Mi" },
-  }),
+  }).describe("requests and limits of the operator container"),
+  /** the grafana-operator CustomResourceDefinitions */
   crds: z
     .strictObject({
+      /** render the CRDs (setup group) */
       install: z.boolean().default(true).describe("render the CRDs (setup group)"),
     })
-    .default({ install: true }),
+    .default({ install: true })
+    .describe("the grafana-operator CustomResourceDefinitions"),
+  /** namespace: only the stack's namespace, with a Role; cluster: a ClusterRole */
   watch: watchScope
     .default({ scope: "namespace" })
     .describe("namespace: only the stack's namespace, with a Role; cluster: a ClusterRole"),
+  /** the operator's logging */
   logging: z
     .strictObject({
-      level: z.enum(["debug", "info", "error"]).default("info"),
-      format: z.enum(["json", "console"]).default("json"),
+      /** --zap-log-level: least severe messages logged */
+      level: z
+        .enum(["debug", "info", "error"])
+        .default("info")
+        .describe("--zap-log-level: least severe messages logged"),
+      /** --zap-encoder of the logs */
+      format: z.enum(["json", "console"]).default("json").describe("--zap-encoder of the logs"),
     })
-    .default({ level: "info", format: "json" }),
-  maxConcurrentReconciles: z.int32().min(1).max(64).default(1),
-  defaultResyncPeriod: duration.default("10m"),
+    .default({ level: "info", format: "json" })
+    .describe("the operator's logging"),
+  /** --max-concurrent-reconciles: resources of one kind reconciled in parallel */
+  maxConcurrentReconciles: z
+    .int32()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe("--max-concurrent-reconciles: resources of one kind reconciled in parallel"),
+  /** --default-resync-period: how often every resource is reconciled again without a change */
+  defaultResyncPeriod: duration
+    .default("10m")
+    .describe(
+      "--default-resync-period: how often every resource is reconciled again without a change",
+    ),
+  /** image the operator deploys for managed Grafana instances (RELATED_IMAGE_GRAFANA) */
   managedGrafanaImage: imageSchema(OPERATOR_DEFAULT_GRAFANA_IMAGE).describe(
     "image the operator deploys for managed Grafana instances (RELATED_IMAGE_GRAFANA)",
   ),
-  scheduling: schedulingDefault,
+  /** where the operator pods run */
+  scheduling: schedulingDefault.describe("where the operator pods run"),
+  /** the NetworkPolicy of the operator pods */
   networkPolicy: z
     .strictObject({
-      enabled: z.boolean().default(true),
+      /** render a NetworkPolicy: scrapers in; DNS, the API server and Grafana out */
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe("render a NetworkPolicy: scrapers in; DNS, the API server and Grafana out"),
+      /** the Kubernetes API server; narrow `cidrs` to its endpoint addresses */
       apiServer: z
         .strictObject({
-          cidrs: z.array(z.string().min(1)).min(1).default(["0.0.0.0/0"]),
-          ports: z.array(z.int32().min(1).max(65535)).min(1).default([443, 6443]),
+          /** API server addresses; any address by default */
+          cidrs: z
+            .array(z.string().min(1))
+            .min(1)
+            .default(["0.0.0.0/0"])
+            .describe("API server addresses; any address by default"),
+          /** API server ports the operator may reach */
+          ports: z
+            .array(z.int32().min(1).max(65535))
+            .min(1)
+            .default([443, 6443])
+            .describe("API server ports the operator may reach"),
         })
         .default({ cidrs: ["0.0.0.0/0"], ports: [443, 6443] })
         .describe("the Kubernetes API server; narrow `cidrs` to its endpoint addresses"),
+      /** the Grafana API the operator writes datasources, folders and dashboards to */
       grafana: z
         .strictObject({
+          /**
+           * Grafana pods; default: the grafana package's pods (external) or the namespace (managed)
+           */
           peers: z
             .array(networkPeer)
             .optional()
             .describe(
               "Grafana pods; default: the grafana package's pods (external) or the namespace (managed)",
             ),
-          ports: z.array(z.int32().min(1).max(65535)).min(1).default([3000]),
+          /** Grafana's HTTP port(s) */
+          ports: z
+            .array(z.int32().min(1).max(65535))
+            .min(1)
+            .default([3000])
+            .describe("Grafana's HTTP port(s)"),
         })
-        .default({ ports: [3000] }),
+        .default({ ports: [3000] })
+        .describe("the Grafana API the operator writes datasources, folders and dashboards to"),
+      /** who may scrape the operator's metrics port */
       metricsFrom: z
         .array(networkPeer)
         .default([])
         .describe("who may scrape the operator's metrics port"),
+      /** e.g. grafana.com or an OCI registry, for dashboards fetched by URL */
       extraEgress: z
         .array(
           z.strictObject({
-            peers: z.array(networkPeer).min(1),
-            ports: z.array(z.int32().min(1).max(65535)).default([]),
+            /** destinations the operator may reach */
+            peers: z.array(networkPeer).min(1).describe("destinations the operator may reach"),
+            /** their ports; every port when empty */
+            ports: z
+              .array(z.int32().min(1).max(65535))
+              .default([])
+              .describe("their ports; every port when empty"),
           }),
         )
         .default([])
@@ -151,7 +261,9 @@ export const grafanaOperatorValues = z.strictObject({
       grafana: { ports: [3000] },
       metricsFrom: [],
       extraEgress: [],
-    }),
+    })
+    .describe("the NetworkPolicy of the operator pods"),
+  /** the Grafana resource every datasource, folder and dashboard targets */
   grafana: z
     .discriminatedUnion("mode", [externalGrafana, managedGrafana, noGrafana])
     .default({
@@ -160,33 +272,61 @@ export const grafanaOperatorValues = z.strictObject({
       adminPassword: defaultAdminPassword,
     })
     .describe("the Grafana resource every datasource, folder and dashboard targets"),
+  /** the GrafanaDatasources to render; one left out is not rendered */
   datasources: z
     .strictObject({
+      /**
+       * Thanos query (or query-frontend) URL, e.g.
+       * http://thanos-query-frontend.monitoring.svc.cluster.local:9090
+       */
       thanos: z
         .strictObject({
           ...datasourceBase,
-          flavor: z.enum(["Prometheus", "Thanos", "Mimir", "Cortex"]).default("Thanos"),
-          flavorVersion: z.string().optional(),
-          scrapeInterval: duration.default("30s"),
-          isDefault: z.boolean().default(true),
+          /** the Prometheus-compatible server behind the URL, so Grafana uses its API */
+          flavor: z
+            .enum(["Prometheus", "Thanos", "Mimir", "Cortex"])
+            .default("Thanos")
+            .describe("the Prometheus-compatible server behind the URL, so Grafana uses its API"),
+          /** its version, for version-dependent query features */
+          flavorVersion: z
+            .string()
+            .optional()
+            .describe("its version, for version-dependent query features"),
+          /** the scrape interval, Grafana's lower bound for the query step */
+          scrapeInterval: duration
+            .default("30s")
+            .describe("the scrape interval, Grafana's lower bound for the query step"),
+          /** make it Grafana's default datasource */
+          isDefault: z.boolean().default(true).describe("make it Grafana's default datasource"),
         })
         .optional()
         .describe(
           "Thanos query (or query-frontend) URL, e.g. http://thanos-query-frontend.monitoring.svc.cluster.local:9090",
         ),
+      /** Loki read path URL, e.g. http://loki-read.monitoring.svc.cluster.local:3100 */
       loki: z
-        .strictObject({ ...datasourceBase, maxLines: z.int32().min(1).default(1000) })
+        .strictObject({
+          ...datasourceBase,
+          /** most log lines a query returns */
+          maxLines: z.int32().min(1).default(1000).describe("most log lines a query returns"),
+        })
         .optional()
         .describe("Loki read path URL, e.g. http://loki-read.monitoring.svc.cluster.local:3100"),
+      /** Alertmanager URL, e.g. http://alertmanager.monitoring.svc.cluster.local:9093 */
       alertmanager: z
         .strictObject({
           ...datasourceBase,
-          implementation: z.enum(["prometheus", "mimir", "cortex"]).default("prometheus"),
+          /** the Alertmanager API flavour: prometheus for a plain Alertmanager */
+          implementation: z
+            .enum(["prometheus", "mimir", "cortex"])
+            .default("prometheus")
+            .describe("the Alertmanager API flavour: prometheus for a plain Alertmanager"),
         })
         .optional()
         .describe("Alertmanager URL, e.g. http://alertmanager.monitoring.svc.cluster.local:9093"),
     })
-    .default({}),
+    .default({})
+    .describe("the GrafanaDatasources to render; one left out is not rendered"),
 });
 
 export type GrafanaOperatorValues = z.input<typeof grafanaOperatorValues>;

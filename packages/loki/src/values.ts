@@ -21,30 +21,45 @@ export const LOKI_MODES = ["simple-scalable", "single-binary"] as const;
 export type LokiMode = (typeof LOKI_MODES)[number];
 
 const resourceFields = z.strictObject({
-  cpu: quantity.optional(),
-  memory: quantity.optional(),
-  "ephemeral-storage": quantity.optional(),
+  /** CPU in cores (`500m` is half a core) */
+  cpu: quantity.optional().describe("CPU in cores (`500m` is half a core)"),
+  /** memory in bytes with a suffix (`512Mi`, `2Gi`) */
+  memory: quantity.optional().describe("memory in bytes with a suffix (`512Mi`, `2Gi`)"),
+  /** local scratch disk (`1Gi`) */
+  "ephemeral-storage": quantity.optional().describe("local scratch disk (`1Gi`)"),
 });
 
 /** A partial override of the preset's resources: only the fields given replace the preset's. */
 const resourcesOverride = z
-  .strictObject({ requests: resourceFields.optional(), limits: resourceFields.optional() })
+  .strictObject({
+    /** what the scheduler reserves per container */
+    requests: resourceFields.optional().describe("what the scheduler reserves per container"),
+    /** caps per container: CPU is throttled, memory above its limit is OOM-killed */
+    limits: resourceFields
+      .optional()
+      .describe("caps per container: CPU is throttled, memory above its limit is OOM-killed"),
+  })
   .optional()
   .describe("overrides the size preset field by field");
 
 const persistenceOverride = z
   .strictObject({
+    /** PVC size; the size preset's when left out */
     size: quantity.optional().describe("PVC size; the size preset's when left out"),
+    /** storage class; the build context's when left out */
     storageClass: z
       .string()
       .optional()
       .describe("storage class; the build context's when left out"),
+    /** access modes of the claim; ReadWriteOnce when left out */
     accessModes: z
       .array(z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany", "ReadWriteMany"]))
       .min(1)
-      .optional(),
+      .optional()
+      .describe("access modes of the claim; ReadWriteOnce when left out"),
   })
-  .prefault({});
+  .prefault({})
+  .describe("the PVC of each pod, over the size preset");
 
 const replicas = z.int32().min(1).optional().describe("the size preset's when left out");
 
@@ -52,7 +67,9 @@ const labels = z.record(z.string(), z.string());
 
 /** Pods selected by labels; in Loki's namespace unless `namespaceLabels` is given (`{}`: every namespace). */
 export const peer = z.strictObject({
+  /** pod label selector */
   podLabels: labels.describe("pod label selector"),
+  /** namespace label selector; Loki's namespace when left out */
   namespaceLabels: labels
     .optional()
     .describe("namespace label selector; Loki's namespace when left out"),
@@ -87,53 +104,105 @@ const ruleFileName = z
 /** One Prometheus-style rule evaluated by the Loki ruler (the expression is LogQL). */
 export const lokiRule = z.union([
   z.strictObject({
-    alert: z.string().min(1),
-    expr: z.string().min(1),
-    for: duration.optional(),
-    labels: labels.optional(),
-    annotations: labels.optional(),
+    /** alert name */
+    alert: z.string().min(1).describe("alert name"),
+    /** LogQL metric expression; the alert fires for each series it returns */
+    expr: z
+      .string()
+      .min(1)
+      .describe("LogQL metric expression; the alert fires for each series it returns"),
+    /** how long the expression must keep returning the series before the alert fires */
+    for: duration
+      .optional()
+      .describe("how long the expression must keep returning the series before the alert fires"),
+    /** labels added to the alert */
+    labels: labels.optional().describe("labels added to the alert"),
+    /** annotations of the alert, e.g. summary and description */
+    annotations: labels
+      .optional()
+      .describe("annotations of the alert, e.g. summary and description"),
   }),
-  z.strictObject({ record: z.string().min(1), expr: z.string().min(1), labels: labels.optional() }),
+  z.strictObject({
+    /** metric name the result is recorded as */
+    record: z.string().min(1).describe("metric name the result is recorded as"),
+    /** LogQL metric expression to record */
+    expr: z.string().min(1).describe("LogQL metric expression to record"),
+    /** labels added to the recorded series */
+    labels: labels.optional().describe("labels added to the recorded series"),
+  }),
 ]);
 export const lokiRuleGroup = z.strictObject({
-  name: z.string().min(1),
-  interval: duration.optional(),
-  limit: z.int32().min(0).optional(),
-  rules: z.array(lokiRule).min(1),
+  /** group name, unique in its file */
+  name: z.string().min(1).describe("group name, unique in its file"),
+  /** how often the group is evaluated; ruler.evaluationInterval when unset */
+  interval: duration
+    .optional()
+    .describe("how often the group is evaluated; ruler.evaluationInterval when unset"),
+  /** most alerts or series one evaluation of a rule may produce; 0 is no limit */
+  limit: z
+    .int32()
+    .min(0)
+    .optional()
+    .describe("most alerts or series one evaluation of a rule may produce; 0 is no limit"),
+  /** the rules, evaluated in order */
+  rules: z.array(lokiRule).min(1).describe("the rules, evaluated in order"),
 });
 export type LokiRuleGroup = z.output<typeof lokiRuleGroup>;
 
 const cacheOverride = z
   .strictObject({
+    /** the size preset's when left out */
     enabled: z.boolean().optional().describe("the size preset's when left out"),
+    /** the size preset's when left out */
     replicas,
+    /** memcached item memory (-m) in MiB */
     memoryMb: z.int32().min(64).optional().describe("memcached item memory (-m) in MiB"),
+    /** overrides the size preset field by field */
     resources: resourcesOverride,
   })
-  .prefault({});
+  .prefault({})
+  .describe("a memcached cache; its resources follow memoryMb unless overridden");
 
 export const lokiValues = z.strictObject({
+  /** simple-scalable (write/read/backend) or single-binary (-target=all, one replica) */
   mode: z
     .enum(LOKI_MODES)
     .default("simple-scalable")
     .describe("simple-scalable (write/read/backend) or single-binary (-target=all, one replica)"),
+  /** sizing preset; every field is overridable */
   size: z.enum(SIZES).default("medium").describe("sizing preset; every field is overridable"),
-  image: imageSchema(LOKI_IMAGE),
-  logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Loki container image */
+  image: imageSchema(LOKI_IMAGE).describe("Loki container image"),
+  /** least severe messages Loki logs */
+  logLevel: z
+    .enum(["debug", "info", "warn", "error"])
+    .default("info")
+    .describe("least severe messages Loki logs"),
+  /**
+   * object storage for chunks and index; required in simple-scalable mode, filesystem on the PVC in
+   * single-binary mode when left out
+   */
   storage: objectStorage
     .optional()
     .describe(
       "object storage for chunks and index; required in simple-scalable mode, filesystem on the PVC in single-binary mode when left out",
     ),
+  /** Loki's index schema */
   schema: z
     .strictObject({
+      /**
+       * first day of the tsdb/v13 schema period; never change it once Loki holds data (add a new
+       * period instead)
+       */
       from: day
         .default("2025-01-01")
         .describe(
           "first day of the tsdb/v13 schema period; never change it once Loki holds data (add a new period instead)",
         ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("Loki's index schema"),
+  /** copies of each stream kept by the write path; 3 in simple-scalable, 1 in single-binary */
   replicationFactor: z
     .int32()
     .min(1)
@@ -141,15 +210,19 @@ export const lokiValues = z.strictObject({
     .describe(
       "copies of each stream kept by the write path; 3 in simple-scalable, 1 in single-binary",
     ),
+  /** single-tenant (the default) or multi-tenant Loki */
   tenancy: z
     .strictObject({
+      /** require X-Scope-OrgID on every request (multi-tenant Loki) */
       authEnabled: z
         .boolean()
         .default(false)
         .describe("require X-Scope-OrgID on every request (multi-tenant Loki)"),
+      /** the tenant the stack writes to and reads from when authEnabled */
       tenantId: tenantId
         .default("materialize")
         .describe("the tenant the stack writes to and reads from when authEnabled"),
+      /** when authEnabled, the gateway sets X-Scope-OrgID to tenantId on requests without one */
       gatewayDefaultTenant: z
         .boolean()
         .default(true)
@@ -157,57 +230,150 @@ export const lokiValues = z.strictObject({
           "when authEnabled, the gateway sets X-Scope-OrgID to tenantId on requests without one",
         ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("single-tenant (the default) or multi-tenant Loki"),
+  /** limits of every tenant (limits_config) */
   limits: z
     .strictObject({
+      /** how long logs are kept; 0s keeps them forever */
       retentionPeriod: duration
         .default("744h")
         .describe("how long logs are kept; 0s keeps them forever"),
+      /** retention periods for the streams a selector matches, instead of retentionPeriod */
       retentionStreams: z
         .array(
           z.strictObject({
+            /** LogQL stream selector, e.g. {namespace="dev"} */
             selector: z.string().min(1).describe('LogQL stream selector, e.g. {namespace="dev"}'),
-            priority: z.int32().min(0),
-            period: duration,
+            /** when several selectors match a stream, the highest priority wins */
+            priority: z
+              .int32()
+              .min(0)
+              .describe("when several selectors match a stream, the highest priority wins"),
+            /** how long the matching streams are kept */
+            period: duration.describe("how long the matching streams are kept"),
           }),
         )
-        .default([]),
-      ingestionRateMb: z.number().positive().optional().describe("per tenant, MB/s"),
-      ingestionBurstSizeMb: z.number().positive().optional().describe("per tenant, MB"),
-      maxGlobalStreamsPerUser: z.int32().min(0).optional(),
-      rejectOldSamplesMaxAge: duration.default("168h"),
-      maxQuerySeries: z.int32().min(1).default(1000),
-      maxEntriesLimitPerQuery: z.int32().min(1).default(5000),
-      queryTimeout: duration.default("5m"),
-      allowStructuredMetadata: z.boolean().default(true),
+        .default([])
+        .describe(
+          "retention periods for the streams a selector matches, instead of retentionPeriod",
+        ),
+      /** per tenant, MB/s; the size preset's when left out */
+      ingestionRateMb: z
+        .number()
+        .positive()
+        .optional()
+        .describe("per tenant, MB/s; the size preset's when left out"),
+      /** per tenant, MB; the size preset's when left out */
+      ingestionBurstSizeMb: z
+        .number()
+        .positive()
+        .optional()
+        .describe("per tenant, MB; the size preset's when left out"),
+      /**
+       * most active streams per tenant, cluster-wide; 0 is no limit; the size preset's when left
+       * out
+       */
+      maxGlobalStreamsPerUser: z
+        .int32()
+        .min(0)
+        .optional()
+        .describe(
+          "most active streams per tenant, cluster-wide; 0 is no limit; the size preset's when left out",
+        ),
+      /** entries older than this are refused at ingestion */
+      rejectOldSamplesMaxAge: duration
+        .default("168h")
+        .describe("entries older than this are refused at ingestion"),
+      /** most series one metric query may return */
+      maxQuerySeries: z
+        .int32()
+        .min(1)
+        .default(1000)
+        .describe("most series one metric query may return"),
+      /** most log lines one query may return */
+      maxEntriesLimitPerQuery: z
+        .int32()
+        .min(1)
+        .default(5000)
+        .describe("most log lines one query may return"),
+      /** longest a query may run */
+      queryTimeout: duration.default("5m").describe("longest a query may run"),
+      /** accept structured metadata on pushes (the agents send pod names as metadata) */
+      allowStructuredMetadata: z
+        .boolean()
+        .default(true)
+        .describe("accept structured metadata on pushes (the agents send pod names as metadata)"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("limits of every tenant (limits_config)"),
+  /** per-tenant limits in the runtime config (reloaded without a restart) */
   tenantOverrides: z
     .record(
       tenantId,
       z.strictObject({
-        retentionPeriod: duration.optional(),
-        ingestionRateMb: z.number().positive().optional(),
-        ingestionBurstSizeMb: z.number().positive().optional(),
-        maxGlobalStreamsPerUser: z.int32().min(0).optional(),
+        /** the tenant's retention; 0s keeps forever */
+        retentionPeriod: duration.optional().describe("the tenant's retention; 0s keeps forever"),
+        /** the tenant's ingestion rate, MB/s */
+        ingestionRateMb: z
+          .number()
+          .positive()
+          .optional()
+          .describe("the tenant's ingestion rate, MB/s"),
+        /** the tenant's ingestion burst, MB */
+        ingestionBurstSizeMb: z
+          .number()
+          .positive()
+          .optional()
+          .describe("the tenant's ingestion burst, MB"),
+        /** the tenant's most active streams; 0 is no limit */
+        maxGlobalStreamsPerUser: z
+          .int32()
+          .min(0)
+          .optional()
+          .describe("the tenant's most active streams; 0 is no limit"),
       }),
     )
     .default({})
     .describe("per-tenant limits in the runtime config (reloaded without a restart)"),
+  /** the compactor (in the backend): index compaction, retention and deletes */
   compactor: z
     .strictObject({
+      /** the compactor deletes data older than the retention period */
       retentionEnabled: z
         .boolean()
         .default(true)
         .describe("the compactor deletes data older than the retention period"),
-      retentionDeleteDelay: duration.default("2h"),
-      compactionInterval: duration.default("10m"),
-      deleteRequestCancelPeriod: duration.default("24h"),
+      /** delay between marking expired chunks and deleting them from the store */
+      retentionDeleteDelay: duration
+        .default("2h")
+        .describe("delay between marking expired chunks and deleting them from the store"),
+      /** how often the compactor compacts the index and applies retention */
+      compactionInterval: duration
+        .default("10m")
+        .describe("how often the compactor compacts the index and applies retention"),
+      /** how long a log deletion request can be cancelled before it is carried out */
+      deleteRequestCancelPeriod: duration
+        .default("24h")
+        .describe("how long a log deletion request can be cancelled before it is carried out"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the compactor (in the backend): index compaction, retention and deletes"),
+  /** alerting and recording rules over the logs */
   ruler: z
     .strictObject({
-      enabled: z.boolean().default(true),
+      /** run the ruler (in the backend), which evaluates LogQL alerting and recording rules */
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe(
+          "run the ruler (in the backend), which evaluates LogQL alerting and recording rules",
+        ),
+      /**
+       * Alertmanager base URLs, one per replica (each gets every alert; the Alertmanager cluster
+       * deduplicates), e.g.
+       * http://alertmanager-0.alertmanager-headless.monitoring.svc.cluster.local:9093
+       */
       alertmanagerUrls: z
         .array(
           z.url({
@@ -220,119 +386,207 @@ export const lokiValues = z.strictObject({
         .describe(
           "Alertmanager base URLs, one per replica (each gets every alert; the Alertmanager cluster deduplicates), e.g. http://alertmanager-0.alertmanager-headless.monitoring.svc.cluster.local:9093",
         ),
-      evaluationInterval: duration.default("1m"),
+      /** how often rule groups are evaluated, unless a group sets its own interval */
+      evaluationInterval: duration
+        .default("1m")
+        .describe("how often rule groups are evaluated, unless a group sets its own interval"),
+      /** rule files rendered into a ConfigMap of this component */
       ruleFiles: z
-        .record(ruleFileName, z.strictObject({ groups: z.array(lokiRuleGroup).min(1) }))
+        .record(
+          ruleFileName,
+          z.strictObject({
+            /** the rule groups of the file */
+            groups: z.array(lokiRuleGroup).min(1).describe("the rule groups of the file"),
+          }),
+        )
         .default({})
         .describe("rule files rendered into a ConfigMap of this component"),
+      /** existing ConfigMaps whose keys are rule files */
       ruleConfigMaps: z
         .array(z.string().min(1))
         .default([])
         .describe("existing ConfigMaps whose keys are rule files"),
+      /** added to every alert; `cluster` is set for you */
       externalLabels: labels.default({}).describe("added to every alert; `cluster` is set for you"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("alerting and recording rules over the logs"),
+  /** the write path (distributors and ingesters, -target=write), simple-scalable mode */
   write: z
     .strictObject({
-      replicas,
+      /** write pods; the size preset's when left out */
+      replicas: replicas.describe("write pods; the size preset's when left out"),
+      /** overrides the size preset field by field */
       resources: resourcesOverride,
+      /** the PVC of each pod, over the size preset */
       persistence: persistenceOverride,
+      /** time for the preStop flush of in-memory chunks (single-binary too) */
       terminationGracePeriodSeconds: z
         .int32()
         .min(30)
         .default(300)
-        .describe("time for the preStop flush of in-memory chunks"),
+        .describe("time for the preStop flush of in-memory chunks (single-binary too)"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the write path (distributors and ingesters, -target=write), simple-scalable mode"),
+  /** the stateless read path (queriers and query-frontends, -target=read), simple-scalable mode */
   read: z
     .strictObject({
-      replicas,
+      /** read pods; the size preset's when left out */
+      replicas: replicas.describe("read pods; the size preset's when left out"),
+      /** overrides the size preset field by field */
       resources: resourcesOverride,
+      /** queries a querier runs at once */
       maxConcurrent: z.int32().min(1).optional().describe("queries a querier runs at once"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe(
+      "the stateless read path (queriers and query-frontends, -target=read), simple-scalable mode",
+    ),
+  /**
+   * the backend (compactor, ruler, index gateway, query scheduler, -target=backend),
+   * simple-scalable mode
+   */
   backend: z
-    .strictObject({ replicas, resources: resourcesOverride, persistence: persistenceOverride })
-    .prefault({}),
+    .strictObject({
+      /** backend pods; the size preset's when left out */
+      replicas: replicas.describe("backend pods; the size preset's when left out"),
+      /** overrides the size preset field by field */
+      resources: resourcesOverride,
+      /** the PVC of each pod, over the size preset */
+      persistence: persistenceOverride,
+    })
+    .prefault({})
+    .describe(
+      "the backend (compactor, ruler, index gateway, query scheduler, -target=backend), simple-scalable mode",
+    ),
+  /** a query-frontend of its own in front of the read path (large size by default) */
   queryFrontend: z
     .strictObject({
+      /** a dedicated query-frontend Deployment */
       enabled: z.boolean().optional().describe("a dedicated query-frontend Deployment"),
-      replicas,
+      /** query-frontend pods; the size preset's when left out */
+      replicas: replicas.describe("query-frontend pods; the size preset's when left out"),
+      /** overrides the size preset field by field */
       resources: resourcesOverride,
     })
-    .prefault({}),
+    .prefault({})
+    .describe("a query-frontend of its own in front of the read path (large size by default)"),
+  /** the one pod of single-binary mode (-target=all) */
   singleBinary: z
     .strictObject({
+      /** overrides the size preset field by field */
       resources: resourcesOverride,
+      /** the PVC of each pod, over the size preset */
       persistence: persistenceOverride,
-      maxConcurrent: z.int32().min(1).optional(),
+      /** queries the querier runs at once; the size preset's when left out */
+      maxConcurrent: z
+        .int32()
+        .min(1)
+        .optional()
+        .describe("queries the querier runs at once; the size preset's when left out"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the one pod of single-binary mode (-target=all)"),
+  /** the nginx gateway: the one address for pushes and queries */
   gateway: z
     .strictObject({
+      /** the nginx gateway in front of every target */
       enabled: z.boolean().default(true).describe("the nginx gateway in front of every target"),
-      image: imageSchema(NGINX_IMAGE),
-      replicas,
+      /** nginx container image of the gateway */
+      image: imageSchema(NGINX_IMAGE).describe("nginx container image of the gateway"),
+      /** gateway pods; the size preset's when left out */
+      replicas: replicas.describe("gateway pods; the size preset's when left out"),
+      /** overrides the size preset field by field */
       resources: resourcesOverride,
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the nginx gateway: the one address for pushes and queries"),
+  /** the memcached caches of the read path */
   caches: z
     .strictObject({
-      image: imageSchema(MEMCACHED_IMAGE),
-      chunks: cacheOverride,
-      results: cacheOverride,
+      /** memcached container image of both caches */
+      image: imageSchema(MEMCACHED_IMAGE).describe("memcached container image of both caches"),
+      /** memcached for chunks read by queries */
+      chunks: cacheOverride.describe("memcached for chunks read by queries"),
+      /** memcached for query results */
+      results: cacheOverride.describe("memcached for query results"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the memcached caches of the read path"),
+  /** the gossip ring of the Loki pods */
   memberlist: z
     .strictObject({
+      /** defaults to <instance>.<name>.<namespace>, unique per install */
       clusterLabel: z
         .string()
         .min(1)
         .optional()
         .describe("defaults to <instance>.<name>.<namespace>, unique per install"),
     })
-    .prefault({}),
-  workloadIdentity,
-  scheduling: schedulingDefault,
+    .prefault({})
+    .describe("the gossip ring of the Loki pods"),
+  /** cloud identity of Loki's ServiceAccount, so it reaches the bucket without a static key */
+  workloadIdentity: workloadIdentity.describe(
+    "cloud identity of Loki's ServiceAccount, so it reaches the bucket without a static key",
+  ),
+  /** where every Loki pod runs */
+  scheduling: schedulingDefault.describe("where every Loki pod runs"),
+  /** the default spread, used while scheduling.topologySpreadConstraints is empty */
   topologySpread: z
     .strictObject({
+      /** spread replicas across zones */
       zones: z.boolean().default(true).describe("spread replicas across zones"),
+      /** hard: never two replicas of a role on one node */
       hosts: z
         .enum(["soft", "hard"])
         .default("soft")
         .describe("hard: never two replicas of a role on one node"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the default spread, used while scheduling.topologySpreadConstraints is empty"),
+  /** the NetworkPolicies of the Loki pods */
   networkPolicy: z
     .strictObject({
-      enabled: z.boolean().default(true),
+      /** render NetworkPolicies that admit only the peers below */
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe("render NetworkPolicies that admit only the peers below"),
+      /** who pushes logs through the gateway */
       pipeline: z
         .array(peer)
         .default([byName("alloy-gateway")])
         .describe("who pushes logs through the gateway"),
+      /** who queries through the gateway */
       grafana: z
         .array(peer)
         .default([byName("grafana")])
         .describe("who queries through the gateway"),
+      /** who scrapes /metrics of the Loki pods */
       scrapers: z
         .array(peer)
         .default([byName("alloy-gateway")])
         .describe("who scrapes /metrics of the Loki pods"),
+      /** where the ruler sends alerts */
       alertmanager: z
         .array(peer)
         .default([byName("alertmanager")])
         .describe("where the ruler sends alerts"),
+      /** addresses of an Alertmanager outside the cluster the ruler sends alerts to */
       alertmanagerCidrs: z
         .array(cidr)
         .default([])
         .describe("addresses of an Alertmanager outside the cluster the ruler sends alerts to"),
+      /** where the object store (and the cloud's token service) lives */
       objectStorageCidrs: z
         .array(cidr)
         .min(1)
         .default(["0.0.0.0/0"])
         .describe("where the object store (and the cloud's token service) lives"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the NetworkPolicies of the Loki pods"),
 });
 
 export type LokiValues = z.input<typeof lokiValues>;

@@ -30,50 +30,88 @@ const matcherRegex = z
     { message: "not a valid regular expression" },
   );
 
-export const severity = z.enum(["critical", "warning", "info", "none"]);
+export const severity = z
+  .enum(["critical", "warning", "info", "none"])
+  .describe("the severity label of the alert at this tier");
 export type Severity = z.output<typeof severity>;
 
 /** One severity level of an alert: its threshold (for threshold alerts) and how long it must hold. */
 export const alertTier = z.strictObject({
+  /** the severity label of the alert at this tier */
   severity,
+  /** compared with the alert's measurement; ignored by alerts without a threshold */
   threshold: z
     .number()
     .optional()
     .describe("compared with the alert's measurement; ignored by alerts without a threshold"),
+  /** how long the condition must hold before the alert fires */
   for: duration.describe("how long the condition must hold before the alert fires"),
 });
 export type AlertTier = z.output<typeof alertTier>;
 
 /** Per-alert overrides; anything left out keeps the alert's default (see docs/catalogue.md). */
 export const alertOverride = z.strictObject({
-  enabled: z.boolean().optional(),
+  /** false leaves the alert out of the rules */
+  enabled: z.boolean().optional().describe("false leaves the alert out of the rules"),
+  /** replaces the default tiers */
   tiers: z.array(alertTier).min(1).optional().describe("replaces the default tiers"),
+  /** extra labels on this alert */
   labels: z.record(z.string(), z.string()).optional().describe("extra labels on this alert"),
 });
 export type AlertOverride = z.output<typeof alertOverride>;
 
 const sqlMetrics = z
   .strictObject({
-    enabled: z.boolean().default(true),
+    /** scrape environmentd's SQL-derived /metrics/<endpoint> endpoints, with basic auth */
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("scrape environmentd's SQL-derived /metrics/<endpoint> endpoints, with basic auth"),
+    /** the SQL-derived endpoints run queries; scrape them less often */
     interval: duration
       .default("60s")
       .describe("the SQL-derived endpoints run queries; scrape them less often"),
-    timeout: duration.default("30s"),
+    /** how long one scrape of those endpoints may take; at most the interval */
+    timeout: duration
+      .default("30s")
+      .describe("how long one scrape of those endpoints may take; at most the interval"),
+    /**
+     * Secret with the basic-auth user name (picks the SQL role, e.g. mz_support) and password (not
+     * checked by Materialize)
+     */
     secret: z
       .strictObject({
-        name: z.string().min(1).default(SQL_MONITOR_SECRET.name),
+        /** name of the Secret */
+        name: z.string().min(1).default(SQL_MONITOR_SECRET.name).describe("name of the Secret"),
+        /**
+         * where Alloy reads the Secret through the API; the first environment namespace when unset
+         */
         namespace: dnsLabel
           .optional()
           .describe(
             "where Alloy reads the Secret through the API; the first environment namespace when unset",
           ),
-        usernameKey: z.string().min(1).default(SQL_MONITOR_SECRET.usernameKey),
-        passwordKey: z.string().min(1).default(SQL_MONITOR_SECRET.passwordKey),
+        /** key of the user name in the Secret */
+        usernameKey: z
+          .string()
+          .min(1)
+          .default(SQL_MONITOR_SECRET.usernameKey)
+          .describe("key of the user name in the Secret"),
+        /** key of the password in the Secret */
+        passwordKey: z
+          .string()
+          .min(1)
+          .default(SQL_MONITOR_SECRET.passwordKey)
+          .describe("key of the password in the Secret"),
       })
       .prefault({})
       .describe(
         "Secret with the basic-auth user name (picks the SQL role, e.g. mz_support) and password (not checked by Materialize)",
       ),
+    /**
+     * only for Prometheus older than 2.48, which cannot read username_file: the SQL role (not a
+     * secret), e.g. mz_support
+     */
     username: z
       .string()
       .min(1)
@@ -81,6 +119,10 @@ const sqlMetrics = z
       .describe(
         "only for Prometheus older than 2.48, which cannot read username_file: the SQL role (not a secret), e.g. mz_support",
       ),
+    /**
+     * where a plain Prometheus has the Secret mounted; scrape_configs read
+     * username_file/password_file from it
+     */
     prometheusSecretDir: z
       .string()
       .startsWith("/")
@@ -89,47 +131,87 @@ const sqlMetrics = z
         "where a plain Prometheus has the Secret mounted; scrape_configs read username_file/password_file from it",
       ),
   })
-  .prefault({});
+  .prefault({})
+  .describe("environmentd's metrics computed by SQL queries, behind basic auth");
 
 export const materializeValues = z.strictObject({
+  /**
+   * ConfigMaps of the component; the umbrella leaves them out (it wires rules into the rulers and
+   * dashboards into grafana-operator)
+   */
   configMaps: z
     .strictObject({
+      /** render the Prometheus and Loki rule files as ConfigMaps */
       rules: z
         .boolean()
         .default(true)
         .describe("render the Prometheus and Loki rule files as ConfigMaps"),
+      /** render the dashboards' JSON as a ConfigMap */
       dashboards: z.boolean().default(true).describe("render the dashboards' JSON as a ConfigMap"),
     })
     .prefault({})
     .describe(
       "ConfigMaps of the component; the umbrella leaves them out (it wires rules into the rulers and dashboards into grafana-operator)",
     ),
+  /** where Materialize and the stack run: scrape targets, queries and alerts follow them */
   namespaces: z
     .strictObject({
-      operator: dnsLabel.default("materialize"),
-      environments: z.array(dnsLabel).min(1).default(["materialize-environment"]),
-      monitoring: dnsLabel.default("monitoring"),
+      /** namespace of the Materialize operator (orchestratord) */
+      operator: dnsLabel
+        .default("materialize")
+        .describe("namespace of the Materialize operator (orchestratord)"),
+      /** namespaces of the Materialize environments (environmentd, clusterd, balancerd) */
+      environments: z
+        .array(dnsLabel)
+        .min(1)
+        .default(["materialize-environment"])
+        .describe("namespaces of the Materialize environments (environmentd, clusterd, balancerd)"),
+      /** namespace of the monitoring stack, watched by the platform alerts too */
+      monitoring: dnsLabel
+        .default("monitoring")
+        .describe("namespace of the monitoring stack, watched by the platform alerts too"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe(
+      "where Materialize and the stack run: scrape targets, queries and alerts follow them",
+    ),
+  /** what is scraped: environmentd, clusterd, balancerd, the operator */
   scrape: z
     .strictObject({
-      interval: duration.default("30s"),
-      timeout: duration.default("10s"),
+      /** how often the Materialize targets are scraped */
+      interval: duration.default("30s").describe("how often the Materialize targets are scraped"),
+      /** how long one scrape may take; at most the interval */
+      timeout: duration
+        .default("10s")
+        .describe("how long one scrape may take; at most the interval"),
+      /**
+       * also select environmentd pods labelled only app=environmentd (Materialize before v26.24.0)
+       */
       legacyEnvironmentdSelector: z
         .boolean()
         .default(true)
         .describe(
           "also select environmentd pods labelled only app=environmentd (Materialize before v26.24.0)",
         ),
-      balancerd: z.boolean().default(true),
-      operator: z.boolean().default(true),
+      /** scrape balancerd */
+      balancerd: z.boolean().default(true).describe("scrape balancerd"),
+      /** scrape the Materialize operator in namespaces.operator */
+      operator: z
+        .boolean()
+        .default(true)
+        .describe("scrape the Materialize operator in namespaces.operator"),
+      /** environmentd's metrics computed by SQL queries, behind basic auth */
       sqlMetrics,
+      /** keep only the metrics the package's queries use (the allow-lists) at scrape time */
       filterMetrics: z
         .boolean()
         .default(true)
         .describe(
           "keep only the metrics the package's queries use (the allow-lists) at scrape time",
         ),
+      /**
+       * the Prometheus that runs the scrape_configs; basic_auth.username_file needs 2.48 or newer
+       */
       prometheusVersion: z
         .string()
         .regex(/^\d+\.\d+(\.\d+)?$/, "a Prometheus version such as 2.53 or 3.1.0")
@@ -138,53 +220,88 @@ export const materializeValues = z.strictObject({
           "the Prometheus that runs the scrape_configs; basic_auth.username_file needs 2.48 or newer",
         ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("what is scraped: environmentd, clusterd, balancerd, the operator"),
+  /** job label regexes of the stack's own scrape targets, for self-monitoring */
   stackJobs: z
     .strictObject({
-      loki: matcherRegex.default(".*loki.*"),
-      thanos: matcherRegex.default(".*thanos.*"),
-      alloy: matcherRegex.default(".*alloy.*"),
-      alertmanager: matcherRegex.default(".*alertmanager.*"),
+      /** job regex of Loki's scrape targets */
+      loki: matcherRegex.default(".*loki.*").describe("job regex of Loki's scrape targets"),
+      /** job regex of Thanos's scrape targets */
+      thanos: matcherRegex.default(".*thanos.*").describe("job regex of Thanos's scrape targets"),
+      /** job regex of the Alloy agents and gateway */
+      alloy: matcherRegex
+        .default(".*alloy.*")
+        .describe("job regex of the Alloy agents and gateway"),
+      /** job regex of Alertmanager's scrape targets */
+      alertmanager: matcherRegex
+        .default(".*alertmanager.*")
+        .describe("job regex of Alertmanager's scrape targets"),
     })
     .prefault({})
     .describe("job label regexes of the stack's own scrape targets, for self-monitoring"),
+  /** what the log queries and alerts look for */
   logs: z
     .strictObject({
-      kubernetesEventsJob: z.string().min(1).default("integrations/kubernetes/eventhandler"),
+      /** the `job` label of the Kubernetes events in Loki */
+      kubernetesEventsJob: z
+        .string()
+        .min(1)
+        .default("integrations/kubernetes/eventhandler")
+        .describe("the `job` label of the Kubernetes events in Loki"),
+      /** LogQL regex of Materialize log lines that report a data-correctness problem */
       correctnessPattern: matcherRegex
         .default("Non-positive accumulation|Negative accumulation")
         .describe("LogQL regex of Materialize log lines that report a data-correctness problem"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("what the log queries and alerts look for"),
+  /** the Prometheus and Loki alerting rules */
   rules: z
     .strictObject({
+      /** base of every alert's runbook_url; #<alert name in lower case> is appended */
       runbookBaseUrl: z
         .url()
         .default(
           "https://github.com/materialize-monitoring/materialize-monitoring/blob/main/packages/materialize/docs/runbooks.md",
-        ),
+        )
+        .describe("base of every alert's runbook_url; #<alert name in lower case> is appended"),
+      /** labels added to every alert */
       labels: z.record(z.string(), z.string()).default({}).describe("labels added to every alert"),
+      /** per-alert overrides, by alert name */
       alerts: z
         .record(z.string(), alertOverride)
         .default({})
         .describe("per-alert overrides, by alert name"),
+      /** evaluation interval of every group; the ruler's default when unset */
       interval: duration
         .optional()
         .describe("evaluation interval of every group; the ruler's default when unset"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the Prometheus and Loki alerting rules"),
+  /** the Grafana dashboards */
   dashboards: z
     .strictObject({
-      tags: z.array(z.string()).default(["materialize"]),
-      refresh: z.string().default("1m"),
-      timeFrom: z.string().default("now-6h"),
+      /** tags of every dashboard */
+      tags: z.array(z.string()).default(["materialize"]).describe("tags of every dashboard"),
+      /** auto-refresh interval of the dashboards */
+      refresh: z.string().default("1m").describe("auto-refresh interval of the dashboards"),
+      /** start of the default time range, e.g. now-6h */
+      timeFrom: z
+        .string()
+        .default("now-6h")
+        .describe("start of the default time range, e.g. now-6h"),
+      /** prefix of every dashboard uid (lower-case letters, digits, -; at most 20) */
       uidPrefix: z
         .string()
         .regex(/^[a-z0-9-]*$/)
         .max(20)
-        .default("mz-"),
+        .default("mz-")
+        .describe("prefix of every dashboard uid (lower-case letters, digits, -; at most 20)"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the Grafana dashboards"),
 });
 export type MaterializeValues = z.input<typeof materializeValues>;
 export type ResolvedMaterializeValues = z.output<typeof materializeValues>;

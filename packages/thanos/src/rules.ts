@@ -14,27 +14,62 @@ const metricName = z
 const labelMap = z.record(labelName, z.string());
 
 export const recordingRule = z.strictObject({
-  record: metricName,
-  expr: z.string().min(1, "a PromQL expression is required"),
-  labels: labelMap.optional(),
+  /** metric name the result is recorded as */
+  record: metricName.describe("metric name the result is recorded as"),
+  /** PromQL expression to record */
+  expr: z
+    .string()
+    .min(1, "a PromQL expression is required")
+    .describe("PromQL expression to record"),
+  /** labels added to the recorded series */
+  labels: labelMap.optional().describe("labels added to the recorded series"),
 });
 
 export const alertingRule = z.strictObject({
-  alert: z.string().min(1, "an alert name is required"),
-  expr: z.string().min(1, "a PromQL expression is required"),
-  for: duration.optional(),
-  keep_firing_for: duration.optional(),
-  labels: labelMap.optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
+  /** alert name */
+  alert: z.string().min(1, "an alert name is required").describe("alert name"),
+  /** PromQL expression; the alert fires for each series it returns */
+  expr: z
+    .string()
+    .min(1, "a PromQL expression is required")
+    .describe("PromQL expression; the alert fires for each series it returns"),
+  /** how long the expression must keep returning a series before the alert fires */
+  for: duration
+    .optional()
+    .describe("how long the expression must keep returning a series before the alert fires"),
+  /** how long the alert keeps firing after the expression stops returning the series */
+  keep_firing_for: duration
+    .optional()
+    .describe("how long the alert keeps firing after the expression stops returning the series"),
+  /** labels added to the alert, e.g. severity */
+  labels: labelMap.optional().describe("labels added to the alert, e.g. severity"),
+  /** annotations of the alert, e.g. summary, description, runbook_url (templates) */
+  annotations: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("annotations of the alert, e.g. summary, description, runbook_url (templates)"),
 });
 
 export const rule = z.union([recordingRule, alertingRule]);
 
 export const ruleGroup = z.strictObject({
-  name: z.string().min(1),
-  interval: duration.optional(),
-  limit: z.int32().min(0).optional(),
-  rules: z.array(rule).min(1, "a rule group needs at least one rule"),
+  /** group name, unique among the groups */
+  name: z.string().min(1).describe("group name, unique among the groups"),
+  /** how often the group is evaluated; the ruler's evaluation interval when unset */
+  interval: duration
+    .optional()
+    .describe("how often the group is evaluated; the ruler's evaluation interval when unset"),
+  /** most alerts or series one evaluation of a rule may produce; 0 is no limit */
+  limit: z
+    .int32()
+    .min(0)
+    .optional()
+    .describe("most alerts or series one evaluation of a rule may produce; 0 is no limit"),
+  /** the rules, evaluated in order */
+  rules: z
+    .array(rule)
+    .min(1, "a rule group needs at least one rule")
+    .describe("the rules, evaluated in order"),
 });
 
 export type RecordingRule = z.output<typeof recordingRule>;

@@ -24,14 +24,24 @@ const extraArgs = z
 /** A PVC request whose size defaults to the preset. */
 const persistence = z
   .strictObject({
+    /** defaults to the preset */
     size: quantity.optional().describe("defaults to the preset"),
-    storageClass: z.string().optional(),
+    /** StorageClass of the claim; global.storageClass, else the cluster default, when unset */
+    storageClass: z
+      .string()
+      .optional()
+      .describe(
+        "StorageClass of the claim; global.storageClass, else the cluster default, when unset",
+      ),
+    /** access modes of the claim */
     accessModes: z
       .array(z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany"]))
       .min(1)
-      .default(["ReadWriteOnce"]),
+      .default(["ReadWriteOnce"])
+      .describe("access modes of the claim"),
   })
-  .prefault({});
+  .prefault({})
+  .describe("the PVC of each pod");
 
 /** Store gateway `--min-time`/`--max-time`: RFC3339 or a duration relative to now (`-2w`). */
 const storeTime = z
@@ -48,7 +58,9 @@ const dnsLabel = z
 
 /** A network-policy peer: pods by labels, in the stack's namespace unless namespace labels are given. */
 const peer = z.strictObject({
-  podLabels: labels,
+  /** pod label selector */
+  podLabels: labels.describe("pod label selector"),
+  /** omit for the stack's own namespace; {} for every namespace */
   namespaceLabels: labels
     .optional()
     .describe("omit for the stack's own namespace; {} for every namespace"),
@@ -61,62 +73,102 @@ const peer = z.strictObject({
  */
 export const alertmanagerTarget = z.union([
   z.strictObject({
+    /** DNS SRV name resolving to every Alertmanager replica, each of which gets each alert */
     srv: z
       .string()
       .regex(
         /^_[a-z0-9-]+\._tcp\.[a-z0-9.-]+$/,
         "an SRV name such as _http-web._tcp.alertmanager-headless.monitoring.svc.cluster.local",
+      )
+      .describe(
+        "DNS SRV name resolving to every Alertmanager replica, each of which gets each alert",
       ),
-    scheme: z.enum(["http", "https"]).default("http"),
-    pathPrefix: z.string().default(""),
-    timeout: duration.default("10s"),
+    /** scheme of the Alertmanager API */
+    scheme: z.enum(["http", "https"]).default("http").describe("scheme of the Alertmanager API"),
+    /** path prefix of the Alertmanager API (its --web.route-prefix) */
+    pathPrefix: z
+      .string()
+      .default("")
+      .describe("path prefix of the Alertmanager API (its --web.route-prefix)"),
+    /** timeout of one request to Alertmanager */
+    timeout: duration.default("10s").describe("timeout of one request to Alertmanager"),
   }),
   z.strictObject({
-    url: z.url({
-      protocol: /^https?$/,
-      error: "an http(s) URL such as http://alertmanager.monitoring.svc.cluster.local:9093",
-    }),
-    timeout: duration.default("10s"),
+    /** one Alertmanager's base URL */
+    url: z
+      .url({
+        protocol: /^https?$/,
+        error: "an http(s) URL such as http://alertmanager.monitoring.svc.cluster.local:9093",
+      })
+      .describe("one Alertmanager's base URL"),
+    /** timeout of one request to Alertmanager */
+    timeout: duration.default("10s").describe("timeout of one request to Alertmanager"),
   }),
 ]);
 export type AlertmanagerTarget = z.output<typeof alertmanagerTarget>;
 
 const frontendCache = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("none") }),
   z.strictObject({
-    type: z.literal("in-memory"),
+    /** no response cache */
+    type: z.literal("none").describe("no response cache"),
+  }),
+  z.strictObject({
+    /** a cache in each query-frontend pod */
+    type: z.literal("in-memory").describe("a cache in each query-frontend pod"),
+    /** most memory the cache takes in each pod, e.g. 256MB */
     maxSize: z
       .string()
       .regex(/^\d+(B|KB|MB|GB)$/, "a size such as 256MB")
-      .default("256MB"),
+      .default("256MB")
+      .describe("most memory the cache takes in each pod, e.g. 256MB"),
   }),
   z.strictObject({
-    type: z.literal("memcached"),
+    /** memcached, shared by the query-frontend pods */
+    type: z.literal("memcached").describe("memcached, shared by the query-frontend pods"),
+    /** your memcached addresses (dns+/dnssrv+ allowed); used only when deploy.enabled is false */
     addresses: z
       .array(z.string().min(1))
       .default([])
-      .describe("external memcached addresses (dns+/dnssrv+ allowed); empty to run our own"),
-    expiration: duration.default("24h"),
-    timeout: duration.default("500ms"),
+      .describe(
+        "your memcached addresses (dns+/dnssrv+ allowed); used only when deploy.enabled is false",
+      ),
+    /** how long a cached response is kept */
+    expiration: duration.default("24h").describe("how long a cached response is kept"),
+    /** timeout of one cache request */
+    timeout: duration.default("500ms").describe("timeout of one cache request"),
+    /** the memcached the stack runs for the cache */
     deploy: z
       .strictObject({
-        enabled: z.boolean().default(true),
+        /** run a memcached Deployment of the stack's and use it instead of addresses */
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe("run a memcached Deployment of the stack's and use it instead of addresses"),
+        /** defaults to the preset */
         replicas,
+        /** memcached -m; defaults to the preset */
         memoryMb: z.int32().min(64).optional().describe("memcached -m; defaults to the preset"),
-        resources: resources.optional(),
+        /** memcached's requests and limits; the preset's when unset */
+        resources: resources
+          .optional()
+          .describe("memcached's requests and limits; the preset's when unset"),
+        /** memcached container image */
         image: imageSchema({
           registry: "docker.io",
           repository: "library/memcached",
           tag: MEMCACHED_VERSION,
-        }),
+        }).describe("memcached container image"),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("the memcached the stack runs for the cache"),
   }),
 ]);
 
 const indexCache = z.discriminatedUnion("type", [
   z.strictObject({
-    type: z.literal("in-memory"),
+    /** a cache in each store pod */
+    type: z.literal("in-memory").describe("a cache in each store pod"),
+    /** defaults to the preset */
     maxSize: z
       .string()
       .regex(/^\d+(B|KB|MB|GB)$/, "a size such as 1GB")
@@ -124,161 +176,365 @@ const indexCache = z.discriminatedUnion("type", [
       .describe("defaults to the preset"),
   }),
   z.strictObject({
-    type: z.literal("memcached"),
-    addresses: z.array(z.string().min(1)).min(1, "at least one memcached address"),
-    timeout: duration.default("500ms"),
+    /** your memcached, shared by the store pods */
+    type: z.literal("memcached").describe("your memcached, shared by the store pods"),
+    /** memcached addresses (dns+/dnssrv+ allowed) */
+    addresses: z
+      .array(z.string().min(1))
+      .min(1, "at least one memcached address")
+      .describe("memcached addresses (dns+/dnssrv+ allowed)"),
+    /** timeout of one cache request */
+    timeout: duration.default("500ms").describe("timeout of one cache request"),
   }),
 ]);
 
 const storeSharding = z.discriminatedUnion("mode", [
-  z.strictObject({ mode: z.literal("none") }),
   z.strictObject({
-    mode: z.literal("hashmod"),
-    shards: z.int32().min(2, "hashmod sharding needs at least 2 shards"),
+    /** every store pod serves every block */
+    mode: z.literal("none").describe("every store pod serves every block"),
   }),
   z.strictObject({
-    mode: z.literal("time"),
+    /** blocks spread over shards by a hash of their ID */
+    mode: z.literal("hashmod").describe("blocks spread over shards by a hash of their ID"),
+    /** number of shards, each a StatefulSet of store.replicas pods */
+    shards: z
+      .int32()
+      .min(2, "hashmod sharding needs at least 2 shards")
+      .describe("number of shards, each a StatefulSet of store.replicas pods"),
+  }),
+  z.strictObject({
+    /** store sets that each serve one time range */
+    mode: z.literal("time").describe("store sets that each serve one time range"),
+    /** the time ranges; together they should cover every block */
     partitions: z
-      .array(z.strictObject({ name: dnsLabel, minTime: storeTime, maxTime: storeTime }))
-      .min(1, "at least one time partition"),
+      .array(
+        z.strictObject({
+          /** suffix of the partition's workload name */
+          name: dnsLabel.describe("suffix of the partition's workload name"),
+          /** start of the range: RFC3339, or a duration before now (-2w) */
+          minTime: storeTime.describe(
+            "start of the range: RFC3339, or a duration before now (-2w)",
+          ),
+          /** end of the range: RFC3339, or a duration before now */
+          maxTime: storeTime.describe("end of the range: RFC3339, or a duration before now"),
+        }),
+      )
+      .min(1, "at least one time partition")
+      .describe("the time ranges; together they should cover every block"),
   }),
 ]);
 
 export const thanosValues = z.strictObject({
+  /** ha: replicated receive, bucket, store, compactor; dev: one receive with local TSDB only */
   mode: z
     .enum(["ha", "dev"])
     .default("ha")
     .describe(
       "ha: replicated receive, bucket, store, compactor; dev: one receive with local TSDB only",
     ),
-  preset: z.enum(["small", "medium", "large"]).default("small"),
-  image: imageSchema({ registry: "quay.io", repository: "thanos/thanos", tag: THANOS_VERSION }),
-  logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  logFormat: z.enum(["logfmt", "json"]).default("logfmt"),
+  /** sizing preset: replicas, resources and volumes of every role, each overridable */
+  preset: z
+    .enum(["small", "medium", "large"])
+    .default("small")
+    .describe("sizing preset: replicas, resources and volumes of every role, each overridable"),
+  /** Thanos container image of every role */
+  image: imageSchema({
+    registry: "quay.io",
+    repository: "thanos/thanos",
+    tag: THANOS_VERSION,
+  }).describe("Thanos container image of every role"),
+  /** --log.level: least severe messages logged */
+  logLevel: z
+    .enum(["debug", "info", "warn", "error"])
+    .default("info")
+    .describe("--log.level: least severe messages logged"),
+  /** --log.format of the logs */
+  logFormat: z.enum(["logfmt", "json"]).default("logfmt").describe("--log.format of the logs"),
+  /** the bucket; required in ha mode, not allowed in dev mode */
   objectStorage: objectStorage
     .optional()
     .describe("the bucket; required in ha mode, not allowed in dev mode"),
+  /** an existing ReadWriteMany PVC for objectStorage.type=filesystem */
   bucketVolume: z
-    .strictObject({ claimName: z.string().min(1) })
+    .strictObject({
+      /** name of the existing PVC */
+      claimName: z.string().min(1).describe("name of the existing PVC"),
+    })
     .optional()
     .describe("an existing ReadWriteMany PVC for objectStorage.type=filesystem"),
+  /** added to every block and alert (plus cluster) */
   externalLabels: labels.default({}).describe("added to every block and alert (plus cluster)"),
+  /** external labels that name the replica of a series */
   replicaLabels: z
     .strictObject({
-      receive: labelName.default("replica"),
-      ruler: labelName.default("rule_replica"),
+      /** label telling receive replicas apart; queries and the compactor deduplicate on it */
+      receive: labelName
+        .default("replica")
+        .describe(
+          "label telling receive replicas apart; queries and the compactor deduplicate on it",
+        ),
+      /** label telling ruler replicas apart; queries deduplicate on it, alerts drop it */
+      ruler: labelName
+        .default("rule_replica")
+        .describe("label telling ruler replicas apart; queries deduplicate on it, alerts drop it"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("external labels that name the replica of a series"),
+  /** the ServiceAccount every Thanos pod runs as */
   serviceAccount: z
     .strictObject({
+      /** false to use an existing ServiceAccount named by name */
       create: z
         .boolean()
         .default(true)
         .describe("false to use an existing ServiceAccount named by name"),
+      /** defaults to thanos (with the name prefix) */
       name: objectName.optional().describe("defaults to thanos (with the name prefix)"),
-      annotations: labels.default({}),
-      workloadIdentity,
+      /** annotations of the ServiceAccount */
+      annotations: labels.default({}).describe("annotations of the ServiceAccount"),
+      /** cloud identity of the ServiceAccount, so Thanos reaches the bucket without a static key */
+      workloadIdentity: workloadIdentity.describe(
+        "cloud identity of the ServiceAccount, so Thanos reaches the bucket without a static key",
+      ),
     })
-    .prefault({}),
-  scheduling: schedulingDefault,
+    .prefault({})
+    .describe("the ServiceAccount every Thanos pod runs as"),
+  /** where every Thanos pod runs */
+  scheduling: schedulingDefault.describe("where every Thanos pod runs"),
+  /** receive: takes the remote writes and keeps recent data in a local TSDB */
   receive: z
     .strictObject({
+      /**
+       * combined: every receive routes and ingests; split: stateless routers in front of ingestors
+       */
       mode: z
         .enum(["combined", "split"])
         .default("combined")
         .describe(
           "combined: every receive routes and ingests; split: stateless routers in front of ingestors",
         ),
+      /** defaults to the preset */
       replicas,
+      /** defaults to 2 in ha, 1 in dev */
       replicationFactor: z.int32().min(1).optional().describe("defaults to 2 in ha, 1 in dev"),
+      /** local TSDB retention; 1d in ha, 15d in dev */
       retention: duration.optional().describe("local TSDB retention; 1d in ha, 15d in dev"),
-      resources: resources.optional(),
+      /** requests and limits; the preset's when unset */
+      resources: resources.optional().describe("requests and limits; the preset's when unset"),
+      /** the PVC of each pod */
       persistence,
-      terminationGracePeriodSeconds: z.int32().min(30).default(900),
-      tenantHeader: z.string().min(1).default("THANOS-TENANT"),
-      defaultTenant: z.string().min(1).default("default-tenant"),
-      router: z.strictObject({ replicas, resources: resources.optional() }).prefault({}),
+      /** seconds a stopping pod gets to flush its head block and upload it */
+      terminationGracePeriodSeconds: z
+        .int32()
+        .min(30)
+        .default(900)
+        .describe("seconds a stopping pod gets to flush its head block and upload it"),
+      /** HTTP header that carries the tenant of a write */
+      tenantHeader: z
+        .string()
+        .min(1)
+        .default("THANOS-TENANT")
+        .describe("HTTP header that carries the tenant of a write"),
+      /** tenant of writes without that header */
+      defaultTenant: z
+        .string()
+        .min(1)
+        .default("default-tenant")
+        .describe("tenant of writes without that header"),
+      /** the stateless routers of split mode */
+      router: z
+        .strictObject({
+          /** defaults to the preset */
+          replicas,
+          /** requests and limits; the preset's when unset */
+          resources: resources.optional().describe("requests and limits; the preset's when unset"),
+        })
+        .prefault({})
+        .describe("the stateless routers of split mode"),
+      /** appended after the generated flags */
       extraArgs,
     })
-    .prefault({}),
+    .prefault({})
+    .describe("receive: takes the remote writes and keeps recent data in a local TSDB"),
+  /** query: answers PromQL over receive, store and ruler */
   query: z
     .strictObject({
+      /** defaults to the preset */
       replicas,
-      resources: resources.optional(),
-      timeout: duration.default("2m"),
-      maxConcurrent: z.int32().min(1).default(20),
-      lookbackDelta: duration.optional(),
-      autoDownsampling: z.boolean().default(true),
-      deduplicationFunc: z.enum(["penalty", "chain"]).default("penalty"),
+      /** requests and limits; the preset's when unset */
+      resources: resources.optional().describe("requests and limits; the preset's when unset"),
+      /** --query.timeout: longest a query may run */
+      timeout: duration.default("2m").describe("--query.timeout: longest a query may run"),
+      /** --query.max-concurrent: queries evaluated at once per pod */
+      maxConcurrent: z
+        .int32()
+        .min(1)
+        .default(20)
+        .describe("--query.max-concurrent: queries evaluated at once per pod"),
+      /**
+       * --query.lookback-delta: how far back an instant query looks for a sample (5m when unset)
+       */
+      lookbackDelta: duration
+        .optional()
+        .describe(
+          "--query.lookback-delta: how far back an instant query looks for a sample (5m when unset)",
+        ),
+      /** answer long-range queries from downsampled blocks */
+      autoDownsampling: z
+        .boolean()
+        .default(true)
+        .describe("answer long-range queries from downsampled blocks"),
+      /** how replicated series merge: penalty (for scraped HA pairs) or chain */
+      deduplicationFunc: z
+        .enum(["penalty", "chain"])
+        .default("penalty")
+        .describe("how replicated series merge: penalty (for scraped HA pairs) or chain"),
+      /** more StoreAPI addresses (host:port, dns+, dnssrv+) */
       extraEndpoints: z
         .array(z.string().min(1))
         .default([])
         .describe("more StoreAPI addresses (host:port, dns+, dnssrv+)"),
+      /** appended after the generated flags */
       extraArgs,
     })
-    .prefault({}),
+    .prefault({})
+    .describe("query: answers PromQL over receive, store and ruler"),
+  /** query-frontend: splits, retries and caches range queries in front of query */
   queryFrontend: z
     .strictObject({
+      /** defaults to true in ha, false in dev */
       enabled: z.boolean().optional().describe("defaults to true in ha, false in dev"),
+      /** defaults to the preset */
       replicas,
-      resources: resources.optional(),
-      splitInterval: duration.default("24h"),
-      maxRetries: z.int32().min(0).default(5),
-      logQueriesLongerThan: duration.default("10s"),
-      cache: frontendCache.prefault({ type: "in-memory" }),
+      /** requests and limits; the preset's when unset */
+      resources: resources.optional().describe("requests and limits; the preset's when unset"),
+      /** range queries are split into pieces this long, run and cached separately */
+      splitInterval: duration
+        .default("24h")
+        .describe("range queries are split into pieces this long, run and cached separately"),
+      /** retries of a failed request to query */
+      maxRetries: z.int32().min(0).default(5).describe("retries of a failed request to query"),
+      /** log queries slower than this; 0 logs none */
+      logQueriesLongerThan: duration
+        .default("10s")
+        .describe("log queries slower than this; 0 logs none"),
+      /** the response cache */
+      cache: frontendCache.prefault({ type: "in-memory" }).describe("the response cache"),
+      /** appended after the generated flags */
       extraArgs,
     })
-    .prefault({}),
+    .prefault({})
+    .describe("query-frontend: splits, retries and caches range queries in front of query"),
+  /** store gateway: serves the blocks in the bucket to query */
   store: z
     .strictObject({
+      /** defaults to true in ha; not available in dev */
       enabled: z.boolean().optional().describe("defaults to true in ha; not available in dev"),
+      /** replicas per shard; defaults to the preset */
       replicas: replicas.describe("replicas per shard; defaults to the preset"),
-      resources: resources.optional(),
+      /** requests and limits; the preset's when unset */
+      resources: resources.optional().describe("requests and limits; the preset's when unset"),
+      /** the PVC of each pod */
       persistence,
-      indexCache: indexCache.prefault({ type: "in-memory" }),
-      sharding: storeSharding.prefault({ mode: "none" }),
+      /** cache of block index entries */
+      indexCache: indexCache
+        .prefault({ type: "in-memory" })
+        .describe("cache of block index entries"),
+      /** how the blocks are split among store pods */
+      sharding: storeSharding
+        .prefault({ mode: "none" })
+        .describe("how the blocks are split among store pods"),
+      /** appended after the generated flags */
       extraArgs,
     })
-    .prefault({}),
+    .prefault({})
+    .describe("store gateway: serves the blocks in the bucket to query"),
+  /** compactor: compacts, downsamples and applies retention in the bucket */
   compactor: z
     .strictObject({
+      /** defaults to true in ha; not available in dev */
       enabled: z.boolean().optional().describe("defaults to true in ha; not available in dev"),
+      /** must be 1: one compactor per bucket */
       replicas: z.int32().min(1).default(1).describe("must be 1: one compactor per bucket"),
-      resources: resources.optional(),
+      /** requests and limits; the preset's when unset */
+      resources: resources.optional().describe("requests and limits; the preset's when unset"),
+      /** the PVC of each pod */
       persistence,
+      /** retention per resolution; 0d keeps forever */
       retention: z
         .strictObject({
-          raw: duration.default("30d"),
-          fiveMinutes: duration.default("90d"),
-          oneHour: duration.default("365d"),
+          /** how long raw samples are kept */
+          raw: duration.default("30d").describe("how long raw samples are kept"),
+          /** how long 5-minute downsampled data is kept */
+          fiveMinutes: duration
+            .default("90d")
+            .describe("how long 5-minute downsampled data is kept"),
+          /** how long 1-hour downsampled data is kept */
+          oneHour: duration.default("365d").describe("how long 1-hour downsampled data is kept"),
         })
-        .prefault({}),
-      downsampling: z.boolean().default(true),
+        .prefault({})
+        .describe("retention per resolution; 0d keeps forever"),
+      /** build 5-minute and 1-hour downsampled blocks */
+      downsampling: z
+        .boolean()
+        .default(true)
+        .describe("build 5-minute and 1-hour downsampled blocks"),
+      /**
+       * merge blocks of replicated receives offline (vertical compaction on the receive replica
+       * label)
+       */
       deduplication: z
         .boolean()
         .default(true)
         .describe(
           "merge blocks of replicated receives offline (vertical compaction on the receive replica label)",
         ),
-      waitInterval: duration.default("5m"),
-      deleteDelay: duration.default("48h"),
-      concurrency: z.int32().min(1).default(1),
+      /** pause between compaction runs */
+      waitInterval: duration.default("5m").describe("pause between compaction runs"),
+      /** how long a block marked for deletion stays in the bucket, for readers still using it */
+      deleteDelay: duration
+        .default("48h")
+        .describe(
+          "how long a block marked for deletion stays in the bucket, for readers still using it",
+        ),
+      /** compaction groups processed in parallel */
+      concurrency: z.int32().min(1).default(1).describe("compaction groups processed in parallel"),
+      /** appended after the generated flags */
       extraArgs,
     })
-    .prefault({}),
+    .prefault({})
+    .describe("compactor: compacts, downsamples and applies retention in the bucket"),
+  /** ruler: alerting and recording rules over all the data */
   ruler: z
     .strictObject({
-      enabled: z.boolean().default(true),
+      /** run the ruler, which evaluates PromQL rules */
+      enabled: z.boolean().default(true).describe("run the ruler, which evaluates PromQL rules"),
+      /** defaults to the preset */
       replicas,
-      resources: resources.optional(),
+      /** requests and limits; the preset's when unset */
+      resources: resources.optional().describe("requests and limits; the preset's when unset"),
+      /** the PVC of each pod */
       persistence,
-      evalInterval: duration.default("30s"),
-      retention: duration.default("48h"),
-      ruleGroups: z.array(ruleGroup).default([]),
+      /** how often rule groups are evaluated, unless a group sets its interval */
+      evalInterval: duration
+        .default("30s")
+        .describe("how often rule groups are evaluated, unless a group sets its interval"),
+      /** retention of the ruler's local TSDB, which holds its recorded series */
+      retention: duration
+        .default("48h")
+        .describe("retention of the ruler's local TSDB, which holds its recorded series"),
+      /** rule groups rendered into the ruler's rule file */
+      ruleGroups: z
+        .array(ruleGroup)
+        .default([])
+        .describe("rule groups rendered into the ruler's rule file"),
+      /** existing ConfigMaps whose *.yaml keys are Prometheus rule files */
       ruleConfigMaps: z
         .array(
           z.strictObject({
-            name: z.string().min(1),
+            /** name of the ConfigMap */
+            name: z.string().min(1).describe("name of the ConfigMap"),
+            /** only these keys; all by default */
             keys: z
               .array(z.string().min(1))
               .min(1)
@@ -288,48 +544,96 @@ export const thanosValues = z.strictObject({
         )
         .default([])
         .describe("existing ConfigMaps whose *.yaml keys are Prometheus rule files"),
-      alertmanagers: z.array(alertmanagerTarget).default([]),
+      /** where the ruler sends alerts; none when empty */
+      alertmanagers: z
+        .array(alertmanagerTarget)
+        .default([])
+        .describe("where the ruler sends alerts; none when empty"),
+      /** link target of alerts' source (e.g. Grafana explore) */
       alertQueryUrl: z
         .url()
         .optional()
         .describe("link target of alerts' source (e.g. Grafana explore)"),
+      /** appended after the generated flags */
       extraArgs,
     })
-    .prefault({}),
+    .prefault({})
+    .describe("ruler: alerting and recording rules over all the data"),
+  /** PodDisruptionBudgets of the roles */
   podDisruptionBudget: z
     .strictObject({
-      enabled: z.boolean().default(true),
-      maxUnavailable: z.union([z.int32().min(1), z.string().regex(/^\d+%$/)]).default(1),
+      /** render a PodDisruptionBudget for every role with 2 or more replicas */
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe("render a PodDisruptionBudget for every role with 2 or more replicas"),
+      /** pods of a role a voluntary disruption may take down at once: a count or a percentage */
+      maxUnavailable: z
+        .union([z.int32().min(1), z.string().regex(/^\d+%$/)])
+        .default(1)
+        .describe(
+          "pods of a role a voluntary disruption may take down at once: a count or a percentage",
+        ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("PodDisruptionBudgets of the roles"),
+  /** the NetworkPolicies of the Thanos pods */
   networkPolicy: z
     .strictObject({
-      enabled: z.boolean().default(true),
+      /** render NetworkPolicies that admit only the peers below */
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe("render NetworkPolicies that admit only the peers below"),
+      /** the pods that talk to Thanos */
       peers: z
         .strictObject({
+          /** remote-writes to receive and scrapes every Thanos pod's metrics */
           pipeline: peer
             .default({ podLabels: { "app.kubernetes.io/name": "alloy-gateway" } })
             .describe("remote-writes to receive and scrapes every Thanos pod's metrics"),
+          /** queries PromQL and reads the ruler API */
           grafana: peer
             .default({ podLabels: { "app.kubernetes.io/name": "grafana" } })
             .describe("queries PromQL and reads the ruler API"),
-          alertmanager: peer.default({ podLabels: { "app.kubernetes.io/name": "alertmanager" } }),
+          /** the Alertmanager pods the ruler sends alerts to */
+          alertmanager: peer
+            .default({ podLabels: { "app.kubernetes.io/name": "alertmanager" } })
+            .describe("the Alertmanager pods the ruler sends alerts to"),
         })
-        .prefault({}),
-      alertmanagerPorts: z.array(z.int32().min(1).max(65535)).default([9093]),
+        .prefault({})
+        .describe("the pods that talk to Thanos"),
+      /** ports the ruler may reach Alertmanager on */
+      alertmanagerPorts: z
+        .array(z.int32().min(1).max(65535))
+        .default([9093])
+        .describe("ports the ruler may reach Alertmanager on"),
+      /** addresses of an Alertmanager outside the cluster the ruler sends alerts to */
       alertmanagerCidrs: z
         .array(z.string().regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (e.g. 203.0.113.0/28)"))
         .default([])
         .describe("addresses of an Alertmanager outside the cluster the ruler sends alerts to"),
+      /** where the bucket is; narrow it to your object store's ranges */
       objectStorageEgress: z
         .strictObject({
-          cidrs: z.array(z.string().min(1)).min(1).default(["0.0.0.0/0"]),
-          ports: z.array(z.int32().min(1).max(65535)).min(1).default([443]),
+          /** addresses of the object store */
+          cidrs: z
+            .array(z.string().min(1))
+            .min(1)
+            .default(["0.0.0.0/0"])
+            .describe("addresses of the object store"),
+          /** ports of the object store */
+          ports: z
+            .array(z.int32().min(1).max(65535))
+            .min(1)
+            .default([443])
+            .describe("ports of the object store"),
         })
         .prefault({})
         .describe("where the bucket is; narrow it to your object store's ranges"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("the NetworkPolicies of the Thanos pods"),
 });
 
 export type ThanosValues = z.input<typeof thanosValues>;
