@@ -170,6 +170,7 @@ export function alertmanagerStatefulSet(input: WorkloadInput): KubeObject {
         ? values.scheduling.topologySpreadConstraints
         : input.replicas > 1
           ? (spreadConstraints(ctx, selector, {
+              zones: values.zoneSpread,
               hardHostSpread: values.hardHostSpread,
             }) as Scheduling["topologySpreadConstraints"])
           : [],

@@ -137,6 +137,16 @@ describe("HA (default)", () => {
     expect(hard.spec.template.spec.topologySpreadConstraints[1].whenUnsatisfiable).toBe(
       "DoNotSchedule",
     );
+    const zones = find(alertmanager({ zoneSpread: "hard" }).objects, "StatefulSet");
+    expect(
+      zones.spec.template.spec.topologySpreadConstraints.map((c: Anything) => [
+        c.topologyKey,
+        c.whenUnsatisfiable,
+      ]),
+    ).toEqual([
+      ["topology.kubernetes.io/zone", "DoNotSchedule"],
+      ["kubernetes.io/hostname", "ScheduleAnyway"],
+    ]);
   });
 
   it("runs restricted: non-root, read-only root, no token, requests and a memory limit", () => {

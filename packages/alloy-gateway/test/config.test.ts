@@ -74,6 +74,36 @@ describe("Alloy text", () => {
   });
 });
 
+describe("kubelet TLS", () => {
+  /** The body of each `prometheus.scrape` block of the kubelet jobs, by label. */
+  const kubeletBlocks = (t: string) =>
+    Object.fromEntries(
+      [...t.matchAll(/^prometheus\.scrape "(kubelet[a-z_]*)" \{\n([\s\S]*?)^\}/gm)].map((m) => [
+        m[1],
+        m[2] ?? "",
+      ]),
+    );
+
+  it("verifies the kubelets' certificates against the cluster CA by default", () => {
+    const blocks = kubeletBlocks(text({}));
+    expect(Object.keys(blocks).sort()).toEqual(["kubelet", "kubelet_cadvisor", "kubelet_resource"]);
+    for (const body of Object.values(blocks)) expect(body).not.toContain("insecure_skip_verify");
+  });
+
+  it("skips verification in every kubelet job's tls_config with scrape.kubelet.insecureSkipVerify", () => {
+    const blocks = kubeletBlocks(text({ scrape: { kubelet: { insecureSkipVerify: true } } }));
+    expect(Object.keys(blocks)).toHaveLength(3);
+    for (const [label, body] of Object.entries(blocks)) {
+      expect(body, label).toMatch(/tls_config \{[^}]*insecure_skip_verify = true/);
+    }
+  });
+
+  it("has nothing to skip through the API-server proxy (the API server reaches the kubelets)", () => {
+    const t = text({ scrape: { kubelet: { mode: "apiServerProxy", insecureSkipVerify: true } } });
+    expect(t).not.toContain("insecure_skip_verify");
+  });
+});
+
 describe("wiring", () => {
   const full = pipelineGraph(parse(text(FULL)));
   const reaches = (from: string, to: string) => downstreamOf(full, from).has(to);

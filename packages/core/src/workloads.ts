@@ -122,20 +122,25 @@ export function podTemplate(ctx: BuildContext, options: PodTemplateOptions): Pod
 }
 
 /**
- * Spread replicas across zones (soft) and hosts (hard when `hardHostSpread`),
- * the default for every multi-replica workload.
+ * Spread replicas across zones (soft unless `zones: "hard"`; none with
+ * `zones: false`) and hosts (hard when `hardHostSpread`), the default for
+ * every multi-replica workload. A hard zone spread (DoNotSchedule) keeps
+ * replicas in different zones before a second lands in any one, for the
+ * workloads whose quorum must survive a zone; a pod stays Pending when no
+ * node with the zone label keeps the skew.
  */
 export function spreadConstraints(
   ctx: BuildContext,
   selector: Record<string, string>,
-  options: { zones?: boolean; hardHostSpread?: boolean } = {},
+  options: { zones?: boolean | "soft" | "hard"; hardHostSpread?: boolean } = {},
 ): TopologySpreadConstraint[] {
   const constraints: TopologySpreadConstraint[] = [];
-  if (options.zones ?? true) {
+  const zones = options.zones ?? true;
+  if (zones !== false) {
     constraints.push({
       maxSkew: 1,
       topologyKey: ctx.zoneTopologyKey,
-      whenUnsatisfiable: "ScheduleAnyway",
+      whenUnsatisfiable: zones === "hard" ? "DoNotSchedule" : "ScheduleAnyway",
       labelSelector: { matchLabels: { ...selector } },
     });
   }

@@ -18,6 +18,7 @@ import {
   selectorLabels,
   service,
   servicePort,
+  spreadConstraints,
   standardLabels,
   statefulSet,
   tcpPorts,
@@ -163,6 +164,23 @@ describe("pod templates and workloads", () => {
   it("builds DaemonSets with a rolling update", () => {
     const ds = daemonSet({ metadata: objectMeta(ctx, { name: "agent" }), selector, template });
     expect(ds.spec?.updateStrategy?.type).toBe("RollingUpdate");
+  });
+
+  it("spreads across zones softly by default, hard or not at all on request", () => {
+    const zoneRule = (zones?: boolean | "soft" | "hard") =>
+      spreadConstraints(ctx, selector, zones === undefined ? {} : { zones }).find(
+        (c) => c.topologyKey === "topology.kubernetes.io/zone",
+      )?.whenUnsatisfiable;
+    expect(zoneRule()).toBe("ScheduleAnyway");
+    expect(zoneRule(true)).toBe("ScheduleAnyway");
+    expect(zoneRule("soft")).toBe("ScheduleAnyway");
+    expect(zoneRule("hard")).toBe("DoNotSchedule");
+    expect(zoneRule(false)).toBeUndefined();
+    // The host rule is independent of the zone rule.
+    expect(spreadConstraints(ctx, selector, { zones: "hard" }).at(-1)).toMatchObject({
+      topologyKey: "kubernetes.io/hostname",
+      whenUnsatisfiable: "ScheduleAnyway",
+    });
   });
 });
 

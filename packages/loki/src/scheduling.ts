@@ -12,7 +12,8 @@ import type { ResolvedLokiValues } from "./values.js";
 
 /**
  * The user's scheduling values with this role's topology spread (zones
- * soft, hosts soft or hard) unless the user gave constraints of their own.
+ * soft, or hard for the write pods with `write.zoneSpread: hard`; hosts soft
+ * or hard) unless the user gave constraints of their own.
  * Loki is a store (and the gateway and caches sit on its push and query
  * paths), so every role takes the context's `critical` priority class.
  */
@@ -29,7 +30,10 @@ export function roleScheduling(
       own.topologySpreadConstraints.length > 0
         ? own.topologySpreadConstraints
         : spreadConstraints(ctx, roleSelector(ctx, role), {
-            zones: values.topologySpread.zones,
+            zones:
+              role === "write" && values.write.zoneSpread
+                ? values.write.zoneSpread
+                : values.topologySpread.zones,
             hardHostSpread: values.topologySpread.hosts === "hard",
           }),
     ...(priorityClassName ? { priorityClassName } : {}),

@@ -426,6 +426,19 @@ export const lokiValues = z.strictObject({
         .min(30)
         .default(300)
         .describe("time for the preStop flush of in-memory chunks (single-binary too)"),
+      /**
+       * spread of the write pods (the ingesters, whose replicationFactor quorum takes every write)
+       * across zones: hard (DoNotSchedule) keeps the write pods per zone within one of each other,
+       * so 3 write pods on three zones (replicationFactor 3) keep a write quorum through the loss
+       * of a zone; a write pod stays Pending where no node carries the zone label (the context's
+       * zone topology key). Follows topologySpread.zones when left out
+       */
+      zoneSpread: z
+        .enum(["soft", "hard"])
+        .optional()
+        .describe(
+          "spread of the write pods (the ingesters, whose replicationFactor quorum takes every write) across zones: hard (DoNotSchedule) keeps the write pods per zone within one of each other, so 3 write pods on three zones (replicationFactor 3) keep a write quorum through the loss of a zone; a write pod stays Pending where no node carries the zone label (the context's zone topology key). Follows topologySpread.zones when left out",
+        ),
     })
     .prefault({})
     .describe("the write path (distributors and ingesters, -target=write), simple-scalable mode"),
@@ -625,6 +638,7 @@ export interface ResolvedLokiValues
     resources: Resources;
     persistence: Persistence;
     terminationGracePeriodSeconds: number;
+    zoneSpread?: "soft" | "hard";
   };
   read: { replicas: number; resources: Resources; maxConcurrent: number };
   backend: { replicas: number; resources: Resources; persistence: Persistence };
@@ -705,6 +719,7 @@ export function resolveLokiValues(values: ParsedLokiValues): ResolvedLokiValues 
       resources: mergeResources(preset.write.resources, values.write.resources),
       persistence: mergePersistence(preset.write.storage, values.write.persistence),
       terminationGracePeriodSeconds: values.write.terminationGracePeriodSeconds,
+      ...(values.write.zoneSpread ? { zoneSpread: values.write.zoneSpread } : {}),
     },
     read: {
       replicas: values.read.replicas ?? preset.read.replicas,

@@ -278,6 +278,26 @@ describe("availability", () => {
     ).toEqual([["kubernetes.io/hostname", "DoNotSchedule"]]);
   });
 
+  it("spreads the write pods hard across zones with write.zoneSpread, and only them", () => {
+    const zoneRule = (objects: typeof scalable.objects, name: string) =>
+      (podSpec(objects, name).topologySpreadConstraints ?? []).find(
+        (c) => c.topologyKey === "topology.kubernetes.io/zone",
+      )?.whenUnsatisfiable;
+    const hard = loki({ storage: S3, write: { zoneSpread: "hard" } });
+    expect(zoneRule(hard.objects, "loki-write")).toBe("DoNotSchedule");
+    for (const other of ["loki-read", "loki-backend", "loki-gateway"]) {
+      expect(zoneRule(hard.objects, other), other).toBe("ScheduleAnyway");
+    }
+    // It names the write pods' spread even when the other roles spread over no zone.
+    const only = loki({
+      storage: S3,
+      topologySpread: { zones: false },
+      write: { zoneSpread: "hard" },
+    });
+    expect(zoneRule(only.objects, "loki-write")).toBe("DoNotSchedule");
+    expect(zoneRule(only.objects, "loki-read")).toBeUndefined();
+  });
+
   it("takes the context's critical priority class and the zone key", () => {
     const c = loki(
       { storage: S3 },

@@ -9,7 +9,7 @@ import { withArgoSyncWaves, writeHelmChart } from "./formats.js";
 import { registerGraphCommand } from "./graph/command.js";
 import { loadValues, type SetArgument, type SetKind } from "./load-values.js";
 import { type OutputFormat, renderStream, writeDirectory } from "./output.js";
-import { PROFILE_NAMES, PROFILES, type ProfileName } from "./profiles.js";
+import { PROFILE_NAMES, PROFILES, type ProfileName, profileNotices } from "./profiles.js";
 import { valuesJsonSchema } from "./schema.js";
 import { missingSecretSpecs, requiredSecretLines } from "./secrets.js";
 import { valuesYaml } from "./show-values.js";
@@ -130,8 +130,12 @@ function loadOptions(options: ValuesOptions) {
   });
 }
 
+/** The stack of the options, with a notice for each profile example value still in place. */
 function build(options: ValuesOptions): Stack {
-  return stack(loadOptions(options));
+  const values = loadOptions(options);
+  const built = stack(values);
+  const examples = profileNotices(options.profile ?? [], values);
+  return examples.length > 0 ? { ...built, notices: [...examples, ...built.notices] } : built;
 }
 
 function withSyncWaves(built: Stack): Stack {

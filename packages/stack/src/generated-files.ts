@@ -1,5 +1,5 @@
 import { toYaml } from "@materialize-monitoring/core";
-import { PROFILE_NAMES, PROFILES } from "./profiles.js";
+import { PROFILE_NAMES, PROFILES, type Profile } from "./profiles.js";
 import { valuesJsonSchema } from "./schema.js";
 
 /**
@@ -12,9 +12,12 @@ export function generatedFiles(): Record<string, string> {
     "values.schema.json": `${JSON.stringify(valuesJsonSchema(), null, 2)}\n`,
   };
   for (const name of PROFILE_NAMES) {
-    const profile = PROFILES[name];
+    const profile: Profile = PROFILES[name];
+    const examples = profile.examples?.length
+      ? `# Example values to replace with yours: ${profile.examples.join(", ")}.\n`
+      : "";
     files[`profiles/${name}.yaml`] =
-      `# yaml-language-server: $schema=../values.schema.json\n# ${profile.description}\n# Generated from src/profiles.ts; apply with \`materialize-monitoring render --profile ${name}\` or -f this file.\n${toYaml(profile.values)}`;
+      `# yaml-language-server: $schema=../values.schema.json\n# ${profile.description}\n${examples}# Generated from src/profiles.ts; apply with \`materialize-monitoring render --profile ${name}\` or -f this file.\n${toYaml(profile.values)}`;
   }
   return files;
 }

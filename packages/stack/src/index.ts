@@ -12,7 +12,13 @@ export {
 export { applySet, loadValues, readValuesFile } from "./load-values.js";
 export { deepMerge } from "./merge.js";
 export { renderStream, writeDirectory } from "./output.js";
-export { PROFILE_NAMES, PROFILES, type ProfileName } from "./profiles.js";
+export {
+  PROFILE_NAMES,
+  PROFILES,
+  type Profile,
+  type ProfileName,
+  profileNotices,
+} from "./profiles.js";
 export { valuesJsonSchema } from "./schema.js";
 export { valuesYaml } from "./show-values.js";
 export {

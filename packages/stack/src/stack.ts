@@ -303,6 +303,32 @@ function setupObjects(values: ParsedStackValues, ctx: BuildContext): KubeObject[
   return setup;
 }
 
+/**
+ * The values that turn certificate verification off and take effect: the
+ * gateway's kubelet scrapes (direct mode), metrics-server's kubelet scrapes
+ * and the user's scrape jobs. Each is an explicit choice, reported as a notice.
+ */
+function unverifiedTls(values: ParsedStackValues): string[] {
+  const paths: string[] = [];
+  const gateway = values.alloyGateway;
+  const kubelet = gateway.scrape.kubelet;
+  const gatewayOn = isEnabled(values, "alloyGateway");
+  if (gatewayOn && kubelet.enabled && kubelet.mode === "direct" && kubelet.insecureSkipVerify)
+    paths.push("alloyGateway.scrape.kubelet.insecureSkipVerify");
+  if (gatewayOn) {
+    for (const key of ["jobs", "extraJobs"] as const) {
+      gateway.scrape[key].forEach((job, i) => {
+        if (job.tls?.insecureSkipVerify)
+          paths.push(`alloyGateway.scrape.${key}[${i}].tls.insecureSkipVerify`);
+      });
+    }
+  }
+  const metricsServer = values.exporters.metricsServer;
+  if (isEnabled(values, "exporters") && metricsServer.enabled && metricsServer.kubeletInsecureTLS)
+    paths.push("exporters.metricsServer.kubeletInsecureTLS");
+  return paths;
+}
+
 /** Builds the whole stack from umbrella values. Throws ValuesError for bad values. */
 export function stack(input: StackValues = {}): Stack {
   const values = parseValues(stackValues, input);
@@ -350,6 +376,23 @@ export function stack(input: StackValues = {}): Stack {
   if (!values.global.objectStorage && (lokiUsesPlaceholder || thanosUsesPlaceholder)) {
     notices.push(
       'global.objectStorage is not set: Loki and Thanos use a placeholder S3 bucket "materialize-monitoring" (us-east-1, workload identity). Set your bucket, or use --profile dev for filesystem storage.',
+    );
+  }
+  const unverified = unverifiedTls(values);
+  if (unverified.length > 0) {
+    notices.push(
+      `TLS certificates are not verified (${unverified.join(", ")}): anyone on the path can impersonate those endpoints. Fine on kind-like clusters whose kubelets serve self-signed certificates; set them to false where the certificates are signed by a CA the pods trust.`,
+    );
+  }
+  const metricsServer = values.exporters.metricsServer;
+  if (
+    isEnabled(values, "alloyGateway") &&
+    isEnabled(values, "exporters") &&
+    metricsServer.enabled &&
+    !metricsServer.tls.caBundle
+  ) {
+    notices.push(
+      "the gateway scrapes metrics-server without verifying its certificate: it is self-signed while exporters.metricsServer.tls.caBundle is unset. Give metrics-server a certificate (tls.secretName) and its CA (tls.caBundle) to have both the API server and the gateway verify it.",
     );
   }
   return {

@@ -47,50 +47,98 @@ export const PLACEHOLDER_BUCKET = "materialize-monitoring";
 
 /** Settings every component shares, applied once through the build context. */
 export const globalValues = z.strictObject({
+  /** namespace of the monitoring stack */
   namespace: dnsLabel.default("monitoring").describe("namespace of the monitoring stack"),
+  /** render the Namespace object */
   createNamespace: z.boolean().default(true).describe("render the Namespace object"),
+  /**
+   * run the node agents (alloy-agent, node-exporter) in their own namespace with the privileged Pod
+   * Security level, so the stack's namespace can enforce restricted
+   */
   nodeAgentsNamespace: dnsLabel
     .optional()
     .describe(
       "run the node agents (alloy-agent, node-exporter) in their own namespace with the privileged Pod Security level, so the stack's namespace can enforce restricted",
     ),
+  /** app.kubernetes.io/instance of every object */
   instance: dnsLabel
     .default("materialize-monitoring")
     .describe("app.kubernetes.io/instance of every object"),
+  /** prefix of every object name */
   namePrefix: z.string().default("").describe("prefix of every object name"),
+  /** the `cluster` label on every metric, log stream and alert */
   clusterName: z
     .string()
     .min(1)
     .default("kubernetes")
     .describe("the `cluster` label on every metric, log stream and alert"),
+  /**
+   * the cluster's DNS domain (kubelet --cluster-domain): every in-cluster address is
+   * <service>.<namespace>.svc.<clusterDomain>
+   */
   clusterDomain: clusterDomainSchema
     .default("cluster.local")
     .describe(
       "the cluster's DNS domain (kubelet --cluster-domain): every in-cluster address is <service>.<namespace>.svc.<clusterDomain>",
     ),
+  /** sizing of every component (replicas, resources, volumes); each is overridable */
   size: z
     .enum(["small", "medium", "large"])
     .default("medium")
     .describe("sizing of every component (replicas, resources, volumes); each is overridable"),
-  commonLabels: labelsSchema.default({}),
+  /** labels added to every object the stack renders (not to pod selectors) */
+  commonLabels: labelsSchema
+    .default({})
+    .describe("labels added to every object the stack renders (not to pod selectors)"),
+  /** mirror registry that replaces every image's registry */
   imageRegistry: z
     .string()
     .optional()
     .describe("mirror registry that replaces every image's registry"),
-  imagePullSecrets: z.array(z.string()).default([]),
-  scheduling: scheduling.partial().default({}),
+  /** names of Secrets (in each pod's namespace) used to pull every image */
+  imagePullSecrets: z
+    .array(z.string())
+    .default([])
+    .describe("names of Secrets (in each pod's namespace) used to pull every image"),
+  /**
+   * node selector, tolerations and affinity of every pod; a component's own scheduling replaces it
+   * field by field
+   */
+  scheduling: scheduling
+    .partial()
+    .default({})
+    .describe(
+      "node selector, tolerations and affinity of every pod; a component's own scheduling replaces it field by field",
+    ),
+  /** storage class of every PVC without its own */
   storageClass: z.string().optional().describe("storage class of every PVC without its own"),
+  /**
+   * bucket shared by Loki and Thanos unless they set their own; when left out, an S3 bucket named
+   * "materialize-monitoring" with workload identity is assumed and the render says so
+   */
   objectStorage: objectStorage
     .optional()
     .describe(
       `bucket shared by Loki and Thanos unless they set their own; when left out, an S3 bucket named "${PLACEHOLDER_BUCKET}" with workload identity is assumed and the render says so`,
     ),
-  zoneTopologyKey: z.string().default("topology.kubernetes.io/zone"),
+  /** the node label that names a node's zone, used by every zone spread */
+  zoneTopologyKey: z
+    .string()
+    .default("topology.kubernetes.io/zone")
+    .describe("the node label that names a node's zone, used by every zone spread"),
+  /**
+   * PriorityClasses of the stack's pods; rendered ones never preempt (preemptionPolicy: Never), so
+   * monitoring cannot evict Materialize
+   */
   priorityClasses: z
     .strictObject({
+      /** render the PriorityClasses named below */
       create: z.boolean().default(false).describe("render the PriorityClasses named below"),
+      /** for node agents (alloy-agent, node-exporter) */
       node: z.string().optional().describe("for node agents (alloy-agent, node-exporter)"),
+      /** for the pipeline and stores */
       critical: z.string().optional().describe("for the pipeline and stores"),
+      /** for every other pod (Grafana, the operator, exporters), and any role left unset */
       default: z
         .string()
         .optional()
@@ -102,6 +150,10 @@ export const globalValues = z.strictObject({
     .describe(
       "PriorityClasses of the stack's pods; rendered ones never preempt (preemptionPolicy: Never), so monitoring cannot evict Materialize",
     ),
+  /**
+   * built-in lists your values replace instead of extending (each is reported); without this,
+   * setting one is refused and the extra* key next to it adds to it
+   */
   replaceBuiltIn: z
     .array(z.enum(REPLACEABLE_LISTS))
     .default([])
@@ -111,7 +163,15 @@ export const globalValues = z.strictObject({
 });
 export type GlobalValues = z.output<typeof globalValues>;
 
-const enabled = { enabled: z.boolean().default(true) };
+const enabled = {
+  /** render this component; when false, `external` says where the stack finds it instead */
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe(
+      "render this component; when false, `external` says where the stack finds it instead",
+    ),
+};
 
 const labelMap = labelsSchema;
 const cidr = z
@@ -126,14 +186,20 @@ const cidr = z
  */
 export const externalPeer = z
   .strictObject({
+    /** its pods' labels, for an in-cluster peer (every pod of its namespace when unset) */
     podLabels: labelMap
       .optional()
       .describe("its pods' labels, for an in-cluster peer (every pod of its namespace when unset)"),
+    /** its addresses, for a peer outside the cluster (0.0.0.0/0 when unset) */
     cidrs: z
       .array(cidr)
       .min(1)
       .optional()
       .describe("its addresses, for a peer outside the cluster (0.0.0.0/0 when unset)"),
+    /**
+     * the ports its pods listen on behind the Service, when they differ from the URLs' ports
+     * (NetworkPolicies match the pod's port)
+     */
     ports: z
       .array(z.int32().min(1).max(65535))
       .min(1)
@@ -147,27 +213,48 @@ export type ExternalPeerValues = z.output<typeof externalPeer>;
 
 /** Replacements for a disabled component: the addresses the rest of the stack uses instead. */
 export const externalLoki = z.strictObject({
+  /** Loki push URL, e.g. https://logs.example.com/loki/api/v1/push */
   pushUrl: httpUrl.describe("Loki push URL, e.g. https://logs.example.com/loki/api/v1/push"),
+  /** base URL for the Grafana Loki datasource */
   queryUrl: httpUrl.optional().describe("base URL for the Grafana Loki datasource"),
+  /** sent as X-Scope-OrgID */
   tenantId: z.string().optional().describe("sent as X-Scope-OrgID"),
-  peer: externalPeer,
+  /** who the external Loki is, for the NetworkPolicies that let the stack reach it */
+  peer: externalPeer.describe(
+    "who the external Loki is, for the NetworkPolicies that let the stack reach it",
+  ),
 });
 export const externalThanos = z.strictObject({
+  /** Prometheus remote-write URL */
   remoteWriteUrl: httpUrl.describe("Prometheus remote-write URL"),
+  /** PromQL base URL for the Grafana datasource */
   queryUrl: httpUrl.optional().describe("PromQL base URL for the Grafana datasource"),
-  peer: externalPeer,
+  /** who the external Thanos is, for the NetworkPolicies that let the stack reach it */
+  peer: externalPeer.describe(
+    "who the external Thanos is, for the NetworkPolicies that let the stack reach it",
+  ),
 });
 export const externalAlertmanager = z.strictObject({
+  /** every Alertmanager replica's base URL; rulers send each alert to all of them */
   urls: z
     .array(httpUrl)
     .min(1)
     .describe("every Alertmanager replica's base URL; rulers send each alert to all of them"),
-  peer: externalPeer,
+  /** who the external Alertmanager is, for the NetworkPolicies that let the rulers reach it */
+  peer: externalPeer.describe(
+    "who the external Alertmanager is, for the NetworkPolicies that let the rulers reach it",
+  ),
 });
 export const externalGrafana = z.strictObject({
+  /** the Grafana the operator manages dashboards and datasources in */
   url: httpUrl.describe("the Grafana the operator manages dashboards and datasources in"),
-  adminUser: secretRef,
-  adminPassword: secretRef,
+  /** the Secret key holding the Grafana admin user name the operator logs in with */
+  adminUser: secretRef.describe(
+    "the Secret key holding the Grafana admin user name the operator logs in with",
+  ),
+  /** the Secret key holding that user's password */
+  adminPassword: secretRef.describe("the Secret key holding that user's password"),
+  /** the Grafana pods, admitted by the Loki read path, the Thanos query path and Alertmanager */
   peer: externalPeer.describe(
     "the Grafana pods, admitted by the Loki read path, the Thanos query path and Alertmanager",
   ),
@@ -175,54 +262,109 @@ export const externalGrafana = z.strictObject({
 
 /** A dashboard of the user's, beside the built-in ones. */
 export const extraDashboard = z.strictObject({
+  /** metadata.name of the GrafanaDashboard */
   name: dnsLabel.describe("metadata.name of the GrafanaDashboard"),
+  /** Grafana folder title; the Materialize dashboards' folder when unset */
   folder: z
     .string()
     .min(1)
     .optional()
     .describe("Grafana folder title; the Materialize dashboards' folder when unset"),
+  /** the dashboard model, as Grafana exports it */
   json: z.record(z.string(), z.unknown()).describe("the dashboard model, as Grafana exports it"),
 });
 
 /** The umbrella values: `global`, then one section per component. */
 export const stackValues = z
   .strictObject({
-    global: globalValues.prefault({}),
-    exporters: exportersValues.prefault({}),
-    loki: lokiValues.extend({ ...enabled, external: externalLoki.optional() }).prefault({}),
+    /** settings every component shares */
+    global: globalValues.prefault({}).describe("settings every component shares"),
+    /** the metric exporters: metrics-server, kube-state-metrics, node-exporter */
+    exporters: exportersValues
+      .prefault({})
+      .describe("the metric exporters: metrics-server, kube-state-metrics, node-exporter"),
+    /** Loki, the log store */
+    loki: lokiValues
+      .extend({
+        ...enabled,
+        /** the Loki the stack writes logs to and Grafana reads, when loki.enabled is false */
+        external: externalLoki
+          .optional()
+          .describe(
+            "the Loki the stack writes logs to and Grafana reads, when loki.enabled is false",
+          ),
+      })
+      .prefault({})
+      .describe("Loki, the log store"),
+    /** Thanos, the metric store (receive, query, store gateway, compactor, ruler) */
     thanos: thanosValues
       .extend({
         ...enabled,
-        external: externalThanos.optional(),
+        /**
+         * the Prometheus-compatible store the stack writes metrics to and Grafana reads, when
+         * thanos.enabled is false
+         */
+        external: externalThanos
+          .optional()
+          .describe(
+            "the Prometheus-compatible store the stack writes metrics to and Grafana reads, when thanos.enabled is false",
+          ),
+        /** the Thanos ruler: evaluates the alerting and recording rules */
         ruler: thanosValues.shape.ruler
           .unwrap()
           .extend({
+            /** your rule groups, beside Materialize's */
             extraRuleGroups: z
               .array(ruleGroup)
               .default([])
               .describe("your rule groups, beside Materialize's"),
           })
-          .prefault({}),
+          .prefault({})
+          .describe("the Thanos ruler: evaluates the alerting and recording rules"),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("Thanos, the metric store (receive, query, store gateway, compactor, ruler)"),
+    /** Alertmanager, which routes the alerts */
     alertmanager: alertmanagerValues
-      .extend({ ...enabled, external: externalAlertmanager.optional() })
-      .prefault({}),
+      .extend({
+        ...enabled,
+        /** the Alertmanager the rulers send alerts to, when alertmanager.enabled is false */
+        external: externalAlertmanager
+          .optional()
+          .describe(
+            "the Alertmanager the rulers send alerts to, when alertmanager.enabled is false",
+          ),
+      })
+      .prefault({})
+      .describe("Alertmanager, which routes the alerts"),
+    /** Grafana, run by the stack */
     grafana: grafanaValues
-      .extend({ ...enabled, external: externalGrafana.optional() })
-      .prefault({}),
+      .extend({
+        ...enabled,
+        /** an existing Grafana the operator manages, when grafana.enabled is false */
+        external: externalGrafana
+          .optional()
+          .describe("an existing Grafana the operator manages, when grafana.enabled is false"),
+      })
+      .prefault({})
+      .describe("Grafana, run by the stack"),
+    /** grafana-operator, which provisions the datasources and dashboards into Grafana */
     grafanaOperator: grafanaOperatorValues
       .extend({
         ...enabled,
+        /** your dashboards, beside the Materialize ones */
         extraDashboards: z
           .array(extraDashboard)
           .default([])
           .describe("your dashboards, beside the Materialize ones"),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("grafana-operator, which provisions the datasources and dashboards into Grafana"),
+    /** Materialize scrape targets, rules, dashboards and log parsing */
     materialize: materializeValues
       .extend({
         ...enabled,
+        /** Grafana folder of the Materialize dashboards */
         dashboardsFolder: z
           .string()
           .min(1)
@@ -231,16 +373,20 @@ export const stackValues = z
       })
       .prefault({})
       .describe("Materialize scrape targets, rules, dashboards and log parsing"),
+    /** the node log agent (DaemonSet) */
     alloyAgent: alloyAgentValues
       .extend(enabled)
       .prefault({})
       .describe("the node log agent (DaemonSet)"),
+    /** the pipeline: receives, scrapes, processes and writes logs and metrics */
     alloyGateway: alloyGatewayValues
       .extend({
         ...enabled,
+        /** what the gateway scrapes, and how often */
         scrape: alloyGatewayValues.shape.scrape
           .unwrap()
           .extend({
+            /** your scrape jobs, beside the built-in ones (Materialize, exporters, the stack) */
             extraJobs: z
               .array(scrapeJob)
               .default([])
@@ -248,16 +394,20 @@ export const stackValues = z
                 "your scrape jobs, beside the built-in ones (Materialize, exporters, the stack)",
               ),
           })
-          .prefault({}),
+          .prefault({})
+          .describe("what the gateway scrapes, and how often"),
+        /** how the gateway parses and labels log lines before Loki */
         logs: alloyGatewayValues.shape.logs
           .unwrap()
           .extend({
+            /** your log stages, after Materialize's */
             extraStages: z
               .array(logStage)
               .default([])
               .describe("your log stages, after Materialize's"),
           })
-          .prefault({}),
+          .prefault({})
+          .describe("how the gateway parses and labels log lines before Loki"),
       })
       .prefault({})
       .describe("the pipeline: receives, scrapes, processes and writes logs and metrics"),

@@ -143,14 +143,17 @@ export interface PodOptions {
   /** Pods that use the bucket run as the ServiceAccount and get the workload-identity pod labels. */
   usesBucket: boolean;
   uid?: number;
+  /** Zone spread of the replicas: soft (the default) or hard (DoNotSchedule), for a quorum. */
+  zoneSpread?: "soft" | "hard";
 }
 
 /**
  * A pod template with the shared ServiceAccount, restricted security, and
- * (for more than one replica) soft zone and host spreading. Every Thanos role
- * is on the metrics write, query or alerting path (or, for the compactor,
- * keeps the bucket healthy), so all take the context's `critical` priority
- * class unless `scheduling.priorityClassName` names one.
+ * (for more than one replica) zone (soft unless `zoneSpread: hard`) and soft
+ * host spreading. Every Thanos role is on the metrics write, query or
+ * alerting path (or, for the compactor, keeps the bucket healthy), so all
+ * take the context's `critical` priority class unless
+ * `scheduling.priorityClassName` names one.
  */
 export function thanosPod(rc: RoleContext, options: PodOptions): PodTemplateSpec {
   const podSelector = { ...selector(rc.ctx, options.role), ...options.extraLabels };
@@ -158,7 +161,9 @@ export function thanosPod(rc: RoleContext, options: PodOptions): PodTemplateSpec
   const priorityClassName = own.priorityClassName ?? priorityClassFor(rc.ctx, "critical");
   if (priorityClassName) own.priorityClassName = priorityClassName;
   if (options.replicas > 1 && (own.topologySpreadConstraints ?? []).length === 0) {
-    own.topologySpreadConstraints = spreadConstraints(rc.ctx, podSelector).map((c) => ({
+    own.topologySpreadConstraints = spreadConstraints(rc.ctx, podSelector, {
+      zones: options.zoneSpread ?? "soft",
+    }).map((c) => ({
       maxSkew: c.maxSkew,
       topologyKey: c.topologyKey,
       whenUnsatisfiable: c.whenUnsatisfiable as "DoNotSchedule" | "ScheduleAnyway",

@@ -140,6 +140,7 @@ export function buildReceive(
       // Long enough to flush the head block and upload it to the bucket on shutdown.
       terminationGracePeriodSeconds: values.terminationGracePeriodSeconds,
       usesBucket: !eff.dev,
+      zoneSpread: values.zoneSpread,
     }),
     volumeClaimTemplates: [
       volumeClaimTemplate(rc.ctx, {

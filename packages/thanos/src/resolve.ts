@@ -56,19 +56,19 @@ export function effective(values: ParsedThanosValues): Effective {
     explicit ?? (dev && devValue !== undefined ? devValue : presetValue);
   const memcachedDeploy =
     values.queryFrontend.cache.type === "memcached" ? values.queryFrontend.cache.deploy : undefined;
+  const replicationFactor = pick(
+    values.receive.replicationFactor,
+    DEV_OVERRIDES.receive.replicationFactor,
+    preset.receive.replicationFactor,
+  );
   return {
     dev,
     receive: {
-      replicas: pick(
-        values.receive.replicas,
-        DEV_OVERRIDES.receive.replicas,
-        preset.receive.replicas,
-      ),
-      replicationFactor: pick(
-        values.receive.replicationFactor,
-        DEV_OVERRIDES.receive.replicationFactor,
-        preset.receive.replicationFactor,
-      ),
+      // Without an explicit count, enough receives to hold every copy of a series.
+      replicas:
+        values.receive.replicas ??
+        Math.max(dev ? DEV_OVERRIDES.receive.replicas : preset.receive.replicas, replicationFactor),
+      replicationFactor,
       retention: values.receive.retention ?? (dev ? "15d" : "1d"),
       resources: values.receive.resources ?? parseResources(preset.receive.resources),
       storage: pick(

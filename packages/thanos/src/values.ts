@@ -313,10 +313,36 @@ export const thanosValues = z.strictObject({
         .describe(
           "combined: every receive routes and ingests; split: stateless routers in front of ingestors",
         ),
-      /** defaults to the preset */
-      replicas,
-      /** defaults to 2 in ha, 1 in dev */
-      replicationFactor: z.int32().min(1).optional().describe("defaults to 2 in ha, 1 in dev"),
+      /**
+       * defaults to the preset's, and to at least replicationFactor (every copy of a series on its
+       * own receive)
+       */
+      replicas: replicas.describe(
+        "defaults to the preset's, and to at least replicationFactor (every copy of a series on its own receive)",
+      ),
+      /**
+       * copies of each series; a write succeeds once a quorum has it (1 of 2, 2 of 3, floor(n/2)+1
+       * above 2). Defaults to 2 in ha, 1 in dev
+       */
+      replicationFactor: z
+        .int32()
+        .min(1)
+        .optional()
+        .describe(
+          "copies of each series; a write succeeds once a quorum has it (1 of 2, 2 of 3, floor(n/2)+1 above 2). Defaults to 2 in ha, 1 in dev",
+        ),
+      /**
+       * spread of the receive pods across zones (with more than one replica): hard (DoNotSchedule)
+       * keeps the receives per zone within one of each other, so 3 receives on three zones
+       * (replicationFactor 3) keep a write quorum through the loss of a zone; a receive stays
+       * Pending where no node carries the zone label (the context's zone topology key)
+       */
+      zoneSpread: z
+        .enum(["soft", "hard"])
+        .default("soft")
+        .describe(
+          "spread of the receive pods across zones (with more than one replica): hard (DoNotSchedule) keeps the receives per zone within one of each other, so 3 receives on three zones (replicationFactor 3) keep a write quorum through the loss of a zone; a receive stays Pending where no node carries the zone label (the context's zone topology key)",
+        ),
       /** local TSDB retention; 1d in ha, 15d in dev */
       retention: duration.optional().describe("local TSDB retention; 1d in ha, 15d in dev"),
       /** requests and limits; the preset's when unset */

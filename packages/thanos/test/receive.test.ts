@@ -79,6 +79,40 @@ describe("receive hashring", () => {
     expect(template(c.objects, "thanos-receive").spec?.terminationGracePeriodSeconds).toBe(900);
   });
 
+  it("runs at least as many receives as the replication factor unless replicas are given", () => {
+    const replicas = (c: ReturnType<typeof thanos>) => {
+      const sts = workload(c.objects, "thanos-receive");
+      return sts.spec && "replicas" in sts.spec ? sts.spec.replicas : undefined;
+    };
+    // The small preset runs 2 receives; a factor of 3 needs 3.
+    const three = thanos({ preset: "small", objectStorage: S3, receive: { replicationFactor: 3 } });
+    expect(replicas(three)).toBe(3);
+    expect(flag(args(three.objects, "thanos-receive"), "receive.replication-factor")).toBe("3");
+    // The hashring lists every receive the StatefulSet runs.
+    const hashring = JSON.parse(
+      configMapData(three.objects, "thanos-receive-hashring")["hashrings.json"] ?? "",
+    ) as HashringFile;
+    expect(hashring[0]?.endpoints).toHaveLength(3);
+    // A larger preset keeps its count; an explicit count is kept (and checked).
+    expect(
+      replicas(thanos({ preset: "large", objectStorage: S3, receive: { replicationFactor: 3 } })),
+    ).toBe(6);
+    expect(replicas(thanos({ objectStorage: S3, receive: { replicas: 5 } }))).toBe(5);
+  });
+
+  it("spreads receives across zones softly, or hard with receive.zoneSpread", () => {
+    const zoneRule = (c: ReturnType<typeof thanos>, name: string) =>
+      (template(c.objects, name).spec?.topologySpreadConstraints ?? []).find(
+        (t) => t.topologyKey === "topology.kubernetes.io/zone",
+      )?.whenUnsatisfiable;
+    expect(zoneRule(thanos({ objectStorage: S3 }), "thanos-receive")).toBe("ScheduleAnyway");
+    const hard = thanos({ objectStorage: S3, receive: { zoneSpread: "hard" } });
+    expect(zoneRule(hard, "thanos-receive")).toBe("DoNotSchedule");
+    // Only the receives: the other roles keep the soft spread.
+    expect(zoneRule(hard, "thanos-query")).toBe("ScheduleAnyway");
+    expect(zoneRule(hard, "thanos-store")).toBe("ScheduleAnyway");
+  });
+
   it("exports the hashring builder for other tooling", () => {
     expect(
       thanosReceiveHashring(
