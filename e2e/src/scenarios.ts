@@ -3,7 +3,7 @@
  * with profiles, and read what a scenario exists to prove out of the objects
  * themselves (independently of the umbrella's own checks).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { KubeObject } from "@materialize-monitoring/core";
 import { NetworkPolicyModel, type PodInfo, podsOf } from "@materialize-monitoring/core/validate";

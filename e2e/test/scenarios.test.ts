@@ -188,7 +188,7 @@ describe("the scenario matrix", () => {
       expect(
         built.objects.some((o) => o.kind === "StatefulSet" && o.metadata.name === "alertmanager"),
       ).toBe(false);
-      const model = policyModel(built.objects);
+      const _model = policyModel(built.objects);
       const rulers = built.objects.filter(
         (o) => /ruler|backend|loki$/.test(o.metadata.name) && /StatefulSet|Deployment/.test(o.kind),
       );

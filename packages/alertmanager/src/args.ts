@@ -1,3 +1,4 @@
+import { kubeArg } from "@materialize-monitoring/core";
 import { type AlertmanagerVersion, supports } from "./version.js";
 
 export const WEB_PORT = 9093;
@@ -9,7 +10,10 @@ export const MESH_UDP_PORT_NAME = "mesh-udp";
 
 export interface ClusterArgs {
   listenAddress: string;
-  /** `host:port` other peers reach this one at; `[$(POD_IP)]:9094` in Kubernetes (brackets keep IPv6 valid). */
+  /**
+   * `host:port` other peers reach this one at; `[$(POD_IP)]:9094` in Kubernetes (brackets keep IPv6 valid).
+   * Written as is, a kubelet reference included; every other option is literal text.
+   */
   advertiseAddress?: string;
   peers: string[];
   /** Written only for versions that have `--cluster.label`. */
@@ -39,35 +43,38 @@ export interface AlertmanagerArgsOptions {
 /**
  * The Alertmanager command line, shared by the StatefulSet and the end-to-end
  * tests (which run it against loopback addresses), so the tested flags are
- * the shipped flags.
+ * the shipped flags. Options are literal text for the kubelet's `$(VAR)`
+ * expansion (an external URL with `$(` reaches Alertmanager as written),
+ * except `advertiseAddress`, and `extraArgs`, the user's raw flags.
  */
 export function alertmanagerArgs(options: AlertmanagerArgsOptions): string[] {
   const args = [
-    `--config.file=${options.configFile}`,
-    `--storage.path=${options.storagePath}`,
-    `--data.retention=${options.retention}`,
-    `--web.listen-address=${options.listenAddress}`,
-    `--web.external-url=${options.externalUrl}`,
-    `--web.route-prefix=${options.routePrefix}`,
+    kubeArg`--config.file=${options.configFile}`,
+    kubeArg`--storage.path=${options.storagePath}`,
+    kubeArg`--data.retention=${options.retention}`,
+    kubeArg`--web.listen-address=${options.listenAddress}`,
+    kubeArg`--web.external-url=${options.externalUrl}`,
+    kubeArg`--web.route-prefix=${options.routePrefix}`,
     `--log.level=${options.logLevel}`,
     `--log.format=${options.logFormat}`,
   ];
   const cluster = options.cluster;
   if (cluster) {
-    args.push(`--cluster.listen-address=${cluster.listenAddress}`);
+    args.push(kubeArg`--cluster.listen-address=${cluster.listenAddress}`);
     if (cluster.advertiseAddress)
       args.push(`--cluster.advertise-address=${cluster.advertiseAddress}`);
-    for (const peer of cluster.peers) args.push(`--cluster.peer=${peer}`);
+    for (const peer of cluster.peers) args.push(kubeArg`--cluster.peer=${peer}`);
     if (cluster.label && supports(options.version, "clusterLabel")) {
-      args.push(`--cluster.label=${cluster.label}`);
+      args.push(kubeArg`--cluster.label=${cluster.label}`);
     }
-    if (cluster.peerTimeout) args.push(`--cluster.peer-timeout=${cluster.peerTimeout}`);
-    if (cluster.gossipInterval) args.push(`--cluster.gossip-interval=${cluster.gossipInterval}`);
+    if (cluster.peerTimeout) args.push(kubeArg`--cluster.peer-timeout=${cluster.peerTimeout}`);
+    if (cluster.gossipInterval)
+      args.push(kubeArg`--cluster.gossip-interval=${cluster.gossipInterval}`);
   } else {
     args.push("--cluster.listen-address=");
   }
   if (options.featureFlags.length > 0 && supports(options.version, "featureFlags")) {
-    args.push(`--enable-feature=${options.featureFlags.join(",")}`);
+    args.push(kubeArg`--enable-feature=${options.featureFlags.join(",")}`);
   }
   return [...args, ...(options.extraArgs ?? [])];
 }

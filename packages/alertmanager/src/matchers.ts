@@ -15,6 +15,8 @@
  * e.g. `\t` or `\d`).
  */
 
+import { re2Problem } from "@materialize-monitoring/core";
+
 export type MatchOperator = "=" | "!=" | "=~" | "!~";
 
 export interface Matcher {
@@ -145,38 +147,12 @@ function parseUnquoted(cursor: Cursor, name: string, operator: MatchOperator): s
   return cursor.text.slice(start, cursor.position);
 }
 
-/** Checks a regular expression against the RE2 syntax Alertmanager compiles, as far as JavaScript can tell. */
+/**
+ * Why `source` is not a regex Alertmanager compiles (Go's regexp, RE2 syntax, fully anchored as
+ * `^(?:source)$`), with the fix; undefined when it is one.
+ */
 export function checkRegex(source: string): string | undefined {
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i];
-    if (char === "\\") {
-      const next = source[i + 1] ?? "";
-      if (/[1-9]/.test(next) || next === "k") return "backreferences are not supported by RE2";
-      i++;
-      continue;
-    }
-    if (char === "(" && /^\(\?<?[=!]/.test(source.slice(i))) {
-      return "lookahead and lookbehind are not supported by RE2";
-    }
-  }
-  for (const match of source.matchAll(/\{(\d+)(?:,(\d*))?\}/g)) {
-    if (Number(match[1]) > 1000 || Number(match[2] ?? 0) > 1000) {
-      return "RE2 allows at most 1000 repetitions";
-    }
-  }
-  // RE2-only syntax JavaScript does not know: flag groups and (?P<name>...).
-  const translated = source
-    .replace(/\(\?[imsU]+\)/g, "")
-    .replace(/\(\?[imsU-]+:/g, "(?:")
-    .replace(/\(\?P</g, "(?<");
-  try {
-    new RegExp(`^(?:${translated})$`);
-    return undefined;
-  } catch (error) {
-    return error instanceof Error
-      ? error.message.replace(/^Invalid regular expression: /, "")
-      : String(error);
-  }
+  return re2Problem(source, { anchored: true, reader: "Alertmanager" });
 }
 
 function parseOne(cursor: Cursor): Matcher {

@@ -4,7 +4,14 @@
  * paths). Cross-references (receiver names, time interval names) and version
  * gates are checked at render time in config.ts.
  */
-import { secretRef } from "@materialize-monitoring/core";
+import {
+  boundedString,
+  httpUrlSchema,
+  MAX_LENGTH,
+  objectName,
+  secretRef,
+  singleLineText,
+} from "@materialize-monitoring/core";
 import { z } from "zod";
 import { isLabelName } from "./matchers.js";
 
@@ -24,9 +31,11 @@ export const labelName = z
   .string()
   .refine(isLabelName, { message: "not a label name ([a-zA-Z_][a-zA-Z0-9_]*)" });
 
-const httpUrl = z.string().refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), {
-  message: "must be an http:// or https:// URL",
-});
+/** One-line free text (names, addresses, ids): at most 1024 characters, no raw line break. */
+const text = singleLineText();
+
+/** A notification template (a message body, a description): at most 16 KiB. */
+const template = boundedString(MAX_LENGTH.template);
 
 /** `host:port` of an SMTP server. */
 const smarthost = z
@@ -47,8 +56,7 @@ export const tlsConfig = z.strictObject({
   /** client key, from a Secret (with cert) */
   key: secretRef.optional().describe("client key, from a Secret (with cert)"),
   /** name the server certificate must carry (and the SNI sent); the URL's host when unset */
-  serverName: z
-    .string()
+  serverName: text
     .optional()
     .describe(
       "name the server certificate must carry (and the SNI sent); the URL's host when unset",
@@ -70,7 +78,7 @@ export const httpConfig = z.strictObject({
   authorization: z
     .strictObject({
       /** scheme of the Authorization header */
-      type: z.string().min(1).default("Bearer").describe("scheme of the Authorization header"),
+      type: text.min(1).default("Bearer").describe("scheme of the Authorization header"),
       /** the token, from a Secret (rendered as credentials_file) */
       credentials: secretRef.describe("the token, from a Secret (rendered as credentials_file)"),
     })
@@ -80,14 +88,16 @@ export const httpConfig = z.strictObject({
   basicAuth: z
     .strictObject({
       /** user name of the basic authentication */
-      username: z.string().min(1).describe("user name of the basic authentication"),
+      username: text.min(1).describe("user name of the basic authentication"),
       /** rendered as password_file */
       password: secretRef.describe("rendered as password_file"),
     })
     .optional()
     .describe("HTTP basic authentication; not with authorization"),
   /** HTTP proxy the requests go through */
-  proxyUrl: httpUrl.optional().describe("HTTP proxy the requests go through"),
+  proxyUrl: httpUrlSchema("http://proxy.example.com:3128")
+    .optional()
+    .describe("HTTP proxy the requests go through"),
   /** follow HTTP redirects; Alertmanager's default (true) when unset */
   followRedirects: z
     .boolean()
@@ -122,7 +132,7 @@ export const webhookConfig = z.strictObject({
       "the URL from a Secret, rendered as url_file (Alertmanager 0.26+); use this for URLs with tokens",
     ),
   /** a plain URL, only for endpoints that carry no credential (no user info, no query string) */
-  url: httpUrl
+  url: httpUrlSchema("https://hooks.example.com/alertmanager")
     .optional()
     .describe(
       "a plain URL, only for endpoints that carry no credential (no user info, no query string)",
@@ -150,39 +160,33 @@ export const slackConfig = z.strictObject({
       "bot token from a Secret: posts through chat.postMessage with the token as credentials_file",
     ),
   /** channel (#alerts) or user to post to; required with botToken */
-  channel: z
-    .string()
+  channel: template
     .optional()
     .describe("channel (#alerts) or user to post to; required with botToken"),
   /** name the message is posted under */
-  username: z.string().optional().describe("name the message is posted under"),
+  username: template.optional().describe("name the message is posted under"),
   /** color of the message's side bar: good, warning, danger or #rrggbb (a template) */
-  color: z
-    .string()
+  color: template
     .optional()
     .describe("color of the message's side bar: good, warning, danger or #rrggbb (a template)"),
   /** message title (a template) */
-  title: z.string().optional().describe("message title (a template)"),
+  title: template.optional().describe("message title (a template)"),
   /** URL the title links to (a template) */
-  titleLink: z.string().optional().describe("URL the title links to (a template)"),
+  titleLink: template.optional().describe("URL the title links to (a template)"),
   /** line shown above the message (a template) */
-  pretext: z.string().optional().describe("line shown above the message (a template)"),
+  pretext: template.optional().describe("line shown above the message (a template)"),
   /** message body (a template) */
-  text: z.string().optional().describe("message body (a template)"),
+  text: template.optional().describe("message body (a template)"),
   /** small text under the message (a template) */
-  footer: z.string().optional().describe("small text under the message (a template)"),
+  footer: template.optional().describe("small text under the message (a template)"),
   /** plain-text summary for clients that cannot show attachments (a template) */
-  fallback: z
-    .string()
+  fallback: template
     .optional()
     .describe("plain-text summary for clients that cannot show attachments (a template)"),
   /** emoji shown as the poster's icon, e.g. :rotating_light: */
-  iconEmoji: z
-    .string()
-    .optional()
-    .describe("emoji shown as the poster's icon, e.g. :rotating_light:"),
+  iconEmoji: text.optional().describe("emoji shown as the poster's icon, e.g. :rotating_light:"),
   /** URL of an image shown as the poster's icon */
-  iconUrl: z.string().optional().describe("URL of an image shown as the poster's icon"),
+  iconUrl: text.optional().describe("URL of an image shown as the poster's icon"),
   /** turn @user and #channel names in the text into mentions and links */
   linkNames: z
     .boolean()
@@ -197,37 +201,32 @@ export const pagerdutyConfig = z.strictObject({
   /** Prometheus integration key (service_key_file) */
   serviceKey: secretRef.optional().describe("Prometheus integration key (service_key_file)"),
   /** PagerDuty API URL; global.pagerdutyUrl (PagerDuty's own) when unset */
-  url: httpUrl
+  url: httpUrlSchema("https://events.pagerduty.com/v2/enqueue")
     .optional()
     .describe("PagerDuty API URL; global.pagerdutyUrl (PagerDuty's own) when unset"),
   /** name of the sender shown on the incident (a template) */
-  client: z.string().optional().describe("name of the sender shown on the incident (a template)"),
+  client: template.optional().describe("name of the sender shown on the incident (a template)"),
   /** link back to the sender shown on the incident (a template) */
-  clientUrl: z
-    .string()
+  clientUrl: template
     .optional()
     .describe("link back to the sender shown on the incident (a template)"),
   /** incident summary (a template) */
-  description: z.string().optional().describe("incident summary (a template)"),
+  description: template.optional().describe("incident summary (a template)"),
   /** incident severity: critical, error, warning or info (a template) */
-  severity: z
-    .string()
+  severity: template
     .optional()
     .describe("incident severity: critical, error, warning or info (a template)"),
   /** where the problem is, e.g. a host or service (a template) */
-  source: z
-    .string()
-    .optional()
-    .describe("where the problem is, e.g. a host or service (a template)"),
+  source: template.optional().describe("where the problem is, e.g. a host or service (a template)"),
   /** kind of event, e.g. the alert name (a template) */
-  class: z.string().optional().describe("kind of event, e.g. the alert name (a template)"),
+  class: template.optional().describe("kind of event, e.g. the alert name (a template)"),
   /** affected part of the source (a template) */
-  component: z.string().optional().describe("affected part of the source (a template)"),
+  component: template.optional().describe("affected part of the source (a template)"),
   /** logical group of components, e.g. a cluster (a template) */
-  group: z.string().optional().describe("logical group of components, e.g. a cluster (a template)"),
+  group: template.optional().describe("logical group of components, e.g. a cluster (a template)"),
   /** extra fields attached to the incident (templates) */
   details: z
-    .record(z.string(), z.string())
+    .record(text, template)
     .optional()
     .describe("extra fields attached to the incident (templates)"),
 });
@@ -235,26 +234,21 @@ export const pagerdutyConfig = z.strictObject({
 export const emailConfig = z.strictObject({
   sendResolved: common.sendResolved,
   /** recipient address(es), comma separated */
-  to: z.string().min(1).describe("recipient address(es), comma separated"),
+  to: text.min(1).describe("recipient address(es), comma separated"),
   /** defaults to global.smtp.from */
-  from: z.string().optional().describe("defaults to global.smtp.from"),
+  from: text.optional().describe("defaults to global.smtp.from"),
   /** defaults to global.smtp.smarthost */
   smarthost: smarthost.optional().describe("defaults to global.smtp.smarthost"),
   /** host name sent in SMTP HELO/EHLO; defaults to global.smtp.hello */
-  hello: z
-    .string()
+  hello: text
     .optional()
     .describe("host name sent in SMTP HELO/EHLO; defaults to global.smtp.hello"),
   /** SMTP user name; defaults to global.smtp.authUsername */
-  authUsername: z
-    .string()
-    .optional()
-    .describe("SMTP user name; defaults to global.smtp.authUsername"),
+  authUsername: text.optional().describe("SMTP user name; defaults to global.smtp.authUsername"),
   /** rendered as auth_password_file */
   authPassword: secretRef.optional().describe("rendered as auth_password_file"),
   /** identity for SMTP PLAIN authentication; defaults to global.smtp.authIdentity */
-  authIdentity: z
-    .string()
+  authIdentity: text
     .optional()
     .describe("identity for SMTP PLAIN authentication; defaults to global.smtp.authIdentity"),
   /** refuse to send unless the server offers STARTTLS; defaults to global.smtp.requireTls */
@@ -268,13 +262,13 @@ export const emailConfig = z.strictObject({
   tls: tlsConfig.optional().describe("TLS settings of the SMTP connection"),
   /** e-mail headers such as Subject, over Alertmanager's defaults (templates) */
   headers: z
-    .record(z.string(), z.string())
+    .record(text, template)
     .optional()
     .describe("e-mail headers such as Subject, over Alertmanager's defaults (templates)"),
   /** HTML body (a template) */
-  html: z.string().optional().describe("HTML body (a template)"),
+  html: template.optional().describe("HTML body (a template)"),
   /** plain-text body (a template) */
-  text: z.string().optional().describe("plain-text body (a template)"),
+  text: template.optional().describe("plain-text body (a template)"),
 });
 
 const opsgenieResponder = z
@@ -282,14 +276,11 @@ const opsgenieResponder = z
     /** kind of responder */
     type: z.enum(["team", "teams", "user", "escalation", "schedule"]).describe("kind of responder"),
     /** the responder's OpsGenie id (one of id, name, username) */
-    id: z.string().optional().describe("the responder's OpsGenie id (one of id, name, username)"),
+    id: text.optional().describe("the responder's OpsGenie id (one of id, name, username)"),
     /** the responder's name (one of id, name, username) */
-    name: z.string().optional().describe("the responder's name (one of id, name, username)"),
+    name: text.optional().describe("the responder's name (one of id, name, username)"),
     /** a user's OpsGenie user name (one of id, name, username) */
-    username: z
-      .string()
-      .optional()
-      .describe("a user's OpsGenie user name (one of id, name, username)"),
+    username: text.optional().describe("a user's OpsGenie user name (one of id, name, username)"),
   })
   .refine((r) => [r.id, r.name, r.username].filter((v) => v !== undefined).length === 1, {
     message: "a responder needs exactly one of id, name, username",
@@ -302,16 +293,18 @@ export const opsgenieConfig = z.strictObject({
     .optional()
     .describe("rendered as api_key_file; defaults to global.opsgenieApiKey"),
   /** OpsGenie API URL; defaults to global.opsgenieApiUrl */
-  apiUrl: httpUrl.optional().describe("OpsGenie API URL; defaults to global.opsgenieApiUrl"),
+  apiUrl: httpUrlSchema("https://api.opsgenie.com/")
+    .optional()
+    .describe("OpsGenie API URL; defaults to global.opsgenieApiUrl"),
   /** alert message, its short title (a template) */
-  message: z.string().optional().describe("alert message, its short title (a template)"),
+  message: template.optional().describe("alert message, its short title (a template)"),
   /** alert description (a template) */
-  description: z.string().optional().describe("alert description (a template)"),
+  description: template.optional().describe("alert description (a template)"),
   /** where the alert comes from (a template) */
-  source: z.string().optional().describe("where the alert comes from (a template)"),
+  source: template.optional().describe("where the alert comes from (a template)"),
   /** extra properties of the alert (templates) */
   details: z
-    .record(z.string(), z.string())
+    .record(text, template)
     .optional()
     .describe("extra properties of the alert (templates)"),
   /** teams, users, escalations or schedules the alert is assigned to */
@@ -320,16 +313,15 @@ export const opsgenieConfig = z.strictObject({
     .optional()
     .describe("teams, users, escalations or schedules the alert is assigned to"),
   /** comma-separated tags of the alert (a template) */
-  tags: z.string().optional().describe("comma-separated tags of the alert (a template)"),
+  tags: template.optional().describe("comma-separated tags of the alert (a template)"),
   /** note added to the alert (a template) */
-  note: z.string().optional().describe("note added to the alert (a template)"),
+  note: template.optional().describe("note added to the alert (a template)"),
   /** P1..P5 or a template */
-  priority: z.string().optional().describe("P1..P5 or a template"),
+  priority: template.optional().describe("P1..P5 or a template"),
   /** what the alert is about, e.g. a service (a template) */
-  entity: z.string().optional().describe("what the alert is about, e.g. a service (a template)"),
+  entity: template.optional().describe("what the alert is about, e.g. a service (a template)"),
   /** comma-separated custom actions offered on the alert (a template) */
-  actions: z
-    .string()
+  actions: template
     .optional()
     .describe("comma-separated custom actions offered on the alert (a template)"),
   /** update message and description of an open alert, instead of only noting the change */
@@ -346,14 +338,11 @@ export const msteamsConfig = z.strictObject({
     "Teams incoming-webhook URL from a Secret (webhook_url_file); Alertmanager 0.27+",
   ),
   /** card title (a template) */
-  title: z.string().optional().describe("card title (a template)"),
+  title: template.optional().describe("card title (a template)"),
   /** summary shown in notifications and previews (a template) */
-  summary: z
-    .string()
-    .optional()
-    .describe("summary shown in notifications and previews (a template)"),
+  summary: template.optional().describe("summary shown in notifications and previews (a template)"),
   /** card body (a template) */
-  text: z.string().optional().describe("card body (a template)"),
+  text: template.optional().describe("card body (a template)"),
 });
 
 export const msteamsV2Config = z.strictObject({
@@ -363,15 +352,14 @@ export const msteamsV2Config = z.strictObject({
     "Teams Workflows (Power Automate) URL from a Secret (webhook_url_file); Alertmanager 0.28+",
   ),
   /** card title (a template) */
-  title: z.string().optional().describe("card title (a template)"),
+  title: template.optional().describe("card title (a template)"),
   /** card body (a template) */
-  text: z.string().optional().describe("card body (a template)"),
+  text: template.optional().describe("card body (a template)"),
 });
 
 export const receiver = z.strictObject({
   /** unique name routes refer to ("null" is built in and discards) */
-  name: z
-    .string()
+  name: text
     .min(1, "a receiver needs a name")
     .describe('unique name routes refer to ("null" is built in and discards)'),
   /** HTTP endpoints the alerts are POSTed to as JSON */
@@ -463,10 +451,10 @@ export interface Route {
 export const route: z.ZodType<Route, RouteInput> = z.lazy(() =>
   z.strictObject({
     /** inherited from the parent when unset */
-    receiver: z.string().min(1).optional().describe("inherited from the parent when unset"),
+    receiver: text.min(1).optional().describe("inherited from the parent when unset"),
     /** label matchers an alert must all satisfy, e.g. severity="critical"; any alert when empty */
     matchers: z
-      .array(z.string())
+      .array(boundedString(MAX_LENGTH.selector))
       .default([])
       .describe(
         'label matchers an alert must all satisfy, e.g. severity="critical"; any alert when empty',
@@ -488,12 +476,12 @@ export const route: z.ZodType<Route, RouteInput> = z.lazy(() =>
       .describe("after this route matches, keep trying the routes after it"),
     /** names of timeIntervals during which this route sends nothing */
     muteTimeIntervals: z
-      .array(z.string().min(1))
+      .array(text.min(1))
       .default([])
       .describe("names of timeIntervals during which this route sends nothing"),
     /** names of timeIntervals outside which this route sends nothing */
     activeTimeIntervals: z
-      .array(z.string().min(1))
+      .array(text.min(1))
       .default([])
       .describe("names of timeIntervals outside which this route sends nothing"),
     /** child routes, tried in order */
@@ -504,12 +492,12 @@ export const route: z.ZodType<Route, RouteInput> = z.lazy(() =>
 export const inhibitRule = z.strictObject({
   /** matchers of the firing alerts that mute others */
   sourceMatchers: z
-    .array(z.string())
+    .array(boundedString(MAX_LENGTH.selector))
     .min(1, "an inhibit rule needs source matchers")
     .describe("matchers of the firing alerts that mute others"),
   /** matchers of the alerts that are muted */
   targetMatchers: z
-    .array(z.string())
+    .array(boundedString(MAX_LENGTH.selector))
     .min(1, "an inhibit rule needs target matchers")
     .describe("matchers of the alerts that are muted"),
   /** labels whose values must be the same in source and target for the mute to apply */
@@ -557,7 +545,7 @@ export const timeIntervalSpec = z.strictObject({
     .describe("weekdays or ranges, e.g. monday:friday; every day when unset"),
   /** days of the month or ranges; negative ones count from the end (-1 is the last) */
   daysOfMonth: z
-    .array(z.string().regex(/^-?\d{1,2}(:-?\d{1,2})?$/, "a day of month or range, e.g. 1:5 or -1"))
+    .array(text.regex(/^-?\d{1,2}(:-?\d{1,2})?$/, "a day of month or range, e.g. 1:5 or -1"))
     .optional()
     .describe("days of the month or ranges; negative ones count from the end (-1 is the last)"),
   /** months by name or number, or ranges; every month when unset */
@@ -574,20 +562,16 @@ export const timeIntervalSpec = z.strictObject({
     .describe("months by name or number, or ranges; every month when unset"),
   /** years or ranges; every year when unset */
   years: z
-    .array(z.string().regex(/^\d{4}(:\d{4})?$/, "a year or range, e.g. 2025:2026"))
+    .array(text.regex(/^\d{4}(:\d{4})?$/, "a year or range, e.g. 2025:2026"))
     .optional()
     .describe("years or ranges; every year when unset"),
   /** IANA time zone, e.g. Europe/Berlin; UTC when unset */
-  location: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("IANA time zone, e.g. Europe/Berlin; UTC when unset"),
+  location: text.min(1).optional().describe("IANA time zone, e.g. Europe/Berlin; UTC when unset"),
 });
 
 export const timeInterval = z.strictObject({
   /** name that mute and active time intervals of routes refer to */
-  name: z.string().min(1).describe("name that mute and active time intervals of routes refer to"),
+  name: text.min(1).describe("name that mute and active time intervals of routes refer to"),
   /** periods of the interval; it is in effect while any of them is */
   intervals: z
     .array(timeIntervalSpec)
@@ -611,19 +595,19 @@ export const globalConfig = z
     smtp: z
       .strictObject({
         /** sender address of the e-mails */
-        from: z.string().optional().describe("sender address of the e-mails"),
+        from: text.optional().describe("sender address of the e-mails"),
         /** host:port of the SMTP server, e.g. smtp.example.com:587 */
         smarthost: smarthost
           .optional()
           .describe("host:port of the SMTP server, e.g. smtp.example.com:587"),
         /** host name sent in SMTP HELO/EHLO */
-        hello: z.string().optional().describe("host name sent in SMTP HELO/EHLO"),
+        hello: text.optional().describe("host name sent in SMTP HELO/EHLO"),
         /** SMTP user name */
-        authUsername: z.string().optional().describe("SMTP user name"),
+        authUsername: text.optional().describe("SMTP user name"),
         /** rendered as smtp_auth_password_file */
         authPassword: secretRef.optional().describe("rendered as smtp_auth_password_file"),
         /** identity for SMTP PLAIN authentication */
-        authIdentity: z.string().optional().describe("identity for SMTP PLAIN authentication"),
+        authIdentity: text.optional().describe("identity for SMTP PLAIN authentication"),
         /** refuse to send unless the server offers STARTTLS (Alertmanager's default: true) */
         requireTls: z
           .boolean()
@@ -639,9 +623,13 @@ export const globalConfig = z
     /** default OpsGenie key (opsgenie_api_key_file) */
     opsgenieApiKey: secretRef.optional().describe("default OpsGenie key (opsgenie_api_key_file)"),
     /** default OpsGenie API URL */
-    opsgenieApiUrl: httpUrl.optional().describe("default OpsGenie API URL"),
+    opsgenieApiUrl: httpUrlSchema("https://api.opsgenie.com/")
+      .optional()
+      .describe("default OpsGenie API URL"),
     /** default PagerDuty API URL */
-    pagerdutyUrl: httpUrl.optional().describe("default PagerDuty API URL"),
+    pagerdutyUrl: httpUrlSchema("https://events.pagerduty.com/v2/enqueue")
+      .optional()
+      .describe("default PagerDuty API URL"),
     /** default HTTP client settings of every receiver */
     httpConfig: httpConfig.optional().describe("default HTTP client settings of every receiver"),
   })
@@ -653,16 +641,16 @@ export const globalConfig = z
 const severityRoute = z
   .strictObject({
     /** defaults to defaultReceiver */
-    receiver: z.string().min(1).optional().describe("defaults to defaultReceiver"),
+    receiver: text.min(1).optional().describe("defaults to defaultReceiver"),
     ...timing,
     /** names of timeIntervals during which this route sends nothing */
     muteTimeIntervals: z
-      .array(z.string().min(1))
+      .array(text.min(1))
       .default([])
       .describe("names of timeIntervals during which this route sends nothing"),
     /** names of timeIntervals outside which this route sends nothing */
     activeTimeIntervals: z
-      .array(z.string().min(1))
+      .array(text.min(1))
       .default([])
       .describe("names of timeIntervals outside which this route sends nothing"),
   })
@@ -685,7 +673,7 @@ export const severityRouting = z
     info: severityRoute.describe("alerts whose severity is one of infoValues"),
     /** severity values routed as info */
     infoValues: z
-      .array(z.string().min(1))
+      .array(text.min(1))
       .min(1)
       .default(["info", "notice"])
       .describe("severity values routed as info"),
@@ -728,9 +716,9 @@ export const watchdog = z
         'route the always-firing heartbeat alert first, to its receiver ("null" when none is set)',
       ),
     /** alertname of the heartbeat alert */
-    alertname: z.string().min(1).default("Watchdog").describe("alertname of the heartbeat alert"),
+    alertname: text.min(1).default("Watchdog").describe("alertname of the heartbeat alert"),
     /** an existing receiver for the heartbeat */
-    receiver: z.string().min(1).optional().describe("an existing receiver for the heartbeat"),
+    receiver: text.min(1).optional().describe("an existing receiver for the heartbeat"),
     /** shortcut: a webhook receiver "watchdog-heartbeat" with this URL (url_file, 0.26+) */
     heartbeatUrl: secretRef
       .optional()
@@ -764,7 +752,7 @@ export const templates = z
       .array(
         z.strictObject({
           /** an existing ConfigMap in the namespace */
-          name: z.string().min(1).describe("an existing ConfigMap in the namespace"),
+          name: objectName.describe("an existing ConfigMap in the namespace"),
           /** keys to load; all *.tmpl keys when unset */
           keys: z
             .array(templateFileName)
@@ -795,8 +783,7 @@ export const alertingConfig = z
       .default([])
       .describe('where notifications go; the built-in "null" receiver discards them'),
     /** receiver of the root route, for alerts no route matches; "null" discards them */
-    defaultReceiver: z
-      .string()
+    defaultReceiver: text
       .min(1)
       .default(NULL_RECEIVER)
       .describe('receiver of the root route, for alerts no route matches; "null" discards them'),

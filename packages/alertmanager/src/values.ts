@@ -1,4 +1,5 @@
 import {
+  httpUrlSchema,
   imageSchema,
   quantity,
   resourcesSchema,
@@ -199,12 +200,7 @@ export const alertmanagerValues = z.strictObject({
    * --web.external-url, used in links, e.g. https://alerts.example.com; the in-cluster Service URL
    * (http://alertmanager.monitoring.svc.cluster.local:9093) when unset
    */
-  externalUrl: z
-    .string()
-    .refine(
-      (v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol),
-      "must be an http(s) URL",
-    )
+  externalUrl: httpUrlSchema("https://alerts.example.com")
     .optional()
     .describe(
       "--web.external-url, used in links, e.g. https://alerts.example.com; the in-cluster Service URL (http://alertmanager.monitoring.svc.cluster.local:9093) when unset",

@@ -288,7 +288,7 @@ describe("render-time checks", () => {
       ),
     ).toEqual([
       'config.routes[0].matchers[0]: cannot parse matcher "severity==\\"critical\\"" at column 10: unexpected "=" in the value of "severity" (double-quote the value: severity="...") (write name="value", name!="value", name=~"regex" or name!~"regex")',
-      'config.inhibitRules[0].sourceMatchers[0]: cannot parse matcher "alertname=~(foo" at column 12: invalid regular expression for "alertname": /^(?:(foo)$/: Unterminated group (write name="value", name!="value", name=~"regex" or name!~"regex")',
+      'config.inhibitRules[0].sourceMatchers[0]: cannot parse matcher "alertname=~(foo" at column 12: invalid regular expression for "alertname": not an RE2 regex (Go regexp, as Alertmanager uses): unbalanced parentheses (missing closing )); escape a literal parenthesis as \\( or \\) (write name="value", name!="value", name=~"regex" or name!~"regex")',
     ]);
   });
 

@@ -116,12 +116,32 @@ describe("parseMatchers", () => {
     expect(matcher("alertname", "=", 'say "hi"\\')).toBe('alertname="say \\"hi\\"\\\\"');
   });
 
-  it("checks regular expressions for RE2, translating RE2-only syntax", () => {
+  it("checks regular expressions with Go's RE2 syntax, as Alertmanager compiles them", () => {
     expect(checkRegex("(?i)abc")).toBeUndefined();
     expect(checkRegex("(?P<name>x)")).toBeUndefined();
-    expect(checkRegex("a\\1")).toBe("backreferences are not supported by RE2");
-    expect(checkRegex("a(?<!b)")).toBe("lookahead and lookbehind are not supported by RE2");
+    expect(checkRegex("[[:alpha:]]+\\z")).toBeUndefined();
+    expect(checkRegex("a\\1")).toContain(
+      "not an RE2 regex (Go regexp, as Alertmanager uses): backreferences such as \\1 are not supported",
+    );
+    expect(checkRegex("a(?<!b)")).toContain(
+      "lookbehind (?<!...) is not supported; rewrite without it",
+    );
+    expect(checkRegex("a(?=b)")).toContain(
+      "lookahead (?=...) is not supported; rewrite without it",
+    );
+    expect(checkRegex("a)|(b")).toContain("unbalanced parentheses");
     expect(checkRegex("a\\\\1")).toBeUndefined();
+  });
+
+  it("refuses a lookahead in a matcher with the column and the fix", () => {
+    const result = parseMatchers('severity=~"(?!info).*"');
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.column).toBe(11);
+      expect(result.message).toBe(
+        'invalid regular expression for "severity": not an RE2 regex (Go regexp, as Alertmanager uses): negative lookahead (?!...) is not supported; rewrite without it (exclude with a separate !~ matcher or a drop rule instead)',
+      );
+    }
   });
 });
 

@@ -23,6 +23,7 @@ import {
   httpProbe,
   imageRef,
   type KubeObject,
+  kubeArg,
   networkPolicy,
   objectMeta,
   type PodPeerRef,
@@ -378,7 +379,7 @@ export function buildAlloyGateway(
         ? [
             "--cluster.enabled=true",
             `--cluster.join-addresses=${endpointAddress(clusterService, "cluster")}`,
-            `--cluster.name=${ctx.namespace}.${name}`,
+            kubeArg`--cluster.name=${ctx.namespace}.${name}`,
           ]
         : []),
     ],

@@ -4,15 +4,24 @@ import {
   type RelabelAction,
 } from "@materialize-monitoring/alloy-syntax";
 import {
+  boundedString,
   duration,
+  httpUrlSchema,
   imageSchema,
+  labelKeyProblem,
+  labelValueProblem,
+  logqlSelectorSchema,
+  MAX_LENGTH,
   namespaceNameSchema,
+  objectName,
   type PodNetworkPeer,
   podNetworkPeerSchema,
   quantity,
+  re2Schema,
   resourcesSchema,
   schedulingDefault,
   secretRef,
+  singleLineText,
 } from "@materialize-monitoring/core";
 import { z } from "zod";
 import { ALLOY_IMAGE } from "./constants.js";
@@ -20,6 +29,20 @@ import { ALLOY_IMAGE } from "./constants.js";
 const dnsLabel = namespaceNameSchema;
 
 const labelMap = z.record(z.string().min(1, "a label key cannot be empty"), z.string());
+
+/** A short free-text value (a label value, a name): one line, at most 1024 characters. */
+const text = singleLineText();
+
+/** HTTP headers: token names, one-line values (a line break would start a header of its own). */
+const httpHeaders = z.record(
+  z
+    .string()
+    .regex(
+      /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/,
+      "not an HTTP header name (letters, digits and -, such as X-Scope-OrgID)",
+    ),
+  singleLineText(),
+);
 
 const cidr = z
   .string()
@@ -69,29 +92,34 @@ const destinationEgress = z
     "who the destination is, for the egress NetworkPolicy (pods, or CIDRs; neither admits any address on the ports)",
   );
 
+/** A relabel rule's regex: Alloy compiles it fully anchored, as ^(?:regex)$. */
+const relabelRegex = re2Schema({ anchored: true });
+
+/** A regex of a loki.process stage (matched anywhere in the line, not anchored). */
+const stageRegex = re2Schema();
+
 /** One Prometheus relabel rule as data (`sourceLabels`, `regex`, `action`, ...). */
 export const relabelRule = z.strictObject({
   /** labels whose values, joined by `separator`, the regex is matched against */
   sourceLabels: z
-    .array(z.string().min(1))
+    .array(text.min(1))
     .optional()
     .describe("labels whose values, joined by `separator`, the regex is matched against"),
   /** string between the source label values (default ;) */
-  separator: z.string().optional().describe("string between the source label values (default ;)"),
+  separator: boundedString()
+    .optional()
+    .describe("string between the source label values (default ;)"),
   /** RE2 expression the joined value must match in full (default (.*)) */
-  regex: z
-    .string()
+  regex: relabelRegex
     .optional()
     .describe("RE2 expression the joined value must match in full (default (.*))"),
   /** label the result is written to (replace, hashmod and similar actions) */
-  targetLabel: z
-    .string()
+  targetLabel: text
     .min(1)
     .optional()
     .describe("label the result is written to (replace, hashmod and similar actions)"),
   /** value written to targetLabel, with $1-style group references (default $1) */
-  replacement: z
-    .string()
+  replacement: boundedString()
     .optional()
     .describe("value written to targetLabel, with $1-style group references (default $1)"),
   /** what the rule does: replace (the default), keep, drop, hashmod, labelmap, ... */
@@ -112,7 +140,7 @@ export const scrapeJob = z.strictObject({
   /** unique; the base of the Alloy component labels */
   name: identifier.describe("unique; the base of the Alloy component labels"),
   /** the job label */
-  job: z.string().min(1).describe("the job label"),
+  job: text.min(1).describe("the job label"),
   /** what Kubernetes discovery lists as targets: pods, or nodes */
   role: z
     .enum(["pod", "node"])
@@ -131,12 +159,23 @@ export const scrapeJob = z.strictObject({
     .array(
       z.strictObject({
         /** pod label key */
-        label: z.string().min(1).describe("pod label key"),
-        /** value the label must have */
-        value: z.string().describe("value the label must have"),
-        /** why this alternative exists, for readers of the values */
-        note: z
+        label: z
           .string()
+          .superRefine((key, ctx) => {
+            const problem = labelKeyProblem(key);
+            if (problem) ctx.addIssue({ code: "custom", message: problem, input: key });
+          })
+          .describe("pod label key"),
+        /** value the label must have */
+        value: z
+          .string()
+          .superRefine((value, ctx) => {
+            const problem = labelValueProblem(value);
+            if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+          })
+          .describe("value the label must have"),
+        /** why this alternative exists, for readers of the values */
+        note: boundedString()
           .optional()
           .describe("why this alternative exists, for readers of the values"),
       }),
@@ -151,20 +190,23 @@ export const scrapeJob = z.strictObject({
   discoverySelectors: z
     .strictObject({
       /** label selector the discovery sends to the API, e.g. app=environmentd */
-      label: z
-        .string()
+      label: singleLineText(MAX_LENGTH.selector)
         .optional()
         .describe("label selector the discovery sends to the API, e.g. app=environmentd"),
       /** field selector the discovery sends to the API, e.g. status.phase=Running */
-      field: z
-        .string()
+      field: singleLineText(MAX_LENGTH.selector)
         .optional()
         .describe("field selector the discovery sends to the API, e.g. status.phase=Running"),
     })
     .default({})
     .describe("server-side selectors that shrink what discovery lists (relabelings still decide)"),
   /** the container port scraped (egress rule) */
-  portName: z.string().min(1).optional().describe("the container port scraped (egress rule)"),
+  portName: z
+    .string()
+    .min(1)
+    .max(15)
+    .optional()
+    .describe("the container port scraped (egress rule)"),
   /**
    * the pods run in the host network (node-exporter; a ScrapeTarget's hostNetwork): the egress
    * NetworkPolicy also reaches them by node address (networkPolicy.nodeEgress), since pod selectors
@@ -189,7 +231,10 @@ export const scrapeJob = z.strictObject({
       "the number of the port named portName; needed with hostNetwork (unless listed in networkPolicy.nodeEgress.ports), as a node-address rule cannot use a port name",
     ),
   /** HTTP path of the metrics */
-  path: z.string().startsWith("/").default("/metrics").describe("HTTP path of the metrics"),
+  path: singleLineText(MAX_LENGTH.url)
+    .startsWith("/")
+    .default("/metrics")
+    .describe("HTTP path of the metrics"),
   /** scheme of the scrape requests */
   scheme: z.enum(["http", "https"]).default("http").describe("scheme of the scrape requests"),
   /** how often each target is scraped */
@@ -202,11 +247,11 @@ export const scrapeJob = z.strictObject({
   basicAuth: z
     .strictObject({
       /** Secret holding the credentials */
-      secretName: z.string().min(1).describe("Secret holding the credentials"),
+      secretName: objectName.describe("Secret holding the credentials"),
       /** key of the user name in the Secret */
-      usernameKey: z.string().min(1).describe("key of the user name in the Secret"),
+      usernameKey: secretRef.shape.key.describe("key of the user name in the Secret"),
       /** key of the password in the Secret */
-      passwordKey: z.string().min(1).describe("key of the password in the Secret"),
+      passwordKey: secretRef.shape.key.describe("key of the password in the Secret"),
       /** the Secret's namespace; the job's first namespace by default */
       namespace: dnsLabel
         .optional()
@@ -230,7 +275,9 @@ export const scrapeJob = z.strictObject({
         .optional()
         .describe("CA bundle in the gateway pod that verifies the targets"),
       /** name the target certificates must carry */
-      serverName: z.string().optional().describe("name the target certificates must carry"),
+      serverName: singleLineText(MAX_LENGTH.kubernetesName)
+        .optional()
+        .describe("name the target certificates must carry"),
       /** accept any target certificate; for testing only */
       insecureSkipVerify: z
         .boolean()
@@ -258,8 +305,8 @@ export const scrapeJob = z.strictObject({
 export type ScrapeJobInput = z.input<typeof scrapeJob>;
 export type ScrapeJob = z.output<typeof scrapeJob>;
 
-const stageValues = z.record(z.string().min(1), z.string());
-const stageList = z.array(z.string().min(1));
+const stageValues = z.record(text.min(1), singleLineText(MAX_LENGTH.selector));
+const stageList = z.array(text.min(1));
 
 /** One loki.process stage as data (alloy-syntax's `LogStageData`), e.g. the Materialize log stages. */
 export const logStage: z.ZodType<LogStageData, LogStageData> = z.lazy(() =>
@@ -270,10 +317,9 @@ export const logStage: z.ZodType<LogStageData, LogStageData> = z.lazy(() =>
         .literal("match")
         .describe("run nested stages on, or drop, the entries a stream selector matches"),
       /** LogQL stream selector with optional line filters, e.g. {app="x"} |= "error" */
-      selector: z
-        .string()
-        .min(1)
-        .describe('LogQL stream selector with optional line filters, e.g. {app="x"} |= "error"'),
+      selector: logqlSelectorSchema({ pipeline: true }).describe(
+        'LogQL stream selector with optional line filters, e.g. {app="x"} |= "error"',
+      ),
       /** stages run on the matching entries */
       stages: z.array(logStage).optional().describe("stages run on the matching entries"),
       /** keep (the default) runs `stages` on matches; drop discards them */
@@ -282,8 +328,7 @@ export const logStage: z.ZodType<LogStageData, LogStageData> = z.lazy(() =>
         .optional()
         .describe("keep (the default) runs `stages` on matches; drop discards them"),
       /** reason label of the dropped-entries counter, with action drop */
-      dropCounterReason: z
-        .string()
+      dropCounterReason: text
         .optional()
         .describe("reason label of the dropped-entries counter, with action drop"),
     }),
@@ -297,7 +342,7 @@ export const logStage: z.ZodType<LogStageData, LogStageData> = z.lazy(() =>
         "extracted field name to JMESPath expression (empty: the field of that name)",
       ),
       /** extracted field to parse instead of the line */
-      source: z.string().optional().describe("extracted field to parse instead of the line"),
+      source: text.optional().describe("extracted field to parse instead of the line"),
       /** drop entries that are not valid JSON */
       dropMalformed: z.boolean().optional().describe("drop entries that are not valid JSON"),
     }),
@@ -311,45 +356,44 @@ export const logStage: z.ZodType<LogStageData, LogStageData> = z.lazy(() =>
         "extracted field name to logfmt key (empty: the key of that name)",
       ),
       /** extracted field to parse instead of the line */
-      source: z.string().optional().describe("extracted field to parse instead of the line"),
+      source: text.optional().describe("extracted field to parse instead of the line"),
     }),
     z.strictObject({
       /** extract fields with a regular expression's named groups */
       type: z.literal("regex").describe("extract fields with a regular expression's named groups"),
       /** RE2 expression; each named group becomes an extracted field */
-      expression: z
-        .string()
+      expression: stageRegex
         .min(1)
         .describe("RE2 expression; each named group becomes an extracted field"),
       /** extracted field to match instead of the line */
-      source: z.string().optional().describe("extracted field to match instead of the line"),
+      source: text.optional().describe("extracted field to match instead of the line"),
     }),
     z.strictObject({
       /** compute an extracted field with a Go template */
       type: z.literal("template").describe("compute an extracted field with a Go template"),
       /** extracted field the result is written to */
-      source: z.string().min(1).describe("extracted field the result is written to"),
+      source: text.min(1).describe("extracted field the result is written to"),
       /** Go template over the extracted fields */
-      template: z.string().describe("Go template over the extracted fields"),
+      template: boundedString(MAX_LENGTH.template).describe(
+        "Go template over the extracted fields",
+      ),
     }),
     z.strictObject({
       /** take the entry's timestamp from an extracted field */
       type: z.literal("timestamp").describe("take the entry's timestamp from an extracted field"),
       /** extracted field holding the time */
-      source: z.string().min(1).describe("extracted field holding the time"),
+      source: text.min(1).describe("extracted field holding the time"),
       /** Go reference layout, or a name such as RFC3339, Unix or UnixMs */
-      format: z
-        .string()
+      format: text
         .min(1)
         .describe("Go reference layout, or a name such as RFC3339, Unix or UnixMs"),
       /** layouts tried in order when `format` does not parse */
       fallbackFormats: z
-        .array(z.string())
+        .array(text)
         .optional()
         .describe("layouts tried in order when `format` does not parse"),
       /** IANA time zone for times that carry none, e.g. Europe/Berlin */
-      location: z
-        .string()
+      location: text
         .optional()
         .describe("IANA time zone for times that carry none, e.g. Europe/Berlin"),
       /** on a parse failure, fudge moves the last timestamp on by 1ns; skip keeps the entry's */
@@ -398,23 +442,19 @@ export const logStage: z.ZodType<LogStageData, LogStageData> = z.lazy(() =>
       /** discard entries that meet every condition given */
       type: z.literal("drop").describe("discard entries that meet every condition given"),
       /** extracted field to test; the log line when unset */
-      source: z.string().optional().describe("extracted field to test; the log line when unset"),
+      source: text.optional().describe("extracted field to test; the log line when unset"),
       /** RE2 expression; entries whose source matches are dropped */
-      expression: z
-        .string()
+      expression: stageRegex
         .optional()
         .describe("RE2 expression; entries whose source matches are dropped"),
       /** drop when the source equals this exactly */
-      value: z.string().optional().describe("drop when the source equals this exactly"),
+      value: boundedString().optional().describe("drop when the source equals this exactly"),
       /** drop entries whose timestamp is older than this */
       olderThan: duration.optional().describe("drop entries whose timestamp is older than this"),
       /** drop lines longer than this size, e.g. 8KB */
-      longerThan: z.string().optional().describe("drop lines longer than this size, e.g. 8KB"),
+      longerThan: text.optional().describe("drop lines longer than this size, e.g. 8KB"),
       /** reason label of the dropped-entries counter */
-      dropCounterReason: z
-        .string()
-        .optional()
-        .describe("reason label of the dropped-entries counter"),
+      dropCounterReason: text.optional().describe("reason label of the dropped-entries counter"),
     }),
     z.strictObject({
       /** parse the CRI container log format: timestamp, stream, partial lines */
@@ -426,13 +466,13 @@ export const logStage: z.ZodType<LogStageData, LogStageData> = z.lazy(() =>
       /** replace the log line with an extracted field */
       type: z.literal("output").describe("replace the log line with an extracted field"),
       /** extracted field that becomes the line */
-      source: z.string().min(1).describe("extracted field that becomes the line"),
+      source: text.min(1).describe("extracted field that becomes the line"),
     }),
     z.strictObject({
       /** join continuation lines into one entry */
       type: z.literal("multiline").describe("join continuation lines into one entry"),
       /** RE2 expression matching the first line of an entry */
-      firstline: z.string().min(1).describe("RE2 expression matching the first line of an entry"),
+      firstline: stageRegex.min(1).describe("RE2 expression matching the first line of an entry"),
       /** most lines joined into one entry */
       maxLines: z.int32().min(1).optional().describe("most lines joined into one entry"),
       /** send a pending entry after this long without a new line */
@@ -446,12 +486,11 @@ export const logStage: z.ZodType<LogStageData, LogStageData> = z.lazy(() =>
         .literal("replace")
         .describe("rewrite the parts of the line that a regular expression captures"),
       /** RE2 expression whose capture groups are replaced */
-      expression: z.string().min(1).describe("RE2 expression whose capture groups are replaced"),
+      expression: stageRegex.min(1).describe("RE2 expression whose capture groups are replaced"),
       /** extracted field to rewrite instead of the line */
-      source: z.string().optional().describe("extracted field to rewrite instead of the line"),
+      source: text.optional().describe("extracted field to rewrite instead of the line"),
       /** replacement of each captured group (a template); empty removes it */
-      replace: z
-        .string()
+      replace: boundedString()
         .optional()
         .describe("replacement of each captured group (a template); empty removes it"),
     }),
@@ -481,9 +520,11 @@ const extraLoki = z.strictObject({
   /** unique name of this destination in the Alloy config */
   name: identifier.describe("unique name of this destination in the Alloy config"),
   /** Loki push URL, e.g. https://logs.example.com/loki/api/v1/push */
-  url: z.url().describe("Loki push URL, e.g. https://logs.example.com/loki/api/v1/push"),
+  url: httpUrlSchema("https://logs.example.com/loki/api/v1/push").describe(
+    "Loki push URL, e.g. https://logs.example.com/loki/api/v1/push",
+  ),
   /** sent as X-Scope-OrgID */
-  tenantId: z.string().min(1).optional().describe("sent as X-Scope-OrgID"),
+  tenantId: text.min(1).optional().describe("sent as X-Scope-OrgID"),
   /** credentials of the push, from Secrets */
   auth: destinationAuth.optional().describe("credentials of the push, from Secrets"),
   /**
@@ -497,12 +538,11 @@ const extraRemoteWrite = z.strictObject({
   /** unique name of this destination in the Alloy config */
   name: identifier.describe("unique name of this destination in the Alloy config"),
   /** Prometheus remote-write URL */
-  url: z.url().describe("Prometheus remote-write URL"),
+  url: httpUrlSchema("https://metrics.example.com/api/v1/write").describe(
+    "Prometheus remote-write URL",
+  ),
   /** HTTP headers sent with every request */
-  headers: z
-    .record(z.string().min(1), z.string())
-    .default({})
-    .describe("HTTP headers sent with every request"),
+  headers: httpHeaders.default({}).describe("HTTP headers sent with every request"),
   /** credentials of the writes, from Secrets */
   auth: destinationAuth.optional().describe("credentials of the writes, from Secrets"),
   /**
@@ -572,7 +612,7 @@ export const alloyGatewayValues = z.strictObject({
     .strictObject({
       /** pods a voluntary disruption may take down at once: a count or a percentage */
       maxUnavailable: z
-        .union([z.int32().min(1), z.string()])
+        .union([z.int32().min(1), z.string().regex(/^\d{1,3}%$/, "a percentage such as 25%")])
         .default(1)
         .describe("pods a voluntary disruption may take down at once: a count or a percentage"),
     })
@@ -616,15 +656,13 @@ export const alloyGatewayValues = z.strictObject({
            * Loki push URL (the loki package's endpoints.pushUrl, which the umbrella fills), e.g.
            * http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push; required to build
            */
-          url: z
-            .url()
+          url: httpUrlSchema("http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push")
             .optional()
             .describe(
               "Loki push URL (the loki package's endpoints.pushUrl, which the umbrella fills), e.g. http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push; required to build",
             ),
           /** X-Scope-OrgID, when Loki runs with auth enabled */
-          tenantId: z
-            .string()
+          tenantId: text
             .min(1)
             .optional()
             .describe("X-Scope-OrgID, when Loki runs with auth enabled"),
@@ -651,15 +689,15 @@ export const alloyGatewayValues = z.strictObject({
            * fills), e.g. http://thanos-receive.monitoring.svc.cluster.local:19291/api/v1/receive;
            * required to build when the gateway writes metrics
            */
-          url: z
-            .url()
+          url: httpUrlSchema(
+            "http://thanos-receive.monitoring.svc.cluster.local:19291/api/v1/receive",
+          )
             .optional()
             .describe(
               "remote-write URL (the thanos package's endpoints.remoteWriteUrl, which the umbrella fills), e.g. http://thanos-receive.monitoring.svc.cluster.local:19291/api/v1/receive; required to build when the gateway writes metrics",
             ),
           /** HTTP headers sent with every remote-write request */
-          headers: z
-            .record(z.string().min(1), z.string())
+          headers: httpHeaders
             .default({})
             .describe("HTTP headers sent with every remote-write request"),
           /** credentials of the writes, from Secrets */
@@ -750,8 +788,7 @@ export const alloyGatewayValues = z.strictObject({
             .default("grpc")
             .describe("OTLP transport: gRPC or HTTP/protobuf"),
           /** host:port for gRPC, a base URL for HTTP */
-          endpoint: z
-            .string()
+          endpoint: singleLineText(MAX_LENGTH.url)
             .min(1)
             .optional()
             .describe("host:port for gRPC, a base URL for HTTP"),
@@ -880,7 +917,7 @@ export const alloyGatewayValues = z.strictObject({
     .describe("what the gateway scrapes"),
   /** per source, the metric names kept; a source without a list is not filtered */
   allowLists: z
-    .record(z.string().min(1), z.array(metricName))
+    .record(text.min(1), z.array(metricName))
     .default({})
     .describe("per source, the metric names kept; a source without a list is not filtered"),
   /** processing of the logs that pass through the gateway */
@@ -905,8 +942,7 @@ export const alloyGatewayValues = z.strictObject({
             .default(true)
             .describe("write Kubernetes events to Loki as log lines"),
           /** the `job` label of the event streams */
-          jobName: z
-            .string()
+          jobName: text
             .min(1)
             .default("integrations/kubernetes/eventhandler")
             .describe("the `job` label of the event streams"),
@@ -938,7 +974,7 @@ export const alloyGatewayValues = z.strictObject({
         ),
       /** labels added to every log stream written, beside `cluster` */
       externalLabels: z
-        .record(z.string().min(1), z.string())
+        .record(text.min(1), text)
         .default({})
         .describe("labels added to every log stream written, beside `cluster`"),
     })
@@ -952,7 +988,7 @@ export const alloyGatewayValues = z.strictObject({
        * metrics-server with the token
        */
       nonResourceUrls: z
-        .array(z.string().startsWith("/"))
+        .array(singleLineText(MAX_LENGTH.url).startsWith("/"))
         .default([])
         .describe(
           "non-resource URLs the service-account token may get, e.g. /metrics for scraping metrics-server with the token",

@@ -143,6 +143,15 @@ export function zodProblems(
       });
       continue;
     }
+    if (issue.code === "invalid_key" && issue.issues.length > 0) {
+      // A refused record key: its own messages say why, not zod's "Invalid key in record".
+      const nested = [...new Set(issue.issues.map((i) => i.message))].join("; ");
+      problems.push({
+        path: formatPath([...prefix, ...issue.path]),
+        message: `the key is refused: ${nested}`,
+      });
+      continue;
+    }
     problems.push({ path: formatPath([...prefix, ...issue.path]), message: issue.message });
   }
   return problems;

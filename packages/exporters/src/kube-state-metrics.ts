@@ -11,6 +11,7 @@ import {
   imageRef,
   imageSchema,
   type KubeObject,
+  kubeArg,
   networkPolicy,
   objectMeta,
   type PolicyRule,
@@ -275,6 +276,11 @@ function validate(values: ResolvedKubeStateMetricsValues, path: string): void {
   }
 }
 
+/**
+ * The kube-state-metrics flags. The user's regexes and label names are
+ * literal text for the kubelet's `$(VAR)` expansion; `$(POD_NAME)` and
+ * `$(POD_NAMESPACE)` of sharding are the references the env provides.
+ */
 export function kubeStateMetricsArgs(values: ResolvedKubeStateMetricsValues): string[] {
   const allowlist = kubeStateMetricsLabelsAllowlist(values);
   return [
@@ -282,13 +288,13 @@ export function kubeStateMetricsArgs(values: ResolvedKubeStateMetricsValues): st
     `--telemetry-port=${KUBE_STATE_METRICS_PORTS.telemetry.port}`,
     `--resources=${[...new Set(values.watchedResources)].sort().join(",")}`,
     ...(Object.keys(allowlist).length > 0
-      ? [`--metric-labels-allowlist=${formatLabelsAllowlist(allowlist)}`]
+      ? [kubeArg`--metric-labels-allowlist=${formatLabelsAllowlist(allowlist)}`]
       : []),
     ...(values.metricAllowlist.length > 0
-      ? [`--metric-allowlist=${values.metricAllowlist.join(",")}`]
+      ? [kubeArg`--metric-allowlist=${values.metricAllowlist.join(",")}`]
       : []),
     ...(values.metricDenylist.length > 0
-      ? [`--metric-denylist=${values.metricDenylist.join(",")}`]
+      ? [kubeArg`--metric-denylist=${values.metricDenylist.join(",")}`]
       : []),
     ...(values.autoGoMemLimit ? ["--auto-gomemlimit"] : []),
     ...(values.sharding.enabled ? ["--pod=$(POD_NAME)", "--pod-namespace=$(POD_NAMESPACE)"] : []),

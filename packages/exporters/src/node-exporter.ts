@@ -10,6 +10,8 @@ import {
   imageRef,
   imageSchema,
   type KubeObject,
+  kubeArg,
+  kubeEnvRef,
   namespace as namespaceObject,
   networkPolicy,
   objectMeta,
@@ -362,27 +364,31 @@ export function nodeExporterArgs(
   values: ResolvedNodeExporterValues,
   collectors: readonly NodeExporterCollector[],
 ): string[] {
-  const listenHost = values.listenOn === "hostIP" ? "[$(HOST_IP)]" : "";
+  // The node's IP, from the HOST_IP env: a reference the kubelet expands, the rest is literal.
+  const listenAddress =
+    values.listenOn === "hostIP"
+      ? kubeArg`--web.listen-address=[${kubeEnvRef("HOST_IP")}]:${values.port}`
+      : kubeArg`--web.listen-address=:${values.port}`;
   const enabled = new Set(collectors);
   return [
     `--path.procfs=${NODE_EXPORTER_HOST_PATHS.procfs}`,
     `--path.sysfs=${NODE_EXPORTER_HOST_PATHS.sysfs}`,
     `--path.rootfs=${NODE_EXPORTER_HOST_PATHS.rootfs}`,
     `--path.udev.data=${NODE_EXPORTER_HOST_PATHS.rootfs}/run/udev/data`,
-    `--web.listen-address=${listenHost}:${values.port}`,
+    listenAddress,
     "--collector.disable-defaults",
     ...collectors.map((name) => `--collector.${name}`),
     ...(enabled.has("filesystem")
       ? [
-          `--collector.filesystem.mount-points-exclude=${values.filesystem.mountPointsExclude}`,
-          `--collector.filesystem.fs-types-exclude=${values.filesystem.fsTypesExclude}`,
+          kubeArg`--collector.filesystem.mount-points-exclude=${values.filesystem.mountPointsExclude}`,
+          kubeArg`--collector.filesystem.fs-types-exclude=${values.filesystem.fsTypesExclude}`,
         ]
       : []),
     ...(enabled.has("netclass")
-      ? [`--collector.netclass.ignored-devices=${values.network.devicesExclude}`]
+      ? [kubeArg`--collector.netclass.ignored-devices=${values.network.devicesExclude}`]
       : []),
     ...(enabled.has("netdev")
-      ? [`--collector.netdev.device-exclude=${values.network.devicesExclude}`]
+      ? [kubeArg`--collector.netdev.device-exclude=${values.network.devicesExclude}`]
       : []),
     ...values.extraArgs,
   ];

@@ -9,6 +9,8 @@ import {
   emptyDirVolume,
   httpProbe,
   imageRef,
+  kubeArg,
+  kubeArgLiteral,
   networkPolicy,
   objectMeta,
   podDisruptionBudget,
@@ -49,21 +51,27 @@ export function operatorArgs(values: ParsedGrafanaOperatorValues): string[] {
     `--metrics-bind-address=:${OPERATOR_PORTS.metrics}`,
     "--leader-elect",
     `--max-concurrent-reconciles=${values.maxConcurrentReconciles}`,
-    `--default-resync-period=${values.defaultResyncPeriod}`,
+    kubeArg`--default-resync-period=${values.defaultResyncPeriod}`,
     `--zap-encoder=${values.logging.format}`,
     `--zap-log-level=${values.logging.level}`,
     "--zap-time-encoding=iso8601",
   ];
 }
 
+/** The operator's watch env; the kubelet expands `$(VAR)` in env values, so they are literal text. */
 function watchEnv(ctx: BuildContext, values: ParsedGrafanaOperatorValues): EnvVar[] {
   if (values.watch.scope === "namespace") {
-    return [{ name: "WATCH_NAMESPACE", value: ctx.namespace }];
+    return [{ name: "WATCH_NAMESPACE", value: kubeArgLiteral(ctx.namespace) }];
   }
   return [
-    { name: "WATCH_NAMESPACE", value: values.watch.namespaces.join(",") },
+    { name: "WATCH_NAMESPACE", value: kubeArgLiteral(values.watch.namespaces.join(",")) },
     ...(values.watch.namespaceSelector
-      ? [{ name: "WATCH_NAMESPACE_SELECTOR", value: values.watch.namespaceSelector }]
+      ? [
+          {
+            name: "WATCH_NAMESPACE_SELECTOR",
+            value: kubeArgLiteral(values.watch.namespaceSelector),
+          },
+        ]
       : []),
   ];
 }

@@ -7,6 +7,7 @@ import {
 } from "@materialize-monitoring/core";
 import type { z } from "zod";
 import type { LokiConfig, LokiRuntimeConfig, lokiCacheConfig } from "./config-schema.js";
+import { lokiConfigYaml } from "./expand-env.js";
 import { type LokiNames, PATH, PORT, roleSelector } from "./names.js";
 import type { StorageWiring } from "./storage.js";
 import type { ResolvedCache, ResolvedLokiValues } from "./values.js";
@@ -248,7 +249,21 @@ export function lokiConfig(inputs: ConfigInputs): LokiConfig {
   };
 }
 
-/** The runtime config file: per-tenant overrides, reloaded by Loki without a restart. */
+/**
+ * config.yaml as Loki reads it with `-config.expand-env=true`: every value
+ * literal for that expansion except the storage credentials' `${VAR}`.
+ */
+export function lokiConfigFile(inputs: ConfigInputs): string {
+  return lokiConfigYaml(
+    lokiConfig(inputs),
+    inputs.storage.envRefs.map((field) => ["common", "storage", ...field]),
+  );
+}
+
+/**
+ * The runtime config file: per-tenant overrides, reloaded by Loki without a
+ * restart. Loki reads it as plain YAML (no env expansion): nothing is escaped.
+ */
 export function lokiRuntimeConfig(values: ResolvedLokiValues): LokiRuntimeConfig {
   const overrides: LokiRuntimeConfig["overrides"] = {};
   for (const tenant of Object.keys(values.tenantOverrides).sort()) {

@@ -12,7 +12,7 @@ import {
 import type { z } from "zod";
 import { lokiCaches } from "./caches.js";
 import { checkLokiValues } from "./checks.js";
-import { lokiConfig, lokiRuntimeConfig } from "./config.js";
+import { lokiConfigFile, lokiRuntimeConfig } from "./config.js";
 import { computeLokiEndpoints, type LokiEndpoints } from "./endpoints.js";
 import { lokiGateway } from "./gateway.js";
 import { APP, lokiNames, PATH } from "./names.js";
@@ -54,7 +54,7 @@ function build(
       meta("server", names.serviceAccount, workloadIdentityAnnotations(values.workloadIdentity)),
     ),
     configMap(meta("server", names.config), {
-      "config.yaml": toYaml(lokiConfig({ values, ctx, names, storage })),
+      "config.yaml": lokiConfigFile({ values, ctx, names, storage }),
     }),
     configMap(meta("server", names.runtimeConfig), {
       "runtime.yaml": toYaml(lokiRuntimeConfig(values)),
@@ -106,7 +106,13 @@ export const loki = defineComponent({
 export const lokiEndpoints = loki.endpoints;
 
 export { checkLokiValues } from "./checks.js";
-export { DATA_DIR, effectiveTenant, lokiConfig, lokiRuntimeConfig } from "./config.js";
+export {
+  DATA_DIR,
+  effectiveTenant,
+  lokiConfig,
+  lokiConfigFile,
+  lokiRuntimeConfig,
+} from "./config.js";
 export {
   type LokiConfig,
   type LokiRuntimeConfig,
@@ -114,6 +120,7 @@ export {
   lokiRuntimeConfigSchema,
 } from "./config-schema.js";
 export type { LokiEndpoints, LokiService } from "./endpoints.js";
+export { type EnvRefField, envRef, envsubstLiteral, lokiConfigYaml } from "./expand-env.js";
 export { gatewayNginxConfig } from "./gateway.js";
 export {
   LOKI_IMAGE,

@@ -6,6 +6,7 @@ import {
 } from "@materialize-monitoring/core";
 import type { z } from "zod";
 import type { lokiCommonStorage, OBJECT_STORES } from "./config-schema.js";
+import { type EnvRefField, envRef } from "./expand-env.js";
 
 export type ObjectStoreName = (typeof OBJECT_STORES)[number];
 
@@ -19,14 +20,12 @@ export interface StorageWiring {
   credentials: CredentialWiring;
   /** TCP ports of the object store the pods must reach (none for the filesystem). */
   egressPorts: number[];
-}
-
-/**
- * A reference Loki expands at startup (`-config.expand-env=true`): the
- * credential itself only ever exists in the Secret and the process env.
- */
-export function envRef(name: string): string {
-  return `\${${name}}`;
+  /**
+   * The fields of `common` that hold an `envRef` (Loki expands them at
+   * startup, `-config.expand-env=true`), as keys under `common.storage`:
+   * the only text of the config not escaped for that expansion.
+   */
+  envRefs: EnvRefField[];
 }
 
 function endpointPort(endpoint: string | undefined, insecure: boolean): number {
@@ -59,6 +58,13 @@ export function lokiStorage(storage: ObjectStorage, identity: WorkloadIdentity):
         },
         credentials,
         egressPorts: [endpointPort(storage.endpoint, storage.insecure)],
+        envRefs:
+          hasEnv("AWS_ACCESS_KEY_ID") && hasEnv("AWS_SECRET_ACCESS_KEY")
+            ? [
+                ["s3", "access_key_id"],
+                ["s3", "secret_access_key"],
+              ]
+            : [],
       };
     case "gcs":
       // A key file, when given, is found through GOOGLE_APPLICATION_CREDENTIALS (credentials.fileEnv).
@@ -67,6 +73,7 @@ export function lokiStorage(storage: ObjectStorage, identity: WorkloadIdentity):
         common: { gcs: { bucket_name: storage.bucket } },
         credentials,
         egressPorts: [443],
+        envRefs: [],
       };
     case "azure":
       return {
@@ -85,6 +92,7 @@ export function lokiStorage(storage: ObjectStorage, identity: WorkloadIdentity):
         },
         credentials,
         egressPorts: [443],
+        envRefs: hasEnv("AZURE_STORAGE_KEY") ? [["azure", "account_key"]] : [],
       };
     case "filesystem":
       return {
@@ -92,6 +100,7 @@ export function lokiStorage(storage: ObjectStorage, identity: WorkloadIdentity):
         common: { filesystem: { chunks_directory: storage.path } },
         credentials,
         egressPorts: [],
+        envRefs: [],
       };
   }
 }

@@ -1,11 +1,18 @@
 import {
+  boundedString,
   duration,
+  httpUrlSchema,
   imageSchema,
+  logqlMetricSchema,
+  logqlSelectorSchema,
+  MAX_LENGTH,
+  objectName,
   objectStorage,
   type Persistence,
   quantity,
   type Resources,
   schedulingDefault,
+  singleLineText,
   workloadIdentity,
 } from "@materialize-monitoring/core";
 import { z } from "zod";
@@ -65,6 +72,12 @@ const replicas = z.int32().min(1).optional().describe("the size preset's when le
 
 const labels = z.record(z.string(), z.string());
 
+/** Labels of alerts and recorded series: one-line values of at most 1024 characters. */
+const ruleLabels = z.record(singleLineText(), singleLineText());
+
+/** Annotations of alerts: templates such as a description, at most 16 KiB each. */
+const ruleAnnotations = z.record(singleLineText(), boundedString(MAX_LENGTH.template));
+
 /** Pods selected by labels; in Loki's namespace unless `namespaceLabels` is given (`{}`: every namespace). */
 export const peer = z.strictObject({
   /** pod label selector */
@@ -105,35 +118,34 @@ const ruleFileName = z
 export const lokiRule = z.union([
   z.strictObject({
     /** alert name */
-    alert: z.string().min(1).describe("alert name"),
+    alert: singleLineText().min(1).describe("alert name"),
     /** LogQL metric expression; the alert fires for each series it returns */
-    expr: z
-      .string()
-      .min(1)
-      .describe("LogQL metric expression; the alert fires for each series it returns"),
+    expr: logqlMetricSchema().describe(
+      "LogQL metric expression; the alert fires for each series it returns",
+    ),
     /** how long the expression must keep returning the series before the alert fires */
     for: duration
       .optional()
       .describe("how long the expression must keep returning the series before the alert fires"),
     /** labels added to the alert */
-    labels: labels.optional().describe("labels added to the alert"),
+    labels: ruleLabels.optional().describe("labels added to the alert"),
     /** annotations of the alert, e.g. summary and description */
-    annotations: labels
+    annotations: ruleAnnotations
       .optional()
       .describe("annotations of the alert, e.g. summary and description"),
   }),
   z.strictObject({
     /** metric name the result is recorded as */
-    record: z.string().min(1).describe("metric name the result is recorded as"),
+    record: singleLineText().min(1).describe("metric name the result is recorded as"),
     /** LogQL metric expression to record */
-    expr: z.string().min(1).describe("LogQL metric expression to record"),
+    expr: logqlMetricSchema().describe("LogQL metric expression to record"),
     /** labels added to the recorded series */
-    labels: labels.optional().describe("labels added to the recorded series"),
+    labels: ruleLabels.optional().describe("labels added to the recorded series"),
   }),
 ]);
 export const lokiRuleGroup = z.strictObject({
   /** group name, unique in its file */
-  name: z.string().min(1).describe("group name, unique in its file"),
+  name: singleLineText().min(1).describe("group name, unique in its file"),
   /** how often the group is evaluated; ruler.evaluationInterval when unset */
   interval: duration
     .optional()
@@ -244,7 +256,9 @@ export const lokiValues = z.strictObject({
         .array(
           z.strictObject({
             /** LogQL stream selector, e.g. {namespace="dev"} */
-            selector: z.string().min(1).describe('LogQL stream selector, e.g. {namespace="dev"}'),
+            selector: logqlSelectorSchema({ pipeline: false }).describe(
+              'LogQL stream selector, e.g. {namespace="dev"}',
+            ),
             /** when several selectors match a stream, the highest priority wins */
             priority: z
               .int32()
@@ -375,13 +389,7 @@ export const lokiValues = z.strictObject({
        * http://alertmanager-0.alertmanager-headless.monitoring.svc.cluster.local:9093
        */
       alertmanagerUrls: z
-        .array(
-          z.url({
-            protocol: /^https?$/,
-            error:
-              "must be an http(s) URL such as http://alertmanager.monitoring.svc.cluster.local:9093",
-          }),
-        )
+        .array(httpUrlSchema("http://alertmanager.monitoring.svc.cluster.local:9093"))
         .default([])
         .describe(
           "Alertmanager base URLs, one per replica (each gets every alert; the Alertmanager cluster deduplicates), e.g. http://alertmanager-0.alertmanager-headless.monitoring.svc.cluster.local:9093",
@@ -403,11 +411,13 @@ export const lokiValues = z.strictObject({
         .describe("rule files rendered into a ConfigMap of this component"),
       /** existing ConfigMaps whose keys are rule files */
       ruleConfigMaps: z
-        .array(z.string().min(1))
+        .array(objectName)
         .default([])
         .describe("existing ConfigMaps whose keys are rule files"),
       /** added to every alert; `cluster` is set for you */
-      externalLabels: labels.default({}).describe("added to every alert; `cluster` is set for you"),
+      externalLabels: ruleLabels
+        .default({})
+        .describe("added to every alert; `cluster` is set for you"),
     })
     .prefault({})
     .describe("alerting and recording rules over the logs"),

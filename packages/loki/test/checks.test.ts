@@ -99,7 +99,7 @@ describe("values errors", () => {
       thrown(() => loki({ storage: S3, ruler: { alertmanagerUrls: ["alertmanager:9093"] } }))
         .message,
     ).toBe(
-      "loki.ruler.alertmanagerUrls[0]: must be an http(s) URL such as http://alertmanager.monitoring.svc.cluster.local:9093",
+      "loki.ruler.alertmanagerUrls[0]: not an http(s) URL: the scheme alertmanager: is not supported; use http:// or https:// (for example http://alertmanager.monitoring.svc.cluster.local:9093)",
     );
   });
 

@@ -1,10 +1,13 @@
 import { metricAllowLists } from "./allowlists.js";
 import { DASHBOARDS } from "./dashboards/spec.js";
+import { METRIC_CATALOGUE, METRIC_ENDPOINTS, seriesNames } from "./metrics/catalogue.js";
 import { METRIC_SOURCES } from "./metrics/sources.js";
 import { queryRegistry } from "./queries/registry.js";
 import { ALERT_DEFINITIONS, RECORDING_RULES } from "./rules/definitions.js";
 import { resolveAlerts } from "./rules/render.js";
 import { materializeValues, queryScope, type ResolvedMaterializeValues } from "./values.js";
+
+export * from "./metrics/catalogue.js";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
@@ -104,4 +107,45 @@ export function renderCatalogue(
     lines.push("");
   }
   return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/**
+ * The metric catalogue as Markdown: one row per family with its type, labels, endpoint
+ * (port name, port and path), the Materialize version that introduced (or removed) it and
+ * where it was confirmed. Not part of docs/catalogue.md.
+ */
+export function renderMetricCatalogue(): string {
+  const lines: string[] = [
+    "# Metric catalogue",
+    "",
+    `${METRIC_CATALOGUE.length} metric families. Labels are the ones the endpoint exposes; the scrape adds its target labels.`,
+    "",
+    "| Family | Type | Labels | Endpoint | Since | Removed | Evidence | Source |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const family of METRIC_CATALOGUE) {
+    const endpoints = family.endpoints
+      .map((id) => {
+        const e: { origin: string; portName?: string; port?: number; path?: string } =
+          METRIC_ENDPOINTS[id];
+        const where = [e.portName && `${e.portName}${e.port ? ` (${e.port})` : ""}`, e.path]
+          .filter(Boolean)
+          .join(" ");
+        return where ? `${e.origin} ${where}` : e.origin;
+      })
+      .join("<br>");
+    const version = (v?: { version: string; precision: string }) =>
+      v ? (v.precision === "exact" ? v.version : `<= ${v.version}`) : "";
+    const name =
+      family.type === "histogram" || family.type === "summary"
+        ? `${family.name} (${seriesNames(family)
+            .slice(1)
+            .map((s) => s.slice(family.name.length))
+            .join(", ")})`
+        : family.name;
+    lines.push(
+      `| ${code(name)} | ${family.type} | ${cell(family.labels.join(", "))} | ${cell(endpoints)} | ${version(family.introduced)} | ${version(family.removed)} | ${family.evidence}${family.deployment === "cloud-only" ? ", cloud-only" : ""} | ${cell(family.source)} |`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
 }

@@ -103,6 +103,21 @@ export const EXPECTED_EXIT_CODES = {
 } as const;
 
 /**
+ * Exit codes of a graceful exit, the only ones a system cluster's restart may
+ * have: 166 is `halt!` (a restart that is not a crash, MaterializeInc/materialize#31975)
+ * and 0 a clean exit (what environmentd does when a newer generation fences it
+ * out, MaterializeInc/materialize#29025).
+ */
+export const GRACEFUL_EXIT_CODES = [0, 166] as const;
+
+/**
+ * Pod names of environmentd: the operator runs it as the StatefulSet
+ * `<prefix>-environmentd-<generation>`, so its pods are `…-environmentd-<generation>-0`.
+ * kube-state-metrics' pod series carry no container or Materialize label to tell it by.
+ */
+export const ENVIRONMENTD_POD_REGEX = ".+-environmentd-.+";
+
+/**
  * A collection that has not hydrated reports a wallclock lag at least this
  * large; lag queries filter below it and "still hydrating" counts above it.
  */

@@ -2,10 +2,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ValuesError } from "@materialize-monitoring/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseProblems } from "../src/queries/parse.js";
+import { metricSource, SCRAPE_SERIES } from "../src/metrics/sources.js";
+import { parseProblems, promqlMetricNames } from "../src/queries/parse.js";
+import { RECORDED } from "../src/queries/recorded.js";
 import { ALERT_DEFINITIONS } from "../src/rules/definitions.js";
 import type { AlertingRule, RecordingRule } from "../src/rules/render.js";
 import {
+  durationText,
   lokiRuleGroups,
   prometheusRuleGroups,
   resolveAlerts,
@@ -20,7 +23,7 @@ import {
   writeFile,
 } from "./support/promtool.js";
 import { PACKAGE_DIR } from "./support/reference.js";
-import { RULE_CASES } from "./support/rule-cases.js";
+import { type AlertCase, RULE_CASES } from "./support/rule-cases.js";
 
 const defaults = materializeValues.parse({});
 /** Every alert on, so every alert's unit tests run. */
@@ -78,16 +81,90 @@ describe("Prometheus rules", () => {
   for (const alert of promAlerts) {
     const cases = RULE_CASES[alert.name];
     if (!cases) continue;
-    for (const [kind, testCase] of Object.entries(cases)) {
-      if ("exempt" in testCase) continue;
-      it(`promtool test rules: ${alert.name} ${kind === "fires" ? "fires" : "stays quiet"}`, () => {
-        const file = `${alert.name}-${kind}.test.yaml`;
+    const named: [string, AlertCase][] = [
+      ["fires", cases.fires],
+      ...("exempt" in cases.quiet ? [] : [["stays quiet", cases.quiet] as [string, AlertCase]]),
+      ...Object.entries(cases.more ?? {}),
+    ];
+    named.forEach(([what, testCase], index) => {
+      it(`promtool test rules: ${alert.name} ${what}`, () => {
+        const file = `${alert.name}-${String(index)}.test.yaml`;
         writeFile(dir, file, promtoolTestFile("rules.yaml", alert.name, testCase, allEnabled));
         const result = promtool(["test", "rules", file], dir);
         expect(result.ok, result.output).toBe(true);
       });
-    }
+    });
   }
+
+  it("render every rule expression so that it parses with lezer-promql and names only known metrics", () => {
+    const recorded = new Set<string>(Object.values(RECORDED));
+    for (const rule of allRules(prometheusRuleGroups(allEnabled))) {
+      const name = rule.alert ?? rule.record;
+      expect(parseProblems("promql", rule.expr), `${String(name)}: ${rule.expr}`).toEqual([]);
+      for (const metric of promqlMetricNames(rule.expr)) {
+        const known =
+          recorded.has(metric) || SCRAPE_SERIES.includes(metric) || metricSource(metric);
+        expect(known, `${String(name)} reads ${metric}`).toBeTruthy();
+      }
+    }
+  });
+
+  it("give a starting clusterd process a grace period and count only compute servers", () => {
+    const rules = allRules(prometheusRuleGroups(defaults));
+    const noCommands = rules.filter((r) => r.alert === "MaterializeClusterdNotReceivingCommands");
+    expect(noCommands.map((r) => [r.labels?.severity, r.for])).toEqual([["warning", "2m"]]);
+    expect(noCommands[0]?.expr).toContain(
+      'mz_cluster_server_last_command_received{server_name="compute"}',
+    );
+    expect(noCommands[0]?.expr).toContain('container_start_time_seconds{container="clusterd"');
+    expect(noCommands[0]?.expr).toMatch(/\) > 300$/);
+  });
+
+  it("treat only graceful exit codes as expected for system clusters, and keep them out of the user-replica alerts", () => {
+    const rules = allRules(prometheusRuleGroups(defaults));
+    const expr = (name: string) => rules.find((r) => r.alert === name)?.expr ?? "";
+    expect(expr("MaterializeSystemClusterUnexpectedRestart")).toContain("!= 0 != 166)");
+    expect(expr("MaterializeSystemClusterUnexpectedRestart")).toContain(
+      'cluster_environmentd_materialize_cloud_cluster_id=~"s.*"',
+    );
+    for (const name of [
+      "MaterializeClusterdUnexpectedRestart",
+      "MaterializeReplicaMemoryNearLimit",
+    ]) {
+      expect(expr(name), name).toContain("unless on (namespace, pod)");
+    }
+    expect(expr("MaterializeHydrationStuck")).toContain('{instance_id!~"s.*"}');
+    expect(expr("MaterializeSystemClusterHydrationStuck")).toContain('{instance_id=~"s.*"}');
+  });
+
+  it("page for a pending environmentd, warn for other pending pods", () => {
+    const rules = allRules(prometheusRuleGroups(defaults));
+    const envd = rules.filter((r) => r.alert === "MaterializeEnvironmentdPodPending");
+    expect(envd.map((r) => r.labels?.severity)).toEqual(["critical"]);
+    expect(envd[0]?.expr).toContain('pod=~".+-environmentd-.+"');
+    expect(rules.find((r) => r.alert === "MaterializePodPending")?.expr).toContain(
+      'pod!~".+-environmentd-.+"',
+    );
+  });
+
+  it("warn of replica expiration a week ahead, and show duration thresholds as durations", () => {
+    const rules = allRules(prometheusRuleGroups(defaults)).filter(
+      (r) => r.alert === "MaterializeReplicaExpirationApproaching",
+    );
+    expect(rules.map((r) => [r.labels?.severity, r.expr.split("\n").at(-1)])).toEqual([
+      ["warning", ") < 604800"],
+      ["critical", ") < 3600"],
+    ]);
+    expect(rules[0]?.annotations?.description).toContain("(less than 7d)");
+    expect([604800, 3600, 300, 5400, 90, 0.5].map(durationText)).toEqual([
+      "7d",
+      "1h",
+      "5m",
+      "1h30m",
+      "1m30s",
+      "0.5s",
+    ]);
+  });
 
   it("label and annotate every alert, with a runbook section that exists", () => {
     const runbooks = readFileSync(join(PACKAGE_DIR, "docs/runbooks.md"), "utf8");
@@ -214,11 +291,14 @@ describe("Prometheus rules", () => {
 describe("Loki ruler rules", () => {
   const groups = lokiRuleGroups(defaults);
 
-  it("cover panics and data-correctness errors, in LogQL that parses", () => {
+  it("cover panics, data-correctness errors and filter-pushdown violations, in LogQL that parses", () => {
     const rules = allRules(groups);
     expect(rules.map((r) => r.alert)).toEqual(lokiAlerts.map((a) => a.name));
     for (const rule of rules) expect(parseProblems("logql", rule.expr), rule.expr).toEqual([]);
     expect(rules[0]?.expr).toContain("|~ `^thread '[^']*' panicked at `");
+    const pushdown = rules.find((r) => r.alert === "MaterializePersistPushdownViolation");
+    expect(pushdown?.expr).toContain("|= `persist filter pushdown correctness violation`");
+    expect(pushdown?.labels?.severity).toBe("critical");
   });
 
   it("are checked with LogQL parsing only: promtool cannot evaluate LogQL (no Loki ruler binary here)", () => {

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-import { mkdirSync } from "node:fs";
 import { formatProblems, sortForApply, ValuesError } from "@materialize-monitoring/core";
 import { Argument, Command, CommanderError, Option } from "commander";
 import { CommandExit, registerApplyCommands } from "./apply/commands.js";
 import { colorWanted } from "./color.js";
 import { completionScript, SHELLS, type Shell } from "./completion.js";
-import { withArgoSyncWaves, writeHelmChart } from "./formats.js";
+import { withArgoSyncWaves } from "./formats.js";
 import { registerGraphCommand } from "./graph/command.js";
+import { helmChartFiles, renderCommand } from "./helm-chart.js";
 import { loadValues, type SetArgument, type SetKind } from "./load-values.js";
-import { type OutputFormat, renderStream, writeDirectory } from "./output.js";
+import { directoryFiles, type OutputFormat, renderStream } from "./output.js";
+import { OutputFolderError, writeOwnedFolder } from "./owned-folder.js";
 import { PROFILE_NAMES, PROFILES, type ProfileName, profileNotices } from "./profiles.js";
 import { valuesJsonSchema } from "./schema.js";
 import { missingSecretSpecs, requiredSecretLines } from "./secrets.js";
@@ -173,8 +174,12 @@ export function program(io: CliIO): Command {
       )
       .option(
         "-o, --output <dir>",
-        "'-' for stdout, or a directory (one folder per component, kustomize-ready)",
+        "'-' for stdout, or a folder the tool owns (one folder per component, kustomize-ready; a re-render removes the files it no longer writes)",
         "-",
+      )
+      .option(
+        "--force",
+        "write into a non-empty folder materialize-monitoring did not write, and overwrite or remove files edited since it wrote them (files it did not write are never removed)",
       )
       .option(
         "--argocd",
@@ -183,29 +188,54 @@ export function program(io: CliIO): Command {
       .option("-q, --quiet", "print no notices"),
   ).action(
     (
-      options: ValuesOptions & { format: OutputFormat | "helm"; output: string; argocd?: boolean },
+      options: ValuesOptions & {
+        format: OutputFormat | "helm";
+        output: string;
+        force?: boolean;
+        argocd?: boolean;
+      },
     ) => {
+      if (options.format === "helm" && options.output === "-")
+        throw new UsageError("--format helm writes a chart directory: add --output DIR");
       const rendered = build(options);
       notify(rendered, options.quiet);
       const built = options.argocd ? withSyncWaves(rendered) : rendered;
-      if (options.format === "helm") {
-        if (options.output === "-")
-          throw new UsageError("--format helm writes a chart directory: add --output DIR");
-        const files = writeHelmChart(built, options.output, {
-          version: VERSION,
-          valuesSchema: valuesJsonSchema(),
-        });
-        if (!options.quiet)
-          io.err(`wrote a Helm chart (${files.length} files) to ${options.output}\n`);
-        return;
-      }
       if (options.output === "-") {
-        io.out(renderStream(built, options.format));
+        io.out(renderStream(built, options.format as OutputFormat));
         return;
       }
-      mkdirSync(options.output, { recursive: true });
-      const files = writeDirectory(built, options.output);
-      if (!options.quiet) io.err(`wrote ${files.length} files to ${options.output}\n`);
+      const helm = options.format === "helm";
+      const files = helm
+        ? helmChartFiles(built, {
+            version: VERSION,
+            command: renderCommand({
+              profiles: options.profile ?? [],
+              files: options.values ?? [],
+              sets: setArguments({ ...options, namespace: undefined }),
+              namespace: options.namespace,
+              argocd: Boolean(options.argocd),
+              output: options.output,
+            }),
+            chartDir: options.output,
+          })
+        : directoryFiles(built);
+      let result: ReturnType<typeof writeOwnedFolder>;
+      try {
+        result = writeOwnedFolder(options.output, files, {
+          version: VERSION,
+          format: helm ? "helm" : "kustomize",
+          force: options.force,
+        });
+      } catch (error) {
+        if (error instanceof OutputFolderError) throw new UsageError(error.message);
+        throw error;
+      }
+      if (options.quiet) return;
+      const what = helm ? "a Helm chart" : "a kustomize folder";
+      const stale = result.removed.length;
+      io.err(
+        `wrote ${what} (${result.written.length} files) to ${options.output}, removed ${stale} stale file${stale === 1 ? "" : "s"}\n`,
+      );
     },
   );
 

@@ -141,6 +141,8 @@ interface Assignment {
 /** A cursor over one `--set*` argument, reading Helm's grammar. */
 class SetReader {
   private i = 0;
+  /** The previous pair, as written: its path and where its value starts (after a comma, a next pair begins). */
+  private previous: { path: string; valueStart: number } | undefined;
   constructor(
     private readonly text: string,
     private readonly flag: string,
@@ -154,8 +156,35 @@ class SetReader {
     throw valuesError(`--${this.flag} ${this.text}`, message, hint);
   }
 
+  /**
+   * A "pair" without `=` after a comma: most often a comma meant inside the
+   * previous value (`--set global.clusterName=47,11`), which Helm's grammar
+   * reads as the start of a new key.
+   */
+  private noEquals(start: number, end: number): never {
+    const previous = this.previous;
+    const fragment = this.text.slice(start, end);
+    if (!previous) {
+      return end < this.text.length
+        ? this.fail("a key without a value", "write key=value; separate pairs with commas")
+        : this.fail("--set needs path=value", "e.g. --set loki.mode=single-binary");
+    }
+    const value = this.text.slice(previous.valueStart, end);
+    const json = `--set-json '${previous.path}=${JSON.stringify(value)}'`;
+    const message =
+      this.flag === "set-json"
+        ? `"${fragment}" has no "=": a comma outside a JSON string starts a new key=value`
+        : `"${fragment}" has no "=": to put a comma in a value, escape it (\\,) or use --set-json`;
+    const hint =
+      this.flag === "set-json"
+        ? `write the value as one JSON document, e.g. ${json}`
+        : `e.g. --${this.flag} '${previous.path}=${value.replaceAll(",", "\\,")}' or ${json}`;
+    throw valuesError(`--${this.flag} "${this.text}"`, message, hint);
+  }
+
   /** `a.b[0].c\.d=`: the path up to `=`; a backslash takes the next character literally. */
   path(): Segment[] {
+    const start = this.i;
     const segments: Segment[] = [];
     let current = "";
     let pending = false;
@@ -180,10 +209,10 @@ class SetReader {
         this.i++;
         if (current || pending) push();
         if (segments.length === 0) this.fail("no key before =", "e.g. loki.mode=single-binary");
+        this.previous = { path: this.text.slice(start, this.i - 1), valueStart: this.i };
         return segments;
       }
-      if (ch === ",")
-        this.fail("a key without a value", "write key=value; separate pairs with commas");
+      if (ch === ",") this.noEquals(start, this.i);
       if (ch === ".") {
         if (current || pending) push();
         else if (typeof segments.at(-1) !== "number" || segments.length === 0)
@@ -208,7 +237,7 @@ class SetReader {
       current += ch;
       this.i++;
     }
-    return this.fail("--set needs path=value", "e.g. --set loki.mode=single-binary");
+    return this.noEquals(start, this.i);
   }
 
   /** Text up to an unescaped `,` or one of `stops`; backslash escapes. */

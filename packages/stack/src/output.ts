@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import {
   type KubeObject,
   renderGroup,
@@ -8,7 +6,9 @@ import {
   toYaml,
   toYamlStream,
 } from "@materialize-monitoring/core";
+import { type RenderedFile, type WriteFolderOptions, writeOwnedFolder } from "./owned-folder.js";
 import type { Stack } from "./stack.js";
+import { VERSION } from "./version.js";
 
 export type OutputFormat = "yaml" | "json";
 
@@ -22,12 +22,16 @@ function fileName(object: KubeObject): string {
   return `${object.kind.toLowerCase()}-${namespace}${object.metadata.name}.yaml`;
 }
 
+const kustomization = (resources: string[]) =>
+  toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources });
+
 /**
- * One folder per component plus `setup/` (namespaces and CRDs), each with a
+ * The kustomize-ready folder of the stack, as files (nothing is written): one
+ * folder per component plus `setup/` (namespaces and CRDs), each with a
  * `kustomization.yaml` listing its files in apply order, and a top-level
- * kustomization that lists `setup` first. Returns the files written.
+ * kustomization that lists `setup` first.
  */
-export function writeDirectory(built: Stack, dir: string): string[] {
+export function directoryFiles(built: Stack): RenderedFile[] {
   const groups = new Map<string, KubeObject[]>();
   for (const component of built.components) {
     for (const object of component.objects) {
@@ -35,7 +39,7 @@ export function writeDirectory(built: Stack, dir: string): string[] {
       groups.set(group, [...(groups.get(group) ?? []), object]);
     }
   }
-  const written: string[] = [];
+  const files: RenderedFile[] = [];
   const folders: string[] = [];
   const ordered = [...groups.keys()].sort((a, b) =>
     a === "setup" ? -1 : b === "setup" ? 1 : a < b ? -1 : 1,
@@ -43,28 +47,32 @@ export function writeDirectory(built: Stack, dir: string): string[] {
   for (const group of ordered) {
     const objects = sortForApply(groups.get(group) ?? []);
     if (objects.length === 0) continue;
-    const folder = join(dir, group);
-    mkdirSync(folder, { recursive: true });
     const resources: string[] = [];
     for (const object of objects) {
       const name = fileName(object);
-      writeFileSync(join(folder, name), toYaml(object));
+      files.push({ path: `${group}/${name}`, text: toYaml(object) });
       resources.push(name);
-      written.push(join(group, name));
     }
-    writeFileSync(
-      join(folder, "kustomization.yaml"),
-      toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources }),
-    );
+    files.push({ path: `${group}/kustomization.yaml`, text: kustomization(resources) });
     folders.push(group);
   }
-  writeFileSync(
-    join(dir, "kustomization.yaml"),
-    toYaml({
-      apiVersion: "kustomize.config.k8s.io/v1beta1",
-      kind: "Kustomization",
-      resources: folders,
-    }),
-  );
-  return written;
+  files.push({ path: "kustomization.yaml", text: kustomization(folders) });
+  return files;
+}
+
+/**
+ * Writes the kustomize-ready folder of the stack into `dir`, which the tool
+ * owns through its manifest (see `writeOwnedFolder`): a re-render removes the
+ * files it no longer writes. Returns the files written.
+ */
+export function writeDirectory(
+  built: Stack,
+  dir: string,
+  options: Partial<WriteFolderOptions> = {},
+): string[] {
+  return writeOwnedFolder(dir, directoryFiles(built), {
+    version: VERSION,
+    ...options,
+    format: "kustomize",
+  }).written;
 }

@@ -3,6 +3,7 @@ import { type AlertmanagerValues, alertmanager } from "@materialize-monitoring/a
 import { type AlloyAgentValues, alloyAgent } from "@materialize-monitoring/alloy-agent";
 import { type AlloyGatewayValues, alloyGateway } from "@materialize-monitoring/alloy-gateway";
 import {
+  assertObjectSizes,
   assertUnique,
   type BuildContext,
   defaultBuildContext,
@@ -368,6 +369,11 @@ export function stack(input: StackValues = {}): Stack {
   ];
   const objects = sortForApply(all.flatMap((c) => c.objects));
   assertUnique(objects);
+  // An object the API server (or etcd) would refuse for its size fails the render, naming it.
+  const section = new Map<KubeObject, string>();
+  for (const c of all)
+    for (const o of c.objects) section.set(o, c.name === "setup" ? "global" : c.name);
+  assertObjectSizes(objects, (o) => section.get(o));
   const notices: string[] = [...composition.replaced];
   const lokiUsesPlaceholder =
     values.loki.enabled && values.loki.mode === "simple-scalable" && !values.loki.storage;

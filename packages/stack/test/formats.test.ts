@@ -1,10 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { main } from "../src/cli.js";
-import { escapeForHelm, syncWave, unescapeHelm } from "../src/formats.js";
+import { escapeForHelm, syncWave } from "../src/formats.js";
 
 async function run(args: string[]) {
   let out = "";
@@ -20,40 +17,14 @@ async function run(args: string[]) {
   return { code, out, err };
 }
 
-function identities(docs: unknown[]): string[] {
-  return docs
-    .filter((d): d is { kind: string; metadata: { name: string; namespace?: string } } =>
-      Boolean(d),
-    )
-    .map((d) => `${d.kind}/${d.metadata.namespace ?? ""}/${d.metadata.name}`)
-    .sort();
-}
-
 describe("helm output", () => {
-  it("writes a chart that lists the same objects as the YAML stream", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mzmon-helm-"));
-    const { code } = await run(["render", "--format", "helm", "--output", dir]);
-    expect(code).toBe(0);
-    const chart = parseAllDocuments(readFileSync(join(dir, "Chart.yaml"), "utf8"))[0]?.toJS();
-    expect(chart).toMatchObject({ apiVersion: "v2", name: "materialize-monitoring" });
-    expect(
-      JSON.parse(readFileSync(join(dir, "values.schema.json"), "utf8")).properties.global,
-    ).toBeDefined();
-    const fromChart: unknown[] = [];
-    for (const sub of ["crds", "templates"]) {
-      for (const file of readdirSync(join(dir, sub))) {
-        const text = unescapeHelm(readFileSync(join(dir, sub, file), "utf8"));
-        fromChart.push(...parseAllDocuments(text).map((d) => d.toJS()));
-      }
-    }
-    const stream = parseAllDocuments((await run(["render"])).out).map((d) => d.toJS());
-    expect(identities(fromChart)).toEqual(identities(stream));
-  });
-
-  it("escapes Go template delimiters so Helm prints them verbatim", () => {
-    const text = 'format = "{{ .Labels.severity }}"';
-    expect(escapeForHelm(text)).toBe('format = "{{ "{{" }} .Labels.severity }}"');
-    expect(unescapeHelm(escapeForHelm(text))).toBe(text);
+  // The chart as helm reads it (lint, template, the namespace guard, the schema) is in helm-chart.test.ts.
+  it("escapes Go template delimiters as actions that print them", () => {
+    expect(escapeForHelm('format = "{{ .Labels.severity }}"')).toBe(
+      'format = "{{ "{{" }} .Labels.severity }}"',
+    );
+    expect(escapeForHelm("{{{{- x -}}")).toBe('{{ "{{" }}{{ "{{" }}- x -}}');
+    expect(escapeForHelm("no braces }}")).toBe("no braces }}");
   });
 
   it("refuses a chart on stdout as a usage error", async () => {

@@ -188,7 +188,7 @@ describe("wiring", () => {
 
   it("sends the pipeline's logs to Loki and metrics to Thanos receive, and the agents' logs to the pipeline", () => {
     const gateway = built.endpoints.alloyGateway!;
-    const agent = built.endpoints.alloyAgent!;
+    const _agent = built.endpoints.alloyAgent!;
     const url = (value: string) =>
       new RegExp(`\\burl\\s+= "${value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`);
     expect(gatewayConfig(built)).toMatch(url(loki.pushUrl));

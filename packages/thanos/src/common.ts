@@ -5,7 +5,10 @@ import {
   type EnvVar,
   container as hardenedContainer,
   httpProbe,
+  KubeEnvRef,
   type KubeObject,
+  kubeArg,
+  kubeEnvRef,
   objectMeta,
   type PodTemplateSpec,
   podDisruptionBudget,
@@ -56,6 +59,9 @@ export const POD_NAME_ENV: EnvVar = {
   valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.name" } },
 };
 
+/** `$(POD_NAME)` in an arg: the pod's name, from POD_NAME_ENV. */
+export const POD_NAME = kubeEnvRef(POD_NAME_ENV.name);
+
 export function logArgs(values: ParsedThanosValues): string[] {
   return [`--log.level=${values.logLevel}`, `--log.format=${values.logFormat}`];
 }
@@ -67,11 +73,25 @@ export function listenArgs(grpc: boolean): string[] {
   ];
 }
 
-/** External labels as repeated `--label=name="value"` flags, sorted for stable output. */
-export function labelArgs(labels: Record<string, string>): string[] {
-  return Object.keys(labels)
+/**
+ * External labels as repeated `--label=name="value"` flags, sorted for stable
+ * output. `labels` are literal text (a `$(HOSTNAME)` in a cluster name reaches
+ * Thanos as written); `refs` are the kubelet references the tool means, such
+ * as the replica label's `$(POD_NAME)`, and win over a label of the same name.
+ */
+export function labelArgs(
+  labels: Record<string, string>,
+  refs: Record<string, KubeEnvRef> = {},
+): string[] {
+  const all: Record<string, string | KubeEnvRef> = { ...labels, ...refs };
+  return Object.keys(all)
     .sort()
-    .map((key) => `--label=${key}=${JSON.stringify(labels[key])}`);
+    .map((key) => {
+      const value = all[key] as string | KubeEnvRef;
+      return value instanceof KubeEnvRef
+        ? kubeArg`--label=${key}="${value}"`
+        : kubeArg`--label=${key}=${JSON.stringify(value)}`;
+    });
 }
 
 /** The cluster label plus the user's external labels. */

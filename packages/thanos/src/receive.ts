@@ -4,6 +4,7 @@ import {
   deployment,
   emptyDirVolume,
   type KubeObject,
+  kubeArg,
   podFqdn,
   service,
   servicePort,
@@ -17,6 +18,7 @@ import {
   logArgs,
   maybePdb,
   meta,
+  POD_NAME,
   POD_NAME_ENV,
   type RoleContext,
   selector,
@@ -90,8 +92,8 @@ export function buildReceive(
   const hashringVolume = { name: "hashring", configMap: { name: names.receiveHashring } };
   const hashringMount = { name: "hashring", mountPath: PATH.hashring, readOnly: true };
   const tenantArgs = [
-    `--receive.tenant-header=${values.tenantHeader}`,
-    `--receive.default-tenant-id=${values.defaultTenant}`,
+    kubeArg`--receive.tenant-header=${values.tenantHeader}`,
+    kubeArg`--receive.default-tenant-id=${values.defaultTenant}`,
   ];
 
   // Ingesting receives: a StatefulSet, so each pod keeps its name, its volume and its place in the hashring.
@@ -102,7 +104,7 @@ export function buildReceive(
     `--remote-write.address=0.0.0.0:${PORT.remoteWrite.port}`,
     `--tsdb.path=${PATH.receiveData}`,
     `--tsdb.retention=${eff.receive.retention}`,
-    ...labelArgs({ ...externalLabels(rc), [rc.values.replicaLabels.receive]: "$(POD_NAME)" }),
+    ...labelArgs(externalLabels(rc), { [rc.values.replicaLabels.receive]: POD_NAME }),
     localEndpointArg(rc.ctx, endpoints.services.storeApiReceive),
     // Split mode: no hashring file here, so the pod runs as an ingestor only.
     ...(split ? [] : hashringArgs),

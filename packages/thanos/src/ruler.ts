@@ -1,6 +1,7 @@
 import {
   configMap,
   type KubeObject,
+  kubeArg,
   service,
   servicePort,
   statefulSet,
@@ -16,6 +17,7 @@ import {
   logArgs,
   maybePdb,
   meta,
+  POD_NAME,
   POD_NAME_ENV,
   type RoleContext,
   selector,
@@ -128,11 +130,11 @@ export function buildRuler(
     ...(values.alertmanagers.length > 0
       ? [`--alertmanagers.config-file=${PATH.rulerConfig}/alertmanagers.yaml`]
       : []),
-    ...labelArgs({ ...externalLabels(rc), [rc.values.replicaLabels.ruler]: "$(POD_NAME)" }),
+    ...labelArgs(externalLabels(rc), { [rc.values.replicaLabels.ruler]: POD_NAME }),
     // Both replicas evaluate every rule; without their replica label, the alerts are identical
     // and Alertmanager deduplicates them.
     `--alert.label-drop=${rc.values.replicaLabels.ruler}`,
-    ...(values.alertQueryUrl ? [`--alert.query-url=${values.alertQueryUrl}`] : []),
+    ...(values.alertQueryUrl ? [kubeArg`--alert.query-url=${values.alertQueryUrl}`] : []),
     ...bucket.args,
     ...values.extraArgs,
   ];

@@ -1,4 +1,10 @@
-import { duration } from "@materialize-monitoring/core";
+import {
+  boundedString,
+  duration,
+  MAX_LENGTH,
+  promqlSchema,
+  singleLineText,
+} from "@materialize-monitoring/core";
 import { z } from "zod";
 
 /**
@@ -11,28 +17,24 @@ const labelName = z
 const metricName = z
   .string()
   .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "not a Prometheus metric name (letters, digits, _ and :)");
-const labelMap = z.record(labelName, z.string());
+const labelMap = z.record(labelName, singleLineText());
 
 export const recordingRule = z.strictObject({
   /** metric name the result is recorded as */
   record: metricName.describe("metric name the result is recorded as"),
   /** PromQL expression to record */
-  expr: z
-    .string()
-    .min(1, "a PromQL expression is required")
-    .describe("PromQL expression to record"),
+  expr: promqlSchema("Thanos").describe("PromQL expression to record"),
   /** labels added to the recorded series */
   labels: labelMap.optional().describe("labels added to the recorded series"),
 });
 
 export const alertingRule = z.strictObject({
   /** alert name */
-  alert: z.string().min(1, "an alert name is required").describe("alert name"),
+  alert: singleLineText().min(1, "an alert name is required").describe("alert name"),
   /** PromQL expression; the alert fires for each series it returns */
-  expr: z
-    .string()
-    .min(1, "a PromQL expression is required")
-    .describe("PromQL expression; the alert fires for each series it returns"),
+  expr: promqlSchema("Thanos").describe(
+    "PromQL expression; the alert fires for each series it returns",
+  ),
   /** how long the expression must keep returning a series before the alert fires */
   for: duration
     .optional()
@@ -45,7 +47,7 @@ export const alertingRule = z.strictObject({
   labels: labelMap.optional().describe("labels added to the alert, e.g. severity"),
   /** annotations of the alert, e.g. summary, description, runbook_url (templates) */
   annotations: z
-    .record(z.string(), z.string())
+    .record(singleLineText(), boundedString(MAX_LENGTH.template))
     .optional()
     .describe("annotations of the alert, e.g. summary, description, runbook_url (templates)"),
 });
@@ -54,7 +56,7 @@ export const rule = z.union([recordingRule, alertingRule]);
 
 export const ruleGroup = z.strictObject({
   /** group name, unique among the groups */
-  name: z.string().min(1).describe("group name, unique among the groups"),
+  name: singleLineText().min(1).describe("group name, unique among the groups"),
   /** how often the group is evaluated; the ruler's evaluation interval when unset */
   interval: duration
     .optional()

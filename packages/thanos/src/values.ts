@@ -1,11 +1,14 @@
 import {
   duration,
+  httpUrlSchema,
   imageSchema,
+  MAX_LENGTH,
   objectName,
   objectStorage,
   quantity,
   resources,
   schedulingDefault,
+  singleLineText,
   workloadIdentity,
 } from "@materialize-monitoring/core";
 import { z } from "zod";
@@ -86,8 +89,8 @@ export const alertmanagerTarget = z.union([
     /** scheme of the Alertmanager API */
     scheme: z.enum(["http", "https"]).default("http").describe("scheme of the Alertmanager API"),
     /** path prefix of the Alertmanager API (its --web.route-prefix) */
-    pathPrefix: z
-      .string()
+    pathPrefix: singleLineText(MAX_LENGTH.url)
+      .regex(/^(\/\S*)?$/, "a path such as /alertmanager, or empty")
       .default("")
       .describe("path prefix of the Alertmanager API (its --web.route-prefix)"),
     /** timeout of one request to Alertmanager */
@@ -95,12 +98,9 @@ export const alertmanagerTarget = z.union([
   }),
   z.strictObject({
     /** one Alertmanager's base URL */
-    url: z
-      .url({
-        protocol: /^https?$/,
-        error: "an http(s) URL such as http://alertmanager.monitoring.svc.cluster.local:9093",
-      })
-      .describe("one Alertmanager's base URL"),
+    url: httpUrlSchema("http://alertmanager.monitoring.svc.cluster.local:9093").describe(
+      "one Alertmanager's base URL",
+    ),
     /** timeout of one request to Alertmanager */
     timeout: duration.default("10s").describe("timeout of one request to Alertmanager"),
   }),
@@ -576,8 +576,7 @@ export const thanosValues = z.strictObject({
         .default([])
         .describe("where the ruler sends alerts; none when empty"),
       /** link target of alerts' source (e.g. Grafana explore) */
-      alertQueryUrl: z
-        .url()
+      alertQueryUrl: httpUrlSchema("https://grafana.example.com/explore")
         .optional()
         .describe("link target of alerts' source (e.g. Grafana explore)"),
       /** appended after the generated flags */

@@ -97,6 +97,7 @@ export const EXPORTER_METRICS: readonly ExporterMetricList[] = [
       "container_spec_cpu_period",
       "container_spec_cpu_quota",
       "container_spec_memory_limit_bytes",
+      "container_start_time_seconds",
     ],
   },
   {

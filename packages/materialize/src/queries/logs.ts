@@ -5,6 +5,14 @@ import type { QueryDefinition } from "./types.js";
 /** A Rust panic: the line begins `thread '<name>' panicked at <file>:<line>:<col>`. */
 export const PANIC_LINE_REGEX = "^thread '[^']*' panicked at ";
 
+/**
+ * The panic message of persist's filter-pushdown audit: a part that filtering
+ * by its stats would have skipped held matching rows (`persist_source` in
+ * MaterializeInc/materialize). The message is not a contract (Materialize's own
+ * alerting keys on a Sentry tag), so a rule matching it is best-effort.
+ */
+export const PUSHDOWN_VIOLATION_TEXT = "persist filter pushdown correctness violation";
+
 const mz = (s: QueryScope) => `namespace=~"${ns.materialize(s)}"`;
 const env = `${MZ_LABEL.environment}=~"$environment"`;
 /** A LogQL double-quoted string: Go string syntax, which JSON's escapes are a subset of. */
@@ -27,6 +35,14 @@ export const logQueries: QueryDefinition[] = [
       "Log lines reporting a data-correctness problem (e.g. non-positive accumulations) in the last 5 minutes.",
     expr: (s) =>
       `sum by (namespace, container) (count_over_time({${mz(s)}} |~ \`${s.correctnessPattern}\` [5m]))`,
+  },
+  {
+    id: "logs.pushdown_violations",
+    datasource: "loki",
+    description:
+      "Log lines reporting a persist filter-pushdown correctness violation per Materialize container in the last 5 minutes.",
+    expr: (s) =>
+      `sum by (namespace, container) (count_over_time({${mz(s)}} |= \`${PUSHDOWN_VIOLATION_TEXT}\` [5m]))`,
   },
   {
     id: "logs.volume_by_level",

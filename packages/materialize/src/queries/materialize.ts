@@ -1,13 +1,15 @@
 import {
   CLUSTER_ID_REGEX,
+  ENVIRONMENTD_POD_REGEX,
   EXPECTED_EXIT_CODES,
+  GRACEFUL_EXIT_CODES,
   MZ_CONTAINER,
   MZ_JOB,
   MZ_LABEL,
   WALLCLOCK_LAG_HYDRATING_SENTINEL as SENTINEL,
 } from "../constants.js";
 import { RECORDED } from "./recorded.js";
-import { MZ_PROCESS_JOBS, ns } from "./scope.js";
+import { MZ_PROCESS_JOBS, ns, type QueryScope } from "./scope.js";
 import type { QueryDefinition } from "./types.js";
 
 const { environment: ENV, clusterId: CLUSTER, replicaId: REPLICA } = MZ_LABEL;
@@ -27,6 +29,17 @@ const COMPUTE_FILTER = `, ${ENV}=~"$environment", instance_id=~"$cluster"`;
 const COMPUTE_REPLICA_FILTER = `${COMPUTE_FILTER}, replica_id=~"$replica"`;
 /** Dashboard filters on series scraped from clusterd pods (copied pod labels). */
 const POD_FILTER = `${ENV}=~"$environment", ${CLUSTER}=~"$cluster", ${REPLICA}=~"$replica"`;
+
+/**
+ * The clusterd pods of system clusters (ids `s…`), one series per pod with
+ * the environment, cluster and replica labels of its scrape target: rules
+ * join kube-state-metrics and cAdvisor series to it on (namespace, pod).
+ */
+const SYSTEM_CLUSTER_PODS = `group by (namespace, pod, ${ENV}, ${CLUSTER}, ${REPLICA}) (up{job="${MZ_JOB.clusterd}", ${CLUSTER}=~"${CLUSTER_ID_REGEX.system}"})`;
+
+/** clusterd restarts in the last 15 minutes whose last exit code is none of `codes`. */
+const clusterdRestartedWith = (s: QueryScope, codes: readonly number[]) =>
+  `increase(kube_pod_container_status_restarts_total{container="${MZ_CONTAINER.clusterd}", namespace=~"${ns.environments(s)}"}[15m]) > 0\nand on (namespace, pod, container)\n(kube_pod_container_status_last_terminated_exitcode{container="${MZ_CONTAINER.clusterd}", namespace=~"${ns.environments(s)}"}${notExpected(codes)})`;
 
 /**
  * Attaches the Materialize environment/cluster/replica labels to a
@@ -61,8 +74,14 @@ export const materializeQueries: QueryDefinition[] = [
     id: "availability.clusterd_no_commands",
     datasource: "prometheus",
     description:
-      "clusterd processes whose last-command-received marker did not move in 10 minutes (cut off from environmentd).",
-    expr: () => `changes(mz_cluster_server_last_command_received[10m]) == 0`,
+      "Seconds since each clusterd compute server last heard from environmentd (commands or keepalives), counted from the container's start when that is later: a process that just started is not yet overdue.",
+    unit: "s",
+    expr: (s) => {
+      const last = `max by (namespace, pod, ${ENV}, ${CLUSTER}, ${REPLICA}) (mz_cluster_server_last_command_received{server_name="compute"})`;
+      const started = `max by (namespace, pod) (container_start_time_seconds{container="${MZ_CONTAINER.clusterd}", namespace=~"${ns.environments(s)}"})`;
+      // time() minus the later of the two; a process without a start-time series is measured alone.
+      return `time() - (\n  (\n    ${last}\n    >= on (namespace, pod) group_left ()\n    ${started}\n  )\n  or\n  (\n    ${started}\n    > on (namespace, pod) group_right ()\n    ${last}\n  )\n  or\n  ${last}\n)`;
+    },
   },
   {
     id: "availability.environmentd_unexpected_exit",
@@ -74,16 +93,30 @@ export const materializeQueries: QueryDefinition[] = [
   {
     id: "availability.clusterd_unexpected_exit",
     datasource: "prometheus",
-    description: `clusterd containers that restarted in the last 15 minutes with an exit code other than the expected ${EXPECTED_EXIT_CODES.clusterd.join(", ")}.`,
+    description: `clusterd containers outside system clusters that restarted in the last 15 minutes with an exit code other than the expected ${EXPECTED_EXIT_CODES.clusterd.join(", ")}.`,
     expr: (s) =>
-      `increase(kube_pod_container_status_restarts_total{container="${MZ_CONTAINER.clusterd}", namespace=~"${ns.environments(s)}"}[15m]) > 0\nand on (namespace, pod, container)\n(kube_pod_container_status_last_terminated_exitcode{container="${MZ_CONTAINER.clusterd}", namespace=~"${ns.environments(s)}"}${notExpected(EXPECTED_EXIT_CODES.clusterd)})`,
+      `(\n${clusterdRestartedWith(s, EXPECTED_EXIT_CODES.clusterd)}\n)\nunless on (namespace, pod)\n${SYSTEM_CLUSTER_PODS}`,
+  },
+  {
+    id: "availability.system_cluster_unexpected_exit",
+    datasource: "prometheus",
+    description: `clusterd containers of system clusters that restarted in the last 15 minutes with an exit code other than the graceful ${GRACEFUL_EXIT_CODES.join(", ")}.`,
+    expr: (s) =>
+      `(\n${clusterdRestartedWith(s, GRACEFUL_EXIT_CODES)}\n)\n* on (namespace, pod) group_left (${ENV}, ${CLUSTER}, ${REPLICA})\n${SYSTEM_CLUSTER_PODS}`,
   },
   {
     id: "availability.pod_pending",
     datasource: "prometheus",
-    description: "Materialize pods in phase Pending.",
+    description: "Materialize pods other than environmentd in phase Pending.",
     expr: (s) =>
-      `max by (namespace, pod) (kube_pod_status_phase{phase="Pending", namespace=~"${ns.materialize(s)}"}) == 1`,
+      `max by (namespace, pod) (kube_pod_status_phase{phase="Pending", namespace=~"${ns.materialize(s)}", pod!~"${ENVIRONMENTD_POD_REGEX}"}) == 1`,
+  },
+  {
+    id: "availability.environmentd_pod_pending",
+    datasource: "prometheus",
+    description: "environmentd pods in phase Pending.",
+    expr: (s) =>
+      `max by (namespace, pod) (kube_pod_status_phase{phase="Pending", namespace=~"${ns.environments(s)}", pod=~"${ENVIRONMENTD_POD_REGEX}"}) == 1`,
   },
   {
     id: "availability.replica_not_ready",
@@ -123,10 +156,27 @@ export const materializeQueries: QueryDefinition[] = [
     expr: () => `count by (${ENV}, instance_id, replica_id) (${lag("")} >= ${SENTINEL})`,
   },
   {
+    id: "freshness.system_cluster_stale",
+    datasource: "prometheus",
+    description:
+      "Per system cluster, the wallclock lag of its freshest hydrated collection (quantile 0, the minimum over the last minute): when even that is large, all of the cluster's data is stale.",
+    unit: "s",
+    expr: () =>
+      `min by (${ENV}, instance_id) (${lag(`, instance_id=~"${CLUSTER_ID_REGEX.system}"`, "0")} < ${SENTINEL})`,
+  },
+  {
     id: "freshness.hydration_stuck",
     datasource: "prometheus",
-    description: "Collections per replica still hydrating, from the recorded series.",
-    expr: () => `${RECORDED.hydratingCollections}`,
+    description:
+      "Collections per replica of clusters other than system clusters still hydrating, from the recorded series.",
+    expr: () => `${RECORDED.hydratingCollections}{instance_id!~"${CLUSTER_ID_REGEX.system}"}`,
+  },
+  {
+    id: "freshness.system_cluster_hydration_stuck",
+    datasource: "prometheus",
+    description:
+      "Collections per replica of system clusters still hydrating, from the recorded series.",
+    expr: () => `${RECORDED.hydratingCollections}{instance_id=~"${CLUSTER_ID_REGEX.system}"}`,
   },
   {
     id: "freshness.replica_expiration_remaining",
@@ -150,9 +200,28 @@ export const materializeQueries: QueryDefinition[] = [
   {
     id: "resources.replica_memory_near_limit",
     datasource: "prometheus",
-    description: "Replica memory use as a fraction of its limit, from the recorded series.",
+    description:
+      "Memory use as a fraction of the limit of replicas outside system clusters, from the recorded series.",
     unit: "percentunit",
-    expr: () => `${RECORDED.replicaMemoryUtilisation}`,
+    expr: () =>
+      `${RECORDED.replicaMemoryUtilisation}\nunless on (namespace, pod)\n${SYSTEM_CLUSTER_PODS}`,
+  },
+  {
+    id: "resources.system_cluster_memory_near_limit",
+    datasource: "prometheus",
+    description:
+      "Memory use as a fraction of the limit of system-cluster replicas, from the recorded series, with their cluster and replica labels.",
+    unit: "percentunit",
+    expr: () =>
+      `${RECORDED.replicaMemoryUtilisation}\n* on (namespace, pod) group_left (${ENV}, ${CLUSTER}, ${REPLICA})\n${SYSTEM_CLUSTER_PODS}`,
+  },
+  {
+    id: "resources.environmentd_memory_near_limit",
+    datasource: "prometheus",
+    description: "environmentd's working set as a fraction of its container memory limit.",
+    unit: "percentunit",
+    expr: (s) =>
+      `max by (namespace, pod) (container_memory_working_set_bytes{container="${MZ_CONTAINER.environmentd}", namespace=~"${ns.environments(s)}"})\n/ max by (namespace, pod) (kube_pod_container_resource_limits{resource="memory", container="${MZ_CONTAINER.environmentd}", namespace=~"${ns.environments(s)}"} > 0)`,
   },
   {
     id: "resources.oom_killed",
@@ -185,6 +254,13 @@ export const materializeQueries: QueryDefinition[] = [
     description:
       "Persist consensus (metadata database) operation failures in the last 10 minutes, per pod.",
     expr: () => `sum by (namespace, pod, ${ENV}) (increase(mz_persist_consensus_failures[10m]))`,
+  },
+  {
+    id: "persist.consensus_unreachable",
+    datasource: "prometheus",
+    description:
+      "Persist consensus (metadata database) failures per minute and environment, over the last 2 minutes: failing without pause, the database is unreachable.",
+    expr: () => `60 * sum by (namespace, ${ENV}) (rate(mz_persist_consensus_failures[2m]))`,
   },
   {
     id: "sources.offset_commit_failures",

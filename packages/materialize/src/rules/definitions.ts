@@ -1,4 +1,4 @@
-import { EXPECTED_EXIT_CODES, MZ_LABEL } from "../constants.js";
+import { EXPECTED_EXIT_CODES, GRACEFUL_EXIT_CODES, MZ_LABEL } from "../constants.js";
 import { RECORDED } from "../queries/recorded.js";
 import type { AlertTier } from "../values.js";
 
@@ -45,6 +45,8 @@ export interface AlertDefinition {
   /** Go-template text (only `{{ $labels.x }}` and `{{ $value }}`); `{threshold}` and `{for}` are filled per tier. */
   description: string;
   valueFormat: ValueFormat;
+  /** How `{threshold}` is shown: as the number (default), or as a duration (`7d`) for thresholds in seconds. */
+  thresholdFormat?: "number" | "duration";
 }
 
 export const RECORDING_RULES: readonly RecordingRuleDefinition[] = [
@@ -74,6 +76,8 @@ const critical = (forDuration: string, threshold?: number): AlertTier => ({
 
 const POD = "{{ $labels.namespace }}/{{ $labels.pod }}";
 const ENV = `{{ $labels.${MZ_LABEL.environment} }}`;
+const CLUSTER_REPLICA = `cluster {{ $labels.${MZ_LABEL.clusterId} }}, replica {{ $labels.${MZ_LABEL.replicaId} }}`;
+const DAY = 86400;
 
 export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
   // --- availability ---
@@ -119,12 +123,14 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     group: "materialize-availability",
     component: "clusterd",
     query: "availability.clusterd_no_commands",
-    condition: { type: "query" },
-    tiers: [warning("5m")],
+    condition: { type: "threshold", op: ">" },
+    // The threshold is also the grace period of a starting process: the silence counts from its start.
+    tiers: [warning("2m", 300)],
     enabled: true,
-    summary: "A replica receives no commands from environmentd.",
-    description: `clusterd ${POD} (cluster {{ $labels.${MZ_LABEL.clusterId} }}, replica {{ $labels.${MZ_LABEL.replicaId} }}) has received no command from environmentd for at least 10 minutes.`,
-    valueFormat: "none",
+    summary: "A replica's compute server hears nothing from environmentd.",
+    description: `The compute server of clusterd ${POD} (${CLUSTER_REPLICA}) has received nothing from environmentd, not even a keepalive, for {{ $value }} (counted from its start if it never has; above {threshold} for {for}). The replica gets no new work from environmentd: its queries and dataflow changes stall.`,
+    valueFormat: "humanizeDuration",
+    thresholdFormat: "duration",
   },
   {
     name: "MaterializeEnvironmentdUnexpectedRestart",
@@ -148,6 +154,30 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     enabled: true,
     summary: "A replica process restarted unexpectedly.",
     description: `clusterd ${POD} restarted with an exit code other than ${EXPECTED_EXIT_CODES.clusterd.join(", ")} in the last 15 minutes.`,
+    valueFormat: "none",
+  },
+  {
+    name: "MaterializeSystemClusterUnexpectedRestart",
+    group: "materialize-availability",
+    component: "clusterd",
+    query: "availability.system_cluster_unexpected_exit",
+    condition: { type: "query" },
+    tiers: [warning("0m")],
+    enabled: true,
+    summary: "A system-cluster replica restarted without a graceful exit.",
+    description: `clusterd ${POD} of system ${CLUSTER_REPLICA} (environment ${ENV}) restarted in the last 15 minutes, and its last exit code was not a graceful one (${GRACEFUL_EXIT_CODES.join(", ")}). System clusters serve the catalog, introspection and the console; they should not crash, run out of memory or be killed.`,
+    valueFormat: "none",
+  },
+  {
+    name: "MaterializeEnvironmentdPodPending",
+    group: "materialize-availability",
+    component: "environmentd",
+    query: "availability.environmentd_pod_pending",
+    condition: { type: "query" },
+    tiers: [critical("15m")],
+    enabled: true,
+    summary: "An environmentd pod cannot be scheduled.",
+    description: `environmentd pod ${POD} has been Pending for {for}: the environment is unavailable, or its upgrade is stuck, until the pod is scheduled.`,
     valueFormat: "none",
   },
   {
@@ -189,6 +219,19 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     valueFormat: "humanizeDuration",
   },
   {
+    name: "MaterializeSystemClusterStale",
+    group: "materialize-freshness",
+    component: "freshness",
+    query: "freshness.system_cluster_stale",
+    condition: { type: "threshold", op: ">" },
+    tiers: [critical("5m", 300)],
+    enabled: true,
+    summary: "All data of a system cluster is stale.",
+    description: `Even the freshest collection of system cluster {{ $labels.instance_id }} (environment ${ENV}) lags wallclock time by {{ $value }} (above {threshold} for {for}): the cluster has stopped advancing, so the catalog, introspection and console data it serves are stale.`,
+    valueFormat: "humanizeDuration",
+    thresholdFormat: "duration",
+  },
+  {
     name: "MaterializeUserClusterFreshnessLag",
     group: "materialize-freshness",
     component: "freshness",
@@ -213,16 +256,29 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     valueFormat: "humanize",
   },
   {
+    name: "MaterializeSystemClusterHydrationStuck",
+    group: "materialize-freshness",
+    component: "freshness",
+    query: "freshness.system_cluster_hydration_stuck",
+    condition: { type: "threshold", op: ">" },
+    tiers: [warning("30m", 0)],
+    enabled: true,
+    summary: "Collections on a system-cluster replica have not hydrated.",
+    description: `{{ $value }} collections on system cluster {{ $labels.instance_id }} replica {{ $labels.replica_id }} (environment ${ENV}) have reported no frontier for {for}; system clusters are small and hydrate in minutes.`,
+    valueFormat: "humanize",
+  },
+  {
     name: "MaterializeReplicaExpirationApproaching",
     group: "materialize-freshness",
     component: "clusterd",
     query: "freshness.replica_expiration_remaining",
     condition: { type: "threshold", op: "<" },
-    tiers: [warning("5m", 21600), critical("5m", 3600)],
+    tiers: [warning("10m", 7 * DAY), critical("5m", 3600)],
     enabled: true,
     summary: "A replica's dataflows expire soon.",
-    description: `Dataflows on ${POD} (cluster {{ $labels.${MZ_LABEL.clusterId} }}) expire in {{ $value }} (less than {threshold}s).`,
+    description: `Dataflows on ${POD} (${CLUSTER_REPLICA}) expire in {{ $value }} (less than {threshold}); past that the replica stops serving them.`,
     valueFormat: "humanizeDuration",
+    thresholdFormat: "duration",
   },
 
   // --- resources ---
@@ -236,6 +292,30 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     enabled: true,
     summary: "A replica is close to its memory limit.",
     description: `Replica ${POD} uses {{ $value }} of its memory limit (above {threshold} for {for}).`,
+    valueFormat: "humanizePercentage",
+  },
+  {
+    name: "MaterializeSystemClusterMemoryNearLimit",
+    group: "materialize-resources",
+    component: "clusterd",
+    query: "resources.system_cluster_memory_near_limit",
+    condition: { type: "threshold", op: ">" },
+    tiers: [warning("15m", 0.8), critical("5m", 0.9)],
+    enabled: true,
+    summary: "A system-cluster replica is close to its memory limit.",
+    description: `Replica ${POD} of system ${CLUSTER_REPLICA} (environment ${ENV}) uses {{ $value }} of its memory limit (above {threshold} for {for}); system clusters should stay well below it.`,
+    valueFormat: "humanizePercentage",
+  },
+  {
+    name: "MaterializeEnvironmentdMemoryNearLimit",
+    group: "materialize-resources",
+    component: "environmentd",
+    query: "resources.environmentd_memory_near_limit",
+    condition: { type: "threshold", op: ">" },
+    tiers: [warning("30m", 0.8)],
+    enabled: true,
+    summary: "environmentd is close to its memory limit.",
+    description: `environmentd ${POD} uses {{ $value }} of its container memory limit (above {threshold} for {for}); an OOM kill restarts the environment.`,
     valueFormat: "humanizePercentage",
   },
   {
@@ -286,6 +366,18 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     enabled: true,
     summary: "Persist cannot reach its consensus store reliably.",
     description: `${POD} had {{ $value }} consensus (metadata database) failures in the last 10 minutes, continuously for {for}.`,
+    valueFormat: "humanize",
+  },
+  {
+    name: "MaterializePersistConsensusUnreachable",
+    group: "materialize-dataflow",
+    component: "persist",
+    query: "persist.consensus_unreachable",
+    condition: { type: "threshold", op: ">" },
+    tiers: [critical("5m", 0)],
+    enabled: true,
+    summary: "Persist's consensus store (the metadata database) is unreachable.",
+    description: `Persist in environment ${ENV} (namespace {{ $labels.namespace }}) has failed {{ $value }} consensus operations per minute without pause for {for}: the metadata database (PostgreSQL or CockroachDB) is unreachable, and writes, compaction and frontiers stall.`,
     valueFormat: "humanize",
   },
   {
@@ -350,6 +442,19 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     summary: "Materialize reported a data-correctness problem.",
     description:
       "{{ $labels.container }} in {{ $labels.namespace }} logged {{ $value }} data-correctness errors in the last 5 minutes.",
+    valueFormat: "humanize",
+  },
+  {
+    name: "MaterializePersistPushdownViolation",
+    group: "materialize-logs",
+    component: "persist",
+    query: "logs.pushdown_violations",
+    condition: { type: "threshold", op: ">" },
+    tiers: [critical("0m", 0)],
+    enabled: true,
+    summary: "Persist filter pushdown skipped data it should have read.",
+    description:
+      "{{ $labels.container }} in {{ $labels.namespace }} logged {{ $value }} persist filter-pushdown correctness violations in the last 5 minutes: pushdown skipped a part that held matching rows, so results read through it may miss rows (the process panics on it).",
     valueFormat: "humanize",
   },
 

@@ -93,10 +93,35 @@ const VALUE_PIPES: Record<AlertDefinition["valueFormat"], string> = {
   none: "{{ $value }}",
 };
 
+/** Seconds as the shortest Prometheus-style duration (`7d`, `1h30m`, `90s`); fractions stay seconds. */
+export function durationText(seconds: number): string {
+  if (!Number.isInteger(seconds) || seconds <= 0) return `${String(seconds)}s`;
+  const parts: string[] = [];
+  let rest = seconds;
+  for (const [unit, size] of [
+    ["d", 86400],
+    ["h", 3600],
+    ["m", 60],
+    ["s", 1],
+  ] as const) {
+    const count = Math.floor(rest / size);
+    if (count > 0) parts.push(`${String(count)}${unit}`);
+    rest -= count * size;
+  }
+  return parts.join("");
+}
+
+function thresholdText(definition: AlertDefinition, tier: AlertTier): string {
+  if (tier.threshold === undefined) return "";
+  return definition.thresholdFormat === "duration"
+    ? durationText(tier.threshold)
+    : String(tier.threshold);
+}
+
 /** The description of one tier: `{threshold}` and `{for}` filled, `{{ $value }}` formatted. */
 export function alertDescription(definition: AlertDefinition, tier: AlertTier): string {
   return definition.description
-    .replaceAll("{threshold}", tier.threshold === undefined ? "" : String(tier.threshold))
+    .replaceAll("{threshold}", thresholdText(definition, tier))
     .replaceAll("{for}", tier.for)
     .replaceAll("{{ $value }}", VALUE_PIPES[definition.valueFormat]);
 }

@@ -26,6 +26,8 @@ export interface AlertCase {
 export interface AlertCases {
   fires: AlertCase;
   quiet: AlertCase | { exempt: string };
+  /** Further cases, keyed by what each shows (a grace period, an exit code that is not a failure, ...). */
+  more?: Record<string, AlertCase>;
 }
 
 function series(name: string, labels: Record<string, string>, values: string): SeriesInput {
@@ -51,6 +53,15 @@ const replica = {
   cluster_environmentd_materialize_cloud_replica_id: "u1",
 };
 const clusterdTarget = { job: "materialize-clusterd", ...replica };
+/** A replica of system cluster s2 (the catalog server). */
+const systemReplica = {
+  namespace: ENV_NS,
+  pod: "mz4t2-cluster-s2-replica-s2-gen-1-0",
+  materialize_cloud_organization_name: "prod",
+  cluster_environmentd_materialize_cloud_cluster_id: "s2",
+  cluster_environmentd_materialize_cloud_replica_id: "s2",
+};
+const systemClusterdTarget = { job: "materialize-clusterd", ...systemReplica };
 
 /** A down/up target: fires when up is 0 for longer than the alert's `for`. */
 function upCases(labels: Record<string, string>, evalTime: string): AlertCases {
@@ -121,13 +132,53 @@ function restartCases(container: string, badCode: number, expectedCode: number):
   };
 }
 
-const lagLabels = (instance: string, collection: string) => ({
+const lagLabels = (instance: string, collection: string, quantile: "0" | "1" = "1") => ({
   materialize_cloud_organization_name: "prod",
   instance_id: instance,
   replica_id: instance,
   collection_id: collection,
-  quantile: "1",
+  quantile,
 });
+const HYDRATING = "18446744073709551615";
+
+/** A clusterd restart (0 → 1 restarts at minute 10) whose last exit code is `code`. */
+function restartSeries(pod: string, code: number): SeriesInput[] {
+  const labels = { namespace: ENV_NS, pod, container: "clusterd" };
+  return [
+    series("kube_pod_container_status_restarts_total", labels, "0x10 1x30"),
+    series("kube_pod_container_status_last_terminated_exitcode", labels, `${code}x40`),
+  ];
+}
+
+/** The last-command marker of a compute server and its container's start time. */
+function commandSeries(
+  labels: Record<string, string>,
+  lastCommand: string,
+  started: string,
+  serverName = "compute",
+): SeriesInput[] {
+  return [
+    series(
+      "mz_cluster_server_last_command_received",
+      { job: "materialize-clusterd", ...labels, server_name: serverName },
+      lastCommand,
+    ),
+    series(
+      "container_start_time_seconds",
+      { namespace: ENV_NS, pod: labels.pod ?? "", container: "clusterd" },
+      started,
+    ),
+  ];
+}
+
+/** Memory-limiter usage (out of a limit of 100) of a replica, with its scrape target. */
+function limiterSeries(target: Record<string, string>, used: number): SeriesInput[] {
+  return [
+    series("mz_memory_limiter_memory_usage_bytes", target, `${used}x40`),
+    series("mz_memory_limiter_memory_limit_bytes", target, "100x40"),
+    series("up", target, "1x40"),
+  ];
+}
 
 /** Ratio alerts: `bad` numerator per minute fires, `good` stays quiet (denominator 100 per minute). */
 function ratioCases(
@@ -194,39 +245,148 @@ export const RULE_CASES: Record<string, AlertCases> = {
   },
   MaterializeProcessDown: upCases(clusterdTarget, "15m"),
   MaterializeClusterdNotReceivingCommands: {
+    // Last heard at t=100s, the container started at 0: at 20m the silence is 1100s.
+    fires: {
+      evalTime: "20m",
+      series: commandSeries(replica, "100x40", "0x40"),
+      fires: [{ labels: replica, value: 1100 }],
+    },
+    quiet: {
+      evalTime: "20m",
+      series: [
+        // Keepalives every minute: the marker follows the clock.
+        ...commandSeries(replica, "0+60x40", "0x40"),
+        // A storage server that stopped hearing from the controller is not a compute server.
+        ...commandSeries(
+          { ...replica, pod: "mz4t2-cluster-u2-replica-u3-gen-1-0" },
+          "100x40",
+          "0x40",
+          "storage",
+        ),
+      ],
+      fires: [],
+    },
+    more: {
+      "stays quiet while a starting process is in its grace period": {
+        // Started at 17m and never heard from environmentd (marker 0): 180s of silence at 20m.
+        evalTime: "20m",
+        series: commandSeries(replica, "_x17 0x5", "_x17 1020x5"),
+        fires: [],
+      },
+      "fires for a process that never heard from environmentd, counted from its start": {
+        evalTime: "20m",
+        series: commandSeries(replica, "0x40", "300x40"),
+        fires: [{ labels: replica, value: 900 }],
+      },
+    },
+  },
+  MaterializeEnvironmentdUnexpectedRestart: restartCases("environmentd", 1, 166),
+  MaterializeClusterdUnexpectedRestart: {
+    ...restartCases("clusterd", 139, 167),
+    more: {
+      "leaves system-cluster replicas to their own alert": {
+        evalTime: "15m",
+        series: [
+          ...restartSeries(systemReplica.pod, 139),
+          series("up", systemClusterdTarget, "1x40"),
+        ],
+        fires: [],
+      },
+    },
+  },
+  MaterializeSystemClusterUnexpectedRestart: {
+    // Killed (137, e.g. OOM): expected of a user replica, not of a system cluster.
+    fires: {
+      evalTime: "15m",
+      series: [
+        ...restartSeries(systemReplica.pod, 137),
+        series("up", systemClusterdTarget, "1x40"),
+      ],
+      fires: [{ labels: { ...systemReplica, container: "clusterd" }, value: 1 }],
+    },
+    quiet: {
+      evalTime: "15m",
+      series: [
+        // halt! (166) is a graceful exit.
+        ...restartSeries(systemReplica.pod, 166),
+        series("up", systemClusterdTarget, "1x40"),
+        // A user replica's crash is MaterializeClusterdUnexpectedRestart's.
+        ...restartSeries(replica.pod, 139),
+        series("up", clusterdTarget, "1x40"),
+      ],
+      fires: [],
+    },
+    more: {
+      "stays quiet for a clean exit (0)": {
+        evalTime: "15m",
+        series: [
+          ...restartSeries(systemReplica.pod, 0),
+          series("up", systemClusterdTarget, "1x40"),
+        ],
+        fires: [],
+      },
+    },
+  },
+  MaterializeEnvironmentdPodPending: {
     fires: {
       evalTime: "20m",
       series: [
         series(
-          "mz_cluster_server_last_command_received",
-          { ...replica, server_name: "compute" },
-          "1700000000x40",
+          "kube_pod_status_phase",
+          { namespace: ENV_NS, pod: envd.pod, phase: "Pending" },
+          "1x40",
         ),
       ],
-      fires: [{ labels: { ...replica, server_name: "compute" }, value: 0 }],
+      fires: [{ labels: { namespace: ENV_NS, pod: envd.pod }, value: 1, severity: "critical" }],
     },
     quiet: {
       evalTime: "20m",
       series: [
         series(
-          "mz_cluster_server_last_command_received",
-          { ...replica, server_name: "compute" },
-          "1700000000+60x40",
+          "kube_pod_status_phase",
+          { namespace: ENV_NS, pod: envd.pod, phase: "Pending" },
+          "0x40",
+        ),
+        // A pending replica is MaterializePodPending's.
+        series(
+          "kube_pod_status_phase",
+          { namespace: ENV_NS, pod: replica.pod, phase: "Pending" },
+          "1x40",
         ),
       ],
       fires: [],
     },
   },
-  MaterializeEnvironmentdUnexpectedRestart: restartCases("environmentd", 1, 166),
-  MaterializeClusterdUnexpectedRestart: restartCases("clusterd", 139, 167),
-  MaterializePodPending: gaugeCases(
-    "kube_pod_status_phase",
-    { namespace: ENV_NS, pod: "mz4t2-environmentd-1-0", phase: "Pending" },
-    { namespace: ENV_NS, pod: "mz4t2-environmentd-1-0" },
-    "20m",
-    1,
-    0,
-  ),
+  MaterializePodPending: {
+    fires: {
+      evalTime: "20m",
+      series: [
+        series(
+          "kube_pod_status_phase",
+          { namespace: ENV_NS, pod: replica.pod, phase: "Pending" },
+          "1x40",
+        ),
+      ],
+      fires: [{ labels: { namespace: ENV_NS, pod: replica.pod }, value: 1 }],
+    },
+    quiet: {
+      evalTime: "20m",
+      series: [
+        series(
+          "kube_pod_status_phase",
+          { namespace: ENV_NS, pod: replica.pod, phase: "Pending" },
+          "0x40",
+        ),
+        // A pending environmentd is MaterializeEnvironmentdPodPending's (critical).
+        series(
+          "kube_pod_status_phase",
+          { namespace: ENV_NS, pod: envd.pod, phase: "Pending" },
+          "1x40",
+        ),
+      ],
+      fires: [],
+    },
+  },
   MaterializeReplicaNotReady: {
     fires: {
       evalTime: "20m",
@@ -283,6 +443,39 @@ export const RULE_CASES: Record<string, AlertCases> = {
       fires: [],
     },
   },
+  MaterializeSystemClusterStale: {
+    fires: {
+      evalTime: "20m",
+      series: [
+        series("mz_dataflow_wallclock_lag_seconds", lagLabels("s2", "s700", "0"), "400x40"),
+        series("mz_dataflow_wallclock_lag_seconds", lagLabels("s2", "s701", "0"), "900x40"),
+        // Still hydrating: not data that is stale, and not the freshest either.
+        series(
+          "mz_dataflow_wallclock_lag_seconds",
+          lagLabels("s2", "s702", "0"),
+          `${HYDRATING}x40`,
+        ),
+      ],
+      fires: [
+        {
+          labels: { materialize_cloud_organization_name: "prod", instance_id: "s2" },
+          value: 400,
+          severity: "critical",
+        },
+      ],
+    },
+    quiet: {
+      evalTime: "20m",
+      series: [
+        // One object far behind, another fresh: the cluster advances (the lag alert's case).
+        series("mz_dataflow_wallclock_lag_seconds", lagLabels("s2", "s700", "0"), "900x40"),
+        series("mz_dataflow_wallclock_lag_seconds", lagLabels("s2", "s701", "0"), "2x40"),
+        // A stale user cluster is not a system cluster.
+        series("mz_dataflow_wallclock_lag_seconds", lagLabels("u1", "u30", "0"), "900x40"),
+      ],
+      fires: [],
+    },
+  },
   MaterializeUserClusterFreshnessLag: {
     fires: {
       evalTime: "25m",
@@ -333,15 +526,66 @@ export const RULE_CASES: Record<string, AlertCases> = {
       series: [series("mz_dataflow_wallclock_lag_seconds", lagLabels("u1", "u30"), "5x150")],
       fires: [],
     },
+    more: {
+      "leaves system clusters to their own alert": {
+        evalTime: "2h10m",
+        series: [
+          series("mz_dataflow_wallclock_lag_seconds", lagLabels("s2", "s700"), `${HYDRATING}x150`),
+        ],
+        fires: [],
+      },
+    },
   },
-  MaterializeReplicaExpirationApproaching: gaugeCases(
-    "mz_dataflow_replica_expiration_remaining_seconds",
-    replica,
-    replica,
-    "10m",
-    7200,
-    100000,
-  ),
+  MaterializeSystemClusterHydrationStuck: {
+    fires: {
+      evalTime: "45m",
+      series: [
+        series("mz_dataflow_wallclock_lag_seconds", lagLabels("s2", "s700"), `${HYDRATING}x60`),
+      ],
+      fires: [
+        {
+          labels: {
+            materialize_cloud_organization_name: "prod",
+            instance_id: "s2",
+            replica_id: "s2",
+          },
+          value: 1,
+        },
+      ],
+    },
+    quiet: {
+      evalTime: "45m",
+      series: [
+        series("mz_dataflow_wallclock_lag_seconds", lagLabels("s2", "s700"), "5x60"),
+        // A user cluster still hydrating after 45 minutes is within its own (2h) threshold.
+        series("mz_dataflow_wallclock_lag_seconds", lagLabels("u1", "u30"), `${HYDRATING}x60`),
+      ],
+      fires: [],
+    },
+  },
+  MaterializeReplicaExpirationApproaching: {
+    // Three days left: inside the 7-day warning, outside the 1-hour critical.
+    fires: {
+      evalTime: "15m",
+      series: [series("mz_dataflow_replica_expiration_remaining_seconds", replica, "259200x40")],
+      fires: [{ labels: replica, value: 259200 }],
+    },
+    quiet: {
+      evalTime: "15m",
+      series: [series("mz_dataflow_replica_expiration_remaining_seconds", replica, "2592000x40")],
+      fires: [],
+    },
+    more: {
+      "fires both tiers under an hour": {
+        evalTime: "15m",
+        series: [series("mz_dataflow_replica_expiration_remaining_seconds", replica, "1800x40")],
+        fires: [
+          { labels: replica, value: 1800, severity: "warning" },
+          { labels: replica, value: 1800, severity: "critical" },
+        ],
+      },
+    },
+  },
   MaterializeReplicaMemoryNearLimit: {
     fires: {
       evalTime: "20m",
@@ -392,7 +636,49 @@ export const RULE_CASES: Record<string, AlertCases> = {
       ],
       fires: [],
     },
+    more: {
+      "leaves system-cluster replicas to their own alert": {
+        evalTime: "20m",
+        series: limiterSeries(systemClusterdTarget, 92),
+        fires: [],
+      },
+    },
   },
+  MaterializeSystemClusterMemoryNearLimit: {
+    fires: {
+      evalTime: "20m",
+      series: limiterSeries(systemClusterdTarget, 85),
+      fires: [{ labels: systemReplica, value: 0.85, severity: "warning" }],
+    },
+    quiet: {
+      evalTime: "20m",
+      series: [
+        ...limiterSeries(systemClusterdTarget, 50),
+        // A user replica at 85% is within MaterializeReplicaMemoryNearLimit's threshold.
+        ...limiterSeries({ ...clusterdTarget, pod: "mz4t2-cluster-u1-replica-u2-gen-1-0" }, 85),
+      ],
+      fires: [],
+    },
+  },
+  MaterializeEnvironmentdMemoryNearLimit: (() => {
+    const container = { namespace: ENV_NS, pod: envd.pod, container: "environmentd" };
+    const make = (workingSet: number) => [
+      series("container_memory_working_set_bytes", container, `${workingSet}x60`),
+      series(
+        "kube_pod_container_resource_limits",
+        { ...container, resource: "memory", unit: "byte" },
+        "100x60",
+      ),
+    ];
+    return {
+      fires: {
+        evalTime: "40m",
+        series: make(85),
+        fires: [{ labels: { namespace: ENV_NS, pod: envd.pod }, value: 0.85 }],
+      },
+      quiet: { evalTime: "40m", series: make(50), fires: [] },
+    };
+  })(),
   MaterializeContainerOOMKilled: {
     fires: {
       evalTime: "15m",
@@ -479,6 +765,26 @@ export const RULE_CASES: Record<string, AlertCases> = {
     1,
     10,
   ),
+  MaterializePersistConsensusUnreachable: {
+    // Six failures a minute, every minute.
+    fires: {
+      evalTime: "30m",
+      series: [series("mz_persist_consensus_failures", envd, "0+6x60")],
+      fires: [
+        {
+          labels: { namespace: ENV_NS, materialize_cloud_organization_name: "prod" },
+          value: 6,
+          severity: "critical",
+        },
+      ],
+    },
+    quiet: {
+      evalTime: "30m",
+      // A burst at minute 11 (a failover) and nothing since: failing, not unreachable.
+      series: [series("mz_persist_consensus_failures", envd, "0x10 5x50")],
+      fires: [],
+    },
+  },
   MaterializeSourceOffsetCommitFailures: counterCases(
     "mz_source_offset_commit_failures",
     clusterdTarget,

@@ -1,6 +1,5 @@
 import { type KubeObject, sortForApply } from "@materialize-monitoring/core";
 import {
-  APPLYSET_PART_OF_LABEL,
   type ApplySet,
   additionalNamespaces,
   labelMembers,
@@ -30,6 +29,13 @@ import {
   UnknownKindError,
 } from "./resources.js";
 import { type Clock, realClock } from "./retry.js";
+import {
+  type ObjectName,
+  ownershipOf,
+  statefulSetClaims,
+  unusedAdoptWarnings,
+  unusedPvcWarnings,
+} from "./safety.js";
 import { createMissingSecrets, type MissingSecretSpec, type SecretOutcome } from "./secrets.js";
 import {
   crdStatus,
@@ -52,10 +58,18 @@ export interface ApplyOptions {
   dryRun?: boolean;
   /** `--force-conflicts`: server-side apply with `force=true`. */
   forceConflicts?: boolean;
+  /**
+   * `--adopt`: existing objects without an ApplySet label that apply may take
+   * over. Any other such object is refused (a conflict); a Namespace is used,
+   * never adopted.
+   */
+  adopt?: readonly ObjectName[];
   /** Delete owned objects that are no longer rendered. */
   prune?: boolean;
   /** With prune: CRDs too. */
   pruneCrds?: boolean;
+  /** With prune: the PersistentVolumeClaims (`NAMESPACE/NAME`, `--delete-pvc`) that may be deleted. */
+  deletePvcs?: readonly string[];
   /** Wait for rollouts (and the last prune phase). CRDs are always awaited. Default true. */
   wait?: boolean;
   /** Budget of every wait together (CRDs, rollouts, deletions). */
@@ -115,8 +129,13 @@ function isFatal(error: unknown): boolean {
  * 2. Waits for Deployment, StatefulSet and DaemonSet rollouts like
  *    `kubectl rollout status`.
  * 3. With prune: deletes owned objects no longer rendered (custom resources
- *    first, CRDs only with pruneCrds, never Namespaces), then narrows the
- *    parent's hints to what is left.
+ *    first, CRDs only with pruneCrds, PersistentVolumeClaims only when
+ *    deletePvcs names them, never Namespaces), then narrows the parent's
+ *    hints to what is left.
+ *
+ * Nothing is taken over silently: an existing object without this
+ * ApplySet's label is refused unless `adopt` names it, and an existing
+ * Namespace is applied without the label (used, never owned).
  *
  * Every apply is a PATCH with `application/apply-patch+yaml`,
  * `fieldManager=materialize-monitoring` and `force=true` only with
@@ -159,6 +178,8 @@ export async function applyStack(api: ResourceApi, options: ApplyOptions): Promi
   const previous = readParent(await api.get(parentRef), set);
   /** Namespaces a dry run would create: objects in them cannot be checked by the server. */
   const dryRunNamespaces = new Set<string>();
+  for (const message of unusedAdoptWarnings(options.adopt ?? [], rendered))
+    reporter.emit({ type: "warning", message });
 
   async function applyOne(object: KubeObject): Promise<ObjectResult> {
     const ref = refOf(object);
@@ -177,14 +198,12 @@ export async function applyStack(api: ResourceApi, options: ApplyOptions): Promi
     };
     try {
       const live = await api.get(ref);
-      const owner = live?.metadata.labels?.[APPLYSET_PART_OF_LABEL];
-      if (live && owner !== undefined && owner !== set.id && !options.forceConflicts) {
-        return done(
-          "conflict",
-          `belongs to another ApplySet (${APPLYSET_PART_OF_LABEL}=${owner}); not changed (--force-conflicts takes it over)`,
-        );
-      }
-      const applied = await api.apply(object as LiveObject, {
+      const ownership = ownershipOf(object, live, set, {
+        ...(options.adopt ? { adopt: options.adopt } : {}),
+        ...(options.forceConflicts ? { forceConflicts: true } : {}),
+      });
+      if (ownership.decision === "refuse") return done("conflict", ownership.message);
+      const applied = await api.apply(ownership.object as LiveObject, {
         dryRun,
         force: options.forceConflicts ?? false,
       });
@@ -195,9 +214,7 @@ export async function applyStack(api: ResourceApi, options: ApplyOptions): Promi
       const unchanged = dryRun
         ? sameObject(live, applied)
         : live.metadata.resourceVersion === applied.metadata.resourceVersion;
-      const adopted = owner === undefined ? "adopted: it existed without the ApplySet label" : "";
-      if (unchanged && !adopted) return done("unchanged");
-      return done("configured", adopted || undefined);
+      return done(unchanged ? "unchanged" : "configured", ownership.note);
     } catch (error) {
       if (isFatal(error)) throw error;
       if (
@@ -369,12 +386,25 @@ export async function applyStack(api: ResourceApi, options: ApplyOptions): Promi
     for (const warning of found.warnings) reporter.emit({ type: "warning", message: warning });
     const selection = selectPrune(found.members, rendered, {
       pruneCrds: options.pruneCrds ?? false,
+      deletePvcs: options.deletePvcs ?? [],
     });
-    for (const entry of selection.kept) {
-      const ref = refOf(entry.object);
-      result.kept.push({ ref, reason: entry.reason });
-      reporter.emit({ type: "object", ref, action: "kept", message: entry.reason });
+    const claims = await statefulSetClaims(api, selection.prune);
+    for (const warning of claims.warnings) reporter.emit({ type: "warning", message: warning });
+    const kept = [
+      ...selection.kept.map((entry) => ({ ref: refOf(entry.object), reason: entry.reason })),
+      ...claims.kept,
+    ];
+    for (const entry of kept) {
+      result.kept.push(entry);
+      reporter.emit({ type: "object", ref: entry.ref, action: "kept", message: entry.reason });
     }
+    for (const message of unusedPvcWarnings(
+      options.deletePvcs ?? [],
+      selection.prune.map((o) => refOf(o)),
+      rendered,
+      claims.kept,
+    ))
+      reporter.emit({ type: "warning", message });
     const deleted = await deleteInPhases(
       api,
       selection.prune.map((o) => refOf(o)),

@@ -11,11 +11,12 @@ import {
   KubeConnectionError,
   loadKubeConfig,
 } from "./client.js";
-import { diffStack, formatDiffs } from "./diff.js";
+import { diffStack, formatDiffs, formatKept } from "./diff.js";
 import { describeError } from "./errors.js";
 import { createReporter, type Reporter, reporterMode } from "./progress.js";
 import { createResourceApi, type ResourceApi } from "./resources.js";
 import type { Clock } from "./retry.js";
+import { type ObjectName, parseAdopt, parseDeletePvc } from "./safety.js";
 import type { MissingSecretSpec } from "./secrets.js";
 import { formatStatusTable, stackStatus } from "./status.js";
 import { uninstallStack } from "./uninstall.js";
@@ -86,6 +87,35 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** A repeatable option whose values are parsed (and refused as usage errors) one by one. */
+function repeatable<T>(parse: (text: string) => T) {
+  return (value: string, previous: T[] = []): T[] => {
+    try {
+      return [...previous, parse(value)];
+    } catch (error) {
+      throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+    }
+  };
+}
+
+function adoptOption(command: Command, what: string): Command {
+  return command.addOption(
+    new Option(
+      "--adopt <kind/namespace/name>",
+      `${what} an existing object that was not created by this install (no ApplySet label); KIND/NAME for cluster-scoped kinds; repeatable`,
+    ).argParser(repeatable(parseAdopt)),
+  );
+}
+
+function deletePvcOption(command: Command, what: string): Command {
+  return command.addOption(
+    new Option(
+      "--delete-pvc <namespace/name>",
+      `${what} this PersistentVolumeClaim (and its data); without it every PVC is kept; repeatable`,
+    ).argParser(repeatable(parseDeletePvc)),
+  );
+}
+
 function defaultValuesOptions(command: Command): Command {
   return command
     .option("-f, --values <file>", "values file (YAML); repeat to merge, later files win", collect)
@@ -114,7 +144,7 @@ function clusterOptions(command: Command): Command {
 function outputOptions(command: Command): Command {
   return command
     .addOption(new Option("--json", "machine-readable output on stdout").conflicts("quiet"))
-    .option("-q, --quiet", "print only errors");
+    .option("-q, --quiet", "print only errors, warnings and kept objects");
 }
 
 function waitOptions(command: Command, what: string): Command {
@@ -137,6 +167,8 @@ function dryRunOption(command: Command): Command {
 }
 
 interface CommonFlags {
+  adopt?: ObjectName[];
+  deletePvc?: string[];
   kubeconfig?: string;
   context?: string;
   json?: boolean;
@@ -225,7 +257,7 @@ export function registerApplyCommands(
   };
 
   // apply
-  outputOptions(
+  const apply = outputOptions(
     waitOptions(
       dryRunOption(
         clusterOptions(
@@ -246,7 +278,10 @@ export function registerApplyCommands(
     .option(
       "--prune-crds",
       "with --prune: also delete CRDs no longer rendered (and all their resources)",
-    )
+    );
+  adoptOption(apply, "take over");
+  deletePvcOption(apply, "with --prune: delete");
+  apply
     .option(
       "--create-missing-secrets",
       "create Secrets the values reference but the cluster lacks, with random values (never printed)",
@@ -258,13 +293,24 @@ Every object is sent as a server-side apply (field manager "materialize-monitori
 and labelled applyset.kubernetes.io/part-of=<id>; the ApplySet parent is the Secret
 <instance>-applyset in the stack's namespace. --prune deletes only objects with that
 label. Namespaces are never pruned.
+
+Nothing is adopted silently: an existing object without the label is refused
+(a conflict, exit 4) unless --adopt names it. An existing Namespace is used, never
+owned: it is applied without the label, so prune and uninstall never delete it.
+PersistentVolumeClaims (data) are pruned only when --delete-pvc names them; the PVCs
+of StatefulSets (volumeClaimTemplates) are never deleted. Kept objects are printed on
+stderr with the flag that would delete them.
 ${EXIT_HELP}
 
 Examples:
   mzmon apply -f values.yaml --dry-run=server
-  mzmon apply -f values.yaml --prune --timeout 10m`,
+  mzmon apply -f values.yaml --prune --timeout 10m
+  mzmon apply -f values.yaml --adopt ConfigMap/monitoring/loki-config
+  mzmon apply -f values.yaml --prune --delete-pvc monitoring/grafana`,
     )
-    .action(async (flags: CommonFlags & Record<string, unknown>) => {
+    .action(async (flags: CommonFlags & Record<string, unknown>, command: Command) => {
+      if (flags.deletePvc?.length && !flags.prune)
+        command.error("error: --delete-pvc only has an effect with --prune", { exitCode: 2 });
       const stack = await loadStack(flags);
       const reporter = reporterFor(flags);
       const result = await clusterErrors(reporter, async () =>
@@ -273,8 +319,10 @@ Examples:
           applySet: applySetOf(stack),
           dryRun: flags.dryRun === "server",
           forceConflicts: Boolean(flags.forceConflicts),
+          adopt: flags.adopt ?? [],
           prune: Boolean(flags.prune),
           pruneCrds: Boolean(flags.pruneCrds),
+          deletePvcs: flags.deletePvc ?? [],
           wait: flags.wait !== false,
           timeoutMs: flags.timeout ?? DEFAULT_TIMEOUT_MS,
           ...(flags.createMissingSecrets ? { missingSecrets: stack.secrets ?? [] } : {}),
@@ -286,7 +334,7 @@ Examples:
     });
 
   // diff
-  clusterOptions(
+  const diff = clusterOptions(
     valuesOptions(
       cli
         .command("diff")
@@ -297,30 +345,43 @@ Examples:
   )
     .option("--prune", "also show objects apply --prune would delete")
     .option("--prune-crds", "with --prune: include CRDs")
-    .option("--force-conflicts", "compare as if --force-conflicts were given to apply")
+    .option("--force-conflicts", "compare as if --force-conflicts were given to apply");
+  adoptOption(diff, "compare as if apply --adopt took over");
+  deletePvcOption(diff, "with --prune: compare as if apply --delete-pvc deleted");
+  diff
     .option("--json", "print the result as JSON instead of a diff")
     .addHelpText(
       "after",
       `
 Prints a unified diff per changed object (live -> rendered). Secret values are masked.
+An existing object apply would refuse (not created by this install; see --adopt) is
+an error. With --prune, the objects apply --prune would keep (CRDs, namespaces,
+PersistentVolumeClaims not named by --delete-pvc, StatefulSet PVCs) are printed on
+stderr with the flag that would delete them.
 Exit codes: 0 no differences, 1 differences found (like kubectl diff),
             4 the comparison failed (e.g. a field-manager conflict).`,
     )
-    .action(async (flags: CommonFlags & Record<string, unknown>) => {
+    .action(async (flags: CommonFlags & Record<string, unknown>, command: Command) => {
+      if (flags.deletePvc?.length && !flags.prune)
+        command.error("error: --delete-pvc only has an effect with --prune", { exitCode: 2 });
       const stack = await loadStack(flags);
       const result = await clusterErrors(undefined, async () =>
         diffStack(await connect(flags), {
           objects: stack.objects,
           applySet: applySetOf(stack),
           forceConflicts: Boolean(flags.forceConflicts),
+          adopt: flags.adopt ?? [],
           prune: Boolean(flags.prune),
           pruneCrds: Boolean(flags.pruneCrds),
+          deletePvcs: flags.deletePvc ?? [],
         }),
       );
       if (flags.json) {
         io.out(`${JSON.stringify(result, null, 2)}\n`);
       } else {
         io.out(formatDiffs(result, { color }));
+        for (const warning of result.warnings) io.err(`warning: ${warning}\n`);
+        io.err(formatKept(result));
         for (const entry of result.diffs.filter((d) => d.change === "error")) {
           io.err(
             `error: ${entry.ref.kind} ${entry.ref.namespace ? `${entry.ref.namespace}/` : ""}${entry.ref.name}: ${entry.message}\n`,
@@ -362,7 +423,7 @@ Exit codes: 0 everything exists and is ready, 1 something is missing or not read
     });
 
   // uninstall
-  outputOptions(
+  const uninstall = outputOptions(
     waitOptions(
       dryRunOption(
         clusterOptions(
@@ -384,14 +445,27 @@ Exit codes: 0 everything exists and is ready, 1 something is missing or not read
     )
     .option(
       "--include-namespaces",
-      "also delete the namespaces this install created (and everything in them, whoever created it)",
-    )
+      "also delete the namespaces this install created, each only if nothing else is left in it",
+    );
+  deletePvcOption(uninstall, "also delete");
+  uninstall
     .addHelpText(
       "after",
       `
-Only objects labelled with this install's ApplySet are deleted. Secrets created by
---create-missing-secrets are kept (label materialize-monitoring.dev/generated-secret=true).
-${EXIT_HELP}`,
+Only objects labelled with this install's ApplySet are deleted. Kept, each printed on
+stderr with the reason and the flag that would delete it:
+  - PersistentVolumeClaims of this install (data), unless --delete-pvc NAMESPACE/NAME
+    names them; PVCs of StatefulSets (volumeClaimTemplates) always;
+  - namespaces that existed before the install (used, never owned), always;
+  - namespaces this install created, unless --include-namespaces, and even then when
+    anything would be left in them (objects of others, kept PVCs, generated Secrets);
+  - Secrets created by --create-missing-secrets (label
+    materialize-monitoring.dev/generated-secret=true).
+${EXIT_HELP}
+
+Examples:
+  mzmon uninstall -f values.yaml --dry-run=server
+  mzmon uninstall -f values.yaml --include-namespaces --delete-pvc monitoring/grafana`,
     )
     .action(async (flags: CommonFlags & Record<string, unknown>) => {
       const stack = await loadStack(flags);
@@ -402,6 +476,7 @@ ${EXIT_HELP}`,
           applySet: applySetOf(stack),
           includeCrds: Boolean(flags.includeCrds),
           includeNamespaces: Boolean(flags.includeNamespaces),
+          deletePvcs: flags.deletePvc ?? [],
           dryRun: flags.dryRun === "server",
           wait: flags.wait !== false,
           timeoutMs: flags.timeout ?? DEFAULT_TIMEOUT_MS,

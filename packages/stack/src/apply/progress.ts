@@ -98,7 +98,9 @@ function jsonEvent(event: ProgressEvent): Record<string, unknown> {
  * scroll by and objects still waiting stay in a live block at the bottom,
  * rewritten in place (with colours); otherwise one plain line per change;
  * `json` writes one JSON object per line (NDJSON) to stdout; `quiet` prints
- * only warnings and errors.
+ * only warnings, errors and kept objects. Kept objects (what prune and
+ * uninstall leave, with the flag that would delete them) go to stderr, like
+ * warnings, except in `json` mode.
  */
 export function createReporter(options: ReporterOptions): Reporter {
   const { mode, out, err } = options;
@@ -115,7 +117,10 @@ export function createReporter(options: ReporterOptions): Reporter {
         else if (event.type === "error") err(`error: ${event.message}\n`);
         else if (
           event.type === "object" &&
-          (event.action === "failed" || event.action === "conflict" || event.action === "timed-out")
+          (event.action === "failed" ||
+            event.action === "conflict" ||
+            event.action === "timed-out" ||
+            event.action === "kept")
         )
           err(`${objectLine(event, false)}\n`);
       },
@@ -169,6 +174,12 @@ export function createReporter(options: ReporterOptions): Reporter {
             return;
           }
           live.delete(key);
+          if (event.action === "kept") {
+            if (mode === "tty") clearLive();
+            err(`${line}\n`);
+            if (mode === "tty") drawLive();
+            return;
+          }
           print(line);
         }
       }

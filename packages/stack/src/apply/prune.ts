@@ -14,6 +14,14 @@ import {
   refOf,
 } from "./resources.js";
 import type { Clock } from "./retry.js";
+import {
+  deletesClaims,
+  isNamespace,
+  isPvc,
+  pvcKeptReason,
+  pvcKey,
+  STATEFULSET_DELETES_CLAIMS,
+} from "./safety.js";
 import { deletionStatus, isCrd, waitFor } from "./wait.js";
 
 /** The version core's apply order is written for, per built-in group. */
@@ -144,14 +152,18 @@ export interface PruneRules {
   pruneCrds?: boolean;
   /** Namespaces are never pruned unless this is set (uninstall's --include-namespaces). */
   pruneNamespaces?: boolean;
+  /** PersistentVolumeClaims (`NAMESPACE/NAME`) that may be deleted (`--delete-pvc`); all others are kept. */
+  deletePvcs?: readonly string[];
 }
 
 /**
  * Which owned objects to delete: every member whose identity (group, kind,
  * namespace, name; the version does not matter) is not in the render. CRDs
  * only with `pruneCrds`, Namespaces only with `pruneNamespaces` (deleting a
- * namespace deletes everything in it, ours or not), and never an object that
- * has owner references (its owner's controller decides about it).
+ * namespace deletes everything in it, ours or not), PersistentVolumeClaims
+ * (data) only when `deletePvcs` names them, never a StatefulSet whose
+ * retention policy would delete its claims, and never an object that has
+ * owner references (its owner's controller decides about it).
  */
 export function selectPrune(
   members: readonly LiveObject[],
@@ -159,6 +171,7 @@ export function selectPrune(
   rules: PruneRules = {},
 ): PruneSelection {
   const keep = new Set(rendered.map(identity));
+  const deletePvcs = new Set(rules.deletePvcs ?? []);
   const prune: LiveObject[] = [];
   const kept: PruneSelection["kept"] = [];
   for (const object of members) {
@@ -166,11 +179,14 @@ export function selectPrune(
     if (keep.has(identity(ref))) continue;
     if (isCrd(ref) && !rules.pruneCrds)
       kept.push({ object, reason: "CRDs are only deleted with --prune-crds / --include-crds" });
-    else if (ref.kind === "Namespace" && ref.apiVersion === "v1" && !rules.pruneNamespaces)
+    else if (isNamespace(ref) && !rules.pruneNamespaces)
       kept.push({
         object,
         reason: "namespaces are never pruned (that would delete their contents)",
       });
+    else if (isPvc(ref) && !deletePvcs.has(pvcKey(ref)))
+      kept.push({ object, reason: pvcKeptReason(ref) });
+    else if (deletesClaims(object)) kept.push({ object, reason: STATEFULSET_DELETES_CLAIMS });
     else if ((object.metadata.ownerReferences ?? []).length > 0)
       kept.push({ object, reason: "it has owner references; its owner decides" });
     else prune.push(object);

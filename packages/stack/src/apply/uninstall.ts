@@ -3,6 +3,7 @@ import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_TIMEOUT_MS } from "./apply.js";
 import {
   type ApplySet,
   additionalNamespaces,
+  isMember,
   memberGroupKinds,
   readParent,
   union,
@@ -10,8 +11,16 @@ import {
 import { describeError } from "./errors.js";
 import { countActions, formatCounts, type Reporter } from "./progress.js";
 import { deleteInPhases, findMembers, selectPrune } from "./prune.js";
-import { formatRef, type ObjectRef, type ResourceApi, refOf } from "./resources.js";
+import { formatRef, identity, type ObjectRef, type ResourceApi, refOf } from "./resources.js";
 import { type Clock, realClock } from "./retry.js";
+import {
+  isNamespace,
+  namespaceContents,
+  namespaceKeptReason,
+  statefulSetClaims,
+  USED_NAMESPACE_KEPT,
+  unusedPvcWarnings,
+} from "./safety.js";
 import { GENERATED_SECRET_LABEL } from "./secrets.js";
 
 export interface UninstallOptions {
@@ -20,8 +29,14 @@ export interface UninstallOptions {
   applySet: ApplySet;
   /** Delete owned CRDs too (and with them every custom resource of their kinds, anyone's). */
   includeCrds?: boolean;
-  /** Delete owned Namespaces too (and with them everything in them, anyone's). */
+  /**
+   * Delete owned Namespaces too, each only when nothing would be left in it
+   * but what this run deletes. Namespaces that existed before the install
+   * are never owned, so never deleted.
+   */
   includeNamespaces?: boolean;
+  /** PersistentVolumeClaims (`NAMESPACE/NAME`, `--delete-pvc`) to delete; all others are kept. */
+  deletePvcs?: readonly string[];
   dryRun?: boolean;
   /** Wait until the last phase is gone too. Default true. */
   wait?: boolean;
@@ -43,9 +58,12 @@ export interface UninstallResult {
  * Deletes every object of this install's ApplySet: custom resources first
  * (their operators still run to clear finalizers), then workloads, then their
  * configuration, RBAC and ServiceAccounts, then CRDs (only with includeCrds),
- * then the ApplySet parent, then Namespaces (only with includeNamespaces),
- * waiting for each phase to be gone. Objects without the ApplySet label are
- * never touched; Secrets made by --create-missing-secrets are kept.
+ * then the ApplySet parent, then Namespaces (only with includeNamespaces,
+ * and only those that would be empty), waiting for each phase to be gone.
+ * Objects without the ApplySet label are never touched (a Namespace that
+ * existed before the install never has it); PersistentVolumeClaims are kept
+ * unless deletePvcs names them, and the claims of StatefulSets always;
+ * Secrets made by --create-missing-secrets are kept.
  */
 export async function uninstallStack(
   api: ResourceApi,
@@ -81,17 +99,41 @@ export async function uninstallStack(
     namespaces,
   });
   for (const warning of found.warnings) reporter.emit({ type: "warning", message: warning });
-  const selection = selectPrune(found.members, [], { pruneCrds: options.includeCrds ?? false });
-  for (const entry of selection.kept) {
-    const ref = refOf(entry.object);
-    const reason =
-      ref.kind === "Namespace" && options.includeNamespaces
-        ? "deleted last, after the ApplySet record"
-        : entry.reason.replace("--prune-crds / --include-crds", "--include-crds");
-    if (ref.kind === "Namespace" && options.includeNamespaces) continue;
+  const selection = selectPrune(found.members, [], {
+    pruneCrds: options.includeCrds ?? false,
+    deletePvcs: options.deletePvcs ?? [],
+  });
+  const keep = (ref: ObjectRef, reason: string) => {
     result.kept.push({ ref, reason });
     reporter.emit({ type: "object", ref, action: "kept", message: reason });
+  };
+  // Rendered namespaces that exist without this install's label were used, never owned.
+  for (const object of options.objects.filter((o) => isNamespace(o))) {
+    const ref = refOf(object);
+    const live = await api.get(ref);
+    if (live && !isMember(live, set)) keep(ref, USED_NAMESPACE_KEPT);
   }
+  for (const entry of selection.kept) {
+    const ref = refOf(entry.object);
+    // Owned namespaces are decided last, after everything else is gone.
+    if (isNamespace(ref) && options.includeNamespaces) continue;
+    keep(
+      ref,
+      isNamespace(ref)
+        ? "namespaces are only deleted with --include-namespaces (that deletes everything in them)"
+        : entry.reason.replace("--prune-crds / --include-crds", "--include-crds"),
+    );
+  }
+  const claims = await statefulSetClaims(api, selection.prune);
+  for (const warning of claims.warnings) reporter.emit({ type: "warning", message: warning });
+  for (const entry of claims.kept) keep(entry.ref, entry.reason);
+  for (const message of unusedPvcWarnings(
+    options.deletePvcs ?? [],
+    selection.prune.map((o) => refOf(o)),
+    [],
+    claims.kept,
+  ))
+    reporter.emit({ type: "warning", message });
 
   const runPhases = async (refs: ObjectRef[], waitLast: boolean) => {
     const outcome = await deleteInPhases(api, refs, {
@@ -149,20 +191,35 @@ export async function uninstallStack(
     }
   }
 
+  const deletedNamespaces = new Set<string>();
   if (result.ok && options.includeNamespaces) {
-    const owned = found.members.filter((o) => o.kind === "Namespace" && o.apiVersion === "v1");
-    await runPhases(
-      owned.map((o) => refOf(o)),
-      options.wait ?? true,
+    const owned = found.members.filter((o) => isNamespace(o)).map((o) => refOf(o));
+    // A namespace goes only when nothing but what this run deletes would go with it.
+    const deleting = new Set([
+      ...selection.prune.map((o) => identity(refOf(o))),
+      identity(parentRef),
+    ]);
+    const contents = await namespaceContents(
+      api,
+      owned.map((ref) => ref.name),
+      deleting,
     );
+    const empty: ObjectRef[] = [];
+    for (const ref of owned) {
+      const reason = namespaceKeptReason(contents.get(ref.name));
+      if (reason) keep(ref, reason);
+      else empty.push(ref);
+    }
+    await runPhases(empty, options.wait ?? true);
+    for (const ref of result.deleted) if (isNamespace(ref)) deletedNamespaces.add(ref.name);
   }
 
   // Generated secrets are not members: say so, so nobody is surprised to find them.
   try {
     const secrets = await api.info({ apiVersion: "v1", kind: "Secret" });
-    for (const namespace of options.includeNamespaces
-      ? []
-      : [set.parent.namespace, ...namespaces]) {
+    for (const namespace of [set.parent.namespace, ...namespaces].filter(
+      (n) => !deletedNamespaces.has(n),
+    )) {
       const generated = await api.list(secrets, {
         namespace,
         labelSelector: `${GENERATED_SECRET_LABEL}=true`,

@@ -183,7 +183,7 @@ describe("apply: server-side apply requests", () => {
     expect(result.objects.filter((o) => o.action === "unchanged")).toHaveLength(12);
   });
 
-  it("adopts an existing object without the label and says so", async () => {
+  it("uses an existing namespace without taking it over, and says so", async () => {
     const h = await harness();
     h.server.seed({ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } });
     const result = await applyStack(h.api, {
@@ -192,11 +192,15 @@ describe("apply: server-side apply requests", () => {
       reporter: h.reporter,
       clock: h.clock,
     });
+    expect(result.ok).toBe(true);
     expect(result.objects[0]).toMatchObject({
       ref: { kind: "Namespace", name: NS },
       action: "configured",
-      message: "adopted: it existed without the ApplySet label",
+      message: expect.stringContaining("existed before this install: used, not owned"),
     });
+    expect(
+      h.server.get("v1", "Namespace", undefined, NS)?.metadata.labels?.[APPLYSET_PART_OF_LABEL],
+    ).toBeUndefined();
   });
 
   it("refuses an object that belongs to another ApplySet unless --force-conflicts", async () => {

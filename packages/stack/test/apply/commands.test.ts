@@ -328,11 +328,13 @@ describe("cli: diff, status, uninstall", () => {
     const s = await server();
     try {
       await run(s, ["apply"]);
-      const { code, out } = await run(s, ["uninstall"]);
+      const { code, out, err } = await run(s, ["uninstall"]);
       expect(code).toBe(0);
-      expect(out).toContain(
-        "CustomResourceDefinition grafanas.grafana.integreatly.org kept: CRDs are only deleted with --include-crds",
+      // Kept objects are notices on stderr, like warnings.
+      expect(err).toContain(
+        "CustomResourceDefinition grafanas.grafana.integreatly.org kept: CRDs are only deleted with --include-crds\n",
       );
+      expect(out).not.toContain(" kept: ");
       expect(out).toContain("uninstall finished: 11 deleted, 3 kept");
       const crds = await run(s, ["uninstall", "--include-crds", "--include-namespaces"]);
       expect(crds.code).toBe(0);
@@ -354,6 +356,8 @@ describe("cli: diff, status, uninstall", () => {
             "--prune-crds",
             "--force-conflicts",
             "--create-missing-secrets",
+            "--adopt <kind/namespace/name>",
+            "--delete-pvc <namespace/name>",
             "--timeout <duration>",
             "--no-wait",
             "--json",
@@ -367,13 +371,124 @@ describe("cli: diff, status, uninstall", () => {
         ["status", ["--json", "1 something is missing or not ready"]],
         [
           "uninstall",
-          ["--include-crds", "--include-namespaces", "--dry-run <mode>", "5 a wait timed out"],
+          [
+            "--include-crds",
+            "--include-namespaces",
+            "--delete-pvc <namespace/name>",
+            "--dry-run <mode>",
+            "5 a wait timed out",
+          ],
         ],
       ] as const) {
         const { code, out } = await run(s, [command, "--help"]);
         expect(code).toBe(0);
         for (const flag of flags) expect(out, `${command} ${flag}`).toContain(flag);
       }
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe("cli: data safety", () => {
+  const claim = (name: string): KubeObject => ({
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name, namespace: NS },
+    spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+  });
+  const withClaims = () => [...stackObjects(), claim("grafana"), claim("scratch")];
+
+  it("uninstall keeps PVCs with one stderr line each naming the flag; --delete-pvc deletes the one it names", async () => {
+    const s = await server();
+    try {
+      await run(s, ["apply"], { objects: withClaims() });
+      const dry = await run(s, ["uninstall", "--dry-run=server"], { objects: withClaims() });
+      expect(dry.code).toBe(0);
+      expect(dry.err).toContain(
+        "PersistentVolumeClaim monitoring/grafana kept: holds data; deleted only when named: --delete-pvc monitoring/grafana\n",
+      );
+      s.requests.length = 0;
+      const { code, err } = await run(
+        s,
+        ["uninstall", "--include-namespaces", "--delete-pvc", "monitoring/scratch"],
+        { objects: withClaims() },
+      );
+      expect(code).toBe(0);
+      expect(err).toContain(
+        "PersistentVolumeClaim monitoring/grafana kept: holds data; deleted only when named: --delete-pvc monitoring/grafana\n",
+      );
+      expect(err).toContain(
+        "Namespace monitoring kept: still holds objects this uninstall does not delete: PersistentVolumeClaim monitoring/grafana;",
+      );
+      const deletes = writeLog(s).filter((w) => w.startsWith("DELETE"));
+      expect(deletes).toContain("DELETE persistentvolumeclaims/scratch");
+      expect(deletes).not.toContain("DELETE persistentvolumeclaims/grafana");
+      expect(deletes).not.toContain("DELETE namespaces/monitoring");
+      expect(s.get("v1", "PersistentVolumeClaim", NS, "grafana")).toBeDefined();
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it("apply refuses a colliding object with exit 4 and takes it over with --adopt", async () => {
+    const s = await server();
+    try {
+      s.seed({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "loki-config", namespace: NS },
+      });
+      const refused = await run(s, ["apply"]);
+      expect(refused.code).toBe(4);
+      expect(refused.out).toContain(
+        "ConfigMap monitoring/loki-config conflict: exists but was not created by this install (no applyset.kubernetes.io/part-of label); not changed. To take it over (prune and uninstall may then delete it), re-run with --adopt ConfigMap/monitoring/loki-config",
+      );
+      expect(writeLog(s)).not.toContain("PATCH configmaps/loki-config");
+      const adopted = await run(s, ["apply", "--adopt", "ConfigMap/monitoring/loki-config"]);
+      expect(adopted.code).toBe(0);
+      expect(writeLog(s)).toContain("PATCH configmaps/loki-config");
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it("diff --prune prints the keeps on stderr", async () => {
+    const s = await server();
+    try {
+      await run(s, ["apply"], { objects: withClaims() });
+      const { code, err } = await run(s, ["diff", "--prune"]);
+      expect(code).toBe(0);
+      expect(err).toBe(
+        [
+          "PersistentVolumeClaim monitoring/grafana kept: holds data; deleted only when named: --delete-pvc monitoring/grafana",
+          "PersistentVolumeClaim monitoring/scratch kept: holds data; deleted only when named: --delete-pvc monitoring/scratch",
+          "",
+        ].join("\n"),
+      );
+      expect(s.requests.filter((r) => r.method === "DELETE")).toEqual([]);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it("refuses malformed or ineffective data flags as usage errors (exit 2) before touching the cluster", async () => {
+    const s = await server();
+    try {
+      for (const args of [
+        ["uninstall", "--delete-pvc", "grafana"],
+        ["apply", "--delete-pvc", "monitoring/grafana"],
+        ["diff", "--delete-pvc", "monitoring/grafana"],
+        ["apply", "--adopt", "loki-config"],
+        ["apply", "--adopt", "Namespace/monitoring"],
+      ]) {
+        const { code, err } = await run(s, args);
+        expect(code, args.join(" ")).toBe(2);
+        expect(err, args.join(" ")).toMatch(
+          /expected|only has an effect with --prune|never adopted/,
+        );
+      }
+      expect(s.requests).toEqual([]);
     } finally {
       await s.stop();
     }
