@@ -1,25 +1,20 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse, parseAllDocuments } from "yaml";
+import { parse } from "yaml";
 import { MANIFEST_NAME } from "../src/owned-folder.js";
 import { requiredSecretLines } from "../src/secrets.js";
 import { stack } from "../src/stack.js";
 import { runCli as run } from "./run-cli.js";
 import { describeWithK8sTools, type K8sTools, runTool } from "./support/k8s-tools.js";
-
-/** Grafana off, an existing one in its place: the values need its address and login. */
-const GRAFANA_OFF = [
-  "--set",
-  "grafana.enabled=false",
-  "--set",
-  "grafana.external.url=https://grafana.example.com",
-  "--set",
-  "grafana.external.adminUser.name=grafana-admin,grafana.external.adminUser.key=user",
-  "--set",
-  "grafana.external.adminPassword.name=grafana-admin,grafana.external.adminPassword.key=password",
-];
+import {
+  GRAFANA_OFF,
+  identity,
+  objectsOf,
+  snapshot,
+  streamObjects,
+  temp,
+} from "./support/rendered.js";
 
 /** Text Go templates would read as actions, trim markers, comments and printf verbs. */
 const TRICKY = '{{ "{{" }} {{- .Values.x -}} {{/* c */}} }} {{{{ %s %[1]q {{ fail "no" }}';
@@ -29,38 +24,6 @@ const TRICKY_DASHBOARD = [
     { name: "tricky", json: { title: TRICKY, panels: [{ title: TRICKY, type: "text" }] } },
   ])}`,
 ];
-
-const temp = (name: string) => mkdtempSync(join(tmpdir(), `mzmon-${name}-`));
-
-function snapshot(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    files.set(path.slice(dir.length + 1), readFileSync(path, "utf8"));
-  }
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
-}
-
-interface Doc {
-  kind: string;
-  metadata: { name: string; namespace?: string };
-}
-
-const identity = (d: Doc) => `${d.kind}/${d.metadata.namespace ?? ""}/${d.metadata.name}`;
-
-function objectsOf(text: string): Doc[] {
-  return parseAllDocuments(text)
-    .map((d) => d.toJS() as Doc | null)
-    .filter((d): d is Doc => Boolean(d))
-    .sort((a, b) => (identity(a) < identity(b) ? -1 : identity(a) > identity(b) ? 1 : 0));
-}
-
-async function streamObjects(args: string[]): Promise<Doc[]> {
-  const { code, out } = await run(["render", "-q", ...args]);
-  expect(code).toBe(0);
-  return objectsOf(out);
-}
 
 async function chart(args: string[] = [], dir = temp("chart")): Promise<string> {
   const { code, err } = await run(["render", "-q", "--format", "helm", "-o", dir, ...args]);

@@ -8,40 +8,21 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
 import { writeDirectory } from "../src/output.js";
 import { MANIFEST_NAME } from "../src/owned-folder.js";
 import { stack } from "../src/stack.js";
 import { runCli as run } from "./run-cli.js";
 import { describeWithK8sTools, runTool } from "./support/k8s-tools.js";
-
-/** Grafana off, an existing one in its place: the values need its address and login. */
-const GRAFANA_OFF = [
-  "--set",
-  "grafana.enabled=false",
-  "--set",
-  "grafana.external.url=https://grafana.example.com",
-  "--set",
-  "grafana.external.adminUser.name=grafana-admin,grafana.external.adminUser.key=user",
-  "--set",
-  "grafana.external.adminPassword.name=grafana-admin,grafana.external.adminPassword.key=password",
-];
-
-const temp = (name: string) => mkdtempSync(join(tmpdir(), `mzmon-${name}-`));
-
-/** Every file under `dir` (relative path → text), folders implied. */
-function snapshot(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() && !entry.isSymbolicLink()) continue;
-    const path = join(entry.parentPath, entry.name);
-    files.set(path.slice(dir.length + 1), readFileSync(path, "utf8"));
-  }
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
-}
+import {
+  GRAFANA_OFF,
+  identity,
+  objectsOf,
+  snapshot,
+  streamObjects,
+  temp,
+} from "./support/rendered.js";
 
 function folders(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -60,27 +41,6 @@ interface Manifest {
 const manifestOf = (dir: string): Manifest =>
   JSON.parse(readFileSync(join(dir, MANIFEST_NAME), "utf8"));
 
-interface Doc {
-  kind: string;
-  metadata: { name: string; namespace?: string };
-}
-
-const identity = (d: Doc) => `${d.kind}/${d.metadata.namespace ?? ""}/${d.metadata.name}`;
-
-/** The objects of a YAML stream, sorted by kind, namespace and name. */
-function objectsOf(text: string): Doc[] {
-  return parseAllDocuments(text)
-    .map((d) => d.toJS() as Doc | null)
-    .filter((d): d is Doc => Boolean(d))
-    .sort((a, b) => (identity(a) < identity(b) ? -1 : identity(a) > identity(b) ? 1 : 0));
-}
-
-async function streamObjects(args: string[]): Promise<Doc[]> {
-  const { code, out } = await run(["render", "-q", ...args]);
-  expect(code).toBe(0);
-  return objectsOf(out);
-}
-
 function stale(err: string): number {
   const match = /removed (\d+) stale files?/.exec(err);
   if (!match) throw new Error(`no stale count in: ${err}`);
@@ -95,7 +55,7 @@ describe("render -o: a folder the tool owns", () => {
     const manifest = manifestOf(dir);
     expect(manifest).toMatchObject({ generator: "materialize-monitoring", format: "kustomize" });
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+/);
-    const files = snapshot(dir);
+    const files = snapshot(dir, { symlinks: true });
     files.delete(MANIFEST_NAME);
     expect(manifest.files.map((f) => f.path)).toEqual([...files.keys()]);
     for (const { path, sha256 } of manifest.files)
@@ -118,11 +78,13 @@ describe("render -o: a folder the tool owns", () => {
     const fresh = temp("fresh");
     expect((await run(["render", "-q", "-o", fresh, ...GRAFANA_OFF])).code).toBe(0);
 
-    expect(snapshot(dir)).toEqual(snapshot(fresh));
+    expect(snapshot(dir, { symlinks: true })).toEqual(snapshot(fresh, { symlinks: true }));
     expect(folders(dir)).toEqual(folders(fresh));
     expect(existsSync(join(dir, "grafana"))).toBe(false);
     const after = manifestOf(dir).files.map((f) => f.path);
-    expect([...snapshot(dir).keys()].filter((p) => p !== MANIFEST_NAME)).toEqual(after);
+    expect(
+      [...snapshot(dir, { symlinks: true }).keys()].filter((p) => p !== MANIFEST_NAME),
+    ).toEqual(after);
     const removed = before.filter((p) => !after.includes(p));
     expect(removed.length).toBeGreaterThan(0);
     expect(stale(again.err)).toBe(removed.length);
@@ -133,7 +95,7 @@ describe("render -o: a folder the tool owns", () => {
     expect((await run(["render", "-q", "-o", dir])).code).toBe(0);
     expect((await run(["render", "-q", "-p", "dev", "-o", dir])).code).toBe(0);
     const objects = await streamObjects(["-p", "dev"]);
-    const files = [...snapshot(dir).keys()];
+    const files = [...snapshot(dir, { symlinks: true }).keys()];
     const groups = folders(dir);
     expect(files.filter((f) => f.endsWith("/kustomization.yaml")).length).toBe(groups.length);
     expect(files.length).toBe(objects.length + groups.length + 1 + 1);
@@ -147,13 +109,13 @@ describe("render -o: a folder the tool owns", () => {
   it("is byte-identical across renders and folders, the manifest included", async () => {
     const [a, b] = [temp("same-a"), temp("same-b")];
     expect((await run(["render", "-q", "-o", a])).code).toBe(0);
-    const first = snapshot(a);
+    const first = snapshot(a, { symlinks: true });
     const second = await run(["render", "-o", a]);
     expect(second.code).toBe(0);
     expect(stale(second.err)).toBe(0);
-    expect(snapshot(a)).toEqual(first);
+    expect(snapshot(a, { symlinks: true })).toEqual(first);
     expect((await run(["render", "-q", "-o", b])).code).toBe(0);
-    expect(snapshot(b)).toEqual(first);
+    expect(snapshot(b, { symlinks: true })).toEqual(first);
   });
 
   it("refuses a non-empty folder it did not write unless --force, and never removes a file it did not write", async () => {
@@ -163,7 +125,7 @@ describe("render -o: a folder the tool owns", () => {
     expect(refused.code).toBe(2);
     expect(refused.err).toContain("is not empty");
     expect(refused.err).toContain("--force");
-    expect([...snapshot(dir).keys()]).toEqual(["notes.txt"]);
+    expect([...snapshot(dir, { symlinks: true }).keys()]).toEqual(["notes.txt"]);
 
     expect((await run(["render", "-q", "--force", "-o", dir])).code).toBe(0);
     mkdirSync(join(dir, "grafana"), { recursive: true });
@@ -180,7 +142,9 @@ describe("render -o: a folder the tool owns", () => {
     expect((await run(["render", "-q", "-o", dir, ...GRAFANA_OFF])).code).toBe(0);
     const rendered = temp("collide-ref");
     expect((await run(["render", "-q", "-o", rendered])).code).toBe(0);
-    const grafanaFile = [...snapshot(rendered).keys()].find((p) => p.startsWith("grafana/"));
+    const grafanaFile = [...snapshot(rendered, { symlinks: true }).keys()].find((p) =>
+      p.startsWith("grafana/"),
+    );
     if (!grafanaFile) throw new Error("no Grafana file rendered");
     mkdirSync(join(dir, "grafana"));
     writeFileSync(join(dir, grafanaFile), "kind: Mine\n");
@@ -190,7 +154,7 @@ describe("render -o: a folder the tool owns", () => {
     expect(refused.err).toContain("not written by materialize-monitoring");
     expect(readFileSync(join(dir, grafanaFile), "utf8")).toBe("kind: Mine\n");
     expect((await run(["render", "-q", "--force", "-o", dir])).code).toBe(0);
-    expect(snapshot(dir)).toEqual(snapshot(rendered));
+    expect(snapshot(dir, { symlinks: true })).toEqual(snapshot(rendered, { symlinks: true }));
   });
 
   it("keeps a file edited since it wrote it, naming it, unless --force", async () => {
@@ -199,17 +163,17 @@ describe("render -o: a folder the tool owns", () => {
     const edited = manifestOf(dir).files.find((f) => f.path.startsWith("grafana/"))?.path;
     if (!edited) throw new Error("no Grafana file rendered");
     writeFileSync(join(dir, edited), `${readFileSync(join(dir, edited), "utf8")}# my change\n`);
-    const before = snapshot(dir);
+    const before = snapshot(dir, { symlinks: true });
 
     const removal = await run(["render", "-q", "-o", dir, ...GRAFANA_OFF]);
     expect(removal.code).toBe(2);
     expect(removal.err).toContain(edited);
     expect(removal.err).toContain("--force");
-    expect(snapshot(dir)).toEqual(before);
+    expect(snapshot(dir, { symlinks: true })).toEqual(before);
     const overwrite = await run(["render", "-q", "-o", dir]);
     expect(overwrite.code).toBe(2);
     expect(overwrite.err).toContain(edited);
-    expect(snapshot(dir)).toEqual(before);
+    expect(snapshot(dir, { symlinks: true })).toEqual(before);
 
     expect((await run(["render", "-q", "--force", "-o", dir, ...GRAFANA_OFF])).code).toBe(0);
     expect(existsSync(join(dir, edited))).toBe(false);
@@ -280,7 +244,7 @@ describe("render -o: a folder the tool owns", () => {
     const written = writeDirectory(stack(), lib);
     expect((await run(["render", "-q", "-o", cli])).code).toBe(0);
     expect(written).toEqual(manifestOf(cli).files.map((f) => f.path));
-    expect(snapshot(lib)).toEqual(snapshot(cli));
+    expect(snapshot(lib, { symlinks: true })).toEqual(snapshot(cli, { symlinks: true }));
   });
 });
 
