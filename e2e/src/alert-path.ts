@@ -61,6 +61,8 @@ function series(name: string, labels: Record<string, string>, value: number): st
 export interface WallclockLag {
   instanceId: string;
   replicaId: string;
+  /** The collection's `collection_id` label; left out when unset (one collection per replica). */
+  collectionId?: string;
   /** quantile "0" and "1", in seconds. */
   min: number;
   max: number;
@@ -74,7 +76,11 @@ export function materializeExposition(lags: readonly WallclockLag[], extra: stri
     `# TYPE ${name} summary`,
   ];
   for (const lag of lags) {
-    const labels = { instance_id: lag.instanceId, replica_id: lag.replicaId };
+    const labels: Record<string, string> = {
+      instance_id: lag.instanceId,
+      replica_id: lag.replicaId,
+      ...(lag.collectionId === undefined ? {} : { collection_id: lag.collectionId }),
+    };
     lines.push(series(name, { ...labels, quantile: "0" }, lag.min));
     lines.push(series(name, { ...labels, quantile: "1" }, lag.max));
     lines.push(series(`${name}_sum`, labels, (lag.min + lag.max) * 30));

@@ -76,7 +76,7 @@ describe("the scenario matrix", () => {
 
     it("keeps every built-in scrape job and the Materialize log stages", () => {
       const base = stack({
-        global: { objectStorage: { type: "s3", bucket: "b", region: "us-east-1" } },
+        global: { objectStorage: { type: "s3", bucket: "mz-metrics", region: "us-east-1" } },
       });
       const jobs = scrapeJobNames(built.objects);
       const enabledSections = (["loki", "thanos", "alertmanager", "grafana"] as const).filter(
@@ -198,7 +198,7 @@ describe("the scenario matrix", () => {
     it("extra-scrape-job: the job is added and every built-in one stays", () => {
       const built = render("extra-scrape-job.yaml");
       const base = stack({
-        global: { objectStorage: { type: "s3", bucket: "b", region: "us-east-1" } },
+        global: { objectStorage: { type: "s3", bucket: "mz-metrics", region: "us-east-1" } },
       });
       const baseJobs = scrapeJobNames(base.objects);
       const jobs = scrapeJobNames(built.objects);
@@ -210,7 +210,7 @@ describe("the scenario matrix", () => {
     it("extra-log-stage: the stage is added and Materialize's stay", () => {
       const built = render("extra-log-stage.yaml");
       const base = stack({
-        global: { objectStorage: { type: "s3", bucket: "b", region: "us-east-1" } },
+        global: { objectStorage: { type: "s3", bucket: "mz-metrics", region: "us-east-1" } },
       });
       const count = (t: string) => (t.match(/stage\.\w+ \{/g) ?? []).length;
       const text = configText(built.objects, "alloy-gateway-config");

@@ -581,6 +581,51 @@ function stackRoutes(config: AlertingConfig): { before: Route[]; after: Route[] 
   return { before, after };
 }
 
+/** The alerts of one set of matchers and the maintenance windows that mute them. */
+interface MaintenanceMute {
+  matchers: string[];
+  intervals: string[];
+}
+
+/** Maintenance windows grouped by their (canonical) matchers: windows with the same matchers combine. */
+function maintenanceMutes(r: Renderer, config: AlertingConfig): MaintenanceMute[] {
+  const byMatchers = new Map<string, MaintenanceMute>();
+  config.maintenanceWindows.forEach((window, index) => {
+    const matchers = r.matchers(window.matchers, r.path("maintenanceWindows", index, "matchers"));
+    const key = JSON.stringify(matchers);
+    const entry = byMatchers.get(key) ?? { matchers, intervals: [] };
+    entry.intervals.push(window.name);
+    byMatchers.set(key, entry);
+  });
+  return [...byMatchers.values()];
+}
+
+/**
+ * A route that delivers the maintenance windows' alerts through muted children:
+ * Alertmanager does not pass `mute_time_intervals` down to child routes, so
+ * every route (its children first) gets a last child per window that matches
+ * the window's alerts and mutes the route's own intervals plus the window's;
+ * the child inherits the receiver, grouping and timings of its parent.
+ */
+function withMaintenance(route: Yaml, mutes: readonly MaintenanceMute[]): Yaml {
+  if (mutes.length === 0) return route;
+  const children = ((route.routes as Yaml[] | undefined) ?? []).map((child) =>
+    withMaintenance(child, mutes),
+  );
+  const own = (route.mute_time_intervals as string[] | undefined) ?? [];
+  return {
+    ...route,
+    routes: [
+      ...children,
+      ...mutes.map((m) => ({
+        matchers: [...m.matchers],
+        mute_time_intervals: [...own, ...m.intervals],
+        active_time_intervals: route.active_time_intervals,
+      })),
+    ],
+  };
+}
+
 /** Renders an already-parsed configuration; throws a ValuesError listing every problem found. */
 export function renderAlertingConfig(
   config: AlertingConfig,
@@ -632,17 +677,24 @@ export function renderAlertingConfig(
     receivers.push(renderReceiver(r, receiver, index, config));
   });
 
-  // Time intervals.
+  // Time intervals: the named ones and those of the maintenance windows.
   const intervalNames = new Set<string>();
-  config.timeIntervals.forEach((interval, index) => {
+  const named = [
+    ...config.timeIntervals.map((t, index) => ({
+      ...t,
+      at: r.path("timeIntervals", index, "name"),
+    })),
+    ...config.maintenanceWindows.map((w, index) => ({
+      ...w,
+      at: r.path("maintenanceWindows", index, "name"),
+    })),
+  ];
+  for (const interval of named) {
     if (intervalNames.has(interval.name)) {
-      r.problem(
-        r.path("timeIntervals", index, "name"),
-        `duplicate time interval name "${interval.name}"`,
-      );
+      r.problem(interval.at, `duplicate time interval name "${interval.name}"`);
     }
     intervalNames.add(interval.name);
-  });
+  }
   const ctx: RouteContext = { receivers: [...seen.keys()], timeIntervals: intervalNames };
 
   // Routing tree.
@@ -667,10 +719,21 @@ export function renderAlertingConfig(
   const { before, after } = stackRoutes(config);
   // The stack's own routes were checked above against the values that produce them.
   const quiet = new Renderer(options.version, paths, "");
-  const routes = [
-    ...before.map((route) => renderRoute(quiet, route, "", ctx)),
+  const discard: Yaml[] = config.discard.map((d, i) => ({
+    receiver: NULL_RECEIVER,
+    matchers: r.matchers(d.matchers, r.path("discard", i, "matchers")),
+  }));
+  const windows = maintenanceMutes(r, config);
+  const delivering = [
     ...config.routes.map((route, i) => renderRoute(r, route, r.path("routes", i), ctx)),
     ...after.map((route) => renderRoute(quiet, route, "", ctx)),
+  ].map((route) => withMaintenance(route, windows));
+  const routes = [
+    ...discard,
+    ...before.map((route) => renderRoute(quiet, route, "", ctx)),
+    ...delivering,
+    // Alerts no route takes go to the root's receiver: muted the same way.
+    ...windows.map((w) => ({ matchers: w.matchers, mute_time_intervals: [...w.intervals] })),
   ];
 
   // Inhibition.
@@ -758,9 +821,9 @@ export function renderAlertingConfig(
     },
     receivers,
     ...(inhibitRules.length > 0 ? { inhibit_rules: inhibitRules } : {}),
-    ...(config.timeIntervals.length > 0
+    ...(named.length > 0
       ? {
-          time_intervals: config.timeIntervals.map((interval) => ({
+          time_intervals: named.map((interval) => ({
             name: interval.name,
             time_intervals: interval.intervals.map((spec) => ({
               times: spec.times?.map((t) => ({ start_time: t.startTime, end_time: t.endTime })),

@@ -518,16 +518,96 @@ const weekday = "(sunday|monday|tuesday|wednesday|thursday|friday|saturday)";
 const month =
   "(january|february|march|april|may|june|july|august|september|october|november|december|[1-9]|1[0-2])";
 
+const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+const MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
+
+/**
+ * A `begin[:end]` range whose ends Alertmanager puts in order the way it
+ * checks them on load (it refuses `friday:monday`, `0`, `32` or `5:3`), with
+ * `position` giving each end's place, or undefined for an end out of range.
+ */
+function orderedRange(what: string, position: (end: string) => number | undefined) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const [begin = "", end = begin] = value.split(":");
+    const from = position(begin);
+    const to = position(end);
+    if (from === undefined || to === undefined) {
+      ctx.addIssue({ code: "custom", message: `${what}: \`${value}\` is out of range` });
+    } else if (from > to) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${what}: \`${value}\` ends before it starts; write the earlier end first`,
+      });
+    }
+  };
+}
+
+/** Days of the month as Alertmanager orders them: 1..31, and -31..-1 counted back from 31. */
+function dayOfMonth(day: string): number | undefined {
+  const n = Number(day);
+  if (n === 0 || n < -31 || n > 31) return undefined;
+  return n < 0 ? 32 + n : n;
+}
+
+function named(names: readonly string[], numeric: boolean) {
+  return (end: string): number | undefined => {
+    const index = names.indexOf(end.toLowerCase());
+    if (index >= 0) return index;
+    return numeric && /^\d+$/.test(end) ? Number(end) - 1 : undefined;
+  };
+}
+
+/**
+ * An IANA time zone as Go's time.LoadLocation reads it: a name the time zone
+ * database knows (checked with this runtime's copy), with its exact case.
+ */
+function timeZoneProblem(zone: string): string | undefined {
+  if (zone === "Local" || zone === "UTC") return undefined;
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) {
+    return "must be an IANA time zone name such as Europe/Berlin or UTC";
+  }
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+  } catch {
+    return `\`${zone}\` is not a time zone of the IANA database; use a name such as Europe/Berlin or UTC`;
+  }
+  const canonical = Intl.supportedValuesOf("timeZone").find(
+    (known) => known.toLowerCase() === zone.toLowerCase(),
+  );
+  if (canonical && canonical !== zone) {
+    return `time zone names are case-sensitive where Alertmanager reads them; write \`${canonical}\``;
+  }
+  return undefined;
+}
+
 export const timeIntervalSpec = z.strictObject({
   /** ranges of the day; the whole day when unset */
   times: z
     .array(
-      z.strictObject({
-        /** start of the range, HH:MM, inclusive */
-        startTime: clock.describe("start of the range, HH:MM, inclusive"),
-        /** end of the range, HH:MM, exclusive (24:00 for midnight) */
-        endTime: clock.describe("end of the range, HH:MM, exclusive (24:00 for midnight)"),
-      }),
+      z
+        .strictObject({
+          /** start of the range, HH:MM, inclusive */
+          startTime: clock.describe("start of the range, HH:MM, inclusive"),
+          /** end of the range, HH:MM, exclusive (24:00 for midnight) */
+          endTime: clock.describe("end of the range, HH:MM, exclusive (24:00 for midnight)"),
+        })
+        .refine((range) => range.startTime < range.endTime, {
+          message: "endTime must be after startTime (a range cannot wrap past midnight; use two)",
+          path: ["endTime"],
+        }),
     )
     .optional()
     .describe("ranges of the day; the whole day when unset"),
@@ -539,13 +619,20 @@ export const timeIntervalSpec = z.strictObject({
         .regex(
           new RegExp(`^${weekday}(:${weekday})?$`, "i"),
           "a weekday or range, e.g. monday:friday",
+        )
+        .superRefine(
+          orderedRange("a weekday range runs from sunday to saturday", named(WEEKDAYS, false)),
         ),
     )
     .optional()
     .describe("weekdays or ranges, e.g. monday:friday; every day when unset"),
   /** days of the month or ranges; negative ones count from the end (-1 is the last) */
   daysOfMonth: z
-    .array(text.regex(/^-?\d{1,2}(:-?\d{1,2})?$/, "a day of month or range, e.g. 1:5 or -1"))
+    .array(
+      text
+        .regex(/^-?\d{1,2}(:-?\d{1,2})?$/, "a day of month or range, e.g. 1:5 or -1")
+        .superRefine(orderedRange("days of the month are 1 to 31 or -31 to -1", dayOfMonth)),
+    )
     .optional()
     .describe("days of the month or ranges; negative ones count from the end (-1 is the last)"),
   /** months by name or number, or ranges; every month when unset */
@@ -556,17 +643,32 @@ export const timeIntervalSpec = z.strictObject({
         .regex(
           new RegExp(`^${month}(:${month})?$`, "i"),
           "a month or range, e.g. january:march or 1:3",
+        )
+        .superRefine(
+          orderedRange("months run from january (1) to december (12)", named(MONTHS, true)),
         ),
     )
     .optional()
     .describe("months by name or number, or ranges; every month when unset"),
   /** years or ranges; every year when unset */
   years: z
-    .array(text.regex(/^\d{4}(:\d{4})?$/, "a year or range, e.g. 2025:2026"))
+    .array(
+      text
+        .regex(/^\d{4}(:\d{4})?$/, "a year or range, e.g. 2025:2026")
+        .superRefine(orderedRange("a year range", (year) => Number(year))),
+    )
     .optional()
     .describe("years or ranges; every year when unset"),
   /** IANA time zone, e.g. Europe/Berlin; UTC when unset */
-  location: text.min(1).optional().describe("IANA time zone, e.g. Europe/Berlin; UTC when unset"),
+  location: z
+    .string()
+    .max(64)
+    .superRefine((zone, ctx) => {
+      const problem = timeZoneProblem(zone);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional()
+    .describe("IANA time zone, e.g. Europe/Berlin; UTC when unset"),
 });
 
 export const timeInterval = z.strictObject({
@@ -772,6 +874,36 @@ export const templates = z
 
 export const NULL_RECEIVER = "null";
 
+// ---------------------------------------------------------------------------
+// Alerts kept from every receiver: discarded always, or muted during maintenance.
+
+const selectors = z.array(boundedString(MAX_LENGTH.selector));
+
+export const discardRoute = z.strictObject({
+  /** label matchers an alert must all satisfy to be discarded, e.g. alertname="InfoInhibitor" */
+  matchers: selectors
+    .min(1, "a discard route needs matchers")
+    .describe(
+      'label matchers an alert must all satisfy to be discarded, e.g. alertname="InfoInhibitor"',
+    ),
+});
+export type DiscardRoute = z.output<typeof discardRoute>;
+
+export const maintenanceWindow = z.strictObject({
+  /** name of the time interval rendered for the window (time_intervals) */
+  name: text.min(1).describe("name of the time interval rendered for the window (time_intervals)"),
+  /** periods of the window; it is in effect while any of them is */
+  intervals: z
+    .array(timeIntervalSpec)
+    .min(1, "a maintenance window needs at least one interval")
+    .describe("periods of the window; it is in effect while any of them is"),
+  /** label matchers of the alerts the window mutes (all must match) */
+  matchers: selectors
+    .min(1, "a maintenance window needs matchers (the alerts it mutes)")
+    .describe("label matchers of the alerts the window mutes (all must match)"),
+});
+export type MaintenanceWindow = z.output<typeof maintenanceWindow>;
+
 /** The `config` section of the component values: everything that becomes alertmanager.yml. */
 export const alertingConfig = z
   .strictObject({
@@ -825,6 +957,26 @@ export const alertingConfig = z
       .array(timeInterval)
       .default([])
       .describe("named periods that routes mute or activate on"),
+    /**
+     * alerts no receiver gets (inhibition sources): routed to the built-in "null" receiver before
+     * every other route
+     */
+    discard: z
+      .array(discardRoute)
+      .default([])
+      .describe(
+        'alerts no receiver gets (inhibition sources): routed to the built-in "null" receiver before every other route',
+      ),
+    /**
+     * periods during which the matching alerts are not notified, whichever route takes them (the
+     * watchdog's excepted)
+     */
+    maintenanceWindows: z
+      .array(maintenanceWindow)
+      .default([])
+      .describe(
+        "periods during which the matching alerts are not notified, whichever route takes them (the watchdog's excepted)",
+      ),
     /** notification template files */
     templates: templates.describe("notification template files"),
   })

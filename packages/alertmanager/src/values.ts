@@ -246,11 +246,16 @@ export const alertmanagerValues = z.strictObject({
     .array(z.string().regex(/^[a-z0-9-]+$/, "a feature flag name"))
     .optional()
     .describe("--enable-feature (0.27+); auto-gomemlimit and auto-gomaxprocs on 0.28+ when unset"),
-  /** flags appended to the Alertmanager command line, after the generated ones */
+  /**
+   * flags appended to the Alertmanager command line, after the generated ones (container args:
+   * Kubernetes expands $(VAR) in them, and $$ is a literal $)
+   */
   extraArgs: z
     .array(z.string().regex(/^--/, "flags start with --"))
     .default([])
-    .describe("flags appended to the Alertmanager command line, after the generated ones"),
+    .describe(
+      "flags appended to the Alertmanager command line, after the generated ones (container args: Kubernetes expands $(VAR) in them, and $$ is a literal $)",
+    ),
   /** where the Alertmanager pods run */
   scheduling: schedulingDefault.describe("where the Alertmanager pods run"),
   /** require replicas on different nodes (DoNotSchedule) instead of preferring it */

@@ -401,3 +401,57 @@ describe("render-time checks", () => {
     ]);
   });
 });
+
+describe("time intervals are checked the way Alertmanager loads them", () => {
+  const withInterval = (spec: Record<string, unknown>) => () =>
+    render({
+      timeIntervals: [{ name: "window", intervals: [spec] }],
+      routes: [{ matchers: ['team="db"'], receiver: "null", muteTimeIntervals: ["window"] }],
+    } as AlertingConfigInput);
+
+  it("accepts the edges of every range, and amtool 0.25 agrees", async () => {
+    const edges = {
+      weekdays: ["sunday:saturday", "Monday"],
+      daysOfMonth: ["1:31", "-31:-1", "20:-1", "-1"],
+      months: ["1:12", "february", "march:3"],
+      years: ["2025:2025"],
+      times: [{ startTime: "00:00", endTime: "24:00" }],
+      location: "America/Argentina/Buenos_Aires",
+    };
+    expect(() => withInterval(edges)()).not.toThrow();
+    const { file } = renderToDir(
+      `${tmp.path}/interval-edges`,
+      {
+        timeIntervals: [{ name: "window", intervals: [edges] }],
+        routes: [{ matchers: ['team="db"'], receiver: "null", muteTimeIntervals: ["window"] }],
+      } as AlertingConfigInput,
+      "0.25",
+    );
+    const result = await checkConfig(file);
+    expect(result.stdout + result.stderr).toContain("SUCCESS");
+  });
+
+  it.each([
+    [{ daysOfMonth: ["0"] }, /daysOfMonth\[0\]: days of the month are 1 to 31.*out of range/],
+    [{ daysOfMonth: ["32"] }, /daysOfMonth\[0\]: .*`32` is out of range/],
+    [{ daysOfMonth: ["5:3"] }, /daysOfMonth\[0\]: .*ends before it starts/],
+    [{ daysOfMonth: ["-1:20"] }, /daysOfMonth\[0\]: .*ends before it starts/],
+    [{ weekdays: ["friday:monday"] }, /weekdays\[0\]: .*ends before it starts/],
+    [{ months: ["13"] }, /months\[0\]: /],
+    [{ months: ["december:january"] }, /months\[0\]: .*ends before it starts/],
+    [{ years: ["2030:2025"] }, /years\[0\]: .*ends before it starts/],
+    [
+      { times: [{ startTime: "18:00", endTime: "08:00" }] },
+      /times\[0\]\.endTime: endTime must be after startTime/,
+    ],
+    [{ location: "Mars/Olympus_Mons" }, /location: `Mars\/Olympus_Mons` is not a time zone/],
+    [
+      { location: "europe/berlin" },
+      /location: time zone names are case-sensitive.*`Europe\/Berlin`/,
+    ],
+    [{ location: "Europe/Berlin\n" }, /location: must be an IANA time zone name/],
+    [{ location: "" }, /location: must be an IANA time zone name/],
+  ])("refuses %j, naming the field", (spec, expected) => {
+    expect(problemsOf(withInterval(spec)).join("\n")).toMatch(expected);
+  });
+});

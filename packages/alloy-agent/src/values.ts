@@ -1,18 +1,22 @@
 import {
   duration,
+  httpUrlSchema,
   imageSchema,
+  labelsSchema,
   namespaceNameSchema,
   type PodNetworkPeer,
   podNetworkPeerSchema,
   resourcesSchema,
   schedulingDefault,
+  singleLineText,
 } from "@materialize-monitoring/core";
 import { z } from "zod";
 import { ALLOY_IMAGE } from "./constants.js";
 
 const dnsLabel = namespaceNameSchema;
 
-const labelMap = z.record(z.string().min(1, "a label key cannot be empty"), z.string());
+/** Pod labels to select on: keys and values the API server takes in a label selector. */
+const labelMap = labelsSchema;
 
 /** Pods selected by labels, in the namespace(s) `namespace`/`namespaceLabels` select (default: the stack's). */
 export const peer = podNetworkPeerSchema;
@@ -105,8 +109,9 @@ export const alloyAgentValues = z.strictObject({
        * the gateway's Loki push URL (the gateway's endpoints.pushUrl); defaults to alloy-gateway in
        * the stack's namespace
        */
-      pushUrl: z
-        .url()
+      pushUrl: httpUrlSchema(
+        "http://alloy-gateway.monitoring.svc.cluster.local:3100/loki/api/v1/push",
+      )
         .optional()
         .describe(
           "the gateway's Loki push URL (the gateway's endpoints.pushUrl); defaults to alloy-gateway in the stack's namespace",
@@ -202,8 +207,7 @@ export const alloyAgentValues = z.strictObject({
       /** how far back to read on first start */
       maxAge: duration.default("12h").describe("how far back to read on first start"),
       /** the `job` label of the journal's streams */
-      job: z
-        .string()
+      job: singleLineText(256)
         .min(1)
         .default("integrations/kubernetes/journal")
         .describe("the `job` label of the journal's streams"),

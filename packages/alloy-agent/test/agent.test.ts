@@ -127,6 +127,16 @@ describe("Alloy text", () => {
     expect(withNode).toContain('values = ["filename", "pod"]');
   });
 
+  it.each([
+    ["http://gw:3100/{tenant}/push", /contains \{ at column 16.*percent-encode it \(%7B\)/],
+    ["gw:3100/loki/api/v1/push", /not an http\(s\) URL/],
+    ["http://gw:3100/loki api", /contains whitespace/],
+  ])("refuses the push URL %j with the fix", (pushUrl, expected) => {
+    const message = valuesErrorOf(() => alloyAgent({ gateway: { pushUrl } }));
+    expect(message).toMatch(/^alloy-agent\.gateway\.pushUrl: /);
+    expect(message).toMatch(expected);
+  });
+
   it("pushes to the gateway (the umbrella's URL, or the conventional one)", () => {
     expect(text({})).toContain(
       'url = "http://alloy-gateway.monitoring.svc.cluster.local:3100/loki/api/v1/push"',

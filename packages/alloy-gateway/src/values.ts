@@ -5,10 +5,12 @@ import {
 } from "@materialize-monitoring/alloy-syntax";
 import {
   boundedString,
+  controlCharacterProblem,
   duration,
   httpUrlSchema,
   imageSchema,
   labelKeyProblem,
+  labelsSchema,
   labelValueProblem,
   logqlSelectorSchema,
   MAX_LENGTH,
@@ -28,7 +30,8 @@ import { ALLOY_IMAGE } from "./constants.js";
 
 const dnsLabel = namespaceNameSchema;
 
-const labelMap = z.record(z.string().min(1, "a label key cannot be empty"), z.string());
+/** Pod labels to select on: keys and values the API server takes in a label selector. */
+const labelMap = labelsSchema;
 
 /** A short free-text value (a label value, a name): one line, at most 1024 characters. */
 const text = singleLineText();
@@ -119,7 +122,7 @@ export const relabelRule = z.strictObject({
     .optional()
     .describe("label the result is written to (replace, hashmod and similar actions)"),
   /** value written to targetLabel, with $1-style group references (default $1) */
-  replacement: boundedString()
+  replacement: singleLineText()
     .optional()
     .describe("value written to targetLabel, with $1-style group references (default $1)"),
   /** what the rule does: replace (the default), keep, drop, hashmod, labelmap, ... */
@@ -374,9 +377,13 @@ export const logStage: z.ZodType<LogStageData, LogStageData> = z.lazy(() =>
       /** extracted field the result is written to */
       source: text.min(1).describe("extracted field the result is written to"),
       /** Go template over the extracted fields */
-      template: boundedString(MAX_LENGTH.template).describe(
-        "Go template over the extracted fields",
-      ),
+      template: boundedString(MAX_LENGTH.template)
+        .superRefine((template, ctx) => {
+          // Line breaks and tabs lay a template out; any other control or format character is refused.
+          const problem = controlCharacterProblem(template, "\t\n");
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .describe("Go template over the extracted fields"),
     }),
     z.strictObject({
       /** take the entry's timestamp from an extracted field */

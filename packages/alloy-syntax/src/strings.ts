@@ -226,5 +226,6 @@ export function unquote(raw: string): string {
       i = slash + 2;
     }
   }
-  return new TextDecoder().decode(new Uint8Array(bytes));
+  // ignoreBOM: a leading U+FEFF is part of the string (Go keeps it), not a byte order mark.
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(new Uint8Array(bytes));
 }

@@ -34,6 +34,12 @@ describe("quoting", () => {
     expect(quote("\uD800")).toBe('"\\ufffd"');
   });
 
+  it("keeps a leading U+FEFF, raw or escaped, as Go does (it is text, not a byte order mark)", () => {
+    expect(unquote('"\\ufeffab"')).toBe("\ufeffab");
+    expect(unquote('"\ufeffab"')).toBe("\ufeffab");
+    expect(unquote(quote("\ufeff"))).toBe("\ufeff");
+  });
+
   it("unquotes what the scanner accepts", () => {
     expect(unquote('"a\\x41\\101\\u00e9\\U0001F600\\\'"')).toBe("aAAé😀'");
     expect(unquote('"\\xc3\\xa9"')).toBe("é");

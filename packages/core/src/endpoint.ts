@@ -69,6 +69,12 @@ export interface ScrapeTarget {
   bearerTokenAuth?: boolean;
   /** TLS settings of an https scrape. */
   tls?: { insecureSkipVerify: boolean; serverName?: string; caFile?: string };
+  /**
+   * Keep the target's own `namespace`, `pod` and `container` labels on a clash
+   * with the scrape's: an exporter that reports on other pods
+   * (kube-state-metrics) labels its series with theirs.
+   */
+  honorLabels?: boolean;
 }
 
 /** `<service>.<namespace>.svc.<clusterDomain>`: the only way a component writes a Service host. */
@@ -156,6 +162,7 @@ export interface ScrapeTargetOptions {
   source?: string;
   bearerTokenAuth?: boolean;
   tls?: ScrapeTarget["tls"];
+  honorLabels?: boolean;
 }
 
 /** A scrape target with the defaults filled in (`job` = name with `-`, `/metrics`, http). */
@@ -173,6 +180,7 @@ export function scrapeTarget(options: ScrapeTargetOptions): ScrapeTarget {
     ...(options.source ? { source: options.source } : {}),
     ...(options.bearerTokenAuth ? { bearerTokenAuth: true } : {}),
     ...(options.tls ? { tls: { ...options.tls } } : {}),
+    ...(options.honorLabels ? { honorLabels: true } : {}),
   };
 }
 

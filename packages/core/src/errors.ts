@@ -157,6 +157,50 @@ export function zodProblems(
   return problems;
 }
 
+/** An unpaired UTF-16 surrogate: a JavaScript string can hold one, no UTF-8 file can. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * Every string (and key) in `input` that holds a lone surrogate. Such a value
+ * cannot be written to any file: UTF-8 encoding turns it into U+FFFD, so it
+ * would reach the output as a different string than the one given.
+ */
+export function malformedStringProblems(
+  input: unknown,
+  prefix: readonly PropertyKey[] = [],
+): ValueProblem[] {
+  const problems: ValueProblem[] = [];
+  const seen = new Set<object>();
+  const visit = (value: unknown, path: PropertyKey[], depth: number): void => {
+    if (problems.length >= 20 || depth > 64) return;
+    if (typeof value === "string") {
+      const at = value.search(LONE_SURROGATE);
+      if (at >= 0) {
+        problems.push({
+          path: formatPath(path),
+          message: `holds an unpaired UTF-16 surrogate (U+${value.charCodeAt(at).toString(16).toUpperCase()} at column ${at + 1}), which no UTF-8 file can carry`,
+          hint: "remove it or write the whole character",
+        });
+      }
+      return;
+    }
+    if (typeof value !== "object" || value === null || seen.has(value)) return;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        visit(item, [...path, i], depth + 1);
+      });
+      return;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      visit(key, [...path, key], depth + 1);
+      visit(item, [...path, key], depth + 1);
+    }
+  };
+  visit(input, [...prefix], 0);
+  return problems;
+}
+
 /**
  * Parses values at a package boundary. Bad input throws a ValuesError whose
  * problems name the path (prefixed with the component's section) and the fix.
@@ -166,6 +210,8 @@ export function parseValues<S extends z.ZodType>(
   input: unknown,
   prefix: readonly PropertyKey[] = [],
 ): z.output<S> {
+  const malformed = malformedStringProblems(input ?? {}, prefix);
+  if (malformed.length > 0) throw new ValuesError(malformed);
   const result = schema.safeParse(input ?? {});
   if (!result.success) throw new ValuesError(zodProblems(result.error, schema, prefix));
   return result.data;

@@ -126,3 +126,28 @@ export const labelsSchema = z.record(z.string(), z.string()).superRefine((labels
     if (valueProblem) ctx.addIssue({ code: "custom", path: [key], message: valueProblem });
   }
 });
+
+/** The API server's bound on all annotations of one object together. */
+export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
+/**
+ * A map of Kubernetes annotations: keys follow the label key rule, values are
+ * free text (YAML output escapes what needs it) and all of them together stay
+ * under the API server's 256 KiB.
+ */
+export const annotationsSchema = z
+  .record(z.string(), z.string())
+  .superRefine((annotations, ctx) => {
+    let bytes = 0;
+    for (const [key, value] of Object.entries(annotations)) {
+      const keyProblem = labelKeyProblem(key)?.replace(/^label key/, "annotation key");
+      if (keyProblem) ctx.addIssue({ code: "custom", path: [key], message: keyProblem });
+      bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+    }
+    if (bytes > MAX_ANNOTATIONS_BYTES) {
+      ctx.addIssue({
+        code: "custom",
+        message: `annotations total ${bytes} bytes where the API server takes at most ${MAX_ANNOTATIONS_BYTES}; shorten them`,
+      });
+    }
+  });

@@ -99,21 +99,23 @@ function clean<T>(value: T): T {
 
 /**
  * Characters YAML readers treat as line breaks or refuse as unprintable
- * (U+0085, U+2028, U+2029, the other C1 controls, a BOM, DEL). A string holding one is
+ * (U+0085, U+2028, U+2029, the other C1 controls, a BOM, DEL), and characters
+ * beyond the Basic Multilingual Plane, which older readers (PyYAML before 5.1)
+ * refuse as unprintable. A string holding one is
  * written double-quoted with the character escaped, so every parser reads
  * back the same text (go-yaml and PyYAML would break a plain or block scalar there).
  */
-const UNSAFE = /[\u007f-\u009f\u2028\u2029\ufeff]/;
-const UNSAFE_GLOBAL = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
+const UNSAFE = /[\u007f-\u009f\u2028\u2029\ufeff\u{10000}-\u{10ffff}]/u;
+const UNSAFE_GLOBAL = /[\u007f-\u009f\u2028\u2029\ufeff\u{10000}-\u{10ffff}]/gu;
 
 function escapeUnsafe(ch: string): string {
   if (ch === "\u2028") return "\\L";
   if (ch === "\u2029") return "\\P";
   if (ch === "\u0085") return "\\N";
-  const code = ch.charCodeAt(0);
-  return code <= 0xff
-    ? `\\x${code.toString(16).padStart(2, "0")}`
-    : `\\u${code.toString(16).padStart(4, "0")}`;
+  const code = ch.codePointAt(0) ?? 0;
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, "0")}`;
+  if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, "0")}`;
+  return `\\U${code.toString(16).padStart(8, "0")}`;
 }
 
 const STRINGIFY = { lineWidth: 0, minContentWidth: 0, indentSeq: true } as const;

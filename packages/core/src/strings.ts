@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /**
@@ -97,6 +98,10 @@ export function httpUrlProblem(value: string): string | undefined {
       return `contains whitespace or a control character (${codePoint(char)} at column ${i + 1}); remove it or percent-encode it (a space is %20)`;
     if (char === "\\")
       return `contains a backslash at column ${i + 1}; URLs use / (Go and browsers read \\ differently)`;
+    if (char === "%" && !/^%[0-9A-Fa-f]{2}/.test(value.slice(i)))
+      return `contains % at column ${i + 1} without two hex digits after it; write a literal % as %25`;
+    if ('{}|^`"<>'.includes(char))
+      return `contains ${char} at column ${i + 1}, which URL readers escape differently; percent-encode it (${encodeURIComponent(char)})`;
     if (char.charCodeAt(0) > 0x7e)
       return `contains the non-ASCII character ${codePoint(char)} at column ${i + 1}; percent-encode it, or use the punycode (xn--) form of the host name`;
   }
@@ -196,3 +201,52 @@ export function goUnquote(literal: string, singleQuotes = false): UnquoteResult 
   }
   return { ok: true, value };
 }
+
+const HOST_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+const DNS_NAME = new RegExp(`^${HOST_LABEL}(\\.${HOST_LABEL})*$`);
+
+/** Why `value` is not a DNS name (lower-case labels of at most 63 joined by dots), or undefined. */
+export function dnsNameProblem(value: string, { wildcard = false } = {}): string | undefined {
+  const name = wildcard && value.startsWith("*.") ? value.slice(2) : value;
+  if (
+    value.length > 253 ||
+    !DNS_NAME.test(name) ||
+    name.split(".").some((label) => label.length > 63)
+  ) {
+    return `must be a DNS name: lower-case letters, digits and '-' in labels joined by dots${wildcard ? ", optionally after *." : ""}, no scheme, port or path (e.g. grafana.example.com)`;
+  }
+  return undefined;
+}
+
+/** A DNS name, e.g. grafana.example.com; `wildcard` also takes `*.example.com`. */
+export function dnsNameSchema(options: { wildcard?: boolean } = {}) {
+  return z.string().superRefine((value, ctx) => {
+    const problem = dnsNameProblem(value, options);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+  });
+}
+
+/** A host to connect to: a DNS name, an IPv4 address or a bracket-less IPv6 address. */
+export const hostSchema = z.string().superRefine((value, ctx) => {
+  if (isIP(value) !== 0) return;
+  const problem = dnsNameProblem(value);
+  if (problem) {
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a host name or IP address (e.g. postgres.databases.svc.cluster.local or 10.0.0.5), without scheme or port`,
+      input: value,
+    });
+  }
+});
+
+/** Characters RFC 3986 allows in a URL path, with percent-escapes. */
+const URL_PATH = /^\/([A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/;
+
+/** A URL path such as `/grafana`: starts with '/', only characters a URL path may hold unescaped. */
+export const urlPathSchema = z
+  .string()
+  .max(MAX_LENGTH.url)
+  .regex(
+    URL_PATH,
+    "must be a URL path starting with '/', of letters, digits and -._~!$&'()*+,;=:@/ or %XX escapes (e.g. /grafana)",
+  );

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { labelsSchema } from "./labels.js";
 
 /** A Kubernetes quantity: a number with an exponent or a unit suffix (or neither). */
 const QUANTITY = /^[+]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i?|[munk]|)$/;
@@ -98,6 +99,37 @@ export const imagePullPolicy = z
   .enum(["Always", "IfNotPresent", "Never"])
   .describe("when the kubelet pulls the image (Kubernetes imagePullPolicy)");
 
+/*
+ * Image reference parts, after the distribution reference grammar that every
+ * container runtime applies: anything else is refused by the kubelet only at
+ * pull time, so it is refused here, before anything reaches a cluster.
+ */
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const REGISTRY = new RegExp(
+  `^${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?(?:/${PATH_COMPONENT})*$`,
+);
+const REPOSITORY = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+const TAG = /^[\w][\w.-]{0,127}$/;
+
+/** A registry host with an optional port and path prefix (`registry.example.com:5000/mirror`). */
+export const imageRegistry = z
+  .string()
+  .max(255)
+  .regex(
+    REGISTRY,
+    "must be a registry host with an optional port and path, e.g. registry.example.com:5000/mirror",
+  );
+
+/** An image repository (`grafana/loki`): lower-case path components joined by '/'. */
+export const imageRepository = z
+  .string()
+  .max(255)
+  .regex(
+    REPOSITORY,
+    "must be an image repository: lower-case letters, digits and '.', '_', '-' separators, in components joined by '/', e.g. grafana/loki",
+  );
+
 /** A container image. `tag` is required (never `latest`); `digest` pins it further. */
 export function imageSchema(defaults: { registry: string; repository: string; tag: string }) {
   return z
@@ -107,15 +139,13 @@ export function imageSchema(defaults: { registry: string; repository: string; ta
        * replaces it
        */
       registry: z
-        .string()
+        .union([z.literal(""), imageRegistry])
         .default(defaults.registry)
         .describe(
           "registry host of the image; empty pulls `repository` as written; global.imageRegistry replaces it",
         ),
       /** image repository within the registry */
-      repository: z
-        .string()
-        .min(1)
+      repository: imageRepository
         .default(defaults.repository)
         .describe("image repository within the registry"),
       /**
@@ -123,7 +153,10 @@ export function imageSchema(defaults: { registry: string; repository: string; ta
        */
       tag: z
         .string()
-        .min(1)
+        .regex(
+          TAG,
+          "must be an image tag: letters, digits, '_', '.' and '-', at most 128, not starting with '.' or '-'",
+        )
         .refine((t) => t !== "latest", {
           message: 'the tag "latest" is not allowed (pin a version such as the default)',
         })
@@ -314,8 +347,7 @@ const topologySpreadConstraint = z.strictObject({
 /** Scheduling hooks every workload takes. Affinity is passed through as Kubernetes YAML. */
 export const scheduling = z.strictObject({
   /** node labels the pods must run on (Kubernetes nodeSelector) */
-  nodeSelector: z
-    .record(z.string(), z.string())
+  nodeSelector: labelsSchema
     .default({})
     .describe("node labels the pods must run on (Kubernetes nodeSelector)"),
   /** taints the pods tolerate, in addition to any the component needs */
@@ -460,20 +492,58 @@ export function workloadIdentityPodLabels(identity: WorkloadIdentity): Record<st
   return identity.azure ? { "azure.workload.identity/use": "true" } : {};
 }
 
+/*
+ * Bucket, container and account names after each provider's naming rules: a
+ * name outside them is refused by the store only when the first block is
+ * written, so it is refused here. They also keep every name free of the
+ * characters that mean something in the configs they reach (`%`, `$`, quotes).
+ */
+const s3Bucket = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    "must be an S3 bucket name: 3 to 63 lower-case letters, digits, '.' and '-', starting and ending alphanumeric",
+  );
+const gcsBucket = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/,
+    "must be a GCS bucket name: 3 to 222 lower-case letters, digits, '.', '_' and '-', starting and ending alphanumeric",
+  );
+const region = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a region name such as us-east-1");
+const hostPort = z
+  .string()
+  .max(260)
+  .regex(
+    /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*(:\d{1,5})?$/,
+    "must be host[:port] without a scheme or path, e.g. minio.storage.svc:9000",
+  );
+
+/** An absolute directory inside a container: plain components, no `.` or `..`, not `/` itself. */
+export const containerDirectory = z
+  .string()
+  .max(1024)
+  .regex(
+    /^(\/[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*)+\/?$/,
+    "must be an absolute directory of plain components (letters, digits, '.', '_', '-', '@', '+'), not / itself, e.g. /var/lib/data",
+  )
+  .refine((path) => !path.split("/").some((part) => part === "." || part === ".."), {
+    message: "must not contain . or .. components",
+  });
+
 const s3Storage = z.strictObject({
   /** S3, or an S3-compatible store with `endpoint` */
   type: z.literal("s3").describe("S3, or an S3-compatible store with `endpoint`"),
   /** bucket name */
-  bucket: z.string().min(1, "a bucket name is required").describe("bucket name"),
+  bucket: s3Bucket.describe("bucket name"),
   /** the bucket's region, e.g. us-east-1; also picks the AWS endpoint when `endpoint` is empty */
-  region: z
-    .string()
-    .min(1)
-    .describe(
-      "the bucket's region, e.g. us-east-1; also picks the AWS endpoint when `endpoint` is empty",
-    ),
+  region: region.describe(
+    "the bucket's region, e.g. us-east-1; also picks the AWS endpoint when `endpoint` is empty",
+  ),
   /** host[:port] of an S3-compatible store; empty for AWS */
-  endpoint: z.string().optional().describe("host[:port] of an S3-compatible store; empty for AWS"),
+  endpoint: hostPort.optional().describe("host[:port] of an S3-compatible store; empty for AWS"),
   /** plain HTTP to the endpoint instead of HTTPS (port 80 unless the endpoint names one) */
   insecure: z
     .boolean()
@@ -501,7 +571,7 @@ const gcsStorage = z.strictObject({
   /** Google Cloud Storage */
   type: z.literal("gcs").describe("Google Cloud Storage"),
   /** bucket name */
-  bucket: z.string().min(1, "a bucket name is required").describe("bucket name"),
+  bucket: gcsBucket.describe("bucket name"),
   /** a service-account key JSON from a Secret; leave out to use workload identity */
   credentials: z
     .strictObject({
@@ -515,12 +585,30 @@ const azureStorage = z.strictObject({
   /** Azure Blob Storage */
   type: z.literal("azure").describe("Azure Blob Storage"),
   /** blob container name */
-  container: z.string().min(1, "a container name is required").describe("blob container name"),
+  container: z
+    .string()
+    .regex(
+      /^[a-z0-9](-?[a-z0-9]){2,62}$/,
+      "must be an Azure container name: 3 to 63 lower-case letters, digits and single '-', starting and ending alphanumeric",
+    )
+    .max(63)
+    .describe("blob container name"),
   /** storage account that holds the container */
-  storageAccount: z.string().min(1).describe("storage account that holds the container"),
+  storageAccount: z
+    .string()
+    .regex(
+      /^[a-z0-9]{3,24}$/,
+      "must be an Azure storage account name: 3 to 24 lower-case letters and digits",
+    )
+    .describe("storage account that holds the container"),
   /** blob service domain after the account name; change it for sovereign clouds */
   endpointSuffix: z
     .string()
+    .max(253)
+    .regex(
+      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/,
+      "must be a DNS domain such as blob.core.windows.net",
+    )
     .default("blob.core.windows.net")
     .describe("blob service domain after the account name; change it for sovereign clouds"),
   /** the storage account key from a Secret; leave out to use workload identity */
@@ -538,8 +626,7 @@ const filesystemStorage = z.strictObject({
     .literal("filesystem")
     .describe("a directory on a volume, for single-node installs: no bucket, no redundancy"),
   /** directory in the pods where the data is kept */
-  path: z
-    .string()
+  path: containerDirectory
     .default("/var/lib/data")
     .describe("directory in the pods where the data is kept"),
 });

@@ -53,6 +53,15 @@ describe("value errors", () => {
     }
   });
 
+  it("refuses a lone UTF-16 surrogate anywhere, keys included, naming the path", () => {
+    expect(problemsOf({ loki: { retention: "72\ud800h" } })).toBe(
+      "loki.retention: holds an unpaired UTF-16 surrogate (U+D800 at column 3), which no UTF-8 file can carry (remove it or write the whole character)",
+    );
+    expect(problemsOf({ loki: { ["\udc00"]: 1 } })).toMatch(/^loki\.\udc00: holds an unpaired/);
+    // A whole astral character is a surrogate pair, not a lone surrogate.
+    expect(problemsOf({ loki: { retention: "\u{1f600}" } })).toBe("");
+  });
+
   it("suggests only close words", () => {
     expect(closest("grafna", ["grafana", "loki"])).toBe("grafana");
     expect(closest("zzzzzz", ["grafana", "loki"])).toBeUndefined();
@@ -65,7 +74,7 @@ describe("value errors", () => {
     expect(() =>
       parseValues(objectStorage, {
         type: "s3",
-        bucket: "b",
+        bucket: "mz-metrics",
         region: "us-east-1",
         credentials: { accessKeyId: "AKIA...", secretAccessKey: "plain" },
       }),

@@ -167,6 +167,14 @@ describe("characters YAML readers treat as line breaks", () => {
     }
   });
 
+  it("escape characters beyond the Basic Multilingual Plane, keys included", () => {
+    const astral = { "team\u{1f680}": "on call \u{1f4df}", plain: "ascii" };
+    const text = toYaml(astral);
+    expect(text).not.toMatch(/[\u{10000}-\u{10ffff}]/u);
+    expect(text).toBe('"team\\U0001f680": "on call \\U0001f4df"\nplain: ascii\n');
+    expect(parseAllDocuments(text)[0]?.toJS()).toEqual(astral);
+  });
+
   it("do not break the embedded config either (read back by a second parse)", () => {
     const outer = parseAllDocuments(toYamlStream([hostile]))[0]?.toJS() as {
       data: Record<string, string>;

@@ -5,19 +5,28 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
+  annotationsSchema,
   boundedString,
+  dnsNameProblem,
+  dnsNameSchema,
   goUnquote,
+  hostSchema,
   httpUrlProblem,
   httpUrlSchema,
+  imageRegistry,
+  imageRepository,
+  imageSchema,
   logqlMetricProblem,
   logqlSelectorProblem,
   logqlSelectorSchema,
+  objectStorage,
   parseValues,
   promqlProblem,
   promqlSchema,
   re2Problem,
   re2Schema,
   singleLineText,
+  urlPathSchema,
   ValuesError,
 } from "../src/index.js";
 
@@ -346,5 +355,123 @@ describe("goUnquote", () => {
     expect(goUnquote('"\\\'"').ok).toBe(false);
     expect(goUnquote('"\\ud800"').ok).toBe(false);
     expect(goUnquote("'x'").ok).toBe(false);
+  });
+});
+
+describe("image references", () => {
+  const image = imageSchema({ registry: "docker.io", repository: "grafana/loki", tag: "3.6.3" });
+  const refused = (input: unknown) => {
+    const result = image.safeParse(input);
+    return result.success
+      ? ""
+      : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+  };
+
+  it("take what container runtimes take", () => {
+    for (const ok of [
+      { registry: "registry.example.com:5000/mirror/docker" },
+      { registry: "" },
+      { repository: "a/b__c/d-e.f" },
+      { tag: "v3.6.3-rc.1_build" },
+    ]) {
+      expect(refused(ok)).toBe("");
+    }
+    expect(imageRegistry.safeParse("localhost:5000").success).toBe(true);
+    expect(imageRepository.safeParse("library/nginx").success).toBe(true);
+  });
+
+  it("refuse what a runtime would refuse only at pull time, naming the field", () => {
+    expect(refused({ registry: "$(REGISTRY)" })).toMatch(/^registry: must be a registry host/);
+    expect(refused({ registry: "registry.example.com/" })).toMatch(/^registry: /);
+    expect(refused({ repository: "Grafana/Loki" })).toMatch(
+      /^repository: must be an image repository/,
+    );
+    expect(refused({ repository: "grafana/loki:3.6" })).toMatch(/^repository: /);
+    expect(refused({ repository: "" })).toMatch(/^repository: /);
+    expect(refused({ tag: "3.6 3" })).toMatch(/^tag: must be an image tag/);
+    expect(refused({ tag: ".hidden" })).toMatch(/^tag: /);
+    expect(refused({ tag: "x".repeat(129) })).toMatch(/^tag: /);
+    expect(refused({ tag: "latest" })).toMatch(/^tag: the tag "latest" is not allowed/);
+  });
+});
+
+describe("object storage names follow each provider's rules", () => {
+  const refused = (input: unknown) => {
+    const result = objectStorage.safeParse(input);
+    return result.success
+      ? ""
+      : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+  };
+  const s3 = (extra: Record<string, unknown>) => ({
+    type: "s3",
+    bucket: "mz-monitoring",
+    region: "us-east-1",
+    ...extra,
+  });
+
+  it("takes real names", () => {
+    expect(refused(s3({ endpoint: "minio.storage.svc:9000" }))).toBe("");
+    expect(refused({ type: "gcs", bucket: "mz_monitoring.example.com" })).toBe("");
+    expect(refused({ type: "azure", container: "mz-monitoring", storageAccount: "acmemz01" })).toBe(
+      "",
+    );
+    expect(refused({ type: "filesystem", path: "/var/lib/loki-data/" })).toBe("");
+  });
+
+  it.each([
+    [s3({ bucket: "%s%n" }), /^bucket: must be an S3 bucket name/],
+    [s3({ bucket: "</script>" }), /^bucket: must be an S3 bucket name/],
+    [s3({ bucket: "ab" }), /^bucket: /],
+    [s3({ region: "us-east-1\n" }), /^region: must be a region name/],
+    [s3({ endpoint: "https://minio:9000" }), /^endpoint: must be host\[:port\]/],
+    [{ type: "gcs", bucket: "${BUCKET}" }, /^bucket: must be a GCS bucket name/],
+    [{ type: "azure", container: "a--b", storageAccount: "acme" }, /^container: /],
+    [{ type: "azure", container: "abc", storageAccount: "Acme-Storage" }, /^storageAccount: /],
+    [
+      { type: "azure", container: "abc", storageAccount: "acme", endpointSuffix: "x y" },
+      /^endpointSuffix: /,
+    ],
+    [{ type: "filesystem", path: "/" }, /^path: must be an absolute directory/],
+    [{ type: "filesystem", path: "data" }, /^path: must be an absolute directory/],
+    [{ type: "filesystem", path: "C:\\data" }, /^path: /],
+    [
+      { type: "filesystem", path: "/var/../etc" },
+      /^path: must be an absolute directory of plain components/,
+    ],
+  ])("refuses %j, naming the field", (input, expected) => {
+    expect(refused(input)).toMatch(expected);
+  });
+});
+
+describe("DNS names, hosts, URL paths and annotations", () => {
+  it("take what the readers take and refuse the rest with the fix", () => {
+    expect(dnsNameSchema().safeParse("grafana.example.com").success).toBe(true);
+    expect(dnsNameSchema({ wildcard: true }).safeParse("*.example.com").success).toBe(true);
+    expect(dnsNameSchema().safeParse("*.example.com").success).toBe(false);
+    expect(dnsNameProblem("Grafana.example.com")).toMatch(/^must be a DNS name/);
+    expect(dnsNameProblem(`${"a".repeat(64)}.com`)).toMatch(/^must be a DNS name/);
+    for (const host of ["10.0.0.5", "postgres.db.svc.cluster.local", "fd00::1"]) {
+      expect(hostSchema.safeParse(host).success).toBe(true);
+    }
+    for (const host of ["db:5432", "db%(x)s", "", "a b"]) {
+      expect(hostSchema.safeParse(host).success).toBe(false);
+    }
+    expect(urlPathSchema.safeParse("/grafana/sub-path_1").success).toBe(true);
+    for (const path of ["grafana", "/a b", "/a\\b", "/a{b}", "/100%"]) {
+      expect(urlPathSchema.safeParse(path).success).toBe(false);
+    }
+    expect(annotationsSchema.safeParse({ "example.com/owner": "any text: \n ok" }).success).toBe(
+      true,
+    );
+    const bad = annotationsSchema.safeParse({ "bad key": "x" });
+    expect(bad.error?.issues[0]?.message).toMatch(/^annotation key "bad key" must be/);
+    const huge = annotationsSchema.safeParse({ a: "x".repeat(300 * 1024) });
+    expect(huge.error?.issues[0]?.message).toMatch(/at most 262144; shorten them$/);
+  });
+
+  it("URLs with characters Go and WHATWG read differently are refused with the escape", () => {
+    expect(httpUrlProblem("http://gateway:3100/{tenant}/push")).toBe(
+      "contains { at column 21, which URL readers escape differently; percent-encode it (%7B)",
+    );
   });
 });

@@ -18,6 +18,7 @@ import {
   podDisruptionBudget,
   podTemplate,
   priorityClassFor,
+  re2Schema,
   resourceName,
   resourcesSchema,
   role,
@@ -81,10 +82,17 @@ const labelKey = z
   .string()
   .min(1)
   .regex(/^[^,[\]=\s]+$/, "a label key cannot contain commas, brackets, '=' or spaces");
-const metricPattern = z
-  .string()
+/*
+ * One metric name or RE2 pattern: kube-state-metrics joins the entries with
+ * commas into one flag, so a comma would split an entry, and only characters of
+ * metric names and of regular expression syntax can ever match a metric.
+ */
+const metricPattern = re2Schema()
   .min(1)
-  .regex(/^[^,\s]+$/, "one metric name or pattern per entry (no commas or spaces)");
+  .regex(
+    /^[A-Za-z0-9_:.*+?^$()|[\]{}\\-]+$/,
+    "one metric name or RE2 pattern per entry: letters, digits, '_', ':' and regex syntax, no commas or spaces",
+  );
 
 export const kubeStateMetricsValues = z.strictObject({
   /** kube-state-metrics container image */
@@ -311,7 +319,11 @@ export function computeKubeStateMetricsEndpoints(
     ports: KUBE_STATE_METRICS_PORTS,
     podLabels: selectorLabels(ctx, { name: KUBE_STATE_METRICS_NAME }),
   });
-  const metrics = scrapeEndpoint(service, "metrics", { jobName: KUBE_STATE_METRICS_JOB });
+  // Its series describe other pods: their namespace, pod and container labels win over the scrape's.
+  const metrics = scrapeEndpoint(service, "metrics", {
+    jobName: KUBE_STATE_METRICS_JOB,
+    honorLabels: true,
+  });
   return {
     metrics,
     telemetry: scrapeEndpoint(service, "telemetry", { jobName: KUBE_STATE_METRICS_TELEMETRY_JOB }),

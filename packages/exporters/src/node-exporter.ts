@@ -184,13 +184,18 @@ export const nodeExporterValues = z.strictObject({
     .enum(["hostIP", "all"])
     .default("hostIP")
     .describe("hostIP: bind the node's primary address only; all: every interface of the node"),
-  /** flags appended to the node-exporter command line, after the generated ones */
+  /**
+   * flags appended to the node-exporter command line, after the generated ones (container args:
+   * Kubernetes expands $(VAR) in them, and $$ is a literal $)
+   */
   extraArgs: z
     .array(
       z.string().regex(/^--[a-z]/, "must be a long flag such as --collector.textfile.directory=/x"),
     )
     .default([])
-    .describe("flags appended to the node-exporter command line, after the generated ones"),
+    .describe(
+      "flags appended to the node-exporter command line, after the generated ones (container args: Kubernetes expands $(VAR) in them, and $$ is a literal $)",
+    ),
   /** requests and limits of the node-exporter container on each node */
   resources: resourcesSchema({
     requests: { cpu: "50m", memory: "64Mi" },

@@ -130,6 +130,11 @@ export interface ScrapeEndpoint {
   bearerTokenAuth: boolean;
   /** TLS settings when `scheme` is https. */
   tls?: { insecureSkipVerify: boolean; serverName?: string };
+  /**
+   * The series carry the labels of the objects they describe (`namespace`,
+   * `pod`, `container`), which the scraper must keep over its own.
+   */
+  honorLabels: boolean;
 }
 
 /** One port of a Service as a scrape endpoint; the address and URL come from the Service's FQDN. */
@@ -142,6 +147,7 @@ export function scrapeEndpoint<P extends string>(
     path?: string;
     bearerTokenAuth?: boolean;
     tls?: { insecureSkipVerify: boolean; serverName?: string };
+    honorLabels?: boolean;
   },
 ): ScrapeEndpoint {
   const scheme = options.scheme ?? "http";
@@ -160,6 +166,7 @@ export function scrapeEndpoint<P extends string>(
     selector: { ...service.podLabels },
     bearerTokenAuth: options.bearerTokenAuth ?? false,
     ...(options.tls ? { tls: { ...options.tls } } : {}),
+    honorLabels: options.honorLabels ?? false,
   };
 }
 
@@ -185,6 +192,7 @@ export function scrapeTargetOf(
     ...(options.source ? { source: options.source } : {}),
     ...(endpoint.bearerTokenAuth ? { bearerTokenAuth: true } : {}),
     ...(endpoint.tls ? { tls: endpoint.tls } : {}),
+    ...(endpoint.honorLabels ? { honorLabels: true } : {}),
   });
 }
 

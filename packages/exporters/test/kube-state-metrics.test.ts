@@ -131,6 +131,27 @@ describe("kube-state-metrics", () => {
     expect(arg(objects, "--metric-allowlist")).toBeUndefined();
   });
 
+  it.each([
+    ["#comment", /one metric name or RE2 pattern per entry/],
+    ["kube_pod_info,kube_node_info", /no commas or spaces/],
+    ["kube_(pod", /metricAllowlist\[0\]: /],
+    ["", /metricAllowlist\[0\]: /],
+  ])("refuses the allow-list entry %j, naming it", (entry, expected) => {
+    let message = "";
+    try {
+      kubeStateMetrics({ metricAllowlist: [entry] });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^kube-state-metrics\.metricAllowlist\[0\]: /);
+    expect(message).toMatch(expected);
+  });
+
+  it("escapes $( in a pattern, so the kubelet passes it to kube-state-metrics unchanged", () => {
+    const built = kubeStateMetrics({ metricAllowlist: ["kube_pod_$(HOSTNAME)"] });
+    expect(arg(built.objects, "--metric-allowlist")).toBe("kube_pod_$$(HOSTNAME)");
+  });
+
   it("serves http-metrics 8080 and telemetry 8081, probed on /livez and /readyz", () => {
     const c = mainContainer(objects);
     expect(c.ports).toEqual([
@@ -282,6 +303,7 @@ describe("kube-state-metrics", () => {
       namespace: "monitoring",
       selector,
       bearerTokenAuth: false,
+      honorLabels: true,
     });
     expect(component.endpoints.telemetry).toMatchObject({
       jobName: "kube-state-metrics-telemetry",
@@ -300,8 +322,12 @@ describe("kube-state-metrics", () => {
         scheme: "http",
         hostNetwork: false,
         source: "kube-state-metrics",
+        // Its series carry the namespace and pod of the objects they describe.
+        honorLabels: true,
       },
     ]);
+    expect(component.endpoints.metrics.honorLabels).toBe(true);
+    expect(component.endpoints.telemetry.honorLabels).toBe(false);
     expect(component.endpoints.services.kubeStateMetrics).toEqual({
       service: "kube-state-metrics",
       namespace: "monitoring",

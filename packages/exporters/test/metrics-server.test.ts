@@ -329,6 +329,7 @@ describe("metrics-server", () => {
         },
         bearerTokenAuth: true,
         tls: { insecureSkipVerify: true },
+        honorLabels: false,
       },
       apiService: { name: "v1beta1.metrics.k8s.io", group: "metrics.k8s.io", version: "v1beta1" },
       service: { name: "metrics-server", namespace: "monitoring", port: 443 },

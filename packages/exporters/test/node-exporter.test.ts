@@ -371,6 +371,7 @@ describe("node-exporter", () => {
         "app.kubernetes.io/instance": "materialize-monitoring",
       },
       bearerTokenAuth: false,
+      honorLabels: false,
     });
   });
 

@@ -1,9 +1,11 @@
 import {
   duration,
+  httpUrlSchema,
   imageSchema,
   resourcesSchema,
   schedulingDefault,
   secretRef,
+  singleLineText,
 } from "@materialize-monitoring/core";
 import { z } from "zod";
 import { networkPeer } from "./network.js";
@@ -50,9 +52,7 @@ const externalGrafana = z.strictObject({
    * Grafana's in-cluster URL, e.g. http://grafana.monitoring.svc.cluster.local:3000; defaults to
    * the grafana package's Service in this namespace, with the build context's cluster domain
    */
-  url: z
-    .string()
-    .regex(/^https?:\/\/.+$/, "must be an http(s) URL")
+  url: httpUrlSchema("https://grafana.example.com")
     .optional()
     .describe(
       "Grafana's in-cluster URL, e.g. http://grafana.monitoring.svc.cluster.local:3000; defaults to the grafana package's Service in this namespace, with the build context's cluster domain",
@@ -111,17 +111,20 @@ const noGrafana = z.strictObject({
 
 const datasourceBase = {
   /** URL Grafana queries */
-  url: z
-    .string()
-    .regex(/^https?:\/\/.+$/, "must be an http(s) URL")
-    .describe("URL Grafana queries"),
+  url: httpUrlSchema("http://thanos-query.monitoring.svc.cluster.local:9090").describe(
+    "URL Grafana queries",
+  ),
   /** datasource uid that dashboards refer to; a fixed default per datasource when unset */
   uid: z
     .string()
+    .regex(/^[a-zA-Z0-9_-]{1,40}$/, "a Grafana uid: 1 to 40 letters, digits, '-' and '_'")
     .optional()
     .describe("datasource uid that dashboards refer to; a fixed default per datasource when unset"),
   /** name shown in Grafana; the product name when unset */
-  displayName: z.string().optional().describe("name shown in Grafana; the product name when unset"),
+  displayName: singleLineText(190)
+    .min(1)
+    .optional()
+    .describe("name shown in Grafana; the product name when unset"),
 };
 
 export const grafanaOperatorValues = z.strictObject({

@@ -291,7 +291,7 @@ describe("values errors", () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ValuesError);
       expect((error as ValuesError).message).toBe(
-        "grafana-operator.datasources.loki.url: must be an http(s) URL",
+        "grafana-operator.datasources.loki.url: not an http(s) URL: the scheme loki-read: is not supported; use http:// or https:// (for example http://thanos-query.monitoring.svc.cluster.local:9090)",
       );
     }
   });

@@ -1,12 +1,20 @@
 import {
+  annotationsSchema,
+  dnsNameSchema,
+  hostSchema,
+  httpUrlSchema,
   imageSchema,
+  namespaceNameSchema,
+  objectName,
   persistenceSchema,
   resourcesSchema,
   schedulingDefault,
   secretRef,
+  urlPathSchema,
   workloadIdentity,
 } from "@materialize-monitoring/core";
 import { z } from "zod";
+import { iniTextSchema } from "./ini.js";
 import { networkPeer } from "./network.js";
 
 /** The Grafana image pinned by this package (the 12.4 line). */
@@ -46,14 +54,13 @@ const sqlite = z.strictObject({
 
 const sqlCommon = {
   /** host name of the database server, e.g. postgres.databases.svc.cluster.local */
-  host: z
-    .string()
-    .min(1)
-    .describe("host name of the database server, e.g. postgres.databases.svc.cluster.local"),
+  host: hostSchema.describe(
+    "host name of the database server, e.g. postgres.databases.svc.cluster.local",
+  ),
   /** database name */
-  name: z.string().min(1).default("grafana").describe("database name"),
+  name: iniTextSchema().min(1).default("grafana").describe("database name"),
   /** database user Grafana logs in as */
-  user: z.string().min(1).default("grafana").describe("database user Grafana logs in as"),
+  user: iniTextSchema().min(1).default("grafana").describe("database user Grafana logs in as"),
   /** the user's password, from a Secret (env GF_DATABASE_PASSWORD) */
   password: secretRef.describe("the user's password, from a Secret (env GF_DATABASE_PASSWORD)"),
   /** CA certificate (PEM) to verify the server, from a Secret */
@@ -115,7 +122,12 @@ const egressTarget = z.strictObject({
   ports: z.array(port).min(1).describe("their ports"),
 });
 
-const configValue = z.union([z.string(), z.number(), z.boolean()]);
+const configValue = z.union([iniTextSchema({ max: 16384 }), z.number(), z.boolean()]);
+const iniName = (what: string) =>
+  z
+    .string()
+    .max(128)
+    .regex(/^[A-Za-z0-9_.-]+$/, `an ini ${what} name has only letters, digits, '_', '.' and '-'`);
 
 export const grafanaValues = z.strictObject({
   /** Grafana container image */
@@ -167,9 +179,7 @@ export const grafanaValues = z.strictObject({
   server: z
     .strictObject({
       /** the URL users open; derived from the Ingress or HTTPRoute host when unset */
-      rootUrl: z
-        .string()
-        .regex(/^https?:\/\/.+/, "must be an http(s) URL")
+      rootUrl: httpUrlSchema("https://grafana.example.com/")
         .optional()
         .describe("the URL users open; derived from the Ingress or HTTPRoute host when unset"),
       /** serve under the path of rootUrl itself, for proxies that do not strip it */
@@ -208,7 +218,7 @@ export const grafanaValues = z.strictObject({
     .describe("Grafana's own alerting; with several replicas its instances gossip on 9094"),
   /** extra grafana.ini keys by section; credentials go in secretEnv instead */
   config: z
-    .record(z.string(), z.record(z.string(), configValue))
+    .record(iniName("section"), z.record(iniName("key"), configValue))
     .default({})
     .describe("extra grafana.ini keys by section; credentials go in secretEnv instead"),
   /** more grafana.ini keys from Secrets, e.g. GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET */
@@ -230,8 +240,7 @@ export const grafanaValues = z.strictObject({
   service: z
     .strictObject({
       /** annotations of the Service, e.g. for a cloud load balancer */
-      annotations: z
-        .record(z.string(), z.string())
+      annotations: annotationsSchema
         .default({})
         .describe("annotations of the Service, e.g. for a cloud load balancer"),
     })
@@ -243,30 +252,21 @@ export const grafanaValues = z.strictObject({
       /** render an Ingress for the UI */
       enabled: z.boolean().default(false).describe("render an Ingress for the UI"),
       /** ingressClassName; the cluster's default IngressClass when unset */
-      className: z
-        .string()
+      className: objectName
         .optional()
         .describe("ingressClassName; the cluster's default IngressClass when unset"),
       /** host name users open, e.g. grafana.example.com */
-      host: z
-        .string()
-        .max(253)
-        .regex(
-          /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
-          "a DNS host name such as grafana.example.com (lowercase, no scheme, port or path)",
-        )
+      host: dnsNameSchema({ wildcard: true })
         .optional()
         .describe("host name users open, e.g. grafana.example.com"),
       /** path prefix routed to Grafana */
-      path: z.string().startsWith("/").default("/").describe("path prefix routed to Grafana"),
+      path: urlPathSchema.default("/").describe("path prefix routed to Grafana"),
       /** TLS certificate Secret; the URL is https when set */
-      tlsSecretName: z
-        .string()
+      tlsSecretName: objectName
         .optional()
         .describe("TLS certificate Secret; the URL is https when set"),
       /** annotations of the Ingress, e.g. for the controller or cert-manager */
-      annotations: z
-        .record(z.string(), z.string())
+      annotations: annotationsSchema
         .default({})
         .describe("annotations of the Ingress, e.g. for the controller or cert-manager"),
     })
@@ -282,32 +282,29 @@ export const grafanaValues = z.strictObject({
         .array(
           z.strictObject({
             /** name of the Gateway */
-            name: z.string().min(1).describe("name of the Gateway"),
+            name: objectName.describe("name of the Gateway"),
             /** namespace of the Gateway; the route's own when unset */
-            namespace: z
-              .string()
+            namespace: namespaceNameSchema
               .optional()
               .describe("namespace of the Gateway; the route's own when unset"),
             /** listener of the Gateway to attach to */
-            sectionName: z.string().optional().describe("listener of the Gateway to attach to"),
+            sectionName: objectName.optional().describe("listener of the Gateway to attach to"),
           }),
         )
         .default([])
         .describe("the Gateways the route attaches to; required when enabled"),
       /** host names the route matches; the first one makes the root URL */
       hostnames: z
-        .array(z.string().min(1))
+        .array(dnsNameSchema({ wildcard: true }))
+        .max(16)
         .default([])
         .describe("host names the route matches; the first one makes the root URL"),
       /** path prefix routed to Grafana */
-      path: z.string().startsWith("/").default("/").describe("path prefix routed to Grafana"),
+      path: urlPathSchema.default("/").describe("path prefix routed to Grafana"),
       /** how users reach the Gateway */
       scheme: z.enum(["https", "http"]).default("https").describe("how users reach the Gateway"),
       /** annotations of the HTTPRoute */
-      annotations: z
-        .record(z.string(), z.string())
-        .default({})
-        .describe("annotations of the HTTPRoute"),
+      annotations: annotationsSchema.default({}).describe("annotations of the HTTPRoute"),
     })
     .default({
       enabled: false,
@@ -323,10 +320,7 @@ export const grafanaValues = z.strictObject({
     "cloud identity of Grafana's ServiceAccount, e.g. for cloud datasources",
   ),
   /** annotations of the Grafana pods */
-  podAnnotations: z
-    .record(z.string(), z.string())
-    .default({})
-    .describe("annotations of the Grafana pods"),
+  podAnnotations: annotationsSchema.default({}).describe("annotations of the Grafana pods"),
   /** where the Grafana pods run */
   scheduling: schedulingDefault.describe("where the Grafana pods run"),
   /** the NetworkPolicy of the Grafana pods */

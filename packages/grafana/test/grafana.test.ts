@@ -537,7 +537,7 @@ describe("hostile ingress hosts", () => {
     }
     expect(error).toBeInstanceOf(ValuesError);
     expect((error as ValuesError).problems[0]?.path).toBe("grafana.ingress.host");
-    expect((error as ValuesError).problems[0]?.message).toContain("a DNS host name");
+    expect((error as ValuesError).problems[0]?.message).toContain("must be a DNS name");
   });
 
   it("accepts a host name and a wildcard", () => {

@@ -1,21 +1,9 @@
-import { type ObjectStorage, valuesError } from "@materialize-monitoring/core";
+import { valuesError } from "@materialize-monitoring/core";
 import type { ResolvedLokiValues } from "./values.js";
 
 /** `0`, `0s`, `0h0m`: Loki treats a zero retention as "keep forever". */
 function isZeroDuration(value: string): boolean {
   return /^0+(\.0+)?[a-zµ]*$/.test(value) || /^(0+[a-zµ]+)+$/.test(value);
-}
-
-function bucketOf(storage: ObjectStorage): string | undefined {
-  switch (storage.type) {
-    case "s3":
-    case "gcs":
-      return storage.bucket;
-    case "azure":
-      return storage.container;
-    case "filesystem":
-      return undefined;
-  }
 }
 
 /**
@@ -33,17 +21,6 @@ export function checkLokiValues(values: ResolvedLokiValues, section = "loki"): v
       "simple-scalable mode keeps chunks and index in object storage, and no bucket is set",
       "set storage to { type: s3, bucket, region } (or gcs / azure), or use mode: single-binary",
     );
-  }
-  if (values.storage && values.storage.type !== "filesystem") {
-    const bucket = bucketOf(values.storage);
-    if (bucket !== undefined && bucket.trim() === "") {
-      const field = values.storage.type === "azure" ? "container" : "bucket";
-      throw valuesError(
-        path(`storage.${field}`),
-        `the ${field} name is blank`,
-        `set storage.${field} to the name of an existing ${field}`,
-      );
-    }
   }
   if (scalable && values.storage?.type === "filesystem") {
     throw valuesError(

@@ -4,6 +4,7 @@ import {
   metricSource,
   SCRAPE_SERIES,
 } from "./metrics/sources.js";
+import { SLO_RECORDED_NAMES, SLO_SOURCE_METRIC } from "./queries/recorded.js";
 import { queryRegistry } from "./queries/registry.js";
 import type { RenderedQuery } from "./queries/types.js";
 import { RECORDING_RULES } from "./rules/definitions.js";
@@ -60,6 +61,11 @@ export function sourceMetrics(
 ): string[] {
   const out = new Set<string>();
   for (const metric of query.metrics) {
+    if (SLO_RECORDED_NAMES.includes(metric)) {
+      // Every freshness SLO series is built from the wallclock lag (rules/slos.ts).
+      out.add(SLO_SOURCE_METRIC);
+      continue;
+    }
     const recording = RECORDING_RULES.find((r) => r.record === metric);
     if (recording) {
       const source = registry.get(recording.query);

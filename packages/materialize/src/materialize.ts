@@ -12,7 +12,9 @@ import { type MetricAllowList, metricAllowLists } from "./allowlists.js";
 import { dashboards } from "./dashboards/build.js";
 import { type LogStage, materializeLogStages } from "./logs/stages.js";
 import type { MetricSource } from "./metrics/sources.js";
+import type { InhibitionPair } from "./rules/inhibition.js";
 import {
+  inhibitionPairs,
   lokiRuleGroups,
   prometheusRuleGroups,
   type RuleGroup,
@@ -42,6 +44,8 @@ export interface MaterializeArtifacts {
   dashboards: Record<string, Dashboard>;
   /** loki.process stages for Materialize log streams. */
   logStages: LogStage[];
+  /** Alertmanager inhibitions among the rendered alerts: what the inhibitor alerts mute, on which labels. */
+  inhibitionPairs: InhibitionPair[];
 }
 
 /** Renders every artifact from parsed values. */
@@ -56,6 +60,7 @@ export function renderArtifacts(values: ResolvedMaterializeValues): MaterializeA
     logRuleGroups: lokiRuleGroups(values),
     dashboards: dashboards(values),
     logStages: materializeLogStages(values),
+    inhibitionPairs: inhibitionPairs(values),
   };
 }
 

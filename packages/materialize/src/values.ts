@@ -1,4 +1,10 @@
-import { duration } from "@materialize-monitoring/core";
+import {
+  duration,
+  durationSeconds,
+  httpUrlSchema,
+  re2Schema,
+  singleLineText,
+} from "@materialize-monitoring/core";
 import { z } from "zod";
 import { SQL_MONITOR_SECRET } from "./constants.js";
 import type { QueryScope } from "./queries/scope.js";
@@ -12,23 +18,25 @@ const dnsLabel = z
   .max(63);
 
 /** A regex used inside a PromQL/LogQL string; no quotes or backticks, so it cannot break the query. */
-const matcherRegex = z
-  .string()
+/**
+ * An RE2 regex written into PromQL and LogQL matchers (`=~"..."`): checked as
+ * RE2 (raw line breaks and control characters refused), and without the
+ * quotes and backslashes that would need a second layer of escaping there.
+ */
+const matcherRegex = re2Schema()
   .min(1)
   .refine((v) => !/["`\\]/.test(v), {
     message: "must not contain quotes, backticks or backslashes",
-  })
-  .refine(
-    (v) => {
-      try {
-        new RegExp(v);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: "not a valid regular expression" },
-  );
+  });
+
+/** A Prometheus label name. */
+const promLabelName = z
+  .string()
+  .max(128, "a label name of at most 128 characters")
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a Prometheus label name (letters, digits, _)");
+
+/** Labels added to alerts: Prometheus label names, one-line values. */
+const alertLabels = z.record(promLabelName, singleLineText(256));
 
 export const severity = z
   .enum(["critical", "warning", "info", "none"])
@@ -56,7 +64,7 @@ export const alertOverride = z.strictObject({
   /** replaces the default tiers */
   tiers: z.array(alertTier).min(1).optional().describe("replaces the default tiers"),
   /** extra labels on this alert */
-  labels: z.record(z.string(), z.string()).optional().describe("extra labels on this alert"),
+  labels: alertLabels.optional().describe("extra labels on this alert"),
 });
 export type AlertOverride = z.output<typeof alertOverride>;
 
@@ -133,6 +141,153 @@ const sqlMetrics = z
   })
   .prefault({})
   .describe("environmentd's metrics computed by SQL queries, behind basic auth");
+
+/**
+ * The fastest burn rate the page alert waits for (the SRE workbook's 14.4x over 1h): an objective
+ * whose total outage burns slower than that could never page.
+ */
+export const SLO_FASTEST_BURN_RATE = 14.4;
+
+/** A Prometheus label name. */
+/** One freshness objective: how often a cluster's (or some objects') wallclock lag stays under a threshold. */
+export const freshnessSlo = z.strictObject({
+  /**
+   * the SLO's name: the `slo` label of its recorded series and alerts; lower-case letters, digits
+   * and -
+   */
+  name: z
+    .string()
+    .max(63)
+    .regex(
+      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+      "lower-case letters, digits and '-', starting and ending alphanumeric",
+    )
+    .describe(
+      "the SLO's name: the `slo` label of its recorded series and alerts; lower-case letters, digits and -",
+    ),
+  /**
+   * the environment (materialize_cloud_organization_name); every environment, each its own series,
+   * when unset
+   */
+  environment: z
+    .string()
+    .max(63)
+    .regex(
+      /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/,
+      "a Kubernetes label value (the pod label materialize.cloud/organization-name)",
+    )
+    .optional()
+    .describe(
+      "the environment (materialize_cloud_organization_name); every environment, each its own series, when unset",
+    ),
+  /**
+   * id of the cluster (instance_id of the wallclock lag series), e.g. u1; system clusters are s…
+   */
+  clusterId: z
+    .string()
+    .regex(/^[su]\d+$/, "a cluster id such as u1 (user cluster) or s2 (system cluster)")
+    .describe(
+      "id of the cluster (instance_id of the wallclock lag series), e.g. u1; system clusters are s…",
+    ),
+  /**
+   * global ids (collection_id, e.g. u42) of the objects that count; every collection of the cluster
+   * when unset
+   */
+  objectIds: z
+    .array(z.string().regex(/^(u|s|si)\d+$/, "a global id such as u42 (the collection_id label)"))
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      "global ids (collection_id, e.g. u42) of the objects that count; every collection of the cluster when unset",
+    ),
+  /**
+   * a minute is good when the worst lag of the selected objects stays below this, e.g. 30s or 5m
+   */
+  threshold: duration
+    .refine((d) => durationSeconds(d) >= 1 && durationSeconds(d) < 1e9, {
+      message:
+        "at least 1s (Materialize reports whole seconds) and below the 1e9s not-hydrated sentinel",
+    })
+    .describe(
+      "a minute is good when the worst lag of the selected objects stays below this, e.g. 30s or 5m",
+    ),
+  /**
+   * the fraction of good minutes promised over the window, e.g. 0.99; the error budget is the rest
+   */
+  objective: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .refine((o) => 1 / (1 - o) > SLO_FASTEST_BURN_RATE, {
+      message:
+        "below 0.931 even a total outage burns the error budget slower than 14.4x, so the page alert could never fire; use 0.95 or more",
+    })
+    .describe(
+      "the fraction of good minutes promised over the window, e.g. 0.99; the error budget is the rest",
+    ),
+  /** the rolling window the objective and its error budget cover */
+  window: z
+    .enum(["28d", "30d"])
+    .default("30d")
+    .describe("the rolling window the objective and its error budget cover"),
+  /** which burn-rate alerts to render */
+  alerts: z
+    .strictObject({
+      /** the fast-burn alert (critical): 14.4x over 1h and 5m, or 6x over 6h and 30m */
+      page: z
+        .boolean()
+        .default(true)
+        .describe("the fast-burn alert (critical): 14.4x over 1h and 5m, or 6x over 6h and 30m"),
+      /** the slow-burn alert (warning): 3x over 1d and 2h, or 1x over 3d and 6h */
+      ticket: z
+        .boolean()
+        .default(true)
+        .describe("the slow-burn alert (warning): 3x over 1d and 2h, or 1x over 3d and 6h"),
+    })
+    .prefault({})
+    .describe("which burn-rate alerts to render"),
+  /** extra labels on this SLO's alerts (after rules.labels; slo, severity and component win) */
+  labels: z
+    .record(promLabelName, singleLineText(256))
+    .default({})
+    .describe(
+      "extra labels on this SLO's alerts (after rules.labels; slo, severity and component win)",
+    ),
+});
+export type FreshnessSlo = z.output<typeof freshnessSlo>;
+export type FreshnessSloInput = z.input<typeof freshnessSlo>;
+
+/** Service-level objectives; none by default. */
+const slos = z
+  .strictObject({
+    /**
+     * freshness objectives on wallclock lag, each rendered as multi-window, multi-burn-rate
+     * recording and alerting rules, and shown on the Freshness SLOs dashboard
+     */
+    freshness: z
+      .array(freshnessSlo)
+      .max(100)
+      .default([])
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>();
+        list.forEach((slo, index) => {
+          if (seen.has(slo.name)) {
+            ctx.addIssue({
+              code: "custom",
+              path: [index, "name"],
+              message: `another SLO is already named ${slo.name}; the name is the slo label and must be unique`,
+            });
+          }
+          seen.add(slo.name);
+        });
+      })
+      .describe(
+        "freshness objectives on wallclock lag, each rendered as multi-window, multi-burn-rate recording and alerting rules, and shown on the Freshness SLOs dashboard",
+      ),
+  })
+  .prefault({})
+  .describe("service-level objectives (opt-in: none by default)");
 
 export const materializeValues = z.strictObject({
   /**
@@ -244,8 +399,7 @@ export const materializeValues = z.strictObject({
   logs: z
     .strictObject({
       /** the `job` label of the Kubernetes events in Loki */
-      kubernetesEventsJob: z
-        .string()
+      kubernetesEventsJob: singleLineText(256)
         .min(1)
         .default("integrations/kubernetes/eventhandler")
         .describe("the `job` label of the Kubernetes events in Loki"),
@@ -260,14 +414,13 @@ export const materializeValues = z.strictObject({
   rules: z
     .strictObject({
       /** base of every alert's runbook_url; #<alert name in lower case> is appended */
-      runbookBaseUrl: z
-        .url()
+      runbookBaseUrl: httpUrlSchema("https://runbooks.example.com/materialize.md")
         .default(
           "https://github.com/materialize-monitoring/materialize-monitoring/blob/main/packages/materialize/docs/runbooks.md",
         )
         .describe("base of every alert's runbook_url; #<alert name in lower case> is appended"),
       /** labels added to every alert */
-      labels: z.record(z.string(), z.string()).default({}).describe("labels added to every alert"),
+      labels: alertLabels.default({}).describe("labels added to every alert"),
       /** per-alert overrides, by alert name */
       alerts: z
         .record(z.string(), alertOverride)
@@ -280,16 +433,33 @@ export const materializeValues = z.strictObject({
     })
     .prefault({})
     .describe("the Prometheus and Loki alerting rules"),
+  /** service-level objectives (opt-in: none by default) */
+  slos,
   /** the Grafana dashboards */
   dashboards: z
     .strictObject({
       /** tags of every dashboard */
-      tags: z.array(z.string()).default(["materialize"]).describe("tags of every dashboard"),
-      /** auto-refresh interval of the dashboards */
-      refresh: z.string().default("1m").describe("auto-refresh interval of the dashboards"),
+      tags: z
+        .array(singleLineText(64).min(1))
+        .max(20)
+        .default(["materialize"])
+        .describe("tags of every dashboard"),
+      /** auto-refresh interval of the dashboards; empty turns auto-refresh off */
+      refresh: z
+        .string()
+        .regex(
+          /^(\d+[smhdw])?$/,
+          "an interval Grafana's refresh picker takes, e.g. 30s, 1m, 1h, or empty for off",
+        )
+        .default("1m")
+        .describe("auto-refresh interval of the dashboards; empty turns auto-refresh off"),
       /** start of the default time range, e.g. now-6h */
       timeFrom: z
         .string()
+        .regex(
+          /^now(-\d+[smhdwMy])?(\/[smhdwMy])?$/,
+          "a Grafana relative time such as now-6h, now-7d or now/d",
+        )
         .default("now-6h")
         .describe("start of the default time range, e.g. now-6h"),
       /** prefix of every dashboard uid (lower-case letters, digits, -; at most 20) */

@@ -58,7 +58,7 @@ describe("materialize component", () => {
       'materialize.scrape.intervall: unknown key (did you mean "interval"?)',
     );
     expect(() => materializeValues.parse({ stackJobs: { loki: "(" } })).toThrow(
-      /not a valid regular expression/,
+      /not an RE2 regex.*unbalanced parentheses/s,
     );
   });
 

@@ -159,6 +159,29 @@ describe("dashboards", () => {
     expect(custom["prod-overview"]?.time).toEqual({ from: "now-1h", to: "now" });
   });
 
+  it.each([
+    [{ refresh: "1 minute" }, /^dashboards\.refresh: an interval Grafana's refresh picker takes/],
+    [{ refresh: "${X}" }, /^dashboards\.refresh: /],
+    [{ timeFrom: "yesterday" }, /^dashboards\.timeFrom: a Grafana relative time/],
+    [{ timeFrom: "now-6h\n" }, /^dashboards\.timeFrom: /],
+    [{ tags: [""] }, /^dashboards\.tags\.0: /],
+    [{ tags: ["a\u2028b"] }, /^dashboards\.tags\.0: contains a line break/],
+  ])("refuse dashboards values %j, naming the field", (dashboardsValues, expected) => {
+    const result = materializeValues.safeParse({ dashboards: dashboardsValues });
+    const problems = result.success
+      ? ""
+      : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    expect(problems).toMatch(expected);
+  });
+
+  it("take an empty refresh (off) and calendar-aligned ranges", () => {
+    const custom = dashboards(
+      materializeValues.parse({ dashboards: { refresh: "", timeFrom: "now-7d/d" } }),
+    );
+    expect(custom["mz-overview"]?.refresh).toBe("");
+    expect(custom["mz-overview"]?.time).toEqual({ from: "now-7d/d", to: "now" });
+  });
+
   it("pins every dashboard", () => {
     for (const [uid, dashboard] of Object.entries(built)) {
       expect(JSON.stringify(dashboard, null, 2)).toMatchSnapshot(uid);

@@ -122,7 +122,13 @@ describe("log stages", () => {
 });
 
 describe("hostile kubernetesEventsJob", () => {
-  it.each(['job"with"quotes', "back\\slash", "new\nline", "brace}{ and ${VAR}", "`backtick`"])(
+  it("refuses a line break, which no job label should hold, naming the field", () => {
+    const result = materializeValues.safeParse({ logs: { kubernetesEventsJob: "new\nline" } });
+    expect(result.error?.issues[0]?.path).toEqual(["logs", "kubernetesEventsJob"]);
+    expect(result.error?.issues[0]?.message).toMatch(/^contains a line break/);
+  });
+
+  it.each(['job"with"quotes', "back\\slash", "brace}{ and ${VAR}", "`backtick`"])(
     "%j reaches the LogQL queries escaped and reads back unchanged",
     (job) => {
       const values = materializeValues.parse({ logs: { kubernetesEventsJob: job } });

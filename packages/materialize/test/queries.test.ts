@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DASHBOARDS } from "../src/dashboards/spec.js";
+import { DASHBOARDS, sloDashboardSpec } from "../src/dashboards/spec.js";
 import { EXPORTER_METRICS, metricSource, SCRAPE_SERIES } from "../src/metrics/sources.js";
 import { logqlStreamSelectors, parseProblems, promqlMetricNames } from "../src/queries/parse.js";
-import { RECORDED } from "../src/queries/recorded.js";
+import { RECORDED, SLO_RECORDED_NAMES } from "../src/queries/recorded.js";
 import {
   QUERY_DEFINITIONS,
   QueryParseError,
@@ -23,7 +23,7 @@ const defaults = materializeValues.parse({});
 const registry = queryRegistry(queryScope(defaults));
 const vendored = referenceMetrics(VENDORED_REFERENCE);
 const exporterMetrics = new Set(EXPORTER_METRICS.flatMap((l) => l.metrics));
-const recorded = new Set<string>(Object.values(RECORDED));
+const recorded = new Set<string>([...Object.values(RECORDED), ...SLO_RECORDED_NAMES]);
 
 describe("query registry", () => {
   it("parses every expression with the official grammar (lezer-promql, lezer-logql)", () => {
@@ -112,10 +112,13 @@ describe("query registry", () => {
     const used = new Set<string>([
       ...ALERT_DEFINITIONS.map((a) => a.query),
       ...RECORDING_RULES.map((r) => r.query),
-      ...DASHBOARDS.flatMap((d) => d.rows.flatMap((r) => r.panels.flatMap((p) => p.queries))),
+      ...[...DASHBOARDS, sloDashboardSpec([])].flatMap((d) =>
+        d.rows.flatMap((r) => r.panels.flatMap((p) => p.queries)),
+      ),
       "variables.environment",
       "variables.cluster",
       "variables.replica",
+      "variables.slo",
     ]);
     expect(QUERY_DEFINITIONS.map((q) => q.id).filter((id) => !used.has(id))).toEqual([]);
     for (const id of used) expect(() => registry.get(id)).not.toThrow();

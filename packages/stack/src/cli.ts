@@ -4,6 +4,7 @@ import { Argument, Command, CommanderError, Option } from "commander";
 import { CommandExit, registerApplyCommands } from "./apply/commands.js";
 import { colorWanted } from "./color.js";
 import { completionScript, SHELLS, type Shell } from "./completion.js";
+import { EXPORT_KINDS, ExportError, type ExportKind, exportFiles } from "./export.js";
 import { withArgoSyncWaves } from "./formats.js";
 import { registerGraphCommand } from "./graph/command.js";
 import { helmChartFiles, renderCommand } from "./helm-chart.js";
@@ -303,6 +304,85 @@ export function program(io: CliIO): Command {
       for (const name of PROFILE_NAMES)
         io.out(`${name.padEnd(width)}  ${PROFILES[name].description}\n`);
     });
+
+  valuesOptions(
+    cli
+      .command("export")
+      .description(
+        "write the Materialize rules, dashboards and scrape targets for a Prometheus and Grafana you run: Prometheus rule files, dashboard JSON, scrape_configs or PodMonitors",
+      )
+      .addArgument(new Argument("<artifact>", "what to write").choices(EXPORT_KINDS))
+      .option(
+        "-o, --output <dir>",
+        "'-' for stdout (one file: every rule group, every PodMonitor, or one --uid dashboard), or a folder the tool owns (one file per rule group, dashboard or PodMonitor; a re-export removes the files it no longer writes)",
+        "-",
+      )
+      .option(
+        "--force",
+        "write into a non-empty folder materialize-monitoring did not write, and overwrite or remove files edited since it wrote them",
+      )
+      .option("--uid <uid>", "only this dashboard (export dashboards); repeatable", collect)
+      .option("-q, --quiet", "print no notices")
+      .addHelpText(
+        "after",
+        `
+Examples:
+  $ mzmon export rules -f values.yaml > materialize.rules.yaml
+  $ mzmon export rules -f values.yaml -o prometheus/rules
+  $ mzmon export dashboards -o grafana/dashboards
+  $ mzmon export dashboards --uid mz-overview > mz-overview.json
+  $ mzmon export scrape-config --set-string materialize.scrape.prometheusVersion=3.1 > mz-scrape.yaml
+  $ mzmon export podmonitors --set-string global.commonLabels.release=kube-prometheus-stack -o podmonitors`,
+      ),
+  ).action(
+    (
+      kind: ExportKind,
+      options: ValuesOptions & { output: string; force?: boolean; uid?: string[] },
+    ) => {
+      if (options.uid && kind !== "dashboards")
+        throw new UsageError(`--uid picks dashboards; export ${kind} takes no --uid`);
+      const values = loadOptions(options);
+      if (!options.quiet)
+        for (const notice of profileNotices(options.profile ?? [], values))
+          io.err(`notice: ${notice}\n`);
+      const toStdout = options.output === "-";
+      let files: ReturnType<typeof exportFiles>;
+      try {
+        files = exportFiles(kind, values, {
+          split: !toStdout,
+          ...(options.uid ? { uids: options.uid } : {}),
+        });
+      } catch (error) {
+        if (error instanceof ExportError) throw new UsageError(error.message);
+        throw error;
+      }
+      if (toStdout) {
+        const [only] = files;
+        if (!only || files.length > 1)
+          throw new UsageError(
+            `export ${kind} writes ${files.length} files: add --output DIR, or pick one with --uid`,
+          );
+        io.out(only.content);
+        return;
+      }
+      let result: ReturnType<typeof writeOwnedFolder>;
+      try {
+        result = writeOwnedFolder(
+          options.output,
+          files.map((f) => ({ path: f.path, text: f.content })),
+          { version: VERSION, format: "export", force: options.force },
+        );
+      } catch (error) {
+        if (error instanceof OutputFolderError) throw new UsageError(error.message);
+        throw error;
+      }
+      if (options.quiet) return;
+      const stale = result.removed.length;
+      io.err(
+        `wrote ${kind} (${result.written.length} file${result.written.length === 1 ? "" : "s"}) to ${options.output}, removed ${stale} stale file${stale === 1 ? "" : "s"}\n`,
+      );
+    },
+  );
 
   registerApplyCommands(
     cli,

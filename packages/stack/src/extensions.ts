@@ -9,6 +9,9 @@
  *   in `global.replaceBuiltIn`, and then it is reported.
  * - NetworkPolicy peer lists are additive: a user's peers are admitted beside
  *   the wired ones (a policy that drops the stack's own clients breaks it).
+ * - So are Alertmanager's inhibit rules, discard routes and maintenance
+ *   windows (`ADDITIVE_LISTS`): the user's come after the Materialize ones,
+ *   which `materialize.alerting` turns off.
  * - Every other list replaces, as in Helm.
  */
 import { type ValueProblem, ValuesError } from "@materialize-monitoring/core";
@@ -81,9 +84,17 @@ function withValue(tree: Tree, path: readonly string[], value: unknown): Tree {
   return { ...tree, [head]: withValue(child, rest, value) };
 }
 
+/** Lists (paths inside a section) that the user's values extend instead of replacing. */
+export const ADDITIVE_LISTS: readonly string[] = [
+  "config.inhibitRules",
+  "config.discard",
+  "config.maintenanceWindows",
+];
+
 /**
  * Merges a section's values under another's (both the component's input
- * type): maps deeply, NetworkPolicy peer lists additively, the rest replaced.
+ * type): maps deeply, NetworkPolicy peer lists and `ADDITIVE_LISTS`
+ * additively, the rest replaced.
  */
 export function mergeSection<T extends object>(under: T, over: T | undefined): T {
   return mergeAt(under, over, false) as T;
@@ -97,7 +108,7 @@ export function withoutExtraKeys<T extends object>(section: SectionKey, user: T)
   return out as T;
 }
 
-function mergeAt(base: unknown, override: unknown, additive: boolean): unknown {
+function mergeAt(base: unknown, override: unknown, additive: boolean, path = ""): unknown {
   if (override === undefined) return base;
   if (additive && Array.isArray(base) && Array.isArray(override)) {
     const seen = new Set(base.map((v) => JSON.stringify(v)));
@@ -106,7 +117,13 @@ function mergeAt(base: unknown, override: unknown, additive: boolean): unknown {
   if (isTree(base) && isTree(override)) {
     const out: Tree = { ...base };
     for (const [key, value] of Object.entries(override)) {
-      out[key] = mergeAt(base[key], value, additive || key === "networkPolicy");
+      const at = path ? `${path}.${key}` : key;
+      out[key] = mergeAt(
+        base[key],
+        value,
+        additive || key === "networkPolicy" || ADDITIVE_LISTS.includes(at),
+        at,
+      );
     }
     return out;
   }

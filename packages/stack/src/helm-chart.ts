@@ -1,4 +1,4 @@
-import { sortForApply, toYaml, toYamlStream } from "@materialize-monitoring/core";
+import { type KubeObject, sortForApply, toYaml, toYamlStream } from "@materialize-monitoring/core";
 import { escapeForHelm } from "./formats.js";
 import { MANIFEST_NAME, type RenderedFile } from "./owned-folder.js";
 import { requiredSecretLines } from "./secrets.js";
@@ -82,6 +82,31 @@ function guardTemplate(built: Stack): string {
 `;
 }
 
+/** Where the release namespace goes: beside the chart, outside templates/, so Helm never owns it. */
+export const NAMESPACE_FILE = "namespace.yaml";
+
+/**
+ * The Namespace object of the release namespace, if the stack renders one.
+ * Helm needs the release namespace to exist before it installs (it keeps the
+ * release record there), and a chart that also templates it fails on install
+ * ("cannot be imported into the current release"); owned by the release,
+ * `helm uninstall` would delete it with everything in it. So it is applied
+ * once with kubectl, before helm install, and never deleted by Helm.
+ */
+function releaseNamespace(built: Stack): KubeObject | undefined {
+  return built.objects.find(
+    (o) => o.kind === "Namespace" && o.metadata.name === built.context.namespace,
+  );
+}
+
+function namespaceFile(namespace: KubeObject): string {
+  return `# The release namespace, with its labels (Pod Security level). Apply it once, before
+# helm install: Helm keeps its release record in this namespace, and must not own it
+# (helm uninstall would delete it with everything in it).
+#   kubectl apply -f ${NAMESPACE_FILE}
+${toYaml(namespace)}`;
+}
+
 /** The command lines of `command`, each as a comment line of a YAML file. */
 function commentLines(command: string): string {
   return command
@@ -95,6 +120,8 @@ function valuesFile(built: Stack, version: string, command: string): string {
 # rendered the chart (for namespace ${built.context.namespace}), with:
 #
 ${commentLines(command)}#
+# Install: ${releaseNamespace(built) ? `kubectl apply -f ${NAMESPACE_FILE} (the namespace, once), then` : `the namespace ${built.context.namespace} must exist, then`}
+#   helm install materialize-monitoring . -n ${built.context.namespace}
 # To change a value, change it in that command (or in its values files), run it again,
 # then helm upgrade. values.schema.json refuses every value given to helm (--set, -f):
 # none would change the rendered manifests, so none is silently ignored.
@@ -126,6 +153,14 @@ function notesFile(built: Stack, options: Required<HelmChartOptions>): string {
     "",
   );
   const secrets = requiredSecretLines(built.objects);
+  if (releaseNamespace(built)) {
+    lines.push(
+      `Namespace: ${built.context.namespace} is not part of the release (helm uninstall never deletes it). Before the first install, apply it with its labels:`,
+      `  kubectl apply -f ${options.chartDir}/${NAMESPACE_FILE}`,
+      `  helm install materialize-monitoring ${options.chartDir} -n ${built.context.namespace}`,
+      "",
+    );
+  }
   lines.push("Secrets to create (the pods read them; the chart does not create them):");
   if (secrets.length === 0) lines.push("  none: the pods read only Secrets the chart creates.");
   for (const line of secrets) lines.push(`  ${line}`);
@@ -198,9 +233,11 @@ export function helmChartFiles(built: Stack, options: HelmChartOptions): Rendere
   ];
   const crds = built.objects.filter((o) => o.kind === "CustomResourceDefinition");
   for (const crd of crds) files.push({ path: `crds/${crd.metadata.name}.yaml`, text: toYaml(crd) });
+  const release = releaseNamespace(built);
+  if (release) files.push({ path: NAMESPACE_FILE, text: namespaceFile(release) });
   for (const component of built.components) {
     const objects = sortForApply(
-      component.objects.filter((o) => o.kind !== "CustomResourceDefinition"),
+      component.objects.filter((o) => o.kind !== "CustomResourceDefinition" && o !== release),
     );
     if (objects.length === 0) continue;
     files.push({

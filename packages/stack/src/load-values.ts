@@ -107,18 +107,24 @@ export function readValuesFile(path: string): Tree {
   return parsed;
 }
 
-/** A plain YAML scalar typed as in a values file: `true`, `yes`, `3`, `1.5`, `null`; anything else is the text itself. */
+/**
+ * A plain YAML scalar typed as in a values file: `true`, `yes`, `3`, `1.5`, `null`; anything else is the text itself.
+ * A number JavaScript cannot hold exactly keeps its text instead of a rounded value: an integer beyond 2^53
+ * (Helm's `--set` keeps it exact up to 2^63, and as text beyond), `.inf` and `.nan` (text for Helm's `--set`).
+ */
 export function typedScalar(raw: string): unknown {
   if (raw === "") return "";
   // Only a single plain token is typed; quotes, spaces, `#` and flow characters keep the text as written.
   if (!/^[^\s#"'[\]{},&*!|>%@`]+$/.test(raw)) return raw;
   let value: unknown;
   try {
-    value = parseYaml(raw, { version: "1.1", customTags: VALUES_TAGS });
+    value = parseYaml(raw, { version: "1.1", customTags: VALUES_TAGS, intAsBigInt: true });
   } catch {
     return raw;
   }
-  return typeof value === "boolean" || typeof value === "number" || value === null ? value : raw;
+  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : raw;
+  if (typeof value === "number") return Number.isFinite(value) ? value : raw;
+  return typeof value === "boolean" || value === null ? value : raw;
 }
 
 /** The forms of `--set`, as Helm spells them. */

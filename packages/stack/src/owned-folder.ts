@@ -30,7 +30,7 @@ export interface RenderedFile {
   text: string;
 }
 
-export type FolderFormat = "kustomize" | "helm";
+export type FolderFormat = "kustomize" | "helm" | "export";
 
 export interface FolderManifest {
   generator: "materialize-monitoring";

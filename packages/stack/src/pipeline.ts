@@ -44,6 +44,7 @@ export function scrapeJobOf(target: ScrapeTarget): GatewayJob {
       scheme: target.scheme,
       ...(target.bearerTokenAuth ? { bearerTokenFile: SERVICE_ACCOUNT_TOKEN } : {}),
       ...(target.tls ? { tls: target.tls } : {}),
+      ...(target.honorLabels ? { honorLabels: true } : {}),
     }),
     ...(target.source ? { source: target.source } : {}),
     ...(target.hostNetwork ? { hostNetwork: true } : {}),

@@ -107,7 +107,12 @@ function userSections(input: StackValues) {
   } = {
     ...input.grafanaOperator,
   };
-  const { enabled: _e7, dashboardsFolder: _f7, ...materializeValues } = { ...input.materialize };
+  const {
+    enabled: _e7,
+    dashboardsFolder: _f7,
+    alerting: _a7,
+    ...materializeValues
+  } = { ...input.materialize };
   const { enabled: _e8, ...alloyAgentValues } = { ...input.alloyAgent };
   const { enabled: _e9, ...alloyGatewayValues } = { ...input.alloyGateway };
   return {

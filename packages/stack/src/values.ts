@@ -1,12 +1,17 @@
-import { alertmanagerValues } from "@materialize-monitoring/alertmanager";
+import { alertmanagerValues, timeIntervalSpec } from "@materialize-monitoring/alertmanager";
 import { alloyAgentValues } from "@materialize-monitoring/alloy-agent";
 import { alloyGatewayValues, logStage, scrapeJob } from "@materialize-monitoring/alloy-gateway";
 import {
   clusterDomainSchema,
+  httpUrlSchema,
+  imageRegistry,
   labelsSchema,
+  MAX_LENGTH,
+  objectName,
   objectStorage,
   scheduling,
   secretRef,
+  singleLineText,
 } from "@materialize-monitoring/core";
 import { exportersValues } from "@materialize-monitoring/exporters";
 import { grafanaValues } from "@materialize-monitoring/grafana";
@@ -24,12 +29,18 @@ const dnsLabel = z
   )
   .max(63);
 
-const httpUrl = z
+/**
+ * Loki's tenant id (X-Scope-OrgID) as Loki takes it: at most 150 of the
+ * characters its tenant validation allows, and not `.` or `..`.
+ */
+const tenantId = z
   .string()
-  .refine(
-    (v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol),
-    "must be an http(s) URL",
-  );
+  .max(150, "a Loki tenant id has at most 150 characters")
+  .regex(
+    /^[A-Za-z0-9!._*'()-]+$/,
+    "a Loki tenant id holds only letters, digits and ! - _ . * ' ( )",
+  )
+  .refine((id) => id !== "." && id !== "..", "a Loki tenant id cannot be . or ..");
 
 /**
  * Built-in lists a user may replace, only by naming them in
@@ -65,10 +76,17 @@ export const globalValues = z.strictObject({
     .default("materialize-monitoring")
     .describe("app.kubernetes.io/instance of every object"),
   /** prefix of every object name */
-  namePrefix: z.string().default("").describe("prefix of every object name"),
-  /** the `cluster` label on every metric, log stream and alert */
-  clusterName: z
+  namePrefix: z
     .string()
+    .max(20, "at most 20 characters, so every derived object name stays within 63")
+    .regex(
+      /^([a-z0-9][-a-z0-9]*)?$/,
+      "must be empty or lower-case letters, digits and '-', starting with a letter or digit (e.g. mz-)",
+    )
+    .default("")
+    .describe("prefix of every object name"),
+  /** the `cluster` label on every metric, log stream and alert */
+  clusterName: singleLineText(MAX_LENGTH.dnsLabel * 4)
     .min(1)
     .default("kubernetes")
     .describe("the `cluster` label on every metric, log stream and alert"),
@@ -91,13 +109,13 @@ export const globalValues = z.strictObject({
     .default({})
     .describe("labels added to every object the stack renders (not to pod selectors)"),
   /** mirror registry that replaces every image's registry */
-  imageRegistry: z
-    .string()
+  imageRegistry: imageRegistry
     .optional()
     .describe("mirror registry that replaces every image's registry"),
   /** names of Secrets (in each pod's namespace) used to pull every image */
   imagePullSecrets: z
-    .array(z.string())
+    .array(objectName)
+    .max(100)
     .default([])
     .describe("names of Secrets (in each pod's namespace) used to pull every image"),
   /**
@@ -135,12 +153,11 @@ export const globalValues = z.strictObject({
       /** render the PriorityClasses named below */
       create: z.boolean().default(false).describe("render the PriorityClasses named below"),
       /** for node agents (alloy-agent, node-exporter) */
-      node: z.string().optional().describe("for node agents (alloy-agent, node-exporter)"),
+      node: objectName.optional().describe("for node agents (alloy-agent, node-exporter)"),
       /** for the pipeline and stores */
-      critical: z.string().optional().describe("for the pipeline and stores"),
+      critical: objectName.optional().describe("for the pipeline and stores"),
       /** for every other pod (Grafana, the operator, exporters), and any role left unset */
-      default: z
-        .string()
+      default: objectName
         .optional()
         .describe(
           "for every other pod (Grafana, the operator, exporters), and any role left unset",
@@ -214,11 +231,15 @@ export type ExternalPeerValues = z.output<typeof externalPeer>;
 /** Replacements for a disabled component: the addresses the rest of the stack uses instead. */
 export const externalLoki = z.strictObject({
   /** Loki push URL, e.g. https://logs.example.com/loki/api/v1/push */
-  pushUrl: httpUrl.describe("Loki push URL, e.g. https://logs.example.com/loki/api/v1/push"),
+  pushUrl: httpUrlSchema("https://logs.example.com/loki/api/v1/push").describe(
+    "Loki push URL, e.g. https://logs.example.com/loki/api/v1/push",
+  ),
   /** base URL for the Grafana Loki datasource */
-  queryUrl: httpUrl.optional().describe("base URL for the Grafana Loki datasource"),
+  queryUrl: httpUrlSchema("https://logs.example.com")
+    .optional()
+    .describe("base URL for the Grafana Loki datasource"),
   /** sent as X-Scope-OrgID */
-  tenantId: z.string().optional().describe("sent as X-Scope-OrgID"),
+  tenantId: tenantId.optional().describe("sent as X-Scope-OrgID"),
   /** who the external Loki is, for the NetworkPolicies that let the stack reach it */
   peer: externalPeer.describe(
     "who the external Loki is, for the NetworkPolicies that let the stack reach it",
@@ -226,9 +247,13 @@ export const externalLoki = z.strictObject({
 });
 export const externalThanos = z.strictObject({
   /** Prometheus remote-write URL */
-  remoteWriteUrl: httpUrl.describe("Prometheus remote-write URL"),
+  remoteWriteUrl: httpUrlSchema("https://metrics.example.com/api/v1/receive").describe(
+    "Prometheus remote-write URL",
+  ),
   /** PromQL base URL for the Grafana datasource */
-  queryUrl: httpUrl.optional().describe("PromQL base URL for the Grafana datasource"),
+  queryUrl: httpUrlSchema("https://metrics.example.com")
+    .optional()
+    .describe("PromQL base URL for the Grafana datasource"),
   /** who the external Thanos is, for the NetworkPolicies that let the stack reach it */
   peer: externalPeer.describe(
     "who the external Thanos is, for the NetworkPolicies that let the stack reach it",
@@ -237,7 +262,7 @@ export const externalThanos = z.strictObject({
 export const externalAlertmanager = z.strictObject({
   /** every Alertmanager replica's base URL; rulers send each alert to all of them */
   urls: z
-    .array(httpUrl)
+    .array(httpUrlSchema("http://alertmanager-0.alerting.svc.cluster.local:9093"))
     .min(1)
     .describe("every Alertmanager replica's base URL; rulers send each alert to all of them"),
   /** who the external Alertmanager is, for the NetworkPolicies that let the rulers reach it */
@@ -247,7 +272,9 @@ export const externalAlertmanager = z.strictObject({
 });
 export const externalGrafana = z.strictObject({
   /** the Grafana the operator manages dashboards and datasources in */
-  url: httpUrl.describe("the Grafana the operator manages dashboards and datasources in"),
+  url: httpUrlSchema("https://grafana.example.com").describe(
+    "the Grafana the operator manages dashboards and datasources in",
+  ),
   /** the Secret key holding the Grafana admin user name the operator logs in with */
   adminUser: secretRef.describe(
     "the Secret key holding the Grafana admin user name the operator logs in with",
@@ -275,6 +302,44 @@ export const extraDashboard = z.strictObject({
 });
 
 /** The umbrella values: `global`, then one section per component. */
+/** What the umbrella makes of the Materialize alerts in the bundled Alertmanager. */
+export const materializeAlerting = z
+  .strictObject({
+    /**
+     * mute a cluster's freshness alerts and a replica's memory alerts while the replica hydrates
+     * (inhibited by MaterializeReplicaHydrating)
+     */
+    inhibitDuringHydration: z
+      .boolean()
+      .default(true)
+      .describe(
+        "mute a cluster's freshness alerts and a replica's memory alerts while the replica hydrates (inhibited by MaterializeReplicaHydrating)",
+      ),
+    /**
+     * mute an environment's freshness, memory, pending-pod, readiness, process-down and
+     * CPU-throttling alerts while a new environmentd generation rolls out (inhibited by
+     * MaterializeEnvironmentdRollingOut)
+     */
+    inhibitDuringRollout: z
+      .boolean()
+      .default(true)
+      .describe(
+        "mute an environment's freshness, memory, pending-pod, readiness, process-down and CPU-throttling alerts while a new environmentd generation rolls out (inhibited by MaterializeEnvironmentdRollingOut)",
+      ),
+    /**
+     * periods (Alertmanager time intervals: times, weekdays, daysOfMonth, months, years, location)
+     * during which no Materialize alert is notified; rendered as the time interval
+     * "materialize-maintenance"
+     */
+    maintenanceWindows: z
+      .array(timeIntervalSpec)
+      .default([])
+      .describe(
+        'periods (Alertmanager time intervals: times, weekdays, daysOfMonth, months, years, location) during which no Materialize alert is notified; rendered as the time interval "materialize-maintenance"',
+      ),
+  })
+  .prefault({});
+
 export const stackValues = z
   .strictObject({
     /** settings every component shares */
@@ -370,6 +435,10 @@ export const stackValues = z
           .min(1)
           .default("Materialize")
           .describe("Grafana folder of the Materialize dashboards"),
+        /** how the bundled Alertmanager treats the Materialize alerts */
+        alerting: materializeAlerting.describe(
+          "how the bundled Alertmanager treats the Materialize alerts",
+        ),
       })
       .prefault({})
       .describe("Materialize scrape targets, rules, dashboards and log parsing"),

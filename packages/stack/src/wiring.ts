@@ -6,7 +6,7 @@
  * Service name, a selector or a job name: each is read from the endpoints of
  * the component that serves it, or from the external peer the user declared.
  */
-import type { AlertmanagerValues } from "@materialize-monitoring/alertmanager";
+import type { AlertingConfigInput, AlertmanagerValues } from "@materialize-monitoring/alertmanager";
 import { DEFAULT_INHIBIT_EQUAL } from "@materialize-monitoring/alertmanager";
 import type { AlloyAgentValues } from "@materialize-monitoring/alloy-agent";
 import type {
@@ -19,7 +19,14 @@ import type { ExportersValues } from "@materialize-monitoring/exporters";
 import type { GrafanaValues } from "@materialize-monitoring/grafana";
 import type { GrafanaOperatorValues } from "@materialize-monitoring/grafana-operator";
 import type { LokiValues } from "@materialize-monitoring/loki";
-import { ALERT_IDENTITY_LABELS, type MaterializeValues } from "@materialize-monitoring/materialize";
+import {
+  ALERT_IDENTITY_LABELS,
+  INHIBITOR_ALERT_MATCHER,
+  type InhibitionReason,
+  inhibitRuleMatchers,
+  MATERIALIZE_ALERT_MATCHER,
+  type MaterializeValues,
+} from "@materialize-monitoring/materialize";
 import type { ThanosValues } from "@materialize-monitoring/thanos";
 import type { ExternalPeer } from "./external.js";
 import { pipelinePeer, wireAlloyAgent, wireAlloyGateway } from "./pipeline.js";
@@ -153,15 +160,51 @@ export function wireExporters(w: Wiring): ExportersValues {
   };
 }
 
+/** The time interval `materialize.alerting.maintenanceWindows` renders as. */
+export const MATERIALIZE_MAINTENANCE_INTERVAL = "materialize-maintenance";
+
+/**
+ * What the bundled Alertmanager does with the Materialize alerts: a critical
+ * alert inhibits the warnings of the same Materialize environment and cluster
+ * only; the inhibitor alerts (hydration, rollout) mute what they are expected
+ * to trip and are discarded themselves; maintenance windows mute every
+ * Materialize alert. The lists are added to the user's (extensions.ts).
+ */
+function materializeAlerting(w: Wiring): AlertingConfigInput | undefined {
+  const mz = w.endpoints.materialize;
+  if (!mz) return undefined;
+  const { inhibitDuringHydration, inhibitDuringRollout, maintenanceWindows } =
+    w.values.materialize.alerting;
+  const reasons: InhibitionReason[] = [
+    ...(inhibitDuringHydration ? (["hydration"] as const) : []),
+    ...(inhibitDuringRollout ? (["rollout"] as const) : []),
+  ];
+  const pairs = mz.artifacts.inhibitionPairs.filter((p) => reasons.includes(p.reason));
+  return {
+    inhibition: { equal: [...DEFAULT_INHIBIT_EQUAL, ...ALERT_IDENTITY_LABELS] },
+    inhibitRules: pairs.map(inhibitRuleMatchers),
+    // Inhibitors are for Alertmanager only: never notified, whether or not they inhibit.
+    discard: [{ matchers: [INHIBITOR_ALERT_MATCHER] }],
+    maintenanceWindows:
+      maintenanceWindows.length > 0
+        ? [
+            {
+              name: MATERIALIZE_MAINTENANCE_INTERVAL,
+              intervals: maintenanceWindows,
+              matchers: [MATERIALIZE_ALERT_MATCHER],
+            },
+          ]
+        : [],
+  };
+}
+
 export function wireAlertmanager(w: Wiring): AlertmanagerValues {
   const { ctx } = w;
   const pipeline = pipelinePeer(w);
   const grafana = grafanaClient(w);
+  const config = materializeAlerting(w);
   return {
-    // A critical alert inhibits the warnings of the same Materialize environment and cluster only.
-    ...(w.endpoints.materialize
-      ? { config: { inhibition: { equal: [...DEFAULT_INHIBIT_EQUAL, ...ALERT_IDENTITY_LABELS] } } }
-      : {}),
+    ...(config ? { config } : {}),
     networkPolicy: {
       ingress: {
         rulers: rulerClients(w).map((c) => namedPeer(c, ctx)),

@@ -3,6 +3,8 @@
  * peers, additive extension points, and the checks that know about them, each
  * shown catching a planted defect.
  */
+
+import { alloyGatewayConfigOf } from "@materialize-monitoring/alloy-gateway";
 import type { KubeObject } from "@materialize-monitoring/core";
 import { ValuesError } from "@materialize-monitoring/core";
 import { describe, expect, it } from "vitest";
@@ -360,5 +362,67 @@ describe("node agents and priority classes", () => {
         /^policy: StatefulSet\/monitoring\/thanos-receive: has no priorityClassName/,
       ),
     );
+  });
+});
+
+describe("scrape jobs keep the labels of what an exporter reports on", () => {
+  it("honors kube-state-metrics' namespace, pod and container labels, and no other job's", () => {
+    const built = stack();
+    const config = alloyGatewayConfigOf({
+      name: "alloy-gateway",
+      objects: built.objects,
+      endpoints: built.endpoints.alloyGateway!,
+    });
+    const honoring = [
+      ...config.matchAll(/^prometheus\.scrape "([a-z_]+)" \{\n([\s\S]*?)^\}/gm),
+    ].flatMap((m) => (/^\s*honor_labels\s*=\s*true$/m.test(m[2] ?? "") ? [m[1]] : []));
+    // Without it, kube_pod_* series of Materialize pods would carry the exporter's own
+    // namespace and pod, and every rule selecting namespace or pod would miss them.
+    expect(honoring).toEqual(["kube_state_metrics"]);
+  });
+});
+
+describe("a refusal names the value the user wrote, not the component it reaches", () => {
+  const problem = (values: StackValues) => {
+    try {
+      stack(values);
+    } catch (error) {
+      if (error instanceof ValuesError) return error.message;
+      throw error;
+    }
+    return "";
+  };
+
+  it.each([
+    [{ global: { clusterName: "prod\nx" } }, /^global\.clusterName: contains a line break/],
+    [{ global: { namePrefix: "MZ_" } }, /^global\.namePrefix: must be empty or lower-case/],
+    [{ global: { namePrefix: "a".repeat(21) } }, /^global\.namePrefix: at most 20 characters/],
+    [
+      { global: { priorityClasses: { critical: "Critical Pods" } } },
+      /^global\.priorityClasses\.critical: must be a Kubernetes name/,
+    ],
+    [
+      {
+        loki: {
+          enabled: false,
+          external: { pushUrl: "https://logs.example.com/push", tenantId: "team a" },
+        },
+      },
+      /^loki\.external\.tenantId: a Loki tenant id holds only/,
+    ],
+    [
+      { loki: { enabled: false, external: { pushUrl: "https://logs.example.com/%zz" } } },
+      /^loki\.external\.pushUrl: not an http\(s\) URL: contains % at column 26 without two hex digits/,
+    ],
+    [
+      { global: { scheduling: { nodeSelector: { pool: "a b" } } } },
+      /^global\.scheduling\.nodeSelector\.pool: a label value/,
+    ],
+  ] as [StackValues, RegExp][])("%j", (values, expected) => {
+    expect(problem(values)).toMatch(expected);
+  });
+
+  it("takes a Helm-style prefix that ends in a dash", () => {
+    expect(problem({ global: { namePrefix: "mz-" } } as StackValues)).toBe("");
   });
 });

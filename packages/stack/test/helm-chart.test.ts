@@ -8,6 +8,7 @@ import { stack } from "../src/stack.js";
 import { runCli as run } from "./run-cli.js";
 import { describeWithK8sTools, type K8sTools, runTool } from "./support/k8s-tools.js";
 import {
+  type Doc,
   GRAFANA_OFF,
   identity,
   objectsOf,
@@ -42,6 +43,10 @@ function strings(value: unknown): string[] {
   return [];
 }
 
+/** What the chart templates: the plain render without the release Namespace (namespace.yaml holds it). */
+const withoutReleaseNamespace = (objects: Doc[], namespace: string) =>
+  objects.filter((o) => !(o.kind === "Namespace" && o.metadata.name === namespace));
+
 describe("the Helm chart's files", () => {
   it("has a Chart.yaml helm accepts: apiVersion v2, a SemVer version, a kubeVersion", async () => {
     const meta = parse(read(await chart(), "Chart.yaml"));
@@ -63,6 +68,9 @@ describe("the Helm chart's files", () => {
       `#   mzmon render --format helm -p dev -f '${file}' --set loki.mode=single-binary -n obs -o ${dir}\n`,
     );
     expect(text).toContain("applied its values when it\n# rendered the chart");
+    expect(text).toContain(
+      "# Install: kubectl apply -f namespace.yaml (the namespace, once), then\n#   helm install materialize-monitoring . -n obs\n",
+    );
   });
 
   it("has a values schema that admits only an empty object, and says why", async () => {
@@ -91,6 +99,9 @@ describe("the Helm chart's files", () => {
     const crds = built.objects.filter((o) => o.kind === "CustomResourceDefinition");
     expect(readdirSync(join(dir, "crds")).length).toBe(crds.length);
     expect(notes).toContain(`the ${crds.length} CustomResourceDefinitions are in crds/`);
+    expect(notes).toContain(
+      `  kubectl apply -f ${dir}/namespace.yaml\n  helm install materialize-monitoring ${dir} -n monitoring\n`,
+    );
     expect(notes).toContain(`kubectl apply --server-side --force-conflicts -f ${dir}/crds/\n`);
 
     const external = read(await chart(GRAFANA_OFF), "templates/NOTES.txt");
@@ -139,12 +150,17 @@ describeWithK8sTools("the Helm chart with real helm", (tools) => {
     expect(rendered.err).toBe("");
     expect(rendered.code).toBe(0);
     const objects = objectsOf(rendered.out);
-    expect(objects.map(identity)).toEqual(stream.map(identity));
-    expect(objects).toEqual(stream);
+    const released = withoutReleaseNamespace(stream, "monitoring");
+    expect(objects.map(identity)).toEqual(released.map(identity));
+    expect(objects).toEqual(released);
     expect(strings(objects).filter((s) => s.includes("{{"))).toEqual(withTemplates);
+    // The release namespace is applied once with kubectl, from namespace.yaml, never owned by Helm.
+    expect(objectsOf(read(dir, "namespace.yaml"))).toEqual(
+      stream.filter((o) => o.kind === "Namespace" && o.metadata.name === "monitoring"),
+    );
 
     const withoutCrds = objectsOf(template(tools, dir, ["-n", "monitoring"]).out);
-    expect(withoutCrds).toEqual(stream.filter((o) => o.kind !== "CustomResourceDefinition"));
+    expect(withoutCrds).toEqual(released.filter((o) => o.kind !== "CustomResourceDefinition"));
   });
 
   it("re-renders without stale templates: no Grafana after disabling it, as a fresh chart", async () => {
@@ -173,7 +189,9 @@ describeWithK8sTools("the Helm chart with real helm", (tools) => {
     expect(objects.some((o) => o.kind === "Deployment" && o.metadata.name === "grafana")).toBe(
       false,
     );
-    expect(objects).toEqual(await streamObjects(GRAFANA_OFF));
+    expect(objects).toEqual(
+      withoutReleaseNamespace(await streamObjects(GRAFANA_OFF), "monitoring"),
+    );
     expect(runTool(tools, tools.helm, ["lint", "--strict", dir, "-n", "monitoring"]).code).toBe(0);
   });
 
@@ -208,7 +226,10 @@ describeWithK8sTools("the Helm chart with real helm", (tools) => {
     );
     const ok = template(tools, dir, ["-n", "other", "--include-crds"]);
     expect(ok.code).toBe(0);
-    expect(objectsOf(ok.out)).toEqual(await streamObjects(["-n", "other"]));
+    expect(objectsOf(ok.out)).toEqual(
+      withoutReleaseNamespace(await streamObjects(["-n", "other"]), "other"),
+    );
+    expect(objectsOf(read(dir, "namespace.yaml")).map(identity)).toEqual(["Namespace//other"]);
   });
 
   it("refuses values given to helm through its schema, saying why", async () => {

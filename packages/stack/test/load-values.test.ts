@@ -41,11 +41,13 @@ describe("values merging", () => {
   });
 
   it("replaces a map of another type instead of mixing the two kinds", () => {
-    const gcs = { objectStorage: { type: "azure", storageAccount: "acct", container: "c" } };
-    const s3 = { objectStorage: { type: "s3", bucket: "b", region: "eu-west-1" } };
+    const gcs = {
+      objectStorage: { type: "azure", storageAccount: "mzaccount", container: "mz-data" },
+    };
+    const s3 = { objectStorage: { type: "s3", bucket: "mz-metrics", region: "eu-west-1" } };
     expect(deepMerge(gcs, s3)).toEqual(s3);
     expect(deepMerge(s3, { objectStorage: { type: "s3", region: "us-east-1" } })).toEqual({
-      objectStorage: { type: "s3", bucket: "b", region: "us-east-1" },
+      objectStorage: { type: "s3", bucket: "mz-metrics", region: "us-east-1" },
     });
   });
 
@@ -116,6 +118,23 @@ describe("--set, with Helm's grammar", () => {
     expect(applySet({}, 'a="3",b=x # y,c=[1]')).toEqual({ a: '"3"', b: "x # y", c: "[1]" });
     // A timestamp or 1:30 stays text (YAML 1.1 would turn them into a date and 90).
     expect(applySet({}, "a=2024-01-01,b=1:30")).toEqual({ a: "2024-01-01", b: "1:30" });
+  });
+
+  it("--set keeps the text of a number JavaScript cannot hold exactly, never a rounded one", () => {
+    expect(
+      applySet({}, "a=9007199254740991,b=9007199254740993,c=12345678901234567890,d=.inf,e=.nan"),
+    ).toEqual({
+      a: 9007199254740991,
+      b: "9007199254740993",
+      c: "12345678901234567890",
+      d: ".inf",
+      e: ".nan",
+    });
+    expect(applySet({}, "a=-9007199254740993,b=0x20000000000001,c=-0")).toEqual({
+      a: "-9007199254740993",
+      b: "0x20000000000001",
+      c: 0,
+    });
   });
 
   it("--set-json takes JSON values, several separated by commas", () => {

@@ -108,7 +108,14 @@ describe("values (like helm show values)", () => {
     const s3 = storage.oneOf.find((o) => o.properties.type?.const === "s3") as Node;
     const text = valuesYaml(
       {
-        global: { objectStorage: { type: "s3", bucket: "b", region: "r", endpoint: "minio:9000" } },
+        global: {
+          objectStorage: {
+            type: "s3",
+            bucket: "mz-metrics",
+            region: "us-east-1",
+            endpoint: "minio:9000",
+          },
+        },
       },
       schema,
     );

@@ -1,7 +1,9 @@
 import {
+  annotationsSchema,
   duration,
   httpUrlSchema,
   imageSchema,
+  labelsSchema,
   MAX_LENGTH,
   objectName,
   objectStorage,
@@ -15,7 +17,34 @@ import { z } from "zod";
 import { MEMCACHED_VERSION, THANOS_VERSION } from "./names.js";
 import { ruleGroup } from "./rules.js";
 
-const labels = z.record(z.string(), z.string());
+/** Prometheus labels (external labels): label names, one-line values. */
+const promLabels = z.record(
+  z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "not a Prometheus label name (letters, digits, _)"),
+  singleLineText(MAX_LENGTH.text),
+);
+
+/**
+ * Thanos replaces `$(NAME)` in its config files with the environment variable
+ * NAME (and fails when it is unset), with no escape: a value written into one
+ * cannot hold it.
+ */
+const THANOS_EXPANSION = /\$\(/;
+const noThanosExpansion = [
+  (value: string) => !THANOS_EXPANSION.test(value),
+  {
+    message:
+      "contains $(, which Thanos expands from its environment in config files; percent-encode the $ (%24) or remove it",
+  },
+] as const;
+
+/** A memcached address as Thanos takes it: host:port, optionally behind dns+, dnssrv+ or dnssrvnoa+. */
+const memcachedAddress = z
+  .string()
+  .max(260)
+  .regex(
+    /^((dns|dnssrv|dnssrvnoa)\+)?[A-Za-z0-9_]([-A-Za-z0-9_]*[A-Za-z0-9])?(\.[A-Za-z0-9_]([-A-Za-z0-9_]*[A-Za-z0-9])?)*(:\d{1,5})?$/,
+    "a memcached address host:port, optionally after dns+, dnssrv+ or dnssrvnoa+ (e.g. dnssrv+_memcache._tcp.memcached.cache.svc.cluster.local)",
+  );
 const labelName = z
   .string()
   .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "not a Prometheus label name (letters, digits, _)");
@@ -23,7 +52,9 @@ const replicas = z.int32().min(1).optional().describe("defaults to the preset");
 const extraArgs = z
   .array(z.string().regex(/^--/, "each extra argument is a flag starting with --"))
   .default([])
-  .describe("appended after the generated flags");
+  .describe(
+    "appended after the generated flags (container args: Kubernetes expands $(VAR) in them, and $$ is a literal $)",
+  );
 /** A PVC request whose size defaults to the preset. */
 const persistence = z
   .strictObject({
@@ -62,9 +93,9 @@ const dnsLabel = z
 /** A network-policy peer: pods by labels, in the stack's namespace unless namespace labels are given. */
 const peer = z.strictObject({
   /** pod label selector */
-  podLabels: labels.describe("pod label selector"),
+  podLabels: labelsSchema.describe("pod label selector"),
   /** omit for the stack's own namespace; {} for every namespace */
-  namespaceLabels: labels
+  namespaceLabels: labelsSchema
     .optional()
     .describe("omit for the stack's own namespace; {} for every namespace"),
 });
@@ -91,6 +122,7 @@ export const alertmanagerTarget = z.union([
     /** path prefix of the Alertmanager API (its --web.route-prefix) */
     pathPrefix: singleLineText(MAX_LENGTH.url)
       .regex(/^(\/\S*)?$/, "a path such as /alertmanager, or empty")
+      .refine(...noThanosExpansion)
       .default("")
       .describe("path prefix of the Alertmanager API (its --web.route-prefix)"),
     /** timeout of one request to Alertmanager */
@@ -98,9 +130,13 @@ export const alertmanagerTarget = z.union([
   }),
   z.strictObject({
     /** one Alertmanager's base URL */
-    url: httpUrlSchema("http://alertmanager.monitoring.svc.cluster.local:9093").describe(
-      "one Alertmanager's base URL",
-    ),
+    url: httpUrlSchema("http://alertmanager.monitoring.svc.cluster.local:9093")
+      .refine(...noThanosExpansion)
+      .refine((url) => !/[?#]/.test(url), {
+        message:
+          "Thanos sends alerts to a scheme, host and path prefix: a query (?) or fragment (#) would be dropped; remove it",
+      })
+      .describe("one Alertmanager's base URL"),
     /** timeout of one request to Alertmanager */
     timeout: duration.default("10s").describe("timeout of one request to Alertmanager"),
   }),
@@ -127,7 +163,8 @@ const frontendCache = z.discriminatedUnion("type", [
     type: z.literal("memcached").describe("memcached, shared by the query-frontend pods"),
     /** your memcached addresses (dns+/dnssrv+ allowed); used only when deploy.enabled is false */
     addresses: z
-      .array(z.string().min(1))
+      .array(memcachedAddress)
+      .max(64)
       .default([])
       .describe(
         "your memcached addresses (dns+/dnssrv+ allowed); used only when deploy.enabled is false",
@@ -180,8 +217,9 @@ const indexCache = z.discriminatedUnion("type", [
     type: z.literal("memcached").describe("your memcached, shared by the store pods"),
     /** memcached addresses (dns+/dnssrv+ allowed) */
     addresses: z
-      .array(z.string().min(1))
+      .array(memcachedAddress)
       .min(1, "at least one memcached address")
+      .max(64)
       .describe("memcached addresses (dns+/dnssrv+ allowed)"),
     /** timeout of one cache request */
     timeout: duration.default("500ms").describe("timeout of one cache request"),
@@ -263,7 +301,7 @@ export const thanosValues = z.strictObject({
     .optional()
     .describe("an existing ReadWriteMany PVC for objectStorage.type=filesystem"),
   /** added to every block and alert (plus cluster) */
-  externalLabels: labels.default({}).describe("added to every block and alert (plus cluster)"),
+  externalLabels: promLabels.default({}).describe("added to every block and alert (plus cluster)"),
   /** external labels that name the replica of a series */
   replicaLabels: z
     .strictObject({
@@ -291,7 +329,7 @@ export const thanosValues = z.strictObject({
       /** defaults to thanos (with the name prefix) */
       name: objectName.optional().describe("defaults to thanos (with the name prefix)"),
       /** annotations of the ServiceAccount */
-      annotations: labels.default({}).describe("annotations of the ServiceAccount"),
+      annotations: annotationsSchema.default({}).describe("annotations of the ServiceAccount"),
       /** cloud identity of the ServiceAccount, so Thanos reaches the bucket without a static key */
       workloadIdentity: workloadIdentity.describe(
         "cloud identity of the ServiceAccount, so Thanos reaches the bucket without a static key",
@@ -377,7 +415,10 @@ export const thanosValues = z.strictObject({
         })
         .prefault({})
         .describe("the stateless routers of split mode"),
-      /** appended after the generated flags */
+      /**
+       * appended after the generated flags (container args: Kubernetes expands $(VAR) in them, and
+       * $$ is a literal $)
+       */
       extraArgs,
     })
     .prefault({})
@@ -420,7 +461,10 @@ export const thanosValues = z.strictObject({
         .array(z.string().min(1))
         .default([])
         .describe("more StoreAPI addresses (host:port, dns+, dnssrv+)"),
-      /** appended after the generated flags */
+      /**
+       * appended after the generated flags (container args: Kubernetes expands $(VAR) in them, and
+       * $$ is a literal $)
+       */
       extraArgs,
     })
     .prefault({})
@@ -446,7 +490,10 @@ export const thanosValues = z.strictObject({
         .describe("log queries slower than this; 0 logs none"),
       /** the response cache */
       cache: frontendCache.prefault({ type: "in-memory" }).describe("the response cache"),
-      /** appended after the generated flags */
+      /**
+       * appended after the generated flags (container args: Kubernetes expands $(VAR) in them, and
+       * $$ is a literal $)
+       */
       extraArgs,
     })
     .prefault({})
@@ -470,7 +517,10 @@ export const thanosValues = z.strictObject({
       sharding: storeSharding
         .prefault({ mode: "none" })
         .describe("how the blocks are split among store pods"),
-      /** appended after the generated flags */
+      /**
+       * appended after the generated flags (container args: Kubernetes expands $(VAR) in them, and
+       * $$ is a literal $)
+       */
       extraArgs,
     })
     .prefault({})
@@ -525,7 +575,10 @@ export const thanosValues = z.strictObject({
         ),
       /** compaction groups processed in parallel */
       concurrency: z.int32().min(1).default(1).describe("compaction groups processed in parallel"),
-      /** appended after the generated flags */
+      /**
+       * appended after the generated flags (container args: Kubernetes expands $(VAR) in them, and
+       * $$ is a literal $)
+       */
       extraArgs,
     })
     .prefault({})
@@ -579,7 +632,10 @@ export const thanosValues = z.strictObject({
       alertQueryUrl: httpUrlSchema("https://grafana.example.com/explore")
         .optional()
         .describe("link target of alerts' source (e.g. Grafana explore)"),
-      /** appended after the generated flags */
+      /**
+       * appended after the generated flags (container args: Kubernetes expands $(VAR) in them, and
+       * $$ is a literal $)
+       */
       extraArgs,
     })
     .prefault({})

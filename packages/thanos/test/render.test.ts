@@ -249,12 +249,12 @@ describe("variants pass Kubernetes schema validation", () => {
     gcs: {
       objectStorage: {
         type: "gcs",
-        bucket: "m",
+        bucket: "mz-metrics",
         credentials: { serviceAccountKey: { name: "gcs", key: "key.json" } },
       },
     },
     "gcs-workload-identity": {
-      objectStorage: { type: "gcs", bucket: "m" },
+      objectStorage: { type: "gcs", bucket: "mz-metrics" },
       serviceAccount: {
         workloadIdentity: { gcp: { serviceAccount: "thanos@project.iam.gserviceaccount.com" } },
       },
@@ -262,7 +262,7 @@ describe("variants pass Kubernetes schema validation", () => {
     azure: {
       objectStorage: {
         type: "azure",
-        container: "m",
+        container: "mz-metrics",
         storageAccount: "acct",
         credentials: { accountKey: { name: "az", key: "key" } },
       },

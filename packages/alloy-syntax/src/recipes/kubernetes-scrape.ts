@@ -323,6 +323,8 @@ export interface PodScrapeJobOptions {
   readonly copyPodLabels?: Readonly<Record<string, string>>;
   readonly bearerTokenFile?: string;
   readonly tls?: ScrapeTls;
+  /** Keep the target's own labels over the scrape's on a clash (honor_labels). */
+  readonly honorLabels?: boolean;
   readonly basicAuth?: SecretBasicAuth;
   readonly metricRelabelings?: readonly RelabelRuleData[];
 }
@@ -364,6 +366,7 @@ export function podScrapeJob(options: PodScrapeJobOptions): KubernetesScrapeJob 
     ...(options.basicAuth ? { basicAuth: options.basicAuth } : {}),
     ...(options.bearerTokenFile ? { bearerTokenFile: options.bearerTokenFile } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.honorLabels ? { honorLabels: true } : {}),
     relabelings: [
       ...(runningOnly
         ? [

@@ -1,6 +1,8 @@
 import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import {
   type DataSourceRef,
+  GraphThresholdsStyleConfigBuilder,
+  GraphThresholdsStyleMode,
   LegendDisplayMode,
   LegendPlacement,
   ReduceDataOptionsBuilder,
@@ -15,6 +17,8 @@ import {
   type Panel,
   QueryVariableBuilder,
   RowBuilder,
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
   VariableRefresh,
   VariableSort,
 } from "@grafana/grafana-foundation-sdk/dashboard";
@@ -31,7 +35,14 @@ import { MZ_LABEL } from "../constants.js";
 import { type QueryRegistry, queryRegistry } from "../queries/registry.js";
 import type { RenderedQuery } from "../queries/types.js";
 import { queryScope, type ResolvedMaterializeValues } from "../values.js";
-import { DASHBOARDS, type DashboardSpec, type DashboardVariable, type PanelSpec } from "./spec.js";
+import {
+  DASHBOARDS,
+  type DashboardSpec,
+  type DashboardVariable,
+  type PanelSpec,
+  sloDashboardSpec,
+  type ThresholdStep,
+} from "./spec.js";
 
 /** Names of the datasource template variables; every datasource reference is one of them. */
 export const DATASOURCE_VARIABLE = { prometheus: "datasource", loki: "loki_datasource" } as const;
@@ -52,6 +63,7 @@ const VARIABLE_SOURCES: Record<
   },
   cluster: { label: MZ_LABEL.clusterId, query: "variables.cluster", title: "Cluster" },
   replica: { label: MZ_LABEL.replicaId, query: "variables.replica", title: "Replica" },
+  slo: { label: "slo", query: "variables.slo", title: "SLO" },
 };
 
 /** Log levels after the log stages normalise them, most severe first. */
@@ -104,6 +116,21 @@ function target(query: RenderedQuery, refId: string, panel: PanelSpec) {
   return query.legend ? builder.legendFormat(query.legend) : builder.range();
 }
 
+const THRESHOLDS_STYLE: Record<
+  NonNullable<PanelSpec["thresholdsStyle"]>,
+  GraphThresholdsStyleMode
+> = {
+  line: GraphThresholdsStyleMode.Line,
+  dashed: GraphThresholdsStyleMode.Dashed,
+  area: GraphThresholdsStyleMode.Area,
+  "line+area": GraphThresholdsStyleMode.LineAndArea,
+  "dashed+area": GraphThresholdsStyleMode.DashedAndArea,
+};
+
+function thresholdsConfig(steps: readonly ThresholdStep[]) {
+  return { mode: ThresholdsMode.Absolute, steps: steps.map((step) => ({ ...step })) };
+}
+
 interface Layout {
   id: number;
   x: number;
@@ -136,11 +163,27 @@ function panel(spec: PanelSpec, registry: QueryRegistry, layout: Layout): cog.Bu
       .gridPos(gridPos);
     for (const t of targets) b.withTarget(t);
     if (unit) b.unit(unit);
+    if (spec.decimals !== undefined) b.decimals(spec.decimals);
+    if (spec.thresholds) {
+      const { mode, steps } = thresholdsConfig(spec.thresholds);
+      b.thresholds(new ThresholdsConfigBuilder().mode(mode).steps(steps));
+    }
+    for (const series of spec.seriesThresholds ?? []) {
+      b.overrideByRegexp(series.displayName, [
+        { id: "thresholds", value: thresholdsConfig(series.steps) },
+      ]);
+    }
     return b;
   };
   switch (spec.type) {
-    case "timeseries":
-      return common(new TimeseriesPanelBuilder())
+    case "timeseries": {
+      const builder = common(new TimeseriesPanelBuilder());
+      if (spec.thresholdsStyle) {
+        builder.thresholdsStyle(
+          new GraphThresholdsStyleConfigBuilder().mode(THRESHOLDS_STYLE[spec.thresholdsStyle]),
+        );
+      }
+      return builder
         .fillOpacity(10)
         .lineWidth(1)
         .legend(
@@ -149,6 +192,7 @@ function panel(spec: PanelSpec, registry: QueryRegistry, layout: Layout): cog.Bu
             .displayMode(LegendDisplayMode.List)
             .placement(LegendPlacement.Bottom),
         );
+    }
     case "stat":
       return common(new StatPanelBuilder()).reduceOptions(
         new ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false),
@@ -217,11 +261,17 @@ export function buildDashboard(
   return { ...dashboard, annotations: { list: [] } };
 }
 
+/** The dashboards these values render: the fixed ones, and Freshness SLOs when an SLO is configured. */
+export function dashboardSpecs(values: ResolvedMaterializeValues): DashboardSpec[] {
+  const slos = values.slos.freshness;
+  return [...DASHBOARDS, ...(slos.length > 0 ? [sloDashboardSpec(slos)] : [])];
+}
+
 /** Every dashboard, keyed by uid. */
 export function dashboards(values: ResolvedMaterializeValues): Record<string, Dashboard> {
   const registry = queryRegistry(queryScope(values));
   const out: Record<string, Dashboard> = {};
-  for (const spec of DASHBOARDS) {
+  for (const spec of dashboardSpecs(values)) {
     const dashboard = buildDashboard(spec, registry, values);
     out[dashboard.uid ?? spec.uid] = dashboard;
   }

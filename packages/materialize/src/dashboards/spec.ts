@@ -1,7 +1,23 @@
 /** Dashboards as data: rows of panels whose queries are registry ids. build.ts turns them into Grafana JSON. */
 
+import { durationSeconds } from "@materialize-monitoring/core";
+import { BURN_RATE_ALERTS } from "../rules/slos.js";
+import type { FreshnessSlo } from "../values.js";
+
 export type PanelType = "timeseries" | "stat" | "table" | "logs";
-export type DashboardVariable = "environment" | "cluster" | "replica" | "level";
+export type DashboardVariable = "environment" | "cluster" | "replica" | "level" | "slo";
+
+/** One threshold step: from `value` up (the first step's value is null, the base colour). */
+export interface ThresholdStep {
+  value: number | null;
+  color: string;
+}
+
+/** Thresholds of the series whose display name matches `displayName` (a regex), as an override. */
+export interface SeriesThresholds {
+  displayName: string;
+  steps: ThresholdStep[];
+}
 
 export interface PanelSpec {
   title: string;
@@ -15,6 +31,14 @@ export interface PanelSpec {
   width?: number;
   /** Grid height; default 8. */
   height?: number;
+  /** Threshold steps, lowest first, the first with value null; Grafana's default when left out. */
+  thresholds?: ThresholdStep[];
+  /** How a time series panel draws its thresholds; not at all when left out. */
+  thresholdsStyle?: "line" | "dashed" | "area" | "line+area" | "dashed+area";
+  /** Per-series thresholds (field overrides), for series whose thresholds differ from the panel's. */
+  seriesThresholds?: SeriesThresholds[];
+  /** Decimals shown. */
+  decimals?: number;
 }
 
 export interface RowSpec {
@@ -436,3 +460,150 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
     ],
   },
 ];
+
+/** uid (after `dashboards.uidPrefix`) of the Freshness SLOs dashboard, built only when SLOs are configured. */
+export const SLO_DASHBOARD_UID = "slos";
+
+/** Display names of an SLO's series start with its name and " (" (the legends in queries/slos.ts). */
+export function sloSeriesPattern(name: string): string {
+  return `^${name} \\(`;
+}
+
+const factors = (kind: "page" | "ticket") =>
+  (BURN_RATE_ALERTS.find((a) => a.kind === kind)?.windows ?? []).map((w) => w.factor);
+
+/** Green up to the objective's share of good minutes, red below it. */
+const objectiveSteps = (objective: number): ThresholdStep[] => [
+  { value: null, color: "red" },
+  { value: objective, color: "green" },
+];
+/** Green below the lag threshold, red from it. */
+const lagSteps = (seconds: number): ThresholdStep[] => [
+  { value: null, color: "green" },
+  { value: seconds, color: "red" },
+];
+
+/**
+ * The Freshness SLOs dashboard for the configured SLOs: error budget left, burn rates against the
+ * alert thresholds, and each SLI against its objective. Panels show every SLO (variable `slo`);
+ * where thresholds differ per SLO (objective, lag threshold) each SLO's series get their own, and
+ * the panel's are the strictest SLO's.
+ */
+export function sloDashboardSpec(slos: readonly FreshnessSlo[]): DashboardSpec {
+  const objectives = slos.map((s) => s.objective);
+  const thresholds = slos.map((s) => durationSeconds(s.threshold));
+  const panelObjective = objectives.length > 0 ? Math.max(...objectives) : 0.99;
+  const panelThreshold = thresholds.length > 0 ? Math.min(...thresholds) : 60;
+  /** Draw the panel's thresholds only where they are every SLO's. */
+  const drawn = (values: number[]) =>
+    new Set(values).size <= 1 ? { thresholdsStyle: "dashed" as const } : {};
+  const perSlo = (steps: (slo: FreshnessSlo) => ThresholdStep[]): SeriesThresholds[] =>
+    slos.map((slo) => ({ displayName: sloSeriesPattern(slo.name), steps: steps(slo) }));
+  const [page1 = 14.4, page2 = 6] = [...factors("page")].sort((a, b) => b - a);
+  const [ticket1 = 3, ticket2 = 1] = [...factors("ticket")].sort((a, b) => b - a);
+  const objective = {
+    thresholds: objectiveSteps(panelObjective),
+    seriesThresholds: perSlo((slo) => objectiveSteps(slo.objective)),
+  };
+  return {
+    uid: SLO_DASHBOARD_UID,
+    title: "Materialize / Freshness SLOs",
+    description:
+      "Freshness SLOs (values slos.freshness): error budget left over each SLO's window, burn rates against the page and ticket alert thresholds, and each SLI and its lag against the objective and threshold.",
+    variables: ["environment", "cluster", "slo"],
+    datasources: ["prometheus"],
+    rows: [
+      {
+        title: "Error budget",
+        panels: [
+          stat(
+            "Error budget remaining",
+            "Share of the error budget left over the SLO window; below 0 the objective is missed.",
+            ["slo.error_budget_remaining"],
+            {
+              width: 8,
+              height: 5,
+              decimals: 1,
+              thresholds: [
+                { value: null, color: "red" },
+                { value: 0, color: "orange" },
+                { value: 0.25, color: "green" },
+              ],
+            },
+          ),
+          stat(
+            "SLI over the SLO window",
+            "Share of good minutes (lag below the threshold) over the SLO window; red below the objective.",
+            ["slo.sli_period"],
+            { width: 8, height: 5, decimals: 3, ...objective },
+          ),
+          stat("Objective", "Each SLO's objective over its window.", ["slo.objective"], {
+            width: 8,
+            height: 5,
+            decimals: 3,
+            thresholds: [{ value: null, color: "blue" }],
+          }),
+        ],
+      },
+      {
+        title: "Burn rate",
+        panels: [
+          ts(
+            "Burn rate: page windows",
+            `Error-budget burn rate over 5m, 30m, 1h and 6h (1 spends the budget exactly over the window). The page alert fires above ${page1}x over 1h and 5m, or above ${page2}x over 6h and 30m.`,
+            ["slo.burn_rate_5m", "slo.burn_rate_30m", "slo.burn_rate_1h", "slo.burn_rate_6h"],
+            {
+              thresholds: [
+                { value: null, color: "green" },
+                { value: page2, color: "orange" },
+                { value: page1, color: "red" },
+              ],
+              thresholdsStyle: "dashed",
+            },
+          ),
+          ts(
+            "Burn rate: ticket windows",
+            `Error-budget burn rate over 2h, 6h, 1d and 3d. The ticket alert fires above ${ticket1}x over 1d and 2h, or above ${ticket2}x over 3d and 6h.`,
+            ["slo.burn_rate_2h", "slo.burn_rate_6h", "slo.burn_rate_1d", "slo.burn_rate_3d"],
+            {
+              thresholds: [
+                { value: null, color: "green" },
+                { value: ticket2, color: "yellow" },
+                { value: ticket1, color: "orange" },
+              ],
+              thresholdsStyle: "dashed",
+            },
+          ),
+        ],
+      },
+      {
+        title: "SLI and lag",
+        panels: [
+          ts(
+            "SLI over the SLO window",
+            "Share of good minutes over the SLO window, against the objective.",
+            ["slo.sli_period", "slo.objective"],
+            { decimals: 3, ...objective, ...drawn(objectives) },
+          ),
+          ts(
+            "SLI over the last hour",
+            "Share of good minutes over the last hour: where the budget is being spent.",
+            ["slo.sli_1h"],
+            { decimals: 3, ...objective, ...drawn(objectives) },
+          ),
+          ts(
+            "Lag against the threshold",
+            "The SLI's measurement (worst lag over the SLO's collections, each at its freshest replica) against the threshold; a minute at or above it is bad.",
+            ["slo.lag", "slo.threshold"],
+            {
+              width: 24,
+              thresholds: lagSteps(panelThreshold),
+              seriesThresholds: perSlo((slo) => lagSteps(durationSeconds(slo.threshold))),
+              ...drawn(thresholds),
+            },
+          ),
+        ],
+      },
+    ],
+  };
+}

@@ -1,8 +1,10 @@
+import { inhibitionQueries } from "./inhibition.js";
 import { logQueries } from "./logs.js";
 import { materializeQueries } from "./materialize.js";
 import { parseProblems, promqlMetricNames } from "./parse.js";
 import { platformQueries } from "./platform.js";
 import type { QueryScope } from "./scope.js";
+import { sloQueries } from "./slos.js";
 import type { QueryDefinition, RenderedQuery } from "./types.js";
 
 /** Every PromQL and LogQL expression the package uses, each defined once. */
@@ -10,6 +12,8 @@ export const QUERY_DEFINITIONS: readonly QueryDefinition[] = [
   ...materializeQueries,
   ...platformQueries,
   ...logQueries,
+  ...inhibitionQueries,
+  ...sloQueries,
 ];
 
 const duplicates = QUERY_DEFINITIONS.map((q) => q.id).filter(

@@ -1,6 +1,7 @@
 import { EXPECTED_EXIT_CODES, GRACEFUL_EXIT_CODES, MZ_LABEL } from "../constants.js";
 import { RECORDED } from "../queries/recorded.js";
 import type { AlertTier } from "../values.js";
+import { INHIBITOR_ALERT_DEFINITIONS } from "./inhibition.js";
 
 /** How the alert's query becomes its condition. */
 export type AlertCondition =
@@ -775,4 +776,7 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
       "This alert always fires. Route it to a dead man's switch: when it stops arriving, rule evaluation or alert delivery is broken.",
     valueFormat: "none",
   },
+
+  // --- inhibitors (rules/inhibition.ts): never notified, they mute expected alerts ---
+  ...INHIBITOR_ALERT_DEFINITIONS,
 ];

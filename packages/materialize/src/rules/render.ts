@@ -7,6 +7,9 @@ import {
   RECORDING_RULES,
   type RuleGroupName,
 } from "./definitions.js";
+import { INHIBITION_PAIRS, type InhibitionPair, type InhibitionReason } from "./inhibition.js";
+import { runbookUrl } from "./runbooks.js";
+import { BURN_RATE_ALERTS, freshnessSloRuleGroups } from "./slos.js";
 
 /** One rule in Prometheus (and Loki ruler) rule-file format. */
 /** An alerting rule as a rule file holds it. */
@@ -46,6 +49,13 @@ export interface ResolvedAlert {
 export function resolveAlerts(values: ResolvedMaterializeValues): ResolvedAlert[] {
   const names = ALERT_DEFINITIONS.map((a) => a.name);
   for (const name of Object.keys(values.rules.alerts)) {
+    if (BURN_RATE_ALERTS.some((a) => a.alert === name)) {
+      throw valuesError(
+        `materialize.rules.alerts.${name}`,
+        "a freshness SLO alert is not overridden here",
+        "switch it per SLO with slos.freshness[].alerts.page or .ticket, label it with slos.freshness[].labels",
+      );
+    }
     if (!names.includes(name)) {
       const suggestion = closest(name, names);
       throw valuesError(
@@ -126,9 +136,7 @@ export function alertDescription(definition: AlertDefinition, tier: AlertTier): 
     .replaceAll("{{ $value }}", VALUE_PIPES[definition.valueFormat]);
 }
 
-export function runbookUrl(values: ResolvedMaterializeValues, alertName: string): string {
-  return `${values.rules.runbookBaseUrl}#${alertName.toLowerCase()}`;
-}
+export { runbookUrl } from "./runbooks.js";
 
 function alertExpr(query: string, definition: AlertDefinition, tier: AlertTier): string {
   if (definition.condition.type === "query") return query;
@@ -196,14 +204,36 @@ function groups(
   }));
 }
 
-/** Recording and alerting rules in PromQL, for the Thanos ruler or any Prometheus. */
+/** Recording and alerting rules in PromQL, for the Thanos ruler or any Prometheus; the freshness SLO groups last. */
 export function prometheusRuleGroups(values: ResolvedMaterializeValues): RuleGroup[] {
-  return groups(values, queryRegistry(queryScope(values)), "prometheus");
+  return [
+    ...groups(values, queryRegistry(queryScope(values)), "prometheus"),
+    ...freshnessSloRuleGroups(values),
+  ];
 }
 
 /** Alerting rules in LogQL, for the Loki ruler. */
 export function lokiRuleGroups(values: ResolvedMaterializeValues): RuleGroup[] {
   return groups(values, queryRegistry(queryScope(values)), "loki");
+}
+
+/**
+ * The inhibition pairs of the alerts these values render: a pair whose
+ * inhibitor alert is disabled is left out (nothing would mute), and so are
+ * targets that are disabled. `reasons` picks which kinds to keep.
+ */
+export function inhibitionPairs(
+  values: ResolvedMaterializeValues,
+  reasons: readonly InhibitionReason[] = ["hydration", "rollout"],
+): InhibitionPair[] {
+  const enabled = new Set(
+    resolveAlerts(values)
+      .filter((a) => a.enabled)
+      .map((a) => a.definition.name),
+  );
+  return INHIBITION_PAIRS.filter((p) => reasons.includes(p.reason) && enabled.has(p.source))
+    .map((p) => ({ ...p, targets: p.targets.filter((t) => enabled.has(t)) }))
+    .filter((p) => p.targets.length > 0);
 }
 
 /** A rule file (`groups:`) as YAML. */

@@ -90,3 +90,52 @@ export function writeFile(dir: string, name: string, content: string): string {
   writeFileSync(path, content);
   return path;
 }
+
+/** An alert promtool must see firing at `evalTime`, with its labels and annotations. */
+export interface ExpectedRuleAlert {
+  exp_labels: Record<string, string>;
+  exp_annotations: Record<string, string>;
+}
+
+/** A promtool unit test over several alerts and expressions (the SLO tests; one alert per case elsewhere). */
+export interface UnitTest {
+  series: { series: string; values: string }[];
+  /**
+   * The order promtool evaluates the rule groups in at each step (random otherwise): recording
+   * groups before the alert groups that read them, as a ruler converges to within an interval.
+   */
+  groupEvalOrder?: string[];
+  /** Firing alerts by name at a time; an empty list proves the alert quiet then. */
+  alerts?: { evalTime: string; alertname: string; expAlerts: ExpectedRuleAlert[] }[];
+  /** Values of expressions (recorded series) at a time; an empty list proves absence. */
+  exprs?: {
+    evalTime: string;
+    expr: string;
+    expSamples: { labels: string; value: number }[];
+  }[];
+}
+
+/** One `promtool test rules` file for a unit test, at a one-minute interval. */
+export function promtoolUnitTestFile(ruleFile: string, test: UnitTest): string {
+  return stringify({
+    rule_files: [ruleFile],
+    evaluation_interval: "1m",
+    ...(test.groupEvalOrder ? { group_eval_order: test.groupEvalOrder } : {}),
+    tests: [
+      {
+        interval: "1m",
+        input_series: test.series,
+        alert_rule_test: (test.alerts ?? []).map((a) => ({
+          eval_time: a.evalTime,
+          alertname: a.alertname,
+          exp_alerts: a.expAlerts,
+        })),
+        promql_expr_test: (test.exprs ?? []).map((e) => ({
+          expr: e.expr,
+          eval_time: e.evalTime,
+          exp_samples: e.expSamples,
+        })),
+      },
+    ],
+  });
+}

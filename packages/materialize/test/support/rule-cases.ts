@@ -1108,4 +1108,100 @@ export const RULE_CASES: Record<string, AlertCases> = {
       exempt: "The Watchdog fires always by design; a case where it stays quiet cannot exist.",
     },
   },
+
+  // --- inhibitors (src/rules/inhibition.ts) ---
+  MaterializeReplicaHydrating: {
+    fires: {
+      evalTime: "5m",
+      series: [
+        // Replica u1 of prod hydrates one collection; its clusterd pod is scraped.
+        series("mz_dataflow_wallclock_lag_seconds", lagLabels("u1", "u30"), `${HYDRATING}x10`),
+        series("mz_dataflow_wallclock_lag_seconds", lagLabels("u1", "u31"), "4x10"),
+        series("up", clusterdTarget, "1x10"),
+        // The same ids in another environment are another replica.
+        series(
+          "up",
+          {
+            ...clusterdTarget,
+            pod: "mzstg-cluster-u1-replica-u1-gen-1-0",
+            materialize_cloud_organization_name: "staging",
+          },
+          "1x10",
+        ),
+        // Replica u2 hydrates too, and its pods are not scraped: it still inhibits its cluster's freshness.
+        series("mz_dataflow_wallclock_lag_seconds", lagLabels("u2", "u40"), `${HYDRATING}x10`),
+      ],
+      fires: [
+        {
+          labels: { ...replica, instance_id: "u1", replica_id: "u1" },
+          value: 1,
+          severity: "none",
+        },
+        {
+          labels: {
+            materialize_cloud_organization_name: "prod",
+            instance_id: "u2",
+            replica_id: "u2",
+          },
+          value: 1,
+          severity: "none",
+        },
+      ],
+    },
+    quiet: {
+      evalTime: "5m",
+      series: [
+        series("mz_dataflow_wallclock_lag_seconds", lagLabels("u1", "u30"), "4x10"),
+        series("up", clusterdTarget, "1x10"),
+      ],
+      fires: [],
+    },
+  },
+  MaterializeEnvironmentdRollingOut: (() => {
+    const phase = (pod: string, name: string, value: number) =>
+      series("kube_pod_status_phase", { namespace: ENV_NS, pod, phase: name }, `${value}x10`);
+    const running = (pod: string) => [phase(pod, "Running", 1), phase(pod, "Pending", 0)];
+    return {
+      fires: {
+        evalTime: "5m",
+        series: [
+          ...running("mz4t2-environmentd-1-0"),
+          ...running("mz4t2-environmentd-2-0"),
+          series("up", envd, "1x10"),
+          series("up", { ...envd, pod: "mz4t2-environmentd-2-0" }, "1x10"),
+        ],
+        fires: [
+          {
+            labels: { namespace: ENV_NS, materialize_cloud_organization_name: "prod" },
+            value: 2,
+            severity: "none",
+          },
+        ],
+      },
+      quiet: {
+        evalTime: "5m",
+        series: [
+          ...running("mz4t2-environmentd-2-0"),
+          // The finished pod of the previous generation, and a clusterd pod.
+          phase("mz4t2-environmentd-1-0", "Succeeded", 1),
+          ...running("mz4t2-cluster-u1-replica-u1-gen-2-0"),
+          // Another environment in the same namespace, with its own single environmentd.
+          ...running("mzq7z-environmentd-3-0"),
+          series("up", envd, "1x10"),
+        ],
+        fires: [],
+      },
+      more: {
+        "counts a new generation that is still Pending, per namespace when no environmentd is scraped":
+          {
+            evalTime: "5m",
+            series: [
+              ...running("mz4t2-environmentd-1-0"),
+              phase("mz4t2-environmentd-2-0", "Pending", 1),
+            ],
+            fires: [{ labels: { namespace: ENV_NS }, value: 2, severity: "none" }],
+          },
+      },
+    };
+  })(),
 };
