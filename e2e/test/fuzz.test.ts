@@ -80,7 +80,12 @@ function jsonSchema(schema: z.ZodType) {
   >[1];
 }
 
-describe("values fuzzing: every result is a valid render or a values error naming a path", () => {
+// Property runs validate every render against the API schemas (about 0.7 s each on this machine)
+// and share the 2 cores with the hostile-input test: the timeout only stops a hang, it is no
+// performance target (benchmarks measure those).
+describe("values fuzzing: every result is a valid render or a values error naming a path", {
+  timeout: 600_000,
+}, () => {
   it(`umbrella: ${RUNS} mutated profiles`, async () => {
     const bases = [
       {},
