@@ -4,6 +4,7 @@
  * openAPIV3Schema (through ajv). A separate entry point, so packages that only
  * build objects do not load the validators.
  */
+import { createHash } from "node:crypto";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import type { KubeObject } from "./k8s.js";
@@ -164,13 +165,33 @@ function validationErrors(
   return [{ instancePath: "", message: error instanceof Error ? error.message : String(error) }];
 }
 
+/**
+ * Compiled validators by the CRDs they were compiled from. Compiling the
+ * operator's CRDs takes most of a validation; a render validated again (a
+ * re-render, `validate` after `render`, a property test) has the same CRDs, and
+ * the same CRDs always compile to the same validator.
+ */
+const compiled = new Map<string, CrdValidator>();
+const MAX_COMPILED = 8;
+
+function crdValidatorFor(crds: readonly CustomResourceDefinition[]): CrdValidator {
+  const key = createHash("sha256").update(JSON.stringify(crds)).digest("hex");
+  let validator = compiled.get(key);
+  if (!validator) {
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    validator = new CrdValidator(crds);
+    compiled.set(key, validator);
+  }
+  return validator;
+}
+
 /** Validates every object and returns every problem found (empty when all are valid). */
 export async function validateObjects(
   objects: readonly KubeObject[],
   options: ValidateOptions = {},
 ): Promise<ObjectProblem[]> {
   const crds = [...(options.crds ?? []), ...objects.filter(isCrd)];
-  const crdValidator = new CrdValidator(crds);
+  const crdValidator = crdValidatorFor(crds);
   const skip = new Set(options.skip ?? []);
   const problems: ObjectProblem[] = [];
   for (const object of objects) {
