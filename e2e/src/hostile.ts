@@ -53,6 +53,9 @@ export type JsonSchema = {
   minLength?: number;
   maxLength?: number;
   required?: string[];
+  minimum?: number;
+  exclusiveMinimum?: number;
+  minItems?: number;
 };
 
 /** A path segment: a key, a list index, or (last) `KEY`, the key of a record. */
@@ -81,7 +84,10 @@ export interface LeafEnumeration {
   nested: number;
 }
 
-function resolveRef(root: JsonSchema, schema: JsonSchema | undefined): JsonSchema | undefined {
+export function resolveRef(
+  root: JsonSchema,
+  schema: JsonSchema | undefined,
+): JsonSchema | undefined {
   let current = schema;
   for (let depth = 0; current?.$ref && depth < 20; depth++) {
     const name = current.$ref.split("/").pop() ?? "";
@@ -91,7 +97,7 @@ function resolveRef(root: JsonSchema, schema: JsonSchema | undefined): JsonSchem
   return current;
 }
 
-function typesOf(schema: JsonSchema): string[] {
+export function typesOf(schema: JsonSchema): string[] {
   return Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
 }
 
@@ -335,6 +341,13 @@ export interface DeepPath {
    * read back as the YAML string, not expanded.
    */
   userLanguage?: boolean;
+  /**
+   * The schema leaf the path writes, when the caller knows it (a union whose variants share a
+   * key, such as each storage type's `credentials`, is named by its first variant otherwise).
+   */
+  leaf?: string;
+  /** Only the payloads alone, not inside the base value (the base is a marker, not realistic). */
+  rawOnly?: boolean;
   /**
    * The payloads tried (default: all). Paths whose every case is a full render (the value
    * reaches Materialize's rule and dashboard generation) try the core set.
@@ -1113,7 +1126,7 @@ export function merge(base: unknown, override: unknown): unknown {
   return out;
 }
 
-function getAt(values: unknown, path: readonly Segment[]): unknown {
+export function getAt(values: unknown, path: readonly Segment[]): unknown {
   let node: unknown = values;
   for (const segment of path) {
     if (node === null || typeof node !== "object") return undefined;
@@ -1225,7 +1238,7 @@ export function buildPlans(
   const coveredLeaves = new Set<string>();
   paths.forEach((deep, index) => {
     const segments = parsePath(deep.path);
-    const schemaName = schemaLeafName(root, segments);
+    const schemaName = deep.leaf ?? schemaLeafName(root, segments);
     if (!schemaName || !known.has(schemaName)) {
       unknownPaths.push(`${deep.path} (schema leaf ${schemaName ?? "none"})`);
       return;
@@ -1275,7 +1288,7 @@ export function buildPlans(
         const seen = new Set<string>();
         for (const payload of deep.payloads ?? payloads) {
           const forms: ["raw" | "embedded", string][] = [["raw", payload.value]];
-          if (base) forms.push(["embedded", embed(base, payload.value)]);
+          if (base && !deep.rawOnly) forms.push(["embedded", embed(base, payload.value)]);
           for (const [form, value] of forms) {
             if (seen.has(value) || value === baselineValue) continue;
             seen.add(value);
@@ -1406,6 +1419,11 @@ const { parentPort, workerData } = require("node:worker_threads");
         reply({ ok: true, objects, yaml, streamIsConcatenation });
         return;
       }
+      if (msg.type === "parse") {
+        try { stackLib.loadValues({ profiles: [msg.values], files: [], sets: [] }); } catch (error) { reply(describe(error)); return; }
+        reply({ kind: "probed", reached: {} });
+        return;
+      }
       if (msg.type === "probe") {
         let built;
         try { built = build(msg.values); } catch (error) { reply(describe(error)); return; }
@@ -1530,6 +1548,19 @@ export class RenderPool {
     return new Promise<ProbeResult>((resolve) => {
       this.pending.set(id, resolve as (result: unknown) => void);
       this.queue.push({ message: { type: "probe", values, markers }, id });
+      this.pump();
+    });
+  }
+
+  /**
+   * Reads `values` as the CLI does, without rendering: a refusal of the values themselves costs
+   * a fraction of a render (`probed` with nothing reached when they are accepted).
+   */
+  parse(values: Values): Promise<ProbeResult> {
+    const id = this.nextId++;
+    return new Promise<ProbeResult>((resolve) => {
+      this.pending.set(id, resolve as (result: unknown) => void);
+      this.queue.push({ message: { type: "parse", values }, id });
       this.pump();
     });
   }
@@ -2757,7 +2788,7 @@ export function checkCase(input: CaseInput, cache: BaselineCache): CaseOutcome {
       value: hostile.value,
       form: hostile.form,
       verdict,
-      reason: reason.split("\n")[0]?.slice(0, 300) ?? "",
+      reason: reason.split("\n")[0]?.slice(0, Number(process.env.HOSTILE_REASON ?? 300)) ?? "",
     },
     toolFiles: [],
   });
@@ -2912,11 +2943,22 @@ export async function runTools(files: readonly ToolFile[], dir: string): Promise
         }
         const end = output.indexOf("Checking ", start + marker.length);
         const section = output.slice(start + marker.length, end === -1 ? undefined : end);
-        const failed = /FAILED/.test(section);
-        const detail = section
+        // promtool prints "Checking" and "SUCCESS" on stdout, "FAILED" and the errors on
+        // stderr: the two streams interleave, so a file's errors are found by their path
+        // prefix (`<file>: group ...`), never by where they landed.
+        const own = output
           .split("\n")
           .map((l) => l.trim())
-          .filter((l) => l && !/^(FAILED:?|SUCCESS.*)$/.test(l))[0];
+          .filter((l) => l.startsWith(`${path}:`));
+        const failed =
+          tool === "promtool" ? own.length > 0 || !/SUCCESS/.test(section) : /FAILED/.test(section);
+        const detail =
+          tool === "promtool"
+            ? own[0]
+            : section
+                .split("\n")
+                .map((l) => l.trim())
+                .filter((l) => l && !/^(FAILED:?|SUCCESS.*)$/.test(l))[0];
         verdicts.set(
           id,
           failed ? `${tool}: ${detail ?? section.trim()}`.replaceAll(path, "<file>") : undefined,
@@ -3053,7 +3095,7 @@ export function conflicts(a: unknown, b: unknown): boolean {
  * with its own marker) when their values do not collide, else alone; a plan
  * whose marker a shared render does not show is probed alone.
  */
-async function probeAll(
+export async function probeAll(
   plans: readonly PathPlan[],
   pool: RenderPool,
 ): Promise<Map<number, ProbeResult>> {
@@ -3078,6 +3120,27 @@ async function probeAll(
       group.map((p) => p.marker),
     );
     if (result.kind !== "probed" && group.length > 1) {
+      // The plans a refusal names are probed alone and the rest together again; a refusal that
+      // names none of them (or all) is split in halves.
+      const named =
+        result.kind === "refused"
+          ? group.filter((plan) => {
+              const segments = parsePath(plan.path);
+              const own = leafName(segments.at(-1) === KEY ? segments.slice(0, -1) : segments);
+              return result.problems.some((p) => namesPath(p.path, own) || namesPath(own, p.path));
+            })
+          : [];
+      if (named.length > 0 && named.length < group.length) {
+        const rest = group.filter((plan) => !named.includes(plan));
+        await Promise.all([
+          ...named.map((plan) => probeGroup([plan], plan.probe)),
+          probeGroup(
+            rest,
+            rest.reduce<Values>((acc, p) => merge(acc, p.probe) as Values, {}),
+          ),
+        ]);
+        return;
+      }
       const half = Math.ceil(group.length / 2);
       const parts = [group.slice(0, half), group.slice(half)];
       await Promise.all(
@@ -3106,6 +3169,78 @@ async function probeAll(
   return out;
 }
 
+/**
+ * Prunes plans by the sections their probes reached, checked in shared renders
+ * (up to 40 plans whose values do not collide, with the same sections off): a
+ * plan whose marker no longer reaches every section it reached whole gets no
+ * pruning. Refused and unreached probes are recorded as runHostile does.
+ */
+async function quickPrunes(
+  plans: readonly PathPlan[],
+  probes: Map<number, ProbeResult>,
+  pool: RenderPool,
+  pruneOf: (sections: readonly string[]) => Values,
+  prunes: Map<number, Values>,
+  unprobed: string[],
+  harness: string[],
+): Promise<void> {
+  const groups = new Map<string, { sections: string[]; plans: PathPlan[] }[]>();
+  for (const plan of plans) {
+    const probe = probes.get(plan.index) as ProbeResult;
+    if (probe.kind !== "probed") {
+      const why =
+        probe.kind === "refused"
+          ? probe.problems.map((p) => `${p.path}: ${p.message}`).join("; ")
+          : probe.error;
+      unprobed.push(`${plan.path}: ${why}`);
+      prunes.set(plan.index, {});
+      continue;
+    }
+    const reached = probe.reached[plan.marker] ?? [];
+    if (reached.length === 0) {
+      harness.push(`${plan.path}: the value is rendered nowhere (an enabler is missing)`);
+      prunes.set(plan.index, {});
+      continue;
+    }
+    const sections = Object.keys(PRUNABLE).filter(
+      (s) => s !== plan.section && !reached.includes(s),
+    );
+    if (sections.length === 0 || plan.disablesSection) {
+      prunes.set(plan.index, {});
+      continue;
+    }
+    const key = sections.join(",");
+    const batches = groups.get(key) ?? [];
+    groups.set(key, batches);
+    const prune = pruneOf(sections);
+    const fits = batches.find(
+      (b) =>
+        b.plans.length < 40 &&
+        b.plans.every((other) => !conflicts(merge(prune, other.probe), plan.probe)),
+    );
+    if (fits) fits.plans.push(plan);
+    else batches.push({ sections, plans: [plan] });
+  }
+  const batches = [...groups.values()].flat();
+  await Promise.all(
+    batches.map(async ({ sections, plans: batch }) => {
+      const prune = pruneOf(sections);
+      const values = batch.reduce<Values>((acc, p) => merge(acc, p.probe) as Values, prune);
+      const check = await pool.probe(
+        values,
+        batch.map((p) => p.marker),
+      );
+      for (const plan of batch) {
+        const probe = probes.get(plan.index) as ProbeResult & { kind: "probed" };
+        const whole = probe.reached[plan.marker] ?? [];
+        const still = check.kind === "probed" ? (check.reached[plan.marker] ?? []) : [];
+        const kept = whole.filter((s) => !sections.includes(s));
+        prunes.set(plan.index, kept.every((s) => still.includes(s)) ? prune : {});
+      }
+    }),
+  );
+}
+
 // ---------------------------------------------------------------------------
 // 11. The whole run
 // ---------------------------------------------------------------------------
@@ -3126,11 +3261,28 @@ export interface RunReport {
  * Probes every plan, then renders and checks its cases one baseline at a
  * time, then runs the tools over every file any case (or baseline) produced.
  */
+export interface RunOptions {
+  /**
+   * Prune every plan by the sections its probe reached, verified for many
+   * plans in one render, instead of searching each plan's smallest render
+   * (for the shallow pass's ~1,300 plans, where a search per plan would cost
+   * minutes). A plan whose value no longer reaches its sections pruned is
+   * rendered whole.
+   */
+  quickPrune?: boolean;
+  /**
+   * What each plan reaches, found by the caller: no probes are run, and each
+   * plan's values are taken as they are (sections already switched off).
+   */
+  probes?: Map<number, ProbeResult>;
+}
+
 export async function runHostile(
   plans: readonly PathPlan[],
   pool: RenderPool,
   toolDir: string,
   progress?: (line: string) => void,
+  options: RunOptions = {},
 ): Promise<RunReport> {
   const harness: string[] = [];
   const unprobed: string[] = [];
@@ -3152,10 +3304,26 @@ export async function runHostile(
       timings: { probeMs: Date.now() - t0, renderMs: 0, toolsMs: 0 },
     };
   }
-  const probes = await probeAll(plans, pool);
+  const probes = options.probes ?? (await probeAll(plans, pool));
   const prunes = new Map<number, Values>();
+  if (options.probes) {
+    for (const plan of plans) {
+      prunes.set(plan.index, {});
+      const probe = probes.get(plan.index);
+      if (probe && probe.kind !== "probed")
+        unprobed.push(
+          `${plan.path}: ${probe.kind === "refused" ? probe.problems.map((p) => `${p.path}: ${p.message}`).join("; ") : probe.error}`,
+        );
+    }
+  }
+  const pruneOf = (sections: readonly string[]) =>
+    sections.reduce<Values>((acc, s) => merge(acc, PRUNABLE[s]) as Values, {});
+  if (options.quickPrune) {
+    await quickPrunes(plans, probes, pool, pruneOf, prunes, unprobed, harness);
+  }
   await Promise.all(
     plans.map(async (plan) => {
+      if (prunes.has(plan.index)) return;
       const probe = probes.get(plan.index) as ProbeResult;
       if (probe.kind !== "probed") {
         const why =
@@ -3178,8 +3346,6 @@ export async function runHostile(
         (s) => !(s in PRUNABLE) || s === plan.section || !plan.pruneAnyway.includes(s),
       );
       let pruned = Object.keys(PRUNABLE).filter((s) => s !== plan.section && !kept.includes(s));
-      const pruneOf = (sections: readonly string[]) =>
-        sections.reduce<Values>((acc, s) => merge(acc, PRUNABLE[s]) as Values, {});
       const holds = async (sections: readonly string[]) => {
         const check = await pool.probe(merge(pruneOf(sections), plan.probe) as Values, [
           plan.marker,

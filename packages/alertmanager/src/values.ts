@@ -1,6 +1,8 @@
 import {
   httpUrlSchema,
   imageSchema,
+  labelsSchema,
+  namespaceNameSchema,
   quantity,
   resourcesSchema,
   schedulingDefault,
@@ -19,16 +21,13 @@ export const networkPeer = z.union([
   }),
   z.strictObject({
     /** pod label selector; {} selects every pod */
-    podLabels: z
-      .record(z.string(), z.string())
-      .describe("pod label selector; {} selects every pod"),
+    podLabels: labelsSchema.describe("pod label selector; {} selects every pod"),
     /** namespace label selector; {} selects every namespace */
-    namespaceLabels: z
-      .record(z.string(), z.string())
+    namespaceLabels: labelsSchema
       .optional()
       .describe("namespace label selector; {} selects every namespace"),
     /** a namespace by name */
-    namespace: z.string().min(1).optional().describe("a namespace by name"),
+    namespace: namespaceNameSchema.optional().describe("a namespace by name"),
   }),
 ]);
 export type NetworkPeer = z.output<typeof networkPeer>;

@@ -6,6 +6,7 @@ import {
   namespaceNameSchema,
   type PodNetworkPeer,
   podNetworkPeerSchema,
+  promLabelNameSchema,
   resourcesSchema,
   schedulingDefault,
   singleLineText,
@@ -24,10 +25,7 @@ export type Peer = PodNetworkPeer;
 
 const cidr = z.string().regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.1/32)");
 
-/** A Prometheus-style label name. */
-const labelName = z
-  .string()
-  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)");
+const labelName = promLabelNameSchema;
 
 /** System directories of a node the agent (root, read-write) must never be given. */
 const SYSTEM_DIRECTORIES = [

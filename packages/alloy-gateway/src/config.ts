@@ -34,7 +34,8 @@ import type { AuthWiring, SecretWiring } from "./auth.js";
 import { PORT } from "./constants.js";
 import { type GatewayScrapeJob, writesMetrics } from "./jobs.js";
 import { levelNormalisationStages } from "./levels.js";
-import type { ResolvedAlloyGatewayValues } from "./values.js";
+import { narrowingRules, tierLists, widestTier } from "./tiers.js";
+import type { MetricTier, ResolvedAlloyGatewayValues } from "./values.js";
 
 /** Exports of components the gateway uses without a typed alloy-syntax constructor. */
 export const EXTRA_COMPONENT_EXPORTS: Readonly<Record<string, readonly string[]>> = {
@@ -188,6 +189,13 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
     metrics: destinations.otlp.enabled && destinations.otlp.signals.metrics && hasMetrics,
   };
   const otlpExport = otlpSignals.logs || otlpSignals.metrics ? destinations.otlp : undefined;
+  // Metric tiers: the scrape keeps the widest; a narrower destination filters before writing.
+  const lists = tierLists(values, input.path);
+  const widest = widestTier(values);
+  const narrowed = (tier: MetricTier) => {
+    const rules = narrowingRules(tier, widest, lists, input.jobs, input.path);
+    return rules.length > 0 ? { writeRelabelConfig: relabelRules(rules) } : {};
+  };
   const config = new AlloyConfig();
   config.addStatement(logging({ level: values.logLevel, format: "logfmt" }));
 
@@ -284,6 +292,18 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
         ),
         { comment: "Prometheus samples converted to OTLP for the OTLP destination." },
       ).exports.receiver;
+      const narrowing = narrowingRules(otlpExport.tier, widest, lists, input.jobs, input.path);
+      if (narrowing.length > 0) {
+        otlpMetrics = config.add(
+          prometheus.relabel("otlp_tier", {
+            forwardTo: [otlpMetrics],
+            rule: relabelRules(narrowing),
+          }),
+          {
+            comment: `Metric tier ${otlpExport.tier} of the OTLP destination (the scrape keeps ${widest}).`,
+          },
+        ).exports.receiver;
+      }
     }
   }
 
@@ -312,6 +332,7 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
                 ...(Object.keys(prom.headers).length > 0 ? { headers: { ...prom.headers } } : {}),
                 ...basicAuthArgs(secrets.add("remote_write", prom.auth)),
                 queueConfig,
+                ...narrowed(prom.tier),
               },
               ...prom.extra.map((d) => ({
                 name: d.name,
@@ -319,6 +340,7 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
                 ...(Object.keys(d.headers).length > 0 ? { headers: { ...d.headers } } : {}),
                 ...basicAuthArgs(secrets.add(`remote_write_${d.name}`, d.auth)),
                 queueConfig,
+                ...narrowed(d.tier),
               })),
             ],
             wal: { ...prom.wal },
@@ -327,6 +349,13 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
             comment: [
               "Every sample to Thanos receive (and the extra destinations), buffered in a WAL under --storage.path.",
               "queue_config.retry_on_http_429 keeps its default (true): rate-limited batches are retried, not dropped.",
+              ...([prom.tier, ...prom.extra.map((d) => d.tier)].some(
+                (tier) => narrowingRules(tier, widest, lists, input.jobs, input.path).length > 0,
+              )
+                ? [
+                    `The scrape keeps metric tier ${widest}; an endpoint of a narrower tier drops the rest in write_relabel_config.`,
+                  ]
+                : []),
             ],
           },
         );
@@ -336,6 +365,7 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
   ];
 
   // --- metrics in ------------------------------------------------------------------------------
+  const kept = widest === "all" ? {} : lists[widest];
   const scrape = addKubernetesScrapeJobs(config, input.jobs, {
     forwardTo: metricsWriters,
     ...(clustered ? { clustering: true } : {}),
@@ -350,8 +380,8 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
       },
       comment: (members) => {
         const source = (members[0] as GatewayScrapeJob).source;
-        return source && values.allowLists[source]
-          ? `Allow-list of ${source}: only the listed metrics (and up) leave the gateway.`
+        return source && kept[source]
+          ? `Allow-list of ${source}${widest === "essential" ? "" : ` (tier ${widest})`}: only the listed metrics (and up) leave the gateway.`
           : "Metric relabeling of the jobs below.";
       },
     },

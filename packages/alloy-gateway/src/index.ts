@@ -74,6 +74,7 @@ export * from "./levels.js";
 export * from "./network.js";
 export * from "./prometheus.js";
 export * from "./rbac.js";
+export * from "./tiers.js";
 export * from "./values.js";
 
 /** The image's own non-root user (`alloy`, UID/GID 473). */

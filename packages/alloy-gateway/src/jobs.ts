@@ -17,6 +17,7 @@ import {
   ValuesError,
 } from "@materialize-monitoring/core";
 import { GATEWAY_NAME, PATHS, PORT } from "./constants.js";
+import { scrapeLists, tierLists } from "./tiers.js";
 import type { ResolvedAlloyGatewayValues, ScrapeJob } from "./values.js";
 
 /** A job ready for alloy-syntax's scrape recipe, with what the gateway needs beside it. */
@@ -204,7 +205,8 @@ function fromValues(job: ScrapeJob): GatewayScrapeJob {
 /**
  * Every job the gateway scrapes, checked: unique names (user jobs may not
  * take the gateway's own), basic-auth Secrets with a namespace, timeouts
- * within intervals, and each job's allow-list folded into its metric relabeling.
+ * within intervals, and each job's allow-list (its source's list of the widest tier an
+ * enabled destination uses) folded into its metric relabeling.
  */
 export function gatewayScrapeJobs(
   values: ResolvedAlloyGatewayValues,
@@ -217,6 +219,7 @@ export function gatewayScrapeJobs(
     ...(values.scrape.self.enabled ? [selfScrapeJob(values, ctx, selector)] : []),
   ];
   const problems: ValueProblem[] = [];
+  const essential = tierLists(values, path).essential;
   const nodePortsListed = values.networkPolicy.nodeEgress.ports.length > 0;
   const ownNames = new Set(own.map((j) => j.name));
   const seen = new Set<string>();
@@ -264,11 +267,11 @@ export function gatewayScrapeJobs(
     }
     if (
       job.source !== undefined &&
-      values.allowLists[job.source] === undefined &&
-      Object.keys(values.allowLists).length > 0
+      essential[job.source] === undefined &&
+      Object.keys(essential).length > 0
     ) {
       // A named source without a list is allowed (not filtered), but a typo silently keeps everything.
-      const known = Object.keys(values.allowLists).join(", ");
+      const known = Object.keys(essential).join(", ");
       problems.push({
         path: `${where}.source`,
         message: `"${job.source}" has no allow-list`,
@@ -277,9 +280,11 @@ export function gatewayScrapeJobs(
     }
   });
   if (problems.length > 0) throw new ValuesError(problems);
+  // The scrape keeps the widest tier an enabled destination uses (nothing is filtered for `all`).
+  const kept = scrapeLists(values, path);
   return [...values.scrape.jobs.map(fromValues), ...own].map((job) => ({
     ...job,
-    metricRelabelings: metricRelabelingsFor(job, values.allowLists),
+    metricRelabelings: metricRelabelingsFor(job, kept),
   }));
 }
 

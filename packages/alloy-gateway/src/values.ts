@@ -63,6 +63,14 @@ export const metricName = z
   .string()
   .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "not a Prometheus metric name");
 
+/** How much of each allow-list source a metrics destination receives (narrowest first). */
+export const metricTier = z
+  .enum(["essential", "recommended", "all"])
+  .describe(
+    "how much of each allow-list source the destination receives: essential (what the shipped dashboards and rules read), recommended (essential plus series for ad-hoc diagnosis) or all (no filter)",
+  );
+export type MetricTier = z.infer<typeof metricTier>;
+
 /** Pods selected by labels, in the namespace `namespace` (by name) or `namespaceLabels` select; the gateway's own when neither. */
 export const peer = podNetworkPeerSchema;
 export type Peer = PodNetworkPeer;
@@ -152,7 +160,10 @@ export const scrapeJob = z.strictObject({
   /** the allow-list (a key of allowLists) that filters this job's metrics */
   source: z
     .string()
-    .min(1)
+    .regex(
+      /^[a-z][a-z0-9-]{0,62}$/,
+      "an allow-list name: lower-case letters, digits and '-' (e.g. kube-state-metrics)",
+    )
     .optional()
     .describe("the allow-list (a key of allowLists) that filters this job's metrics"),
   /** namespaces to discover in; all when empty */
@@ -553,6 +564,15 @@ const extraRemoteWrite = z.strictObject({
   /** credentials of the writes, from Secrets */
   auth: destinationAuth.optional().describe("credentials of the writes, from Secrets"),
   /**
+   * metric tier this endpoint receives (metricTiers); narrower than the widest in use: filtered
+   * before writing
+   */
+  tier: metricTier
+    .default("essential")
+    .describe(
+      "metric tier this endpoint receives (metricTiers); narrower than the widest in use: filtered before writing",
+    ),
+  /**
    * who the destination is, for the egress NetworkPolicy (pods, or CIDRs; neither admits any
    * address on the ports)
    */
@@ -714,6 +734,15 @@ export const alloyGatewayValues = z.strictObject({
            * any address on the ports)
            */
           egress: destinationEgress.prefault({ peers: [byName("thanos")] }),
+          /**
+           * metric tier the remote-write URL receives (metricTiers); the umbrella sets recommended
+           * for the bundled Thanos
+           */
+          tier: metricTier
+            .default("essential")
+            .describe(
+              "metric tier the remote-write URL receives (metricTiers); the umbrella sets recommended for the bundled Thanos",
+            ),
           /** more remote-write destinations (every sample goes to each) */
           extra: z
             .array(extraRemoteWrite)
@@ -813,6 +842,15 @@ export const alloyGatewayValues = z.strictObject({
             .describe("which signals go to the OTLP endpoint"),
           /** credentials of the export, from Secrets */
           auth: destinationAuth.optional().describe("credentials of the export, from Secrets"),
+          /**
+           * metric tier the OTLP metrics receive (metricTiers); filtered before the export when
+           * narrower than the widest in use
+           */
+          tier: metricTier
+            .default("essential")
+            .describe(
+              "metric tier the OTLP metrics receive (metricTiers); filtered before the export when narrower than the widest in use",
+            ),
           /**
            * who the destination is, for the egress NetworkPolicy (pods, or CIDRs; neither admits
            * any address on the ports)
@@ -922,11 +960,34 @@ export const alloyGatewayValues = z.strictObject({
     })
     .prefault({})
     .describe("what the gateway scrapes"),
-  /** per source, the metric names kept; a source without a list is not filtered */
+  /**
+   * per source, the metric names the essential tier keeps (metricTiers.essential wins per source);
+   * a source without a list is not filtered
+   */
   allowLists: z
     .record(text.min(1), z.array(metricName))
     .default({})
-    .describe("per source, the metric names kept; a source without a list is not filtered"),
+    .describe(
+      "per source, the metric names the essential tier keeps (metricTiers.essential wins per source); a source without a list is not filtered",
+    ),
+  /** per tier and source, the metric names kept (the materialize package's metricTiers) */
+  metricTiers: z
+    .strictObject({
+      /** per source, what the essential tier keeps; a source without a list is not filtered */
+      essential: z
+        .record(text.min(1), z.array(metricName))
+        .default({})
+        .describe(
+          "per source, what the essential tier keeps; a source without a list is not filtered",
+        ),
+      /** per source, what the recommended tier keeps beside the essential list */
+      recommended: z
+        .record(text.min(1), z.array(metricName))
+        .default({})
+        .describe("per source, what the recommended tier keeps beside the essential list"),
+    })
+    .prefault({})
+    .describe("per tier and source, the metric names kept (the materialize package's metricTiers)"),
   /** processing of the logs that pass through the gateway */
   logs: z
     .strictObject({

@@ -135,6 +135,21 @@ export function zodProblems(
       continue;
     }
     if (issue.code === "invalid_union" && "errors" in issue && Array.isArray(issue.errors)) {
+      // The one branch the value has the shape of (no key foreign to it, nothing wrong at its
+      // root) says what is wrong, at the path of the field that is wrong.
+      const branches = issue.errors as z.core.$ZodIssue[][];
+      const shaped = branches.filter(
+        (branch) => branch.length > 0 && branch.every((i) => i.path.length > 0),
+      );
+      if (shaped.length === 1) {
+        problems.push(
+          ...zodProblems({ issues: shaped[0] } as z.ZodError, undefined, [
+            ...prefix,
+            ...issue.path,
+          ]),
+        );
+        continue;
+      }
       const nested = issue.errors.flat().map((i) => i.message);
       problems.push({
         path: formatPath([...prefix, ...issue.path]),

@@ -117,6 +117,28 @@ export function labelValueProblem(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A Prometheus label name (also an alert annotation name): letters, digits
+ * and `_`, not starting with a digit, as Prometheus, Thanos and Loki's ruler
+ * take them without the UTF-8 name scheme.
+ */
+export const promLabelNameSchema = z
+  .string()
+  .max(128, "a label name of at most 128 characters")
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "not a Prometheus label name (letters, digits, _)");
+
+/** One Kubernetes label key (an optional DNS-subdomain prefix and `/`, then a name). */
+export const labelKeySchema = z.string().superRefine((key, ctx) => {
+  const problem = labelKeyProblem(key);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** One Kubernetes label value (empty, or a name of at most 63 characters). */
+export const labelValueSchema = z.string().superRefine((value, ctx) => {
+  const problem = labelValueProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
 /** A map of Kubernetes labels: keys and values the API server accepts. */
 export const labelsSchema = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
   for (const [key, value] of Object.entries(labels)) {

@@ -5,6 +5,15 @@ import { namespacePeer, podPeer } from "./objects.js";
 
 const labels = labelsSchema;
 
+/** A namespace name: a lower-case DNS label. */
+export const namespaceNameSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    "must be a Kubernetes namespace name (lower-case DNS label)",
+  )
+  .max(63);
+
 /**
  * A NetworkPolicy peer as a value: pods by labels (in this namespace, in a
  * namespace by name, or in namespaces by labels), or an IP block. The
@@ -15,7 +24,7 @@ export const networkPeerSchema = z
     /** pods with these labels */
     podLabels: labels.optional().describe("pods with these labels"),
     /** in the namespace with this name */
-    namespace: z.string().min(1).optional().describe("in the namespace with this name"),
+    namespace: namespaceNameSchema.optional().describe("in the namespace with this name"),
     /** in namespaces with these labels ({} selects every namespace) */
     namespaceLabels: labels
       .optional()
@@ -70,15 +79,6 @@ export function toNetworkPolicyPeer(peer: NetworkPeer): NetworkPolicyPeer {
     ...(namespaceSelector ? { namespaceSelector } : {}),
   };
 }
-
-/** A namespace name: a lower-case DNS label. */
-export const namespaceNameSchema = z
-  .string()
-  .regex(
-    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-    "must be a Kubernetes namespace name (lower-case DNS label)",
-  )
-  .max(63);
 
 const labelSelectorMap = labelsSchema;
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { labelsSchema } from "./labels.js";
+import { labelKeySchema, labelsSchema, labelValueSchema } from "./labels.js";
 
 /** A Kubernetes quantity: a number with an exponent or a unit suffix (or neither). */
 const QUANTITY = /^[+]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i?|[munk]|)$/;
@@ -80,18 +80,20 @@ export const objectName = z
     "must be a Kubernetes name: lower-case letters, digits, '-' and '.', starting and ending alphanumeric",
   );
 
+/** A key of a Secret or ConfigMap: letters, digits, '-', '_' and '.', not '.' or '..'-prefixed. */
+export const secretKeySchema = z
+  .string()
+  .regex(/^[-._a-zA-Z0-9]+$/, "a Secret key has only letters, digits, '-', '_' and '.'")
+  .refine((key) => !key.startsWith(".."), "a Secret key may not be '.' or start with '..'")
+  .refine((key) => key !== ".", "a Secret key may not be '.' or start with '..'")
+  .max(253);
+
 /** A reference to one key of a Kubernetes Secret. Credentials are only ever passed this way. */
 export const secretRef = z.strictObject({
   /** Secret name */
   name: objectName.describe("Secret name"),
   /** key inside the Secret */
-  key: z
-    .string()
-    .regex(/^[-._a-zA-Z0-9]+$/, "a Secret key has only letters, digits, '-', '_' and '.'")
-    .refine((key) => !key.startsWith(".."), "a Secret key may not be '.' or start with '..'")
-    .refine((key) => key !== ".", "a Secret key may not be '.' or start with '..'")
-    .max(253)
-    .describe("key inside the Secret"),
+  key: secretKeySchema.describe("key inside the Secret"),
 });
 export type SecretRef = z.output<typeof secretRef>;
 
@@ -290,23 +292,20 @@ const toleration = z.strictObject({
 
 const labelSelector = z.strictObject({
   /** labels a pod must carry, every one of them */
-  matchLabels: z
-    .record(z.string(), z.string())
-    .optional()
-    .describe("labels a pod must carry, every one of them"),
+  matchLabels: labelsSchema.optional().describe("labels a pod must carry, every one of them"),
   /** set-based label requirements, all of which must hold */
   matchExpressions: z
     .array(
       z.strictObject({
         /** label key the requirement tests */
-        key: z.string().describe("label key the requirement tests"),
+        key: labelKeySchema.describe("label key the requirement tests"),
         /** In/NotIn compare with `values`; Exists/DoesNotExist test only the key */
         operator: z
           .enum(["In", "NotIn", "Exists", "DoesNotExist"])
           .describe("In/NotIn compare with `values`; Exists/DoesNotExist test only the key"),
         /** label values, for In and NotIn (leave out for Exists and DoesNotExist) */
         values: z
-          .array(z.string())
+          .array(labelValueSchema)
           .optional()
           .describe("label values, for In and NotIn (leave out for Exists and DoesNotExist)"),
       }),

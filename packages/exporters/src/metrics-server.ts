@@ -123,7 +123,10 @@ export const metricsServerValues = z.strictObject({
       /** base64 PEM of the CA that signed that certificate; the APIService then verifies it */
       caBundle: z
         .string()
-        .regex(/^[A-Za-z0-9+/=\s]+$/, "must be the base64 of a PEM CA certificate")
+        .regex(
+          /^[\r\n\t ]*[A-Za-z0-9+/=][A-Za-z0-9+/=\r\n\t ]*$/,
+          "must be the base64 of a PEM CA certificate (line breaks and spaces are removed)",
+        )
         .optional()
         .describe(
           "base64 PEM of the CA that signed that certificate; the APIService then verifies it",
@@ -386,7 +389,7 @@ export function buildMetricsServer(
       versionPriority: 100,
       service: { name, namespace: svc.namespace, port: svc.ports.https.port },
       ...(values.tls.caBundle
-        ? { caBundle: values.tls.caBundle.replace(/\s+/g, "") }
+        ? { caBundle: values.tls.caBundle.replace(/[\r\n\t ]+/g, "") }
         : { insecureSkipTLSVerify: true }),
     },
   };

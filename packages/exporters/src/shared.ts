@@ -4,6 +4,7 @@ import {
   dnsEgressRule,
   endpointAddress,
   endpointUrl,
+  labelsSchema,
   type NetworkPolicyPeer,
   type NetworkPolicyRuleInput,
   namespaceNameSchema,
@@ -17,10 +18,7 @@ import {
 } from "@materialize-monitoring/core";
 import { z } from "zod";
 
-const labelMap = z.record(
-  z.string().min(1, "a label key cannot be empty"),
-  z.string().describe("label value"),
-);
+const labelMap = labelsSchema;
 
 /**
  * Who may scrape an exporter: pods selected by labels, in the namespace

@@ -2,6 +2,7 @@ import {
   duration,
   httpUrlSchema,
   imageSchema,
+  objectName,
   resourcesSchema,
   schedulingDefault,
   secretRef,
@@ -43,11 +44,7 @@ const externalGrafana = z.strictObject({
     .literal("external")
     .describe("a Grafana deployed elsewhere (by default the grafana package's), reached by URL"),
   /** metadata.name of the Grafana resource (default: grafana) */
-  name: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("metadata.name of the Grafana resource (default: grafana)"),
+  name: objectName.optional().describe("metadata.name of the Grafana resource (default: grafana)"),
   /**
    * Grafana's in-cluster URL, e.g. http://grafana.monitoring.svc.cluster.local:3000; defaults to
    * the grafana package's Service in this namespace, with the build context's cluster domain
@@ -71,11 +68,7 @@ const managedGrafana = z.strictObject({
   /** the operator deploys and runs Grafana itself */
   mode: z.literal("managed").describe("the operator deploys and runs Grafana itself"),
   /** metadata.name of the Grafana resource (default: grafana) */
-  name: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("metadata.name of the Grafana resource (default: grafana)"),
+  name: objectName.optional().describe("metadata.name of the Grafana resource (default: grafana)"),
   /** image tag or reference; the operator's default when unset */
   version: z
     .string()

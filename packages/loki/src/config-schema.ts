@@ -1,7 +1,8 @@
 /**
- * The subset of the Loki 3.x configuration file this package writes, as a
+ * The subset of the Loki 3.7 configuration file this package writes, as a
  * strict schema: every key is spelled as in the upstream configuration
- * reference (docs/sources/shared/configuration.md), and a key that is not
+ * reference at the pinned release (`docs/sources/shared/configuration.md`
+ * at tag v3.7.6 of github.com/grafana/loki, the tag of `LOKI_IMAGE`), and a key that is not
  * listed here is an error. The TypeScript types of the config builder are
  * inferred from it, so a misspelled key fails to compile and a key smuggled
  * in at runtime fails the schema test.
@@ -34,35 +35,39 @@ export const lokiCacheConfig = z.strictObject({
   memcached_client: memcachedClientConfig,
 });
 
-/** `s3_storage_config` */
-const s3StorageConfig = z.strictObject({
-  bucketnames: z.string().min(1),
+/**
+ * `thanos_object_store_config` (the thanos-io/objstore clients Loki reads
+ * when `storage_config.use_thanos_objstore` is true), the four backends the
+ * stack writes.
+ */
+const thanosS3Config = z.strictObject({
+  bucket_name: z.string().min(1),
+  endpoint: z.string().min(1),
   region: z.string().min(1),
-  endpoint: z.string().optional(),
-  s3forcepathstyle: z.boolean(),
   insecure: z.boolean(),
+  bucket_lookup_type: z.enum(["auto", "path", "virtual-hosted"]),
   access_key_id: z.string().optional(),
   secret_access_key: z.string().optional(),
+  native_aws_auth_enabled: z.boolean().optional(),
 });
-
-/** `gcs_storage_config` */
-const gcsStorageConfig = z.strictObject({ bucket_name: z.string().min(1) });
-
-/** `azure_storage_config` */
-const azureStorageConfig = z.strictObject({
+const thanosGcsConfig = z.strictObject({ bucket_name: z.string().min(1) });
+const thanosAzureConfig = z.strictObject({
   account_name: z.string().min(1),
   container_name: z.string().min(1),
   endpoint_suffix: z.string().min(1),
   account_key: z.string().optional(),
-  use_federated_token: z.boolean().optional(),
+});
+const thanosFilesystemConfig = z.strictObject({ dir: z.string().startsWith("/") });
+
+export const lokiObjectStore = z.strictObject({
+  s3: thanosS3Config.optional(),
+  gcs: thanosGcsConfig.optional(),
+  azure: thanosAzureConfig.optional(),
+  filesystem: thanosFilesystemConfig.optional(),
 });
 
-export const lokiCommonStorage = z.strictObject({
-  s3: s3StorageConfig.optional(),
-  gcs: gcsStorageConfig.optional(),
-  azure: azureStorageConfig.optional(),
-  filesystem: z.strictObject({ chunks_directory: z.string().startsWith("/") }).optional(),
-});
+/** `common.storage`: only its `object_store` block, the one the objstore clients read. */
+export const lokiCommonStorage = z.strictObject({ object_store: lokiObjectStore });
 
 export const OBJECT_STORES = ["s3", "gcs", "azure", "filesystem"] as const;
 
@@ -128,6 +133,8 @@ export const lokiConfigSchema = z.strictObject({
     .optional(),
   schema_config: z.strictObject({ configs: z.array(periodConfig).min(1) }),
   storage_config: z.strictObject({
+    // The objstore clients: the only ones that read `ruler_storage`, and the ones upstream will make the default.
+    use_thanos_objstore: z.literal(true),
     tsdb_shipper: z.strictObject({
       active_index_directory: z.string().startsWith("/"),
       cache_location: z.string().startsWith("/"),
@@ -177,10 +184,6 @@ export const lokiConfigSchema = z.strictObject({
       enable_sharding: z.boolean(),
       evaluation_interval: lokiDuration,
       rule_path: z.string().startsWith("/"),
-      storage: z.strictObject({
-        type: z.literal("local"),
-        local: z.strictObject({ directory: z.string().startsWith("/") }),
-      }),
       wal: z.strictObject({ dir: z.string().startsWith("/") }),
       alertmanager_url: z
         .string()
@@ -191,6 +194,13 @@ export const lokiConfigSchema = z.strictObject({
         .optional(),
       enable_alertmanager_v2: z.boolean(),
       external_labels: z.record(z.string(), z.string()),
+    })
+    .optional(),
+  /** Where the ruler reads rule files (the ConfigMaps mounted under one directory). */
+  ruler_storage: z
+    .strictObject({
+      backend: z.literal("local"),
+      local: z.strictObject({ directory: z.string().startsWith("/") }),
     })
     .optional(),
   runtime_config: z.strictObject({ file: z.string().startsWith("/"), period: lokiDuration }),

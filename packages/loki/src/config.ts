@@ -142,6 +142,7 @@ export function lokiConfig(inputs: ConfigInputs): LokiConfig {
       ],
     },
     storage_config: {
+      use_thanos_objstore: true,
       tsdb_shipper: {
         active_index_directory: DATA_DIR.tsdbIndex,
         cache_location: DATA_DIR.tsdbCache,
@@ -233,7 +234,6 @@ export function lokiConfig(inputs: ConfigInputs): LokiConfig {
             enable_sharding: scalable && values.backend.replicas > 1,
             evaluation_interval: values.ruler.evaluationInterval,
             rule_path: DATA_DIR.rulerScratch,
-            storage: { type: "local", local: { directory: PATH.rules } },
             wal: { dir: DATA_DIR.rulerWal },
             // Loki treats each comma-separated URL as its own group and sends every alert to each.
             ...(values.ruler.alertmanagerUrls.length > 0
@@ -243,6 +243,10 @@ export function lokiConfig(inputs: ConfigInputs): LokiConfig {
             external_labels: { cluster: ctx.clusterName, ...values.ruler.externalLabels },
           },
         }
+      : {}),
+    // `ruler_storage` replaces the deprecated `ruler.storage`; Loki 3.7 reads it only with the objstore clients above.
+    ...(values.ruler.enabled
+      ? { ruler_storage: { backend: "local", local: { directory: PATH.rules } } }
       : {}),
     runtime_config: { file: PATH.runtimeFile, period: "10s" },
     analytics: { reporting_enabled: false },

@@ -38,7 +38,7 @@ function build(
   const values = resolveLokiValues(parsed);
   checkLokiValues(values);
   const names = lokiNames(ctx);
-  const storage = lokiStorage(effectiveStorage(values), values.workloadIdentity);
+  const storage = lokiStorage(effectiveStorage(values));
   const meta = (component: string, objectName: string, annotations?: Record<string, string>) =>
     objectMeta(ctx, {
       name: APP,

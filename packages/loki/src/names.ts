@@ -3,8 +3,14 @@ import { type BuildContext, resourceName, selectorLabels } from "@materialize-mo
 /**
  * The Loki release every target runs. 3.x is the last line that has the
  * `write`/`read`/`backend` targets of simple-scalable mode.
+ *
+ * 3.7.6 is the newest 3.7 release upstream tagged: confirmed in the tags of
+ * github.com/grafana/loki (v3.7.0 to v3.7.6; there is no v3.7.7 or v3.7.8)
+ * and by the grafana-community/helm-charts release loki-18.7.4, which moved
+ * the chart's image to v3.7.6. Every key config.ts writes is checked against
+ * docs/sources/shared/configuration.md at that tag.
  */
-export const LOKI_IMAGE = { registry: "docker.io", repository: "grafana/loki", tag: "3.7.8" };
+export const LOKI_IMAGE = { registry: "docker.io", repository: "grafana/loki", tag: "3.7.6" };
 /** nginx stable, built to run as a non-root user and listen on 8080. */
 export const NGINX_IMAGE = {
   registry: "docker.io",

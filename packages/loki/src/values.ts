@@ -3,12 +3,14 @@ import {
   duration,
   httpUrlSchema,
   imageSchema,
+  labelsSchema,
   logqlMetricSchema,
   logqlSelectorSchema,
   MAX_LENGTH,
   objectName,
   objectStorage,
   type Persistence,
+  promLabelNameSchema,
   quantity,
   type Resources,
   schedulingDefault,
@@ -70,13 +72,13 @@ const persistenceOverride = z
 
 const replicas = z.int32().min(1).optional().describe("the size preset's when left out");
 
-const labels = z.record(z.string(), z.string());
+const labels = labelsSchema;
 
 /** Labels of alerts and recorded series: one-line values of at most 1024 characters. */
-const ruleLabels = z.record(singleLineText(), singleLineText());
+const ruleLabels = z.record(promLabelNameSchema, singleLineText());
 
 /** Annotations of alerts: templates such as a description, at most 16 KiB each. */
-const ruleAnnotations = z.record(singleLineText(), boundedString(MAX_LENGTH.template));
+const ruleAnnotations = z.record(promLabelNameSchema, boundedString(MAX_LENGTH.template));
 
 /** Pods selected by labels; in Loki's namespace unless `namespaceLabels` is given (`{}`: every namespace). */
 export const peer = z.strictObject({

@@ -123,7 +123,7 @@ function targetWorkload(inputs: TargetInputs, spec: TargetSpec): KubeObject {
     { name: "data", mountPath: PATH.data },
     ...storage.credentials.volumeMounts,
   ];
-  const chunksDirectory = storage.common.filesystem?.chunks_directory;
+  const chunksDirectory = storage.common.object_store.filesystem?.dir;
   if (chunksDirectory && !chunksDirectory.startsWith(`${PATH.data}/`)) {
     // Filesystem chunks outside /var/loki still live on the data PVC, under chunks/.
     mounts.push({ name: "data", mountPath: chunksDirectory, subPath: "chunks" });
@@ -252,8 +252,8 @@ function targetSpecs(values: ResolvedLokiValues): TargetSpec[] {
       target: "read",
       replicas: values.read.replicas,
       resources: values.read.resources,
-      // The read target is stateless: queriers and query-frontends only, the scheduler runs in backend.
-      extraArgs: ["-legacy-read-mode=false"],
+      // The read target is stateless: queriers and query-frontends only (Loki's default since the
+      // deprecated, hidden -legacy-read-mode defaults to false); the scheduler runs in backend.
       terminationGracePeriodSeconds: 30,
     },
     {

@@ -62,8 +62,14 @@ describe("the Loki config file", () => {
       keys: ["retention_perod"],
       path: ["limits_config"],
     });
-    const topLevel = lokiConfigSchema.safeParse({ ...rendered, ruler_storage: {} });
+    const topLevel = lokiConfigSchema.safeParse({ ...rendered, ruler_config: {} });
     expect(topLevel.success).toBe(false);
+    // The deprecated `ruler.storage` is no longer a key we write.
+    const legacyRuler = lokiConfigSchema.safeParse({
+      ...rendered,
+      ruler: { ...rendered.ruler, storage: { type: "local", local: { directory: "/rules" } } },
+    });
+    expect(legacyRuler.success).toBe(false);
   });
 
   it("listens on 3100 (HTTP) and 9095 (gRPC), and gossips on 7946", () => {
@@ -134,25 +140,26 @@ describe("the Loki config file", () => {
 
   it("leaves keys out with workload identity, so the cloud SDK's own chain is used", () => {
     const s3 = config({ storage: { type: "s3", bucket: "logs", region: "us-east-1" } }).common
-      .storage.s3;
+      .storage.object_store.s3;
     expect(s3).toEqual({
-      bucketnames: "logs",
+      bucket_name: "logs",
+      endpoint: "s3.us-east-1.amazonaws.com",
       region: "us-east-1",
-      s3forcepathstyle: false,
+      bucket_lookup_type: "auto",
       insecure: false,
+      native_aws_auth_enabled: true,
     });
     const azure = config({
       storage: { type: "azure", container: "logs", storageAccount: "mzlogs" },
       workloadIdentity: { azure: { clientId: "00000000-0000-4000-8000-000000000000" } },
-    }).common.storage.azure;
+    }).common.storage.object_store.azure;
     expect(azure).toEqual({
       account_name: "mzlogs",
       container_name: "logs",
       endpoint_suffix: "blob.core.windows.net",
-      use_federated_token: true,
     });
     expect(config({ storage: { type: "gcs", bucket: "logs" } }).common.storage).toEqual({
-      gcs: { bucket_name: "logs" },
+      object_store: { gcs: { bucket_name: "logs" } },
     });
   });
 
@@ -166,11 +173,11 @@ describe("the Loki config file", () => {
         insecure: true,
         forcePathStyle: true,
       },
-    }).common.storage.s3;
+    }).common.storage.object_store.s3;
     expect(s3).toMatchObject({
       endpoint: "minio.storage:9000",
       insecure: true,
-      s3forcepathstyle: true,
+      bucket_lookup_type: "path",
     });
   });
 
@@ -213,10 +220,15 @@ describe("the Loki config file", () => {
       enable_api: true,
       enable_sharding: true,
       alertmanager_url: "http://alertmanager.monitoring.svc:9093",
-      storage: { type: "local", local: { directory: "/etc/loki/rules" } },
       external_labels: { cluster: "kubernetes", team: "db" },
     });
+    // Rules come from `ruler_storage`, which Loki 3.7 reads only with the objstore clients.
+    expect(c.ruler).not.toHaveProperty("storage");
+    expect(c.ruler_storage).toEqual({ backend: "local", local: { directory: "/etc/loki/rules" } });
+    expect(c.storage_config.use_thanos_objstore).toBe(true);
+    expect(config({ mode: "single-binary" }).ruler_storage?.backend).toBe("local");
     expect(config({ storage: S3, ruler: { enabled: false } }).ruler).toBeUndefined();
+    expect(config({ storage: S3, ruler: { enabled: false } }).ruler_storage).toBeUndefined();
     expect(config({ mode: "single-binary" }).ruler?.enable_sharding).toBe(false);
   });
 
@@ -239,7 +251,9 @@ describe("the Loki config file", () => {
     expect(c.common.replication_factor).toBe(1);
     expect(c.common.ring.kvstore.store).toBe("inmemory");
     expect(c.memberlist).toBeUndefined();
-    expect(c.common.storage).toEqual({ filesystem: { chunks_directory: "/var/loki/chunks" } });
+    expect(c.common.storage).toEqual({
+      object_store: { filesystem: { dir: "/var/loki/chunks" } },
+    });
     expect(c.storage_config.tsdb_shipper.index_gateway_client).toBeUndefined();
   });
 

@@ -17,7 +17,7 @@ const ENV = {
 function expandedConfig(values: LokiValues, clusterName = "kubernetes") {
   const text = configText(loki(values, defaultBuildContext({ clusterName })));
   return parse(envsubstEval(text, ENV)) as {
-    common: { storage: { s3: Record<string, unknown> } };
+    common: { storage: { object_store: { s3: Record<string, unknown> } } };
     ruler: { external_labels: Record<string, string> };
     limits_config: { retention_stream?: { selector: string }[] };
   };
@@ -77,7 +77,7 @@ describe("Loki's config.yaml under -config.expand-env=true (checked against the 
     const config = expandedConfig(
       {
         storage: S3,
-        ruler: { externalLabels: { leak: "${AWS_SECRET_ACCESS_KEY}", team$$: "a\\b" } },
+        ruler: { externalLabels: { leak: "${AWS_SECRET_ACCESS_KEY}", team: "a$$\\b" } },
         limits: {
           retentionStreams: [{ selector: '{app=~"a\\\\.b$"}', priority: 1, period: "24h" }],
         },
@@ -87,13 +87,22 @@ describe("Loki's config.yaml under -config.expand-env=true (checked against the 
     expect(config.ruler.external_labels).toEqual({
       cluster: "prod-${HOSTNAME}",
       leak: "${AWS_SECRET_ACCESS_KEY}",
-      team$$: "a\\b",
+      team: "a$$\\b",
     });
     expect(config.limits_config.retention_stream?.[0]?.selector).toBe('{app=~"a\\\\.b$"}');
-    expect(config.common.storage.s3).toMatchObject({
+    expect(config.common.storage.object_store.s3).toMatchObject({
       access_key_id: "AKIAEXAMPLE",
       secret_access_key: "s3cr3t",
     });
+  });
+
+  it("a ruler external label key must be a Prometheus label name ($ is refused, naming the key)", () => {
+    expect(() =>
+      loki(
+        { storage: S3, ruler: { externalLabels: { team$$: "a" } } } as LokiValues,
+        defaultBuildContext(),
+      ),
+    ).toThrow(/ruler\.externalLabels.*Prometheus label name/s);
   });
 
   it("the rule files, which Loki reads without expansion, are not escaped", () => {

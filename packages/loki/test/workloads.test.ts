@@ -32,11 +32,11 @@ describe("simple-scalable targets", () => {
     ]);
   });
 
-  it("runs the read target without the legacy read mode (the scheduler lives in backend)", () => {
-    expect(mainContainer(scalable.objects, "loki-read").args).toContain("-legacy-read-mode=false");
-    expect(mainContainer(scalable.objects, "loki-write").args).not.toContain(
-      "-legacy-read-mode=false",
-    );
+  it("passes no -legacy-read-mode flag (deprecated, hidden, and false by default upstream)", () => {
+    for (const name of ["loki-write", "loki-read", "loki-backend"]) {
+      const args = mainContainer(scalable.objects, name).args ?? [];
+      expect(args.filter((arg) => arg.startsWith("-legacy-read-mode"))).toEqual([]);
+    }
   });
 
   it("exposes 3100, 9095 and 7946 on every Loki pod", () => {

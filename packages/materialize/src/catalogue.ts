@@ -6,6 +6,7 @@ import { queryRegistry } from "./queries/registry.js";
 import { ALERT_DEFINITIONS, RECORDING_RULES } from "./rules/definitions.js";
 import { resolveAlerts } from "./rules/render.js";
 import { BURN_RATE_ALERTS, freshnessSloRecordingRules, SLO_GROUPS } from "./rules/slos.js";
+import { metricTierLists, renderMetricTiers } from "./tiers.js";
 import {
   freshnessSlo,
   materializeValues,
@@ -146,6 +147,7 @@ export function renderCatalogue(
     }
     lines.push("");
   }
+  lines.push(renderMetricTiers(metricTierLists(values, allowLists)));
   return `${lines.join("\n").trimEnd()}\n`;
 }
 

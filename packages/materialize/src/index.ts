@@ -19,4 +19,5 @@ export * from "./rules/render.js";
 export * from "./rules/slos.js";
 export * from "./targets/prometheus.js";
 export * from "./targets/targets.js";
+export * from "./tiers.js";
 export * from "./values.js";

@@ -22,6 +22,7 @@ import {
 } from "./rules/render.js";
 import { prometheusScrapeConfigs } from "./targets/prometheus.js";
 import { type ScrapeTarget, scrapeTargets } from "./targets/targets.js";
+import { type MetricTierLists, metricTierLists } from "./tiers.js";
 import {
   type MaterializeValues,
   materializeValues,
@@ -36,6 +37,8 @@ export interface MaterializeArtifacts {
   prometheusScrapeConfigs: Record<string, unknown>[];
   /** Per scrape source, the metrics to keep. */
   allowLists: Record<MetricSource, MetricAllowList>;
+  /** Per scrape source, the names the essential and recommended tiers keep (`all` keeps everything). */
+  metricTiers: Record<MetricSource, MetricTierLists>;
   /** Recording and alerting rules (PromQL) for the Thanos ruler or Prometheus. */
   ruleGroups: RuleGroup[];
   /** Alerting rules (LogQL) for the Loki ruler. */
@@ -56,6 +59,7 @@ export function renderArtifacts(values: ResolvedMaterializeValues): MaterializeA
     targets,
     prometheusScrapeConfigs: prometheusScrapeConfigs(targets, values),
     allowLists,
+    metricTiers: metricTierLists(values, allowLists),
     ruleGroups: prometheusRuleGroups(values),
     logRuleGroups: lokiRuleGroups(values),
     dashboards: dashboards(values),

@@ -2,7 +2,10 @@ import {
   duration,
   durationSeconds,
   httpUrlSchema,
+  objectName,
+  promLabelNameSchema,
   re2Schema,
+  secretKeySchema,
   singleLineText,
 } from "@materialize-monitoring/core";
 import { z } from "zod";
@@ -29,11 +32,7 @@ const matcherRegex = re2Schema()
     message: "must not contain quotes, backticks or backslashes",
   });
 
-/** A Prometheus label name. */
-const promLabelName = z
-  .string()
-  .max(128, "a label name of at most 128 characters")
-  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a Prometheus label name (letters, digits, _)");
+const promLabelName = promLabelNameSchema;
 
 /** Labels added to alerts: Prometheus label names, one-line values. */
 const alertLabels = z.record(promLabelName, singleLineText(256));
@@ -90,7 +89,7 @@ const sqlMetrics = z
     secret: z
       .strictObject({
         /** name of the Secret */
-        name: z.string().min(1).default(SQL_MONITOR_SECRET.name).describe("name of the Secret"),
+        name: objectName.default(SQL_MONITOR_SECRET.name).describe("name of the Secret"),
         /**
          * where Alloy reads the Secret through the API; the first environment namespace when unset
          */
@@ -100,15 +99,11 @@ const sqlMetrics = z
             "where Alloy reads the Secret through the API; the first environment namespace when unset",
           ),
         /** key of the user name in the Secret */
-        usernameKey: z
-          .string()
-          .min(1)
+        usernameKey: secretKeySchema
           .default(SQL_MONITOR_SECRET.usernameKey)
           .describe("key of the user name in the Secret"),
         /** key of the password in the Secret */
-        passwordKey: z
-          .string()
-          .min(1)
+        passwordKey: secretKeySchema
           .default(SQL_MONITOR_SECRET.passwordKey)
           .describe("key of the password in the Secret"),
       })

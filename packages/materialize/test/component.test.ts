@@ -29,7 +29,7 @@ describe("materialize component", () => {
     const { artifacts } = component.endpoints;
     expect(artifacts.targets.length).toBe(8);
     expect(artifacts.prometheusScrapeConfigs.length).toBe(8);
-    expect(Object.keys(artifacts.dashboards)).toHaveLength(5);
+    expect(Object.keys(artifacts.dashboards)).toHaveLength(10);
     expect(artifacts.ruleGroups.length).toBeGreaterThan(3);
     expect(artifacts.logRuleGroups[0]?.name).toBe("materialize-logs");
     expect(artifacts.allowLists.materialize.metrics).toContain("mz_dataflow_wallclock_lag_seconds");

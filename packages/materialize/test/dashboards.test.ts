@@ -1,8 +1,13 @@
 import type { Dashboard, Panel, RowPanel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { describe, expect, it } from "vitest";
-import { DATASOURCE_VARIABLE, dashboards } from "../src/dashboards/build.js";
+import { metricAllowLists } from "../src/allowlists.js";
+import { AREA_DASHBOARDS } from "../src/dashboards/areas.js";
+import { DATASOURCE_VARIABLE, dashboards, exploreUrl } from "../src/dashboards/build.js";
+import { alertThresholds, THRESHOLDS } from "../src/dashboards/panels.js";
 import { DASHBOARDS } from "../src/dashboards/spec.js";
-import { parseProblems } from "../src/queries/parse.js";
+import { metricFamily } from "../src/metrics/catalogue.js";
+import { EXPORTER_METRICS, metricSource, SCRAPE_SERIES } from "../src/metrics/sources.js";
+import { logqlStreamSelectors, parseProblems, promqlMetricNames } from "../src/queries/parse.js";
 import { queryRegistry } from "../src/queries/registry.js";
 import { materializeValues, queryScope } from "../src/values.js";
 
@@ -27,9 +32,14 @@ function datasourceRefs(value: unknown, path = "$"): { path: string; ref: unknow
 }
 
 describe("dashboards", () => {
-  it("build all five dashboards with the foundation SDK, as plain JSON", () => {
+  it("build all ten dashboards with the foundation SDK, as plain JSON", () => {
     expect(Object.keys(built)).toEqual([
       "mz-overview",
+      "mz-workloads",
+      "mz-activity",
+      "mz-clusters",
+      "mz-compute",
+      "mz-storage",
       "mz-freshness",
       "mz-replicas",
       "mz-logs",
@@ -138,6 +148,7 @@ describe("dashboards", () => {
       .filter((p) => p.type === "row")
       .map((p) => p.title);
     expect(rows).toEqual([
+      "Summary",
       "Availability",
       "Freshness",
       "Hydration",
@@ -146,6 +157,167 @@ describe("dashboards", () => {
       "Sources and sinks",
       "Persist",
     ]);
+  });
+
+  it("give every panel a unit and explicit thresholds (logs panels show lines, not values)", () => {
+    for (const [uid, dashboard] of Object.entries(built)) {
+      for (const panel of panelsOf(dashboard)) {
+        const defaults = panel.fieldConfig?.defaults;
+        if (panel.type === "logs") {
+          expect(defaults?.unit, `${uid}/${panel.title}`).toBeUndefined();
+          continue;
+        }
+        expect(defaults?.unit, `${uid}/${panel.title}`).toMatch(/^[a-zA-Z]+$/);
+        const steps = defaults?.thresholds?.steps ?? [];
+        expect(steps.length, `${uid}/${panel.title}`).toBeGreaterThan(0);
+        expect(steps[0]?.value, `${uid}/${panel.title}`).toBeNull();
+        // Grafana's default (red from 80) is never left in place.
+        expect(steps, `${uid}/${panel.title}`).not.toEqual([
+          { value: null, color: "green" },
+          { value: 80, color: "red" },
+        ]);
+      }
+    }
+  });
+
+  it("colour panels at the level their alert fires", () => {
+    expect(alertThresholds("MaterializeUserClusterFreshnessLag")).toEqual([
+      { value: null, color: "green" },
+      { value: 300, color: "orange" },
+      { value: 1800, color: "red" },
+    ]);
+    expect(alertThresholds("MaterializeReplicaExpirationApproaching")).toEqual([
+      { value: null, color: "red" },
+      { value: 3600, color: "orange" },
+      { value: 7 * 86400, color: "green" },
+    ]);
+    expect(() => alertThresholds("MaterializeEnvironmentdDown")).toThrow(
+      /no alert with thresholds|not an alert/,
+    );
+    const lag = panelsOf(built["mz-compute"]!).find((p) => p.title === "Wallclock lag by cluster");
+    expect(lag?.fieldConfig?.defaults?.thresholds?.steps).toEqual(
+      alertThresholds("MaterializeUserClusterFreshnessLag"),
+    );
+    const errors = panelsOf(built["mz-storage"]!).find((p) => p.title === "Upstream errors");
+    expect(errors?.fieldConfig?.defaults?.thresholds?.steps).toEqual(THRESHOLDS.ANY);
+  });
+
+  it("name only catalogue metrics, each kept by the default allow-list", () => {
+    const lists = metricAllowLists(values);
+    const stackMetrics = new Set(EXPORTER_METRICS.flatMap((l) => l.metrics));
+    for (const [uid, dashboard] of Object.entries(built)) {
+      for (const panel of panelsOf(dashboard)) {
+        for (const target of (panel.targets ?? []) as { expr?: string }[]) {
+          if (panel.datasource?.type !== "prometheus") continue;
+          for (const metric of promqlMetricNames(target.expr ?? "")) {
+            if (metric.includes(":")) continue; // recorded series, expanded by the allow-lists
+            const where = `${uid}/${panel.title}: ${metric}`;
+            // The stack dashboard reads the stack's own components: the exporter lists name them.
+            if (uid === "mz-stack")
+              expect(stackMetrics.has(metric) || metric === "up", where).toBe(true);
+            else expect(metricFamily(metric), where).toBeDefined();
+            if (SCRAPE_SERIES.includes(metric)) continue;
+            const source = metricSource(metric);
+            expect(source, where).toBeDefined();
+            expect(lists[source!].metrics, where).toContain(metric);
+          }
+        }
+      }
+    }
+  });
+
+  it("show names, not ids, on the per-area dashboards, degrading to the id", () => {
+    const ID_GROUPING =
+      /by \([^)]*\b(instance_id|replica_id|collection_id|source_id|parent_source_id|sink_id|cluster_environmentd_materialize_cloud_replica_id)\b/;
+    const COUNTS = new Set([
+      "clusters.count",
+      "clusters.replica_count",
+      "clusters.replicas_by_size",
+      "compute.object_counts",
+      "storage.sources_by_connection_type",
+      "storage.sinks_by_connection_type",
+    ]);
+    let named = 0;
+    for (const spec of AREA_DASHBOARDS) {
+      for (const panel of panelsOf(built[`mz-${spec.uid}`]!)) {
+        for (const target of (panel.targets ?? []) as { expr?: string; legendFormat?: string }[]) {
+          const expr = target.expr ?? "";
+          const id = registryExprs.get(expr)?.id ?? "";
+          // Counts over ids (of clusters, replicas, objects) show no id.
+          if (COUNTS.has(id) || !ID_GROUPING.test(expr)) continue;
+          named++;
+          const where = `${spec.uid}/${panel.title}`;
+          expect(expr, where).toMatch(/mz_(cluster|replica|object)_info/);
+          expect(expr, where).toMatch(/group_left \((cluster_name|object_name)/);
+          // The fallback: the name label copied from the id when the info metric lacks it.
+          expect(expr, where).toMatch(
+            /or on \(materialize_cloud_organization_name, [a-z_]+\)\n(label_replace|\()/,
+          );
+          if (target.legendFormat) expect(target.legendFormat, where).toMatch(/_name\}\}/);
+        }
+      }
+    }
+    expect(named).toBeGreaterThan(20);
+  });
+
+  it("link every dashboard to the others, and the Materialize ones to the logs and Explore", () => {
+    for (const [uid, dashboard] of Object.entries(built)) {
+      const links = dashboard.links ?? [];
+      const others = links.find((l) => l.type === "dashboards");
+      expect(others, uid).toMatchObject({
+        tags: values.dashboards.tags,
+        asDropdown: true,
+        includeVars: true,
+        keepTime: true,
+      });
+      const spec = [...DASHBOARDS].find((d) => `mz-${d.uid}` === uid);
+      if (!spec?.datasources.includes("loki")) {
+        expect(
+          links.filter((l) => l.type === "link"),
+          uid,
+        ).toEqual([]);
+        continue;
+      }
+      if (uid !== "mz-logs") {
+        expect(
+          links.find((l) => l.url === "/d/mz-logs"),
+          uid,
+        ).toMatchObject({
+          includeVars: true,
+          keepTime: true,
+        });
+      }
+      const explore = links.find((l) => l.url?.startsWith("/explore?"));
+      expect(explore, uid).toBeDefined();
+      const panes = JSON.parse(
+        decodeURIComponent(
+          new URL(`http://grafana${explore?.url}`).searchParams.get("panes") ?? "",
+        ),
+      ) as Record<string, { datasource: string; queries: { expr: string }[]; range: unknown }>;
+      const pane = Object.values(panes)[0]!;
+      expect(pane.datasource).toBe("${loki_datasource}");
+      expect(pane.range).toEqual({ from: "${__from}", to: "${__to}" });
+      expect(parseProblems("logql", pane.queries[0]!.expr)).toEqual([]);
+      expect(logqlStreamSelectors(pane.queries[0]!.expr)[0]).toContainEqual({
+        label: "namespace",
+        op: "=~",
+        value: "materialize|materialize-environment",
+      });
+      // Grafana interpolates the variables only where they survive the URL encoding.
+      expect(explore?.url).toContain("${loki_datasource}");
+    }
+    const url = exploreUrl('{namespace="a b"}');
+    expect(url.replace(/\$\{[a-z_]+\}/g, "")).not.toMatch(/["{} ]/);
+  });
+
+  it("keep panel titles unique within a dashboard", () => {
+    for (const [uid, dashboard] of Object.entries(built)) {
+      const titles = panelsOf(dashboard).map((p) => p.title);
+      expect(
+        titles.filter((t, i) => titles.indexOf(t) !== i),
+        uid,
+      ).toEqual([]);
+    }
   });
 
   it("use the uid prefix, tags and time range from values", () => {

@@ -331,6 +331,11 @@ describe("Freshness SLOs dashboard", () => {
   it("is built beside the others only when an SLO is configured", () => {
     expect(Object.keys(built)).toEqual([
       "mz-overview",
+      "mz-workloads",
+      "mz-activity",
+      "mz-clusters",
+      "mz-compute",
+      "mz-storage",
       "mz-freshness",
       "mz-replicas",
       "mz-logs",

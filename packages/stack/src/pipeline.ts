@@ -9,7 +9,11 @@ import type { AlloyAgentValues } from "@materialize-monitoring/alloy-agent";
 import type { AlloyGatewayValues } from "@materialize-monitoring/alloy-gateway";
 import { podScrapeJob } from "@materialize-monitoring/alloy-syntax";
 import type { PodPeerRef, ScrapeTarget } from "@materialize-monitoring/core";
-import { COPIED_POD_LABELS } from "@materialize-monitoring/materialize";
+import {
+  allowListRelabeling,
+  COPIED_POD_LABELS,
+  gatewayMetricTiers,
+} from "@materialize-monitoring/materialize";
 import type { ExternalPeer } from "./external.js";
 import type { Wiring } from "./wiring-types.js";
 
@@ -54,8 +58,17 @@ export function scrapeJobOf(target: ScrapeTarget): GatewayJob {
 
 /** The built-in scrape jobs: Materialize's targets, then every component's own. */
 export function builtInScrapeJobs(w: Pick<Wiring, "endpoints">): GatewayJob[] {
-  const jobs: GatewayJob[] = (w.endpoints.materialize?.artifacts.targets ?? []).map((target) => ({
+  const artifacts = w.endpoints.materialize?.artifacts;
+  // The gateway applies the tier lists of source materialize; the essential keep rule the
+  // targets carry for a plain Prometheus would narrow a wider tier, so it is left out here.
+  const essentialRule = artifacts
+    ? JSON.stringify(allowListRelabeling(artifacts.allowLists.materialize.metrics))
+    : undefined;
+  const jobs: GatewayJob[] = (artifacts?.targets ?? []).map((target) => ({
     ...target,
+    metricRelabelings: target.metricRelabelings.filter(
+      (rule) => JSON.stringify(rule) !== essentialRule,
+    ),
     source: "materialize",
   }));
   for (const target of componentScrapeTargets(w)) jobs.push(scrapeJobOf(target));
@@ -91,12 +104,9 @@ export function wireAlloyGateway(w: Wiring): AlloyGatewayValues {
   const remoteWriteUrl = thanos?.remoteWriteUrl ?? values.thanos.external?.remoteWriteUrl;
   const artifacts = endpoints.materialize?.artifacts;
   const agent = endpoints.alloyAgent;
-  const allowLists = Object.fromEntries(
-    Object.entries(artifacts?.allowLists ?? {}).map(([source, list]) => [
-      source,
-      [...list.metrics],
-    ]),
-  );
+  // Metric tiers: the bundled Thanos takes recommended, an external store essential (the
+  // gateway's default for extra endpoints and OTLP); the user's values win.
+  const metricTiers = artifacts ? gatewayMetricTiers(artifacts.metricTiers) : undefined;
   return {
     destinations: {
       loki: {
@@ -106,6 +116,7 @@ export function wireAlloyGateway(w: Wiring): AlloyGatewayValues {
       },
       prometheus: {
         ...(remoteWriteUrl ? { url: remoteWriteUrl } : {}),
+        tier: thanos ? "recommended" : "essential",
         egress: egressTo(
           thanos && { podLabels: thanos.podSelectors.remoteWrite, port: thanos.ports.remoteWrite },
           externals.thanos,
@@ -113,7 +124,7 @@ export function wireAlloyGateway(w: Wiring): AlloyGatewayValues {
       },
     },
     scrape: { jobs: builtInScrapeJobs(w) },
-    allowLists,
+    ...(metricTiers ? { metricTiers } : {}),
     rbac: { nonResourceUrls: endpoints.exporters?.metricsServer ? ["/metrics"] : [] },
     logs: {
       stages: artifacts?.logStages ?? [],

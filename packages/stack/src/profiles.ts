@@ -48,14 +48,21 @@ export const PROFILES = {
   },
   ha: {
     description:
-      "zone-redundant quorums: Loki simple-scalable with replication factor 3, Thanos receive with replication factor 3 on at least 3 replicas, and 2 Alertmanager replicas, each spread hard across zones (global.zoneTopologyKey, DoNotSchedule: their pods stay Pending on nodes without the zone label; 3 zones survive the loss of one), with PodDisruptionBudgets that let one pod go at a time so 2 of 3 copies (the write quorum) stay up; 2 metrics-server replicas. Grafana stays at one replica (SQLite)",
+      "zone-redundant quorums on 3 zones (global.zones: 3, checked against every hard spread): Loki simple-scalable with replication factor 3, Thanos receive with replication factor 3 on at least 3 replicas, and 2 Alertmanager replicas, each spread hard across zones (global.zoneTopologyKey, DoNotSchedule: their pods stay Pending on nodes without the zone label; 3 zones survive the loss of one) and Loki's and Alertmanager's pods spread hard across nodes, with PodDisruptionBudgets that let one pod go at a time so 2 of 3 copies (the write quorum) stay up; 2 metrics-server replicas. Grafana stays at one replica (SQLite)",
     values: {
+      global: { zones: 3 },
       alertmanager: {
         mode: "ha",
         zoneSpread: "hard",
+        hardHostSpread: true,
         podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
       },
-      loki: { mode: "simple-scalable", replicationFactor: 3, write: { zoneSpread: "hard" } },
+      loki: {
+        mode: "simple-scalable",
+        replicationFactor: 3,
+        write: { zoneSpread: "hard" },
+        topologySpread: { hosts: "hard" },
+      },
       thanos: {
         mode: "ha",
         receive: { replicationFactor: 3, zoneSpread: "hard" },
@@ -66,7 +73,7 @@ export const PROFILES = {
   },
   "single-replica": {
     description:
-      "exactly one replica of every Deployment and StatefulSet (the Alloy and Loki gateways, the Loki caches, Loki single-binary, every Thanos role, Alertmanager, Grafana, grafana-operator, kube-state-metrics, metrics-server; DaemonSets still run on every node), the gateway without autoscaling: a smaller footprint that gives up availability during restarts and node drains",
+      "exactly one replica of every Deployment and StatefulSet (the Alloy and Loki gateways, the Loki caches, Loki single-binary, every Thanos role and the query-frontend's memcached, Alertmanager, Grafana, grafana-operator, kube-state-metrics, metrics-server; DaemonSets still run on every node), the gateway without autoscaling: a smaller footprint that gives up availability during restarts and node drains",
     values: {
       alertmanager: { mode: "small", replicas: 1 },
       loki: {
@@ -77,7 +84,7 @@ export const PROFILES = {
       thanos: {
         receive: { replicas: 1, replicationFactor: 1, router: { replicas: 1 } },
         query: { replicas: 1 },
-        queryFrontend: { replicas: 1 },
+        queryFrontend: { replicas: 1, cache: { type: "memcached", deploy: { replicas: 1 } } },
         store: { replicas: 1 },
         ruler: { replicas: 1 },
       },

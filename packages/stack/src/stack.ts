@@ -47,6 +47,7 @@ import {
   wireMaterialize,
   wireThanos,
 } from "./wiring.js";
+import { checkZoneQuorums } from "./zones.js";
 
 export interface StackComponent {
   name: string;
@@ -379,6 +380,8 @@ export function stack(input: StackValues = {}): Stack {
   for (const c of all)
     for (const o of c.objects) section.set(o, c.name === "setup" ? "global" : c.name);
   assertObjectSizes(objects, (o) => section.get(o));
+  // Hard zone spreads of quorums, against the zones the user says the nodes span.
+  checkZoneQuorums(objects, values.global.zones, values.global.zoneTopologyKey);
   const notices: string[] = [...composition.replaced];
   const lokiUsesPlaceholder =
     values.loki.enabled && values.loki.mode === "simple-scalable" && !values.loki.storage;

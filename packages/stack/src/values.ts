@@ -139,6 +139,18 @@ export const globalValues = z.strictObject({
     .describe(
       `bucket shared by Loki and Thanos unless they set their own; when left out, an S3 bucket named "${PLACEHOLDER_BUCKET}" with workload identity is assumed and the render says so`,
     ),
+  /**
+   * how many zones your nodes span (the values of global.zoneTopologyKey); when set, every hard
+   * zone spread is checked against it: a quorum's copies need a zone each
+   */
+  zones: z
+    .int()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      "how many zones your nodes span (the values of global.zoneTopologyKey); when set, every hard zone spread is checked against it: a quorum's copies need a zone each",
+    ),
   /** the node label that names a node's zone, used by every zone spread */
   zoneTopologyKey: z
     .string()

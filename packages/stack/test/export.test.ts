@@ -400,7 +400,11 @@ describe("export scrape-config", () => {
   const configs = scrapeConfigsOf(file?.content ?? "");
 
   it("keeps the job names, paths, intervals, port and pod selection and metric keep regexes of the stack's Alloy config", () => {
-    const alloy = alloyMaterializeJobs({});
+    // The export is for a Prometheus of the user's own, an external destination: it keeps the
+    // essential tier, as the gateway does when its remote-write URL takes essential.
+    const alloy = alloyMaterializeJobs({
+      alloyGateway: { destinations: { prometheus: { tier: "essential" } } },
+    });
     expect(file?.path).toBe(SCRAPE_CONFIG_FILE);
     expect(configs.map((c) => c.job_name).sort()).toEqual([...alloy.keys()].sort());
     for (const config of configs) {

@@ -293,6 +293,7 @@ describe("single-replica", () => {
         "Deployment/metrics-server",
         "Deployment/thanos-query",
         "Deployment/thanos-query-frontend",
+        "Deployment/thanos-query-frontend-memcached",
         "StatefulSet/alertmanager",
         "StatefulSet/loki-chunks-cache",
         "StatefulSet/loki-results-cache",

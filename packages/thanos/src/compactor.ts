@@ -37,12 +37,11 @@ export function compactorArgs(rc: RoleContext, bucket: BucketWiring): string[] {
     `--retention.resolution-1h=${values.retention.oneHour}`,
     ...(values.downsampling ? [] : ["--downsampling.disable"]),
     // Replicated receives write the same samples twice under different `replica` labels:
-    // vertical compaction merges those streams into one (one-to-one, exact duplicates).
+    // deduplication merges those streams into one. A replica label turns vertical compaction
+    // on by itself (cmd/thanos/compact.go, v0.42.4), so --compact.enable-vertical-compaction
+    // would only restate it.
     ...(values.deduplication
-      ? [
-          "--compact.enable-vertical-compaction",
-          `--deduplication.replica-label=${rc.values.replicaLabels.receive}`,
-        ]
+      ? [`--deduplication.replica-label=${rc.values.replicaLabels.receive}`]
       : []),
     `--delete-delay=${values.deleteDelay}`,
     `--compact.concurrency=${values.concurrency}`,

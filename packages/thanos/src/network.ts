@@ -173,7 +173,8 @@ export function buildNetworkPolicies(
       [
         dns,
         ...bucket,
-        ...(rc.values.store.indexCache.type === "memcached"
+        ...(rc.values.store.indexCache.type === "memcached" ||
+        rc.values.store.cachingBucket.type === "memcached"
           ? [{ ports: tcpPorts(PORT.memcached.port) }]
           : []),
       ],

@@ -16,7 +16,7 @@ export interface Preset {
   query: RoleSize;
   queryFrontend: RoleSize;
   memcached: RoleSize & { memoryMb: number };
-  store: RoleSize & { storage: string; indexCacheSize: string };
+  store: RoleSize & { storage: string; indexCacheSize: string; cachingBucketSize: string };
   compactor: RoleSize & { storage: string };
   ruler: RoleSize & { storage: string };
 }
@@ -50,6 +50,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       resources: r("100m", "512Mi", "2Gi"),
       storage: "10Gi",
       indexCacheSize: "256MB",
+      cachingBucketSize: "128MB",
     },
     compactor: { replicas: 1, resources: r("250m", "1Gi", "2Gi"), storage: "50Gi" },
     ruler: { replicas: 2, resources: r("50m", "256Mi", "512Mi"), storage: "5Gi" },
@@ -70,6 +71,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       resources: r("500m", "2Gi", "6Gi"),
       storage: "50Gi",
       indexCacheSize: "1GB",
+      cachingBucketSize: "512MB",
     },
     compactor: { replicas: 1, resources: r("1", "4Gi", "8Gi"), storage: "200Gi" },
     ruler: { replicas: 2, resources: r("200m", "1Gi", "2Gi"), storage: "20Gi" },
@@ -90,6 +92,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       resources: r("2", "8Gi", "16Gi"),
       storage: "200Gi",
       indexCacheSize: "4GB",
+      cachingBucketSize: "2GB",
     },
     compactor: { replicas: 1, resources: r("2", "8Gi", "16Gi"), storage: "500Gi" },
     ruler: { replicas: 2, resources: r("500m", "2Gi", "4Gi"), storage: "50Gi" },

@@ -40,7 +40,7 @@ export interface Effective {
   query: EffectiveSize;
   queryFrontend: EffectiveSize & { enabled: boolean };
   memcached: EffectiveSize & { memoryMb: number };
-  store: EffectiveSize & { enabled: boolean; indexCacheSize: string };
+  store: EffectiveSize & { enabled: boolean; indexCacheSize: string; cachingBucketSize: string };
   compactor: EffectiveSize & { enabled: boolean };
   ruler: EffectiveSize & { enabled: boolean };
 }
@@ -116,6 +116,10 @@ export function effective(values: ParsedThanosValues): Effective {
         (values.store.indexCache.type === "in-memory"
           ? values.store.indexCache.maxSize
           : undefined) ?? preset.store.indexCacheSize,
+      cachingBucketSize:
+        (values.store.cachingBucket.type === "in-memory"
+          ? values.store.cachingBucket.maxSize
+          : undefined) ?? preset.store.cachingBucketSize,
     },
     compactor: {
       enabled: on.compactor,

@@ -2,6 +2,7 @@ import {
   boundedString,
   duration,
   MAX_LENGTH,
+  promLabelNameSchema,
   promqlSchema,
   singleLineText,
 } from "@materialize-monitoring/core";
@@ -11,9 +12,7 @@ import { z } from "zod";
  * Prometheus rule groups, typed. The same shape Prometheus, Thanos ruler and
  * `promtool check rules` read, so the rendered file is exactly what users write.
  */
-const labelName = z
-  .string()
-  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "not a Prometheus label name (letters, digits, _)");
+const labelName = promLabelNameSchema;
 const metricName = z
   .string()
   .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "not a Prometheus metric name (letters, digits, _ and :)");
@@ -47,7 +46,7 @@ export const alertingRule = z.strictObject({
   labels: labelMap.optional().describe("labels added to the alert, e.g. severity"),
   /** annotations of the alert, e.g. summary, description, runbook_url (templates) */
   annotations: z
-    .record(singleLineText(), boundedString(MAX_LENGTH.template))
+    .record(labelName, boundedString(MAX_LENGTH.template))
     .optional()
     .describe("annotations of the alert, e.g. summary, description, runbook_url (templates)"),
 });

@@ -87,6 +87,37 @@ export function indexCacheConfig(rc: RoleContext, eff: Effective): Record<string
   return { type: "IN-MEMORY", config: { max_size: eff.store.indexCacheSize } };
 }
 
+/**
+ * The caching bucket's file, or undefined when it is off. Only the backend is
+ * written: the chunk and metafile TTLs keep Thanos's defaults
+ * (CachingWithBackendConfig.Defaults, pkg/store/cache/caching_bucket_factory.go).
+ */
+export function cachingBucketConfig(
+  rc: RoleContext,
+  eff: Effective,
+): Record<string, unknown> | undefined {
+  const cache = rc.values.store.cachingBucket;
+  switch (cache.type) {
+    case "none":
+      return undefined;
+    case "memcached":
+      return {
+        type: "MEMCACHED",
+        config: {
+          addresses: cache.addresses,
+          timeout: cache.timeout,
+          max_idle_connections: 100,
+          max_async_concurrency: 20,
+          max_get_multi_batch_size: 0,
+          max_item_size: "1MiB",
+          dns_provider_update_interval: "10s",
+        },
+      };
+    case "in-memory":
+      return { type: "IN-MEMORY", config: { max_size: eff.store.cachingBucketSize } };
+  }
+}
+
 export function buildStore(
   rc: RoleContext,
   names: ThanosNames,
@@ -95,7 +126,11 @@ export function buildStore(
 ): KubeObject[] {
   const values = rc.values.store;
   const shards = storeShards(rc);
-  const files: Record<string, string> = { "index-cache.yaml": toYaml(indexCacheConfig(rc, eff)) };
+  const bucketCache = cachingBucketConfig(rc, eff);
+  const files: Record<string, string> = {
+    "index-cache.yaml": toYaml(indexCacheConfig(rc, eff)),
+    ...(bucketCache ? { "caching-bucket.yaml": toYaml(bucketCache) } : {}),
+  };
   for (const shard of shards) Object.assign(files, shard.files);
   const storeSelector = selector(rc.ctx, "store");
   const objects: KubeObject[] = [
@@ -120,6 +155,10 @@ export function buildStore(
       ...listenArgs(true),
       `--data-dir=${PATH.storeData}`,
       `--index-cache.config-file=${PATH.storeConfig}/index-cache.yaml`,
+      // Documented in docs/components/store.md ("Caching Bucket") though kept out of --help upstream.
+      ...(bucketCache
+        ? [`--store.caching-bucket.config-file=${PATH.storeConfig}/caching-bucket.yaml`]
+        : []),
       // Index headers are mmapped only when a query needs the block: lower memory, faster start.
       "--store.enable-index-header-lazy-reader",
       ...shard.args,

@@ -7,6 +7,7 @@ import {
   MAX_LENGTH,
   objectName,
   objectStorage,
+  promLabelNameSchema,
   quantity,
   resources,
   schedulingDefault,
@@ -18,10 +19,7 @@ import { MEMCACHED_VERSION, THANOS_VERSION } from "./names.js";
 import { ruleGroup } from "./rules.js";
 
 /** Prometheus labels (external labels): label names, one-line values. */
-const promLabels = z.record(
-  z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "not a Prometheus label name (letters, digits, _)"),
-  singleLineText(MAX_LENGTH.text),
-);
+const promLabels = z.record(promLabelNameSchema, singleLineText(MAX_LENGTH.text));
 
 /**
  * Thanos replaces `$(NAME)` in its config files with the environment variable
@@ -45,9 +43,7 @@ const memcachedAddress = z
     /^((dns|dnssrv|dnssrvnoa)\+)?[A-Za-z0-9_]([-A-Za-z0-9_]*[A-Za-z0-9])?(\.[A-Za-z0-9_]([-A-Za-z0-9_]*[A-Za-z0-9])?)*(:\d{1,5})?$/,
     "a memcached address host:port, optionally after dns+, dnssrv+ or dnssrvnoa+ (e.g. dnssrv+_memcache._tcp.memcached.cache.svc.cluster.local)",
   );
-const labelName = z
-  .string()
-  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "not a Prometheus label name (letters, digits, _)");
+const labelName = promLabelNameSchema;
 const replicas = z.int32().min(1).optional().describe("defaults to the preset");
 const extraArgs = z
   .array(z.string().regex(/^--/, "each extra argument is a flag starting with --"))
@@ -211,6 +207,39 @@ const indexCache = z.discriminatedUnion("type", [
       .regex(/^\d+(B|KB|MB|GB)$/, "a size such as 1GB")
       .optional()
       .describe("defaults to the preset"),
+  }),
+  z.strictObject({
+    /** your memcached, shared by the store pods */
+    type: z.literal("memcached").describe("your memcached, shared by the store pods"),
+    /** memcached addresses (dns+/dnssrv+ allowed) */
+    addresses: z
+      .array(memcachedAddress)
+      .min(1, "at least one memcached address")
+      .max(64)
+      .describe("memcached addresses (dns+/dnssrv+ allowed)"),
+    /** timeout of one cache request */
+    timeout: duration.default("500ms").describe("timeout of one cache request"),
+  }),
+]);
+
+/**
+ * The store gateway's caching bucket (`--store.caching-bucket.config-file`):
+ * chunk ranges, meta.json files and bucket listings, in front of object storage.
+ */
+const cachingBucket = z.discriminatedUnion("type", [
+  z.strictObject({
+    /** every read goes to object storage */
+    type: z.literal("none").describe("every read goes to object storage"),
+  }),
+  z.strictObject({
+    /** a cache in each store pod */
+    type: z.literal("in-memory").describe("a cache in each store pod"),
+    /** most memory the cache takes in each pod, e.g. 512MB; defaults to the preset */
+    maxSize: z
+      .string()
+      .regex(/^\d+(B|KB|MB|GB)$/, "a size such as 512MB")
+      .optional()
+      .describe("most memory the cache takes in each pod, e.g. 512MB; defaults to the preset"),
   }),
   z.strictObject({
     /** your memcached, shared by the store pods */
@@ -488,8 +517,15 @@ export const thanosValues = z.strictObject({
       logQueriesLongerThan: duration
         .default("10s")
         .describe("log queries slower than this; 0 logs none"),
-      /** the response cache */
-      cache: frontendCache.prefault({ type: "in-memory" }).describe("the response cache"),
+      /**
+       * the response cache; by default a memcached the stack runs, shared by every query-frontend
+       * replica
+       */
+      cache: frontendCache
+        .prefault({ type: "memcached" })
+        .describe(
+          "the response cache; by default a memcached the stack runs, shared by every query-frontend replica",
+        ),
       /**
        * appended after the generated flags (container args: Kubernetes expands $(VAR) in them, and
        * $$ is a literal $)
@@ -513,6 +549,10 @@ export const thanosValues = z.strictObject({
       indexCache: indexCache
         .prefault({ type: "in-memory" })
         .describe("cache of block index entries"),
+      /** cache of chunks, meta.json files and bucket listings read from object storage */
+      cachingBucket: cachingBucket
+        .prefault({ type: "in-memory" })
+        .describe("cache of chunks, meta.json files and bucket listings read from object storage"),
       /** how the blocks are split among store pods */
       sharding: storeSharding
         .prefault({ mode: "none" })

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { PRESETS, type ThanosValues, thanos } from "../src/index.js";
 import {
   args,
+  configMapData,
   find,
   flag,
   flags,
@@ -17,6 +18,7 @@ import {
   S3_IRSA,
   template,
   workload,
+  yaml,
 } from "./helpers.js";
 
 const IRSA = { workloadIdentity: { aws: { roleArn: "arn:aws:iam::123456789012:role/thanos" } } };
@@ -171,21 +173,61 @@ describe("components", () => {
     expect(a).toContain("--query.auto-downsampling");
   });
 
-  it("query-frontend: range splitting and an in-memory response cache by default", () => {
+  it("query-frontend: range splitting and a memcached response cache shared by every replica by default", () => {
     const a = args(c.objects, "thanos-query-frontend");
     expect(flag(a, "query-range.split-interval")).toBe("24h");
     expect(flag(a, "query-range.response-cache-config-file")).toBe(
       "/etc/thanos/query-frontend/response-cache.yaml",
     );
+    const cache = yaml<{ type: string; config: { addresses: string[]; expiration: string } }>(
+      configMapData(c.objects, "thanos-query-frontend-config")["response-cache.yaml"],
+    );
+    expect(cache.type).toBe("MEMCACHED");
+    expect(cache.config.addresses).toEqual([
+      "dnssrv+_memcached._tcp.thanos-query-frontend-memcached.monitoring.svc.cluster.local",
+    ]);
+    expect(cache.config.expiration).toBe("24h");
+    expect(workload(c.objects, "thanos-query-frontend-memcached").kind).toBe("Deployment");
+    const perPod = thanos({ objectStorage: S3, queryFrontend: { cache: { type: "in-memory" } } });
+    expect(
+      perPod.objects.filter((o) => o.kind === "Deployment").map((d) => d.metadata.name),
+    ).not.toContain("thanos-query-frontend-memcached");
     const none = thanos({ objectStorage: S3, queryFrontend: { cache: { type: "none" } } });
     expect(
       flag(args(none.objects, "thanos-query-frontend"), "query-range.response-cache-config-file"),
     ).toBeUndefined();
   });
 
-  it("store gateway: index cache, lazy index headers, and time partitions", () => {
+  it("store gateway: index cache, caching bucket, lazy index headers, and time partitions", () => {
     const a = args(c.objects, "thanos-store");
     expect(flag(a, "index-cache.config-file")).toBe("/etc/thanos/store/index-cache.yaml");
+    expect(flag(a, "store.caching-bucket.config-file")).toBe(
+      "/etc/thanos/store/caching-bucket.yaml",
+    );
+    const storeFiles = configMapData(c.objects, "thanos-store-config");
+    // The small preset (the default of this package) gives each store pod 128MB.
+    expect(yaml(storeFiles["caching-bucket.yaml"])).toEqual({
+      type: "IN-MEMORY",
+      config: { max_size: "128MB" },
+    });
+    const shared = thanos({
+      objectStorage: S3,
+      store: {
+        cachingBucket: { type: "memcached", addresses: ["dns+memcached.cache.svc:11211"] },
+      },
+    });
+    const sharedCache = yaml<{ type: string; config: { addresses: string[] } }>(
+      configMapData(shared.objects, "thanos-store-config")["caching-bucket.yaml"],
+    );
+    expect(sharedCache.type).toBe("MEMCACHED");
+    expect(sharedCache.config.addresses).toEqual(["dns+memcached.cache.svc:11211"]);
+    const off = thanos({ objectStorage: S3, store: { cachingBucket: { type: "none" } } });
+    expect(
+      flag(args(off.objects, "thanos-store"), "store.caching-bucket.config-file"),
+    ).toBeUndefined();
+    expect(configMapData(off.objects, "thanos-store-config")).not.toHaveProperty(
+      "caching-bucket.yaml",
+    );
     expect(a).toContain("--store.enable-index-header-lazy-reader");
     const timed = thanos({
       objectStorage: S3,
@@ -213,7 +255,8 @@ describe("components", () => {
     expect(flag(a, "retention.resolution-1h")).toBe("365d");
     expect(a).not.toContain("--downsampling.disable");
     expect(flag(a, "deduplication.replica-label")).toBe("replica");
-    expect(a).toContain("--compact.enable-vertical-compaction");
+    // The replica label already turns vertical compaction on upstream; the flag would restate it.
+    expect(a.filter((arg) => arg.startsWith("--compact.enable-vertical-compaction"))).toEqual([]);
     const noDownsampling = thanos({
       objectStorage: S3,
       compactor: { downsampling: false, deduplication: false },

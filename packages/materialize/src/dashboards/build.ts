@@ -13,6 +13,9 @@ import {
   type Dashboard,
   DashboardBuilder,
   DashboardCursorSync,
+  type DashboardLink,
+  DashboardLinkBuilder,
+  DashboardLinkType,
   DatasourceVariableBuilder,
   type Panel,
   QueryVariableBuilder,
@@ -32,9 +35,11 @@ import { PanelBuilder as StatPanelBuilder } from "@grafana/grafana-foundation-sd
 import { PanelBuilder as TablePanelBuilder } from "@grafana/grafana-foundation-sdk/table";
 import { PanelBuilder as TimeseriesPanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
 import { MZ_LABEL } from "../constants.js";
+import { logExploreQuery } from "../queries/logs.js";
 import { type QueryRegistry, queryRegistry } from "../queries/registry.js";
 import type { RenderedQuery } from "../queries/types.js";
 import { queryScope, type ResolvedMaterializeValues } from "../values.js";
+import { THRESHOLDS } from "./panels.js";
 import {
   DASHBOARDS,
   type DashboardSpec,
@@ -112,7 +117,9 @@ function target(query: RenderedQuery, refId: string, panel: PanelSpec) {
     .refId(refId)
     .expr(query.expr)
     .datasource(datasourceRef("prometheus"));
-  if (panel.type === "table") return builder.instant().format(PromQueryFormat.Table);
+  if (panel.type === "table" || panel.textField) {
+    return builder.instant().format(PromQueryFormat.Table);
+  }
   return query.legend ? builder.legendFormat(query.legend) : builder.range();
 }
 
@@ -150,6 +157,11 @@ function panel(spec: PanelSpec, registry: QueryRegistry, layout: Layout): cog.Bu
   }
   const targets = queries.map((q, i) => target(q, String.fromCharCode(65 + i), spec));
   const unit = spec.unit ?? first.unit;
+  // Logs panels show lines, not numbers: they alone have neither unit nor thresholds.
+  if (spec.type !== "logs" && !unit) {
+    throw new Error(`panel "${spec.title}" needs a unit (on the panel or its first query)`);
+  }
+  const thresholds = spec.type === "logs" ? undefined : (spec.thresholds ?? THRESHOLDS.NEUTRAL);
   const gridPos = { x: layout.x, y: layout.y, w: layout.w, h: layout.h };
   const common = <
     B extends TimeseriesPanelBuilder | StatPanelBuilder | TablePanelBuilder | LogsPanelBuilder,
@@ -164,8 +176,8 @@ function panel(spec: PanelSpec, registry: QueryRegistry, layout: Layout): cog.Bu
     for (const t of targets) b.withTarget(t);
     if (unit) b.unit(unit);
     if (spec.decimals !== undefined) b.decimals(spec.decimals);
-    if (spec.thresholds) {
-      const { mode, steps } = thresholdsConfig(spec.thresholds);
+    if (thresholds) {
+      const { mode, steps } = thresholdsConfig(thresholds);
       b.thresholds(new ThresholdsConfigBuilder().mode(mode).steps(steps));
     }
     for (const series of spec.seriesThresholds ?? []) {
@@ -193,10 +205,11 @@ function panel(spec: PanelSpec, registry: QueryRegistry, layout: Layout): cog.Bu
             .placement(LegendPlacement.Bottom),
         );
     }
-    case "stat":
-      return common(new StatPanelBuilder()).reduceOptions(
-        new ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false),
-      );
+    case "stat": {
+      const reduce = new ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
+      if (spec.textField) reduce.fields(`/^${spec.textField}$/`);
+      return common(new StatPanelBuilder()).reduceOptions(reduce);
+    }
     case "table":
       return common(new TablePanelBuilder());
     case "logs":
@@ -232,6 +245,74 @@ function buildRows(spec: DashboardSpec, registry: QueryRegistry, builder: Dashbo
   }
 }
 
+/** The uid (after the prefix) of the logs dashboard, which every Materialize dashboard links to. */
+export const LOGS_DASHBOARD_UID = "logs";
+
+/** Grafana variables (`${name}`) survive URL encoding, so Grafana can still interpolate them. */
+function encodeKeepingVariables(text: string): string {
+  return encodeURIComponent(text).replace(/%24%7B([A-Za-z0-9_]+)%7D/g, "$${$1}");
+}
+
+/** An Explore URL for Loki with one LogQL query over the dashboard's time range. */
+export function exploreUrl(expr: string): string {
+  const panes = {
+    logs: {
+      datasource: `\${${DATASOURCE_VARIABLE.loki}}`,
+      queries: [{ refId: "A", expr, datasource: datasourceRef("loki") }],
+      range: { from: "${__from}", to: "${__to}" },
+    },
+  };
+  return `/explore?schemaVersion=1&panes=${encodeKeepingVariables(JSON.stringify(panes))}`;
+}
+
+/**
+ * Links on every dashboard: a drop-down of the other dashboards (by tag, keeping the time range
+ * and variables) and, on the dashboards that have the Loki datasource variable, the logs
+ * dashboard and Explore on Loki for the Materialize namespaces.
+ */
+function dashboardLinks(
+  spec: DashboardSpec,
+  registry: QueryRegistry,
+  values: ResolvedMaterializeValues,
+): cog.Builder<DashboardLink>[] {
+  const base = (title: string, type: DashboardLinkType, tooltip: string) =>
+    new DashboardLinkBuilder(title)
+      .type(type)
+      .tooltip(tooltip)
+      .tags([])
+      .asDropdown(false)
+      .targetBlank(false)
+      .includeVars(true)
+      .keepTime(true);
+  const links = [
+    base("Materialize dashboards", DashboardLinkType.Dashboards, "The other Materialize dashboards")
+      .icon("external link")
+      .tags(values.dashboards.tags)
+      .asDropdown(true),
+  ];
+  if (spec.datasources.includes("loki")) {
+    if (spec.uid !== LOGS_DASHBOARD_UID) {
+      links.push(
+        base(
+          "Logs and events",
+          DashboardLinkType.Link,
+          "Materialize logs for the selected environments, clusters and replicas",
+        )
+          .icon("doc")
+          .url(`/d/${values.dashboards.uidPrefix}${LOGS_DASHBOARD_UID}`),
+      );
+    }
+    links.push(
+      base("Explore logs", DashboardLinkType.Link, "Open the Materialize logs in Explore (Loki)")
+        .icon("bolt")
+        .keepTime(false)
+        .includeVars(false)
+        .url(exploreUrl(registry.get(logExploreQuery).expr)),
+    );
+  }
+  return links;
+}
+
 export function buildDashboard(
   spec: DashboardSpec,
   registry: QueryRegistry,
@@ -245,6 +326,7 @@ export function buildDashboard(
     .time({ from: values.dashboards.timeFrom, to: "now" })
     .timezone("browser")
     .tooltip(DashboardCursorSync.Crosshair)
+    .links(dashboardLinks(spec, registry, values))
     .readonly();
   for (const type of spec.datasources) {
     builder.withVariable(

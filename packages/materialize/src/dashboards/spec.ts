@@ -3,6 +3,8 @@
 import { durationSeconds } from "@materialize-monitoring/core";
 import { BURN_RATE_ALERTS } from "../rules/slos.js";
 import type { FreshnessSlo } from "../values.js";
+import { AREA_DASHBOARDS, SUMMARY_ROW } from "./areas.js";
+import { alertThresholds, THRESHOLDS } from "./panels.js";
 
 export type PanelType = "timeseries" | "stat" | "table" | "logs";
 export type DashboardVariable = "environment" | "cluster" | "replica" | "level" | "slo";
@@ -32,13 +34,15 @@ export interface PanelSpec {
   /** Grid height; default 8. */
   height?: number;
   /** Threshold steps, lowest first, the first with value null; Grafana's default when left out. */
-  thresholds?: ThresholdStep[];
+  thresholds?: readonly ThresholdStep[];
   /** How a time series panel draws its thresholds; not at all when left out. */
   thresholdsStyle?: "line" | "dashed" | "area" | "line+area" | "dashed+area";
   /** Per-series thresholds (field overrides), for series whose thresholds differ from the panel's. */
   seriesThresholds?: SeriesThresholds[];
   /** Decimals shown. */
   decimals?: number;
+  /** Stat panels: show this label of the (instant, table) result as text instead of the value. */
+  textField?: string;
 }
 
 export interface RowSpec {
@@ -91,8 +95,9 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
     description:
       "Availability, freshness, hydration, replica resources, SQL activity, sources and sinks, and persist health of Materialize environments.",
     variables: ["environment", "cluster", "replica"],
-    datasources: ["prometheus"],
+    datasources: ["prometheus", "loki"],
     rows: [
+      SUMMARY_ROW,
       {
         title: "Availability",
         panels: [
@@ -100,17 +105,20 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
             "overview.environmentd_up",
           ]),
           stat("Replicas up", "clusterd targets answering their scrape.", ["overview.replicas_up"]),
-          stat("Targets down", "Materialize scrape targets failing, by job.", [
-            "overview.targets_down",
-          ]),
-          stat("Collections hydrating", "Collections still reporting the not-hydrated sentinel.", [
+          stat(
+            "Targets down",
+            "Materialize scrape targets failing, by job.",
+            ["overview.targets_down"],
+            { thresholds: THRESHOLDS.ANY },
+          ),
+          stat("Hydrating now", "Collections still reporting the not-hydrated sentinel.", [
             "freshness.hydrating_by_replica",
           ]),
           ts(
             "Container restarts",
             "Restarts of environmentd, clusterd and balancerd containers.",
             ["overview.container_restarts"],
-            { width: 24 },
+            { thresholds: THRESHOLDS.ANY, width: 24 },
           ),
         ],
       },
@@ -190,7 +198,7 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
             "Sink errors",
             "Kafka transmit errors and Iceberg commit failures.",
             ["sinks.errors"],
-            { width: 24 },
+            { thresholds: THRESHOLDS.ANY, width: 24 },
           ),
         ],
       },
@@ -211,26 +219,33 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
       },
     ],
   },
+  ...AREA_DASHBOARDS,
   {
     uid: "freshness",
     title: "Materialize / Freshness",
     description:
       "Wallclock lag per cluster, replica and collection, hydration progress and replica expiration.",
     variables: ["environment", "cluster", "replica"],
-    datasources: ["prometheus"],
+    datasources: ["prometheus", "loki"],
     rows: [
       {
         title: "Lag",
         panels: [
-          ts("Worst lag by cluster", "Quantile 1 of wallclock lag per cluster.", [
-            "freshness.cluster_max_lag",
-          ]),
+          ts(
+            "Worst lag by cluster",
+            "Quantile 1 of wallclock lag per cluster.",
+            ["freshness.cluster_max_lag"],
+            { thresholds: alertThresholds("MaterializeUserClusterFreshnessLag") },
+          ),
           ts("Best lag by cluster", "Quantile 0 of wallclock lag per cluster.", [
             "freshness.cluster_min_lag",
           ]),
-          ts("Worst lag by replica", "Quantile 1 of wallclock lag per replica.", [
-            "freshness.replica_max_lag",
-          ]),
+          ts(
+            "Worst lag by replica",
+            "Quantile 1 of wallclock lag per replica.",
+            ["freshness.replica_max_lag"],
+            { thresholds: alertThresholds("MaterializeUserClusterFreshnessLag") },
+          ),
           {
             title: "Most-lagged collections",
             type: "table",
@@ -250,7 +265,7 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
             "Replica expiration",
             "Time until each replica's dataflows expire.",
             ["freshness.expiration_remaining_by_replica"],
-            { width: 24 },
+            { thresholds: alertThresholds("MaterializeReplicaExpirationApproaching"), width: 24 },
           ),
         ],
       },
@@ -261,7 +276,7 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
     title: "Materialize / Cluster replicas",
     description: "Resources, activity and health of the selected cluster replicas.",
     variables: ["environment", "cluster", "replica"],
-    datasources: ["prometheus"],
+    datasources: ["prometheus", "loki"],
     rows: [
       {
         title: "CPU",
@@ -270,7 +285,9 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
             "replica.cpu_usage",
             "replica.cpu_limit",
           ]),
-          ts("CPU throttling", "Fraction of CFS periods throttled.", ["replica.cpu_throttling"]),
+          ts("CPU throttling", "Fraction of CFS periods throttled.", ["replica.cpu_throttling"], {
+            thresholds: alertThresholds("MaterializeCPUThrottling"),
+          }),
         ],
       },
       {
@@ -401,10 +418,15 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
         panels: [
           ts("Ingestion", "Bytes received by distributors.", ["stack.loki_ingested_bytes"]),
           ts("Lines", "Lines received by distributors.", ["stack.loki_ingested_lines"]),
-          ts("Push errors", "Fraction of pushes failing with 5xx.", [
-            "stack.loki_push_error_ratio",
-          ]),
-          ts("Discarded lines", "Lines rejected, by reason.", ["stack.loki_discarded_samples"]),
+          ts(
+            "Push errors",
+            "Fraction of pushes failing with 5xx.",
+            ["stack.loki_push_error_ratio"],
+            { thresholds: alertThresholds("LokiPushErrors") },
+          ),
+          ts("Discarded lines", "Lines rejected, by reason.", ["stack.loki_discarded_samples"], {
+            thresholds: THRESHOLDS.ANY,
+          }),
           ts("Request latency", "99th percentile by route.", ["stack.loki_request_p99"], {
             width: 24,
           }),
@@ -413,12 +435,18 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
       {
         title: "Thanos",
         panels: [
-          ts("Receive errors", "Fraction of remote-write requests failing.", [
-            "stack.thanos_receive_error_ratio",
-          ]),
-          ts("Replication errors", "Failed replications between receivers.", [
-            "stack.thanos_receive_replication_errors",
-          ]),
+          ts(
+            "Receive errors",
+            "Fraction of remote-write requests failing.",
+            ["stack.thanos_receive_error_ratio"],
+            { thresholds: alertThresholds("ThanosReceiveErrors") },
+          ),
+          ts(
+            "Replication errors",
+            "Failed replications between receivers.",
+            ["stack.thanos_receive_replication_errors"],
+            { thresholds: THRESHOLDS.ANY },
+          ),
           ts("Ruler", "Rule-evaluation failures and dropped alerts per second.", [
             "stack.thanos_rule_evaluation_failures",
             "stack.thanos_rule_alerts_dropped",
@@ -428,9 +456,12 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
       {
         title: "Alloy",
         panels: [
-          ts("Remote-write lag", "How far remote write trails the WAL.", [
-            "stack.remote_write_lag",
-          ]),
+          ts(
+            "Remote-write lag",
+            "How far remote write trails the WAL.",
+            ["stack.remote_write_lag"],
+            { thresholds: alertThresholds("AlloyRemoteWriteBehind") },
+          ),
           ts("Samples sent and failed", "Samples per second sent and failed.", [
             "stack.remote_write_samples",
             "stack.remote_write_failed_samples",
@@ -438,17 +469,23 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
           ts("Log entries sent", "Entries per second delivered by loki.write.", [
             "stack.loki_write_sent",
           ]),
-          ts("Unhealthy components", "Components not reporting healthy.", [
-            "stack.alloy_unhealthy_components",
-          ]),
+          ts(
+            "Unhealthy components",
+            "Components not reporting healthy.",
+            ["stack.alloy_unhealthy_components"],
+            { thresholds: THRESHOLDS.ANY },
+          ),
         ],
       },
       {
         title: "Alertmanager",
         panels: [
-          ts("Notification failures", "Fraction of notifications failing, per integration.", [
-            "stack.alertmanager_notification_failure_ratio",
-          ]),
+          ts(
+            "Notification failures",
+            "Fraction of notifications failing, per integration.",
+            ["stack.alertmanager_notification_failure_ratio"],
+            { thresholds: alertThresholds("AlertmanagerNotificationsFailing") },
+          ),
           ts(
             "Cluster and alerts",
             "Cluster peers seen and active alerts.",

@@ -19,6 +19,9 @@ const env = `${MZ_LABEL.environment}=~"$environment"`;
 const logqlString = (text: string) => JSON.stringify(text);
 const events = (s: QueryScope) => `{job=${logqlString(s.kubernetesEventsJob)}, ${mz(s)}}`;
 
+/** The query the dashboards' "Explore logs" link opens. */
+export const logExploreQuery = "logs.explore";
+
 /** LogQL over the streams the log stages produce (see logs/stages.ts for labels and metadata). */
 export const logQueries: QueryDefinition[] = [
   {
@@ -63,6 +66,13 @@ export const logQueries: QueryDefinition[] = [
     description: "clusterd log lines of the selected clusters and replicas.",
     expr: (s) =>
       `{namespace=~"${ns.environments(s)}", container="${MZ_CONTAINER.clusterd}", level=~"$level"} | ${env} | ${MZ_LABEL.clusterId}=~"$cluster" | ${MZ_LABEL.replicaId}=~"$replica"`,
+  },
+  {
+    id: logExploreQuery,
+    datasource: "loki",
+    description:
+      "Materialize log lines of every level and environment, for Explore (a link cannot format the dashboard's multi-value variables as LogQL regexes).",
+    expr: (s) => `{${mz(s)}}`,
   },
   {
     id: "logs.panic_lines",

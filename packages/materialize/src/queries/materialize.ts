@@ -307,6 +307,7 @@ export const materializeQueries: QueryDefinition[] = [
   {
     id: "overview.environmentd_up",
     datasource: "prometheus",
+    unit: "short",
     description: "environmentd targets up, per environment.",
     legend: `{{${ENV}}}`,
     expr: () => `sum by (${ENV}) (up{job="${MZ_JOB.environmentd}", ${ENV}=~"$environment"})`,
@@ -314,6 +315,7 @@ export const materializeQueries: QueryDefinition[] = [
   {
     id: "overview.replicas_up",
     datasource: "prometheus",
+    unit: "short",
     description: "clusterd (replica) targets up, per environment.",
     legend: `{{${ENV}}}`,
     expr: () => `sum by (${ENV}) (up{job="${MZ_JOB.clusterd}", ${ENV}=~"$environment"})`,
@@ -321,6 +323,7 @@ export const materializeQueries: QueryDefinition[] = [
   {
     id: "overview.targets_down",
     datasource: "prometheus",
+    unit: "short",
     description: "Materialize scrape targets that are down, by job.",
     legend: "{{job}}",
     expr: () => `count by (job) (up{job=~"${MZ_PROCESS_JOBS}", ${ENV}=~"$environment"} == 0)`,
@@ -328,6 +331,7 @@ export const materializeQueries: QueryDefinition[] = [
   {
     id: "overview.container_restarts",
     datasource: "prometheus",
+    unit: "short",
     description: "Materialize container restarts per pod over the selected interval.",
     legend: "{{pod}} / {{container}}",
     expr: (s) =>
@@ -371,6 +375,7 @@ export const materializeQueries: QueryDefinition[] = [
   {
     id: "freshness.hydrating_by_replica",
     datasource: "prometheus",
+    unit: "short",
     description:
       "Collections still hydrating per replica (scored with `>= bool` so the line reaches zero instead of vanishing).",
     legend: "{{instance_id}} / {{replica_id}}",
@@ -380,6 +385,7 @@ export const materializeQueries: QueryDefinition[] = [
   {
     id: "freshness.hydration_queue",
     datasource: "prometheus",
+    unit: "short",
     description: "Dataflows waiting in the compute controller's hydration queue, per replica.",
     legend: "{{instance_id}} / {{replica_id}}",
     expr: () =>
@@ -470,6 +476,7 @@ export const materializeQueries: QueryDefinition[] = [
   {
     id: "replica.commands_received",
     datasource: "prometheus",
+    unit: "short",
     description:
       "Changes of the last-command-received marker per replica process; zero means the replica hears nothing from environmentd.",
     legend: "{{pod}}",

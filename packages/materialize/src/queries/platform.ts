@@ -79,6 +79,7 @@ export const platformQueries: QueryDefinition[] = [
   {
     id: "stack.targets_up",
     datasource: "prometheus",
+    unit: "short",
     description: "Stack scrape targets up, by job.",
     legend: "{{job}}",
     expr: (s) => `sum by (job) (up{${allStackJobs(s)}})`,
@@ -178,6 +179,7 @@ export const platformQueries: QueryDefinition[] = [
   {
     id: "stack.alloy_unhealthy_components",
     datasource: "prometheus",
+    unit: "short",
     description: "Alloy components that are not healthy, per Alloy job.",
     legend: "{{namespace}}/{{job}}",
     expr: (s) =>

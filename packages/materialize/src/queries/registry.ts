@@ -1,3 +1,4 @@
+import { environmentQueries } from "./environment.js";
 import { inhibitionQueries } from "./inhibition.js";
 import { logQueries } from "./logs.js";
 import { materializeQueries } from "./materialize.js";
@@ -10,6 +11,7 @@ import type { QueryDefinition, RenderedQuery } from "./types.js";
 /** Every PromQL and LogQL expression the package uses, each defined once. */
 export const QUERY_DEFINITIONS: readonly QueryDefinition[] = [
   ...materializeQueries,
+  ...environmentQueries,
   ...platformQueries,
   ...logQueries,
   ...inhibitionQueries,

@@ -1,0 +1,624 @@
+/**
+ * The shallow pass of the hostile-input test: every string leaf of the values
+ * schema that the deep table (DEEP_PATHS) does not cover, tried with a few
+ * payloads that between them hit every escaping rule of the output languages.
+ *
+ * The deep table says by hand what makes a path rendered. Here that is found
+ * per leaf: the leaf is written into the values of the deep path it shares the
+ * longest prefix with (so it lands in an item that already validates), the
+ * required fields of every object its path creates are filled from the schema,
+ * and opt-in sections on its path are switched on. Candidates are probed in
+ * shared renders, most specific first; the first one whose marker is rendered
+ * (or refused by the leaf's own rule) is kept. A leaf no candidate reaches is
+ * reported by name, never counted as tested.
+ */
+import {
+  buildPlans,
+  conflicts,
+  DEEP_PATHS,
+  type DeepPath,
+  getAt,
+  isTree,
+  type JsonSchema,
+  KEY,
+  leafName,
+  markerFor,
+  merge,
+  namesPath,
+  PAYLOADS,
+  type PathPlan,
+  type Payload,
+  type ProbeResult,
+  parsePath,
+  probeAll,
+  type RenderPool,
+  resolveRef,
+  type Segment,
+  type StringLeaf,
+  schemaLeafName,
+  setAt,
+  stringLeaves,
+  typesOf,
+  type Values,
+} from "./hostile.js";
+
+/**
+ * Six payloads that break, between them, every output language the stack
+ * writes if a value is not escaped for it: a quote (YAML, Alloy, Go strings,
+ * nginx), a line break followed by a key (every line-based format), `${}`
+ * (Loki's and Grafana's expansion), `$()` (the kubelet and Thanos), U+2028 (JSON
+ * and YAML readers) and a trailing backslash (ini continuation, escapes).
+ */
+export const SHALLOW_PAYLOADS: readonly Payload[] = PAYLOADS.filter((p) =>
+  [
+    'double quote "',
+    "LF + key",
+    "${HOSTNAME}",
+    "$(POD_NAME)",
+    "U+2028",
+    "trailing backslash a\\",
+  ].includes(p.name),
+);
+
+/** The smallest value a schema accepts, if one can be built without guessing a pattern. */
+export function minimalValue(
+  root: JsonSchema,
+  raw: JsonSchema | undefined,
+  depth = 0,
+  field = "",
+): unknown {
+  const schema = resolveRef(root, raw);
+  if (!schema || depth > 12) return undefined;
+  if (schema.default !== undefined) return structuredClone(schema.default);
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum && schema.enum.length > 0) return schema.enum[0];
+  const types = typesOf(schema);
+  if (types.length === 0) {
+    for (const option of [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]) {
+      const value = minimalValue(root, option, depth + 1);
+      if (value !== undefined) return value;
+    }
+    if (!schema.properties) return undefined;
+  }
+  if (types.includes("object") || schema.properties) {
+    const out: Values = {};
+    for (const name of schema.required ?? []) {
+      const value = minimalValue(root, schema.properties?.[name], depth + 1, name);
+      if (value === undefined) return undefined;
+      out[name] = value;
+    }
+    // A record (labels, headers) gets one entry: an empty selector is often refused.
+    const entries = schema.additionalProperties;
+    if (!schema.properties && typeof entries === "object") {
+      const value = minimalValue(root, entries, depth + 1);
+      if (value !== undefined) out.app = value;
+    }
+    return out;
+  }
+  if (types.includes("array")) {
+    if (!schema.minItems) return [];
+    const item = minimalValue(root, schema.items, depth + 1);
+    return item === undefined ? undefined : Array.from({ length: schema.minItems }, () => item);
+  }
+  if (types.includes("boolean")) return false;
+  if (types.includes("integer") || types.includes("number")) {
+    if (schema.minimum !== undefined) return schema.minimum;
+    if (schema.exclusiveMinimum !== undefined) return schema.exclusiveMinimum + 1;
+    return 1;
+  }
+  if (types.includes("string")) return plainString(schema, field);
+  return undefined;
+}
+
+/** Strings tried, in order, for a required string field with a pattern or a format. */
+const PLAIN_STRINGS = [
+  "x",
+  "abc",
+  "x1",
+  "a.b",
+  "example.com",
+  "https://example.com",
+  "/x",
+  "1",
+  "1s",
+  "1m",
+  "v1",
+  "a=b",
+  "x@example.com",
+];
+
+/** What a field's name or description says it holds, for a string rule the schema cannot show. */
+function hinted(schema: JsonSchema, field: string): string | undefined {
+  const text = `${field} ${(schema as { description?: string }).description ?? ""}`;
+  if (/url\b|URL/.test(text)) return "https://example.com/x";
+  if (/cidr/i.test(field)) return "10.0.0.0/8";
+  return undefined;
+}
+
+/** The first plain string the schema's pattern, format and length accept. */
+function plainString(schema: JsonSchema, field = ""): string | undefined {
+  const hint = hinted(schema, field);
+  const min = schema.minLength ?? 0;
+  const max = schema.maxLength ?? Number.POSITIVE_INFINITY;
+  let pattern: RegExp | undefined;
+  try {
+    pattern = schema.pattern ? new RegExp(schema.pattern, "u") : undefined;
+  } catch {
+    return undefined;
+  }
+  const format = schema.format;
+  const fits = (value: string) =>
+    value.length >= Math.max(1, min) &&
+    value.length <= max &&
+    (!pattern || pattern.test(value)) &&
+    (!format ||
+      (format === "uri" ? /^https?:\/\//.test(value) : format === "email" && value.includes("@")));
+  if (hint && fits(hint)) return hint;
+  return PLAIN_STRINGS.find(fits) ?? (fits("x".repeat(min)) ? "x".repeat(min) : undefined);
+}
+
+/** The schema one path segment leads to, and the object schema (union variant) that holds it. */
+function step(
+  root: JsonSchema,
+  schema: JsonSchema,
+  segment: Segment,
+): { holder?: JsonSchema; next?: JsonSchema } {
+  const candidates = [schema, ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]
+    .map((s) => resolveRef(root, s))
+    .filter((s): s is JsonSchema => s !== undefined);
+  for (const candidate of candidates) {
+    if (typeof segment === "number" && candidate.items) return { next: candidate.items };
+    if (typeof segment === "string" && candidate.properties?.[segment])
+      return { holder: candidate, next: candidate.properties[segment] };
+  }
+  for (const candidate of candidates) {
+    if (
+      typeof segment === "string" &&
+      candidate.additionalProperties &&
+      typeof candidate.additionalProperties === "object"
+    )
+      return { next: candidate.additionalProperties };
+  }
+  return {};
+}
+
+/** The schema at a path (record entries through `additionalProperties`), if the path exists. */
+export function schemaAt(root: JsonSchema, path: readonly Segment[]): JsonSchema | undefined {
+  let schema = resolveRef(root, root);
+  for (const segment of path) {
+    if (!schema) return undefined;
+    schema = resolveRef(root, step(root, schema, segment).next);
+  }
+  return schema;
+}
+
+/** Whether the object at `path` is one of several shapes (a union). */
+function isUnion(root: JsonSchema, path: readonly Segment[]): boolean {
+  const schema = schemaAt(root, path);
+  return Boolean(schema && ((schema.anyOf?.length ?? 0) > 1 || (schema.oneOf?.length ?? 0) > 1));
+}
+
+/**
+ * Fills, in every object on `path`, the required fields it lacks (a union
+ * variant's discriminator included) and, where `enable` is set, switches on
+ * each opt-in section (`enabled: false` by default) the path goes through.
+ */
+export function completePath(
+  root: JsonSchema,
+  values: Values,
+  path: readonly Segment[],
+  enable: boolean,
+): Values {
+  let out = structuredClone(values);
+  let schema = resolveRef(root, root);
+  for (let i = 0; i < path.length && schema; i++) {
+    const segment = path[i] as Segment;
+    if (segment === KEY) break;
+    const { holder, next } = step(root, schema, segment);
+    const here = path.slice(0, i);
+    if (holder) {
+      const node = getAt(out, here);
+      const current = isTree(node) ? node : {};
+      for (const name of holder.required ?? []) {
+        if (name === segment || current[name] !== undefined) continue;
+        const value = minimalValue(root, holder.properties?.[name], 0, name);
+        if (value !== undefined) out = setAt(out, [...here, name], value);
+      }
+      const enabled = resolveRef(root, holder.properties?.enabled);
+      if (
+        enable &&
+        segment !== "enabled" &&
+        enabled &&
+        typesOf(enabled).includes("boolean") &&
+        enabled.default === false &&
+        current.enabled === undefined
+      )
+        out = setAt(out, [...here, "enabled"], true);
+    }
+    schema = resolveRef(root, next);
+  }
+  return out;
+}
+
+export interface ShallowLeaf {
+  leaf: StringLeaf;
+  /** The concrete path written (record keys and list items of the borrowed deep path). */
+  path: string;
+  /** Candidate values that may render it, most specific first. */
+  candidates: Values[];
+}
+
+const segmentsEqual = (a: Segment, b: Segment) => String(a) === String(b);
+
+/** The deep paths as schema leaf names, split into segments, with their concrete paths. */
+function deepIndex(root: JsonSchema, deep: readonly DeepPath[]) {
+  return deep.map((d) => {
+    const concrete = parsePath(d.path);
+    const name = schemaLeafName(root, concrete) ?? "";
+    return { deep: d, concrete, named: parsePath(name) };
+  });
+}
+
+/** Every string leaf the deep table does not cover, with the values to try it in. */
+export function shallowLeaves(
+  root: JsonSchema,
+  covered: ReadonlySet<string>,
+  deep: readonly DeepPath[] = DEEP_PATHS,
+  /** Built-in lists a user may replace only when `global.replaceBuiltIn` names them. */
+  replaceable: readonly string[] = [],
+): ShallowLeaf[] {
+  const index = deepIndex(root, deep);
+  const seen = new Set<string>();
+  const out: ShallowLeaf[] = [];
+  for (const leaf of stringLeaves(root).leaves) {
+    if (covered.has(leaf.name) || seen.has(leaf.name)) continue;
+    seen.add(leaf.name);
+    // The deep path sharing the longest prefix, at least the section and one more segment.
+    let best: { deep: DeepPath; concrete: Segment[]; shared: number } | undefined;
+    for (const entry of index) {
+      let shared = 0;
+      while (
+        shared < leaf.path.length - 1 &&
+        shared < entry.named.length - 1 &&
+        segmentsEqual(leaf.path[shared] as Segment, entry.named[shared] as Segment)
+      )
+        shared++;
+      if (shared >= 2 && (!best || shared > best.shared))
+        best = { deep: entry.deep, concrete: entry.concrete, shared };
+    }
+    const concrete = best
+      ? [...best.concrete.slice(0, best.shared), ...leaf.path.slice(best.shared)]
+      : [...leaf.path];
+    const borrowed = best?.deep.enable ?? {};
+    const path = leafName(concrete);
+    const replaces = replaceable.filter((list) => path.startsWith(`${list}[`));
+    const candidates: Values[] = [];
+    const add = (values: Values) => {
+      // Under a replaceable built-in list, the list can only be set when the user says so.
+      const full =
+        replaces.length > 0
+          ? (merge(values, { global: { replaceBuiltIn: replaces } }) as Values)
+          : values;
+      if (!candidates.some((c) => JSON.stringify(c) === JSON.stringify(full)))
+        candidates.push(full);
+    };
+    add(completePath(root, borrowed, concrete, true));
+    add(completePath(root, {}, concrete, true));
+    add(completePath(root, borrowed, concrete, false));
+    add(completePath(root, {}, concrete, false));
+    add({});
+    out.push({ leaf, path, candidates });
+  }
+  return out;
+}
+
+export interface ShallowSelection {
+  /**
+   * One plan per tested leaf. Plans come in batches of up to 40 leaves that
+   * share one baseline: every leaf of a batch holds its own marker there, and
+   * each case replaces one marker with a payload.
+   */
+  plans: PathPlan[];
+  /** What each plan's value reaches (for runHostile, which then needs no probes of its own). */
+  probes: Map<number, ProbeResult>;
+  /** Leaves whose probe the leaf's own rule refused: every case must be refused naming it. */
+  refusedByRule: string[];
+  /** Leaves no candidate renders, with the last reason. */
+  unreached: { leaf: string; reason: string }[];
+  /** Shared baselines the plans use. */
+  batches: number;
+}
+
+interface Chosen {
+  leaf: number;
+  enable: Values;
+  /** Sections the marker reached; undefined when the leaf's own rule refused it. */
+  reached?: string[];
+  refusal?: string;
+}
+
+/** `path` with `value` written: the value itself, or for a record key, a key holding `keyValue`. */
+function writeLeaf(
+  values: Values,
+  segments: readonly Segment[],
+  value: string,
+  keyValue: unknown,
+): Values {
+  if (segments.at(-1) !== KEY) return setAt(values, segments, value);
+  const recordPath = segments.slice(0, -1);
+  const existing = getAt(values, recordPath);
+  return setAt(values, recordPath, { ...(isTree(existing) ? existing : {}), [value]: keyValue });
+}
+
+function keyValueFor(root: JsonSchema, segments: readonly Segment[]): unknown {
+  if (segments.at(-1) !== KEY) return undefined;
+  const record = schemaAt(root, segments.slice(0, -1))?.additionalProperties;
+  return (typeof record === "object" ? minimalValue(root, record) : undefined) ?? "x";
+}
+
+/**
+ * Probes every leaf's candidates in rounds and keeps the first that reaches
+ * the output (or whose only refusal is the leaf's own rule), then packs the
+ * leaves into shared baselines, each checked to render with the sections its
+ * leaves never reach switched off.
+ */
+export async function selectShallowPlans(
+  root: JsonSchema,
+  leaves: readonly ShallowLeaf[],
+  pool: RenderPool,
+  defaults: Values,
+  prunable: Readonly<Record<string, Values>>,
+): Promise<ShallowSelection> {
+  const started = Date.now();
+  const chosen: Chosen[] = [];
+  const reasons = new Map<number, string>();
+  // The first candidate's refusal is kept: it is the most specific one, the one to fix.
+  const setReason = (leaf: number, reason: string) => {
+    const first = reasons.get(leaf);
+    reasons.set(leaf, first ? `${first.split(" | last: ")[0]} | last: ${reason}` : reason);
+  };
+  let pending = leaves.map((_, i) => i);
+  const rounds = Math.max(...leaves.map((l) => l.candidates.length));
+  for (let round = 0; round < rounds && pending.length > 0; round++) {
+    const trying = pending.filter((i) => (leaves[i] as ShallowLeaf).candidates[round]);
+    const paths: DeepPath[] = trying.map((i) => {
+      const shallow = leaves[i] as ShallowLeaf;
+      const keyValue = keyValueFor(root, parsePath(shallow.path));
+      return {
+        path: shallow.path,
+        leaf: shallow.leaf.name,
+        enable: shallow.candidates[round],
+        base: "",
+        ...(keyValue !== undefined ? { keyValue } : {}),
+      };
+    });
+    const { plans } = buildPlans(root, paths, SHALLOW_PAYLOADS);
+    const byIndex = new Map(plans.map((p) => [p.index, p]));
+    // Values refused as they are read need no render: only the accepted ones are probed.
+    const parsed = await Promise.all(plans.map((plan) => pool.parse(plan.probe)));
+    const probes = await probeAll(
+      plans.filter((_, i) => parsed[i]?.kind === "probed"),
+      pool,
+    );
+    plans.forEach((plan, i) => {
+      const result = parsed[i] as ProbeResult;
+      if (result.kind !== "probed") probes.set(plan.index, result);
+    });
+    const next: number[] = [];
+    trying.forEach((leafIndex, planIndex) => {
+      const plan = byIndex.get(planIndex);
+      const probe = probes.get(planIndex);
+      const enable = (paths[planIndex] as DeepPath).enable as Values;
+      if (!plan || !probe) {
+        setReason(leafIndex, "the harness found no schema leaf for the path");
+        next.push(leafIndex);
+        return;
+      }
+      const reached = probe.kind === "probed" ? (probe.reached[plan.marker] ?? []) : [];
+      if (reached.length > 0) {
+        chosen.push({ leaf: leafIndex, enable, reached });
+        return;
+      }
+      if (probe.kind === "refused") {
+        const segments = parsePath(plan.path);
+        const own = leafName(segments.at(-1) === KEY ? segments.slice(0, -1) : segments);
+        const why = probe.problems.map((p) => `${p.path}: ${p.message}`).join("; ");
+        if (probe.problems.every((p) => namesPath(p.path, own))) {
+          chosen.push({ leaf: leafIndex, enable, refusal: why });
+          return;
+        }
+        setReason(leafIndex, `refused: ${why}`);
+      } else if (probe.kind === "probed") setReason(leafIndex, "rendered nowhere");
+      else setReason(leafIndex, `crashed: ${probe.error}`);
+      next.push(leafIndex);
+    });
+    pending = [...next, ...pending.filter((i) => !trying.includes(i))];
+    if (process.env.HOSTILE_PROGRESS)
+      process.stderr.write(
+        `shallow round ${round}: ${trying.length} tried, ${pending.length} left, ${Date.now() - started} ms\n`,
+      );
+  }
+  if (process.env.HOSTILE_PROGRESS)
+    process.stderr.write(`shallow: candidates chosen in ${Date.now() - started} ms\n`);
+
+  // Each chosen leaf's values in a shared baseline: its marker, or for a leaf its own rule
+  // refuses, its default (or nothing).
+  interface Member {
+    chosen: Chosen;
+    segments: Segment[];
+    marker: string;
+    keyValue: unknown;
+    values: Values;
+    base: string;
+  }
+  const members: Member[] = chosen
+    .sort((a, b) => a.leaf - b.leaf)
+    .map((c) => {
+      const shallow = leaves[c.leaf] as ShallowLeaf;
+      const segments = parsePath(shallow.path);
+      const marker = markerFor(c.leaf);
+      const keyValue = keyValueFor(root, segments);
+      const fallback = segments.at(-1) === KEY ? undefined : getAt(defaults, segments);
+      const base = c.reached ? marker : typeof fallback === "string" ? fallback : "";
+      // buildPlans renders a path of alertmanager.config for Alertmanager 0.25 (Debian's amtool)
+      // unless its values say otherwise: the shared baseline is checked the same way.
+      const pinned = shallow.path.startsWith("alertmanager.config.")
+        ? (merge({ alertmanager: { image: { tag: "v0.25.0" } } }, c.enable) as Values)
+        : c.enable;
+      return {
+        chosen: c,
+        segments,
+        marker,
+        keyValue,
+        base,
+        values: base ? writeLeaf(pinned, segments, base, keyValue) : pinned,
+      };
+    });
+  const pruneFor = (m: Member): string[] =>
+    m.chosen.reached
+      ? Object.keys(prunable).filter(
+          (s) => s !== String(m.segments[0]) && !(m.chosen.reached as string[]).includes(s),
+        )
+      : Object.keys(prunable).filter((s) => s !== String(m.segments[0]));
+  const pruneValues = (sections: readonly string[]) =>
+    sections.reduce<Values>((acc, s) => merge(acc, prunable[s]) as Values, {});
+
+  const accepted: { values: Values; members: Member[] }[] = [];
+  const unreached = new Map<number, string>();
+  /** Packs members into batches of non-colliding values and keeps the batches that render. */
+  const pack = async (group: Member[], prune: boolean): Promise<Member[]> => {
+    const byPrune = new Map<string, Member[]>();
+    for (const m of group) {
+      const key = prune ? pruneFor(m).join(",") : "";
+      byPrune.set(key, [...(byPrune.get(key) ?? []), m]);
+    }
+    const batches: { values: Values; members: Member[] }[] = [];
+    for (const [key, list] of byPrune) {
+      const pruned = pruneValues(key ? key.split(",") : []);
+      const local: { values: Values; members: Member[] }[] = [];
+      for (const m of list) {
+        // Two fields of one union-typed object (`url` and `srv` of an Alertmanager target) fit
+        // no variant together: such members never share a baseline.
+        const parent = leafName(m.segments.slice(0, -1));
+        const unionParent = isUnion(root, m.segments.slice(0, -1));
+        const fits = local.find(
+          (b) =>
+            b.members.length < 40 &&
+            !conflicts(b.values, m.values) &&
+            !(unionParent && b.members.some((o) => leafName(o.segments.slice(0, -1)) === parent)),
+        );
+        if (fits) {
+          fits.values = merge(fits.values, m.values) as Values;
+          fits.members.push(m);
+        } else local.push({ values: merge(pruned, m.values) as Values, members: [m] });
+      }
+      batches.push(...local);
+    }
+    const retry: Member[] = [];
+    const check = async (batch: { values: Values; members: Member[] }): Promise<void> => {
+      const markers = batch.members.filter((m) => m.chosen.reached).map((m) => m.marker);
+      const result = await pool.probe(batch.values, markers);
+      if (result.kind !== "probed") {
+        if (batch.members.length > 1) {
+          const half = Math.ceil(batch.members.length / 2);
+          const parts = [batch.members.slice(0, half), batch.members.slice(half)];
+          const base = prune ? pruneValues(pruneFor(batch.members[0] as Member)) : {};
+          await Promise.all(
+            parts.map((part) =>
+              check({
+                members: part,
+                values: part.reduce<Values>((acc, m) => merge(acc, m.values) as Values, base),
+              }),
+            ),
+          );
+          return;
+        }
+        const member = batch.members[0] as Member;
+        if (prune) retry.push(member);
+        else
+          unreached.set(
+            member.chosen.leaf,
+            `its baseline does not render: ${result.kind === "refused" ? result.problems.map((p) => `${p.path}: ${p.message}`).join("; ") : result.error}`,
+          );
+        return;
+      }
+      const good: Member[] = [];
+      for (const m of batch.members) {
+        const still = result.reached[m.marker] ?? [];
+        if (!m.chosen.reached || (m.chosen.reached as string[]).every((s) => still.includes(s)))
+          good.push(m);
+        else if (prune) retry.push(m);
+        else unreached.set(m.chosen.leaf, "rendered nowhere in a shared baseline");
+      }
+      if (good.length === batch.members.length) accepted.push(batch);
+      else if (good.length > 0) {
+        const base = prune ? pruneValues(pruneFor(good[0] as Member)) : {};
+        await check({
+          members: good,
+          values: good.reduce<Values>((acc, m) => merge(acc, m.values) as Values, base),
+        });
+      }
+    };
+    await Promise.all(batches.map(check));
+    return retry;
+  };
+  // Retried in leaf order (not the order the checks finished in): the same batches every run.
+  const whole = await pack(members, true);
+  await pack(
+    whole.sort((a, b) => a.chosen.leaf - b.chosen.leaf),
+    false,
+  );
+
+  const paths: DeepPath[] = [];
+  const reachedOf: (string[] | undefined)[] = [];
+  const refusedByRule: string[] = [];
+  accepted.sort(
+    (a, b) => (a.members[0] as Member).chosen.leaf - (b.members[0] as Member).chosen.leaf,
+  );
+  for (const batch of accepted) {
+    for (const m of batch.members) {
+      const shallow = leaves[m.chosen.leaf] as ShallowLeaf;
+      paths.push({
+        path: shallow.path,
+        leaf: shallow.leaf.name,
+        enable: batch.values,
+        base: m.base,
+        rawOnly: true,
+        payloads: SHALLOW_PAYLOADS,
+        ...(m.keyValue !== undefined ? { keyValue: m.keyValue } : {}),
+      });
+      reachedOf.push(m.chosen.reached);
+      if (!m.chosen.reached) refusedByRule.push(shallow.leaf.name);
+    }
+  }
+  const { plans } = buildPlans(root, paths, SHALLOW_PAYLOADS);
+  const probes = new Map<number, ProbeResult>();
+  for (const plan of plans) {
+    const reached = reachedOf[plan.index];
+    const member = accepted.flatMap((b) => b.members)[plan.index] as Member;
+    probes.set(
+      plan.index,
+      reached
+        ? { kind: "probed", reached: { [plan.marker]: reached } }
+        : {
+            kind: "refused",
+            problems: [
+              { path: leafName(member.segments), message: member.chosen.refusal ?? "refused" },
+            ],
+          },
+    );
+  }
+  for (const i of pending) unreached.set(i, reasons.get(i) ?? "no candidate");
+  return {
+    plans,
+    probes,
+    refusedByRule: refusedByRule.sort(),
+    batches: accepted.length,
+    unreached: [...unreached.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([i, reason]) => ({
+        leaf: (leaves[i] as ShallowLeaf).leaf.name,
+        reason: reason.slice(0, 300),
+      })),
+  };
+}
