@@ -342,7 +342,7 @@ describe("errors", () => {
         alloyAgent({ logs: { podLabelsAsMetadata: [{ podLabel: "a/b", name: "a/b" }] } }),
       ),
     ).toBe(
-      "alloy-agent.logs.podLabelsAsMetadata[0].name: not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)",
+      "alloy-agent.logs.podLabelsAsMetadata[0].name: not a Prometheus label name (letters, digits, _)",
     );
   });
 });
