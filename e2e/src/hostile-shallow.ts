@@ -31,6 +31,7 @@ import {
   type ProbeResult,
   parsePath,
   probeAll,
+  probeFailure,
   type RenderPool,
   resolveRef,
   type Segment,
@@ -394,16 +395,7 @@ export async function selectShallowPlans(
     });
     const { plans } = buildPlans(root, paths, SHALLOW_PAYLOADS);
     const byIndex = new Map(plans.map((p) => [p.index, p]));
-    // Values refused as they are read need no render: only the accepted ones are probed.
-    const parsed = await Promise.all(plans.map((plan) => pool.parse(plan.probe)));
-    const probes = await probeAll(
-      plans.filter((_, i) => parsed[i]?.kind === "probed"),
-      pool,
-    );
-    plans.forEach((plan, i) => {
-      const result = parsed[i] as ProbeResult;
-      if (result.kind !== "probed") probes.set(plan.index, result);
-    });
+    const probes = await probeAll(plans, pool);
     const next: number[] = [];
     trying.forEach((leafIndex, planIndex) => {
       const plan = byIndex.get(planIndex);
@@ -422,7 +414,7 @@ export async function selectShallowPlans(
       if (probe.kind === "refused") {
         const segments = parsePath(plan.path);
         const own = leafName(segments.at(-1) === KEY ? segments.slice(0, -1) : segments);
-        const why = probe.problems.map((p) => `${p.path}: ${p.message}`).join("; ");
+        const why = probeFailure(probe);
         if (probe.problems.every((p) => namesPath(p.path, own))) {
           chosen.push({ leaf: leafIndex, enable, refusal: why });
           return;
@@ -538,7 +530,7 @@ export async function selectShallowPlans(
         else
           unreached.set(
             member.chosen.leaf,
-            `its baseline does not render: ${result.kind === "refused" ? result.problems.map((p) => `${p.path}: ${p.message}`).join("; ") : result.error}`,
+            `its baseline does not render: ${probeFailure(result)}`,
           );
         return;
       }

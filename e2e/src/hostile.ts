@@ -1419,11 +1419,6 @@ const { parentPort, workerData } = require("node:worker_threads");
         reply({ ok: true, objects, yaml, streamIsConcatenation });
         return;
       }
-      if (msg.type === "parse") {
-        try { stackLib.loadValues({ profiles: [msg.values], files: [], sets: [] }); } catch (error) { reply(describe(error)); return; }
-        reply({ kind: "probed", reached: {} });
-        return;
-      }
       if (msg.type === "probe") {
         let built;
         try { built = build(msg.values); } catch (error) { reply(describe(error)); return; }
@@ -1548,19 +1543,6 @@ export class RenderPool {
     return new Promise<ProbeResult>((resolve) => {
       this.pending.set(id, resolve as (result: unknown) => void);
       this.queue.push({ message: { type: "probe", values, markers }, id });
-      this.pump();
-    });
-  }
-
-  /**
-   * Reads `values` as the CLI does, without rendering: a refusal of the values themselves costs
-   * a fraction of a render (`probed` with nothing reached when they are accepted).
-   */
-  parse(values: Values): Promise<ProbeResult> {
-    const id = this.nextId++;
-    return new Promise<ProbeResult>((resolve) => {
-      this.pending.set(id, resolve as (result: unknown) => void);
-      this.queue.push({ message: { type: "parse", values }, id });
       this.pump();
     });
   }
@@ -3169,76 +3151,11 @@ export async function probeAll(
   return out;
 }
 
-/**
- * Prunes plans by the sections their probes reached, checked in shared renders
- * (up to 40 plans whose values do not collide, with the same sections off): a
- * plan whose marker no longer reaches every section it reached whole gets no
- * pruning. Refused and unreached probes are recorded as runHostile does.
- */
-async function quickPrunes(
-  plans: readonly PathPlan[],
-  probes: Map<number, ProbeResult>,
-  pool: RenderPool,
-  pruneOf: (sections: readonly string[]) => Values,
-  prunes: Map<number, Values>,
-  unprobed: string[],
-  harness: string[],
-): Promise<void> {
-  const groups = new Map<string, { sections: string[]; plans: PathPlan[] }[]>();
-  for (const plan of plans) {
-    const probe = probes.get(plan.index) as ProbeResult;
-    if (probe.kind !== "probed") {
-      const why =
-        probe.kind === "refused"
-          ? probe.problems.map((p) => `${p.path}: ${p.message}`).join("; ")
-          : probe.error;
-      unprobed.push(`${plan.path}: ${why}`);
-      prunes.set(plan.index, {});
-      continue;
-    }
-    const reached = probe.reached[plan.marker] ?? [];
-    if (reached.length === 0) {
-      harness.push(`${plan.path}: the value is rendered nowhere (an enabler is missing)`);
-      prunes.set(plan.index, {});
-      continue;
-    }
-    const sections = Object.keys(PRUNABLE).filter(
-      (s) => s !== plan.section && !reached.includes(s),
-    );
-    if (sections.length === 0 || plan.disablesSection) {
-      prunes.set(plan.index, {});
-      continue;
-    }
-    const key = sections.join(",");
-    const batches = groups.get(key) ?? [];
-    groups.set(key, batches);
-    const prune = pruneOf(sections);
-    const fits = batches.find(
-      (b) =>
-        b.plans.length < 40 &&
-        b.plans.every((other) => !conflicts(merge(prune, other.probe), plan.probe)),
-    );
-    if (fits) fits.plans.push(plan);
-    else batches.push({ sections, plans: [plan] });
-  }
-  const batches = [...groups.values()].flat();
-  await Promise.all(
-    batches.map(async ({ sections, plans: batch }) => {
-      const prune = pruneOf(sections);
-      const values = batch.reduce<Values>((acc, p) => merge(acc, p.probe) as Values, prune);
-      const check = await pool.probe(
-        values,
-        batch.map((p) => p.marker),
-      );
-      for (const plan of batch) {
-        const probe = probes.get(plan.index) as ProbeResult & { kind: "probed" };
-        const whole = probe.reached[plan.marker] ?? [];
-        const still = check.kind === "probed" ? (check.reached[plan.marker] ?? []) : [];
-        const kept = whole.filter((s) => !sections.includes(s));
-        prunes.set(plan.index, kept.every((s) => still.includes(s)) ? prune : {});
-      }
-    }),
-  );
+/** Why a probe did not render: the refusal's problems, or the crash. */
+export function probeFailure(probe: Exclude<ProbeResult, { kind: "probed" }>): string {
+  return probe.kind === "refused"
+    ? probe.problems.map((p) => `${p.path}: ${p.message}`).join("; ")
+    : probe.error;
 }
 
 // ---------------------------------------------------------------------------
@@ -3263,14 +3180,6 @@ export interface RunReport {
  */
 export interface RunOptions {
   /**
-   * Prune every plan by the sections its probe reached, verified for many
-   * plans in one render, instead of searching each plan's smallest render
-   * (for the shallow pass's ~1,300 plans, where a search per plan would cost
-   * minutes). A plan whose value no longer reaches its sections pruned is
-   * rendered whole.
-   */
-  quickPrune?: boolean;
-  /**
    * What each plan reaches, found by the caller: no probes are run, and each
    * plan's values are taken as they are (sections already switched off).
    */
@@ -3291,10 +3200,7 @@ export async function runHostile(
   // Every baseline starts from the defaults: if they do not render, nothing below means anything.
   const defaults = await pool.probe({}, []);
   if (defaults.kind !== "probed") {
-    const why =
-      defaults.kind === "refused"
-        ? defaults.problems.map((p) => `${p.path}: ${p.message}`).join("; ")
-        : defaults.error;
+    const why = probeFailure(defaults);
     return {
       results: [],
       harness: [`the default values do not render: ${why.slice(0, 500)}`],
@@ -3310,27 +3216,17 @@ export async function runHostile(
     for (const plan of plans) {
       prunes.set(plan.index, {});
       const probe = probes.get(plan.index);
-      if (probe && probe.kind !== "probed")
-        unprobed.push(
-          `${plan.path}: ${probe.kind === "refused" ? probe.problems.map((p) => `${p.path}: ${p.message}`).join("; ") : probe.error}`,
-        );
+      if (probe && probe.kind !== "probed") unprobed.push(`${plan.path}: ${probeFailure(probe)}`);
     }
   }
   const pruneOf = (sections: readonly string[]) =>
     sections.reduce<Values>((acc, s) => merge(acc, PRUNABLE[s]) as Values, {});
-  if (options.quickPrune) {
-    await quickPrunes(plans, probes, pool, pruneOf, prunes, unprobed, harness);
-  }
   await Promise.all(
     plans.map(async (plan) => {
       if (prunes.has(plan.index)) return;
       const probe = probes.get(plan.index) as ProbeResult;
       if (probe.kind !== "probed") {
-        const why =
-          probe.kind === "refused"
-            ? probe.problems.map((p) => `${p.path}: ${p.message}`).join("; ")
-            : probe.error;
-        unprobed.push(`${plan.path}: ${why}`);
+        unprobed.push(`${plan.path}: ${probeFailure(probe)}`);
         prunes.set(plan.index, {});
         return;
       }

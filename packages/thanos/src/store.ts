@@ -68,21 +68,29 @@ export function storeShards(rc: RoleContext): StoreShard[] {
   }
 }
 
+/** A store-gateway cache in the user's memcached, as Thanos's MEMCACHED client config. */
+function memcachedClientConfig(cache: {
+  addresses: readonly string[];
+  timeout: string;
+}): Record<string, unknown> {
+  return {
+    type: "MEMCACHED",
+    config: {
+      addresses: cache.addresses,
+      timeout: cache.timeout,
+      max_idle_connections: 100,
+      max_async_concurrency: 20,
+      max_get_multi_batch_size: 0,
+      max_item_size: "1MiB",
+      dns_provider_update_interval: "10s",
+    },
+  };
+}
+
 export function indexCacheConfig(rc: RoleContext, eff: Effective): Record<string, unknown> {
   const cache = rc.values.store.indexCache;
   if (cache.type === "memcached") {
-    return {
-      type: "MEMCACHED",
-      config: {
-        addresses: cache.addresses,
-        timeout: cache.timeout,
-        max_idle_connections: 100,
-        max_async_concurrency: 20,
-        max_get_multi_batch_size: 0,
-        max_item_size: "1MiB",
-        dns_provider_update_interval: "10s",
-      },
-    };
+    return memcachedClientConfig(cache);
   }
   return { type: "IN-MEMORY", config: { max_size: eff.store.indexCacheSize } };
 }
@@ -101,18 +109,7 @@ export function cachingBucketConfig(
     case "none":
       return undefined;
     case "memcached":
-      return {
-        type: "MEMCACHED",
-        config: {
-          addresses: cache.addresses,
-          timeout: cache.timeout,
-          max_idle_connections: 100,
-          max_async_concurrency: 20,
-          max_get_multi_batch_size: 0,
-          max_item_size: "1MiB",
-          dns_provider_update_interval: "10s",
-        },
-      };
+      return memcachedClientConfig(cache);
     case "in-memory":
       return { type: "IN-MEMORY", config: { max_size: eff.store.cachingBucketSize } };
   }

@@ -197,6 +197,20 @@ const frontendCache = z.discriminatedUnion("type", [
   }),
 ]);
 
+/** A cache of the store gateway in the user's memcached, shared by the store pods. */
+const storeMemcached = z.strictObject({
+  /** your memcached, shared by the store pods */
+  type: z.literal("memcached").describe("your memcached, shared by the store pods"),
+  /** memcached addresses (dns+/dnssrv+ allowed) */
+  addresses: z
+    .array(memcachedAddress)
+    .min(1, "at least one memcached address")
+    .max(64)
+    .describe("memcached addresses (dns+/dnssrv+ allowed)"),
+  /** timeout of one cache request */
+  timeout: duration.default("500ms").describe("timeout of one cache request"),
+});
+
 const indexCache = z.discriminatedUnion("type", [
   z.strictObject({
     /** a cache in each store pod */
@@ -208,18 +222,7 @@ const indexCache = z.discriminatedUnion("type", [
       .optional()
       .describe("defaults to the preset"),
   }),
-  z.strictObject({
-    /** your memcached, shared by the store pods */
-    type: z.literal("memcached").describe("your memcached, shared by the store pods"),
-    /** memcached addresses (dns+/dnssrv+ allowed) */
-    addresses: z
-      .array(memcachedAddress)
-      .min(1, "at least one memcached address")
-      .max(64)
-      .describe("memcached addresses (dns+/dnssrv+ allowed)"),
-    /** timeout of one cache request */
-    timeout: duration.default("500ms").describe("timeout of one cache request"),
-  }),
+  storeMemcached,
 ]);
 
 /**
@@ -241,18 +244,7 @@ const cachingBucket = z.discriminatedUnion("type", [
       .optional()
       .describe("most memory the cache takes in each pod, e.g. 512MB; defaults to the preset"),
   }),
-  z.strictObject({
-    /** your memcached, shared by the store pods */
-    type: z.literal("memcached").describe("your memcached, shared by the store pods"),
-    /** memcached addresses (dns+/dnssrv+ allowed) */
-    addresses: z
-      .array(memcachedAddress)
-      .min(1, "at least one memcached address")
-      .max(64)
-      .describe("memcached addresses (dns+/dnssrv+ allowed)"),
-    /** timeout of one cache request */
-    timeout: duration.default("500ms").describe("timeout of one cache request"),
-  }),
+  storeMemcached,
 ]);
 
 const storeSharding = z.discriminatedUnion("mode", [
