@@ -1,3 +1,4 @@
+export * from "./collection.js";
 export * from "./exporters.js";
 export * from "./kube-state-metrics.js";
 export * from "./kube-state-metrics-resources.js";

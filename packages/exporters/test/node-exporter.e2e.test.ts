@@ -14,10 +14,13 @@ import type { Container, DaemonSet, KubeObject, PodSpec } from "@materialize-mon
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   collectorAvailable,
+  exportersCollectionFor,
   NODE_EXPORTER_COLLECTORS,
+  NODE_EXPORTER_SOURCE,
   type NodeExporterCollector,
   type NodeExporterValues,
   nodeExporter,
+  nodeExporterCollectorOf,
 } from "../src/index.js";
 
 const BINARY = process.env.NODE_EXPORTER_BINARY ?? "/usr/bin/prometheus-node-exporter";
@@ -234,6 +237,47 @@ describe.skipIf(process.env.SKIP_REAL_BINARIES === "1")(
       for (const s of all.filter((x) => x.name === "node_network_receive_bytes_total")) {
         expect(s.labels.device).not.toMatch(/^(lo|veth.*)$/);
       }
+    });
+
+    it("every family each 1.5 collector serves here maps back to that collector (the table behind the metric tiers' collection)", async () => {
+      const mismatches: string[] = [];
+      let checked = 0;
+      for (const collector of (
+        Object.keys(NODE_EXPORTER_COLLECTORS) as NodeExporterCollector[]
+      ).filter((name) => collectorAvailable(name, "1.5"))) {
+        const component = nodeExporter({
+          ...DEBIAN_RELEASE,
+          collectors: { recommended: false, enable: [collector] },
+        });
+        const port = await freePort();
+        const families = new Set(
+          samples(await scrape(flagsForThisHost(component.objects, port), port)).map((s) => s.name),
+        );
+        for (const child of running.splice(0)) child.kill("SIGTERM");
+        for (const family of families) {
+          const owner = nodeExporterCollectorOf(family);
+          if (owner === null) continue;
+          checked += 1;
+          if (owner !== collector)
+            mismatches.push(`${family}: served by ${collector}, mapped to ${owner}`);
+        }
+      }
+      expect(mismatches).toEqual([]);
+      // every always-present family above was among them
+      expect(checked).toBeGreaterThan(Object.keys(ALWAYS_PRESENT).length * 3);
+    });
+
+    it("a DaemonSet narrowed to an allow-list runs exactly the collectors of its families, and serves them", async () => {
+      const families = Object.values(ALWAYS_PRESENT) as string[];
+      const { values, unserved } = exportersCollectionFor({ [NODE_EXPORTER_SOURCE]: families });
+      expect(unserved).toEqual([]);
+      const component = nodeExporter({ ...DEBIAN_RELEASE, ...values.nodeExporter });
+      expect(component.endpoints.collectors).toEqual(Object.keys(ALWAYS_PRESENT).sort());
+      const port = await freePort();
+      const served = new Set(
+        samples(await scrape(flagsForThisHost(component.objects, port), port)).map((s) => s.name),
+      );
+      for (const family of families) expect(served.has(family), family).toBe(true);
     });
 
     it("fails with a clear message when the binary rejects a rendered flag (the 1.12 render's --collector.swap)", async () => {

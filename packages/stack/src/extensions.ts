@@ -11,7 +11,9 @@
  *   the wired ones (a policy that drops the stack's own clients breaks it).
  * - So are Alertmanager's inhibit rules, discard routes and maintenance
  *   windows (`ADDITIVE_LISTS`): the user's come after the Materialize ones,
- *   which `materialize.alerting` turns off.
+ *   which `materialize.alerting` turns off; and the node-exporter collectors
+ *   and kube-state-metrics resources the metric tiers need, which the user's
+ *   extend (`nodeExporter.collectors.disable` still removes a collector).
  * - Every other list replaces, as in Helm.
  */
 import { type ValueProblem, ValuesError } from "@materialize-monitoring/core";
@@ -86,6 +88,9 @@ function withValue(tree: Tree, path: readonly string[], value: unknown): Tree {
 
 /** Lists (paths inside a section) that the user's values extend instead of replacing. */
 export const ADDITIVE_LISTS: readonly string[] = [
+  // exporters: what the metric tiers need, then the user's
+  "nodeExporter.collectors.enable",
+  "kubeStateMetrics.watchedResources",
   "config.inhibitRules",
   "config.discard",
   "config.maintenanceWindows",

@@ -94,6 +94,21 @@ function egressTo(
   return { cidrs: external?.cidrs ?? ["0.0.0.0/0"], ports: external?.podPorts ?? [443] };
 }
 
+/**
+ * The gateway's metric tiers: the per-tier lists Materialize derives, and the bundled Thanos
+ * taking recommended where an external store takes essential (the gateway's default for extra
+ * endpoints and OTLP); the user's values win. They follow from the Thanos and Materialize
+ * endpoints alone, so the umbrella can read the widest tier before the exporters' endpoints
+ * (which collect for it).
+ */
+export function gatewayTierWiring(endpoints: Wiring["endpoints"]): AlloyGatewayValues {
+  const artifacts = endpoints.materialize?.artifacts;
+  return {
+    destinations: { prometheus: { tier: endpoints.thanos ? "recommended" : "essential" } },
+    ...(artifacts ? { metricTiers: gatewayMetricTiers(artifacts.metricTiers) } : {}),
+  };
+}
+
 /** Values the umbrella gives the gateway. */
 export function wireAlloyGateway(w: Wiring): AlloyGatewayValues {
   const { values, endpoints, externals, ctx } = w;
@@ -104,9 +119,7 @@ export function wireAlloyGateway(w: Wiring): AlloyGatewayValues {
   const remoteWriteUrl = thanos?.remoteWriteUrl ?? values.thanos.external?.remoteWriteUrl;
   const artifacts = endpoints.materialize?.artifacts;
   const agent = endpoints.alloyAgent;
-  // Metric tiers: the bundled Thanos takes recommended, an external store essential (the
-  // gateway's default for extra endpoints and OTLP); the user's values win.
-  const metricTiers = artifacts ? gatewayMetricTiers(artifacts.metricTiers) : undefined;
+  const tiers = gatewayTierWiring(endpoints);
   return {
     destinations: {
       loki: {
@@ -116,7 +129,7 @@ export function wireAlloyGateway(w: Wiring): AlloyGatewayValues {
       },
       prometheus: {
         ...(remoteWriteUrl ? { url: remoteWriteUrl } : {}),
-        tier: thanos ? "recommended" : "essential",
+        ...tiers.destinations?.prometheus,
         egress: egressTo(
           thanos && { podLabels: thanos.podSelectors.remoteWrite, port: thanos.ports.remoteWrite },
           externals.thanos,
@@ -124,7 +137,7 @@ export function wireAlloyGateway(w: Wiring): AlloyGatewayValues {
       },
     },
     scrape: { jobs: builtInScrapeJobs(w) },
-    ...(metricTiers ? { metricTiers } : {}),
+    ...(tiers.metricTiers ? { metricTiers: tiers.metricTiers } : {}),
     rbac: { nonResourceUrls: endpoints.exporters?.metricsServer ? ["/metrics"] : [] },
     logs: {
       stages: artifacts?.logStages ?? [],

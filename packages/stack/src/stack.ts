@@ -1,7 +1,12 @@
 import { isDeepStrictEqual } from "node:util";
 import { type AlertmanagerValues, alertmanager } from "@materialize-monitoring/alertmanager";
 import { type AlloyAgentValues, alloyAgent } from "@materialize-monitoring/alloy-agent";
-import { type AlloyGatewayValues, alloyGateway } from "@materialize-monitoring/alloy-gateway";
+import {
+  type AlloyGatewayValues,
+  alloyGateway,
+  alloyGatewayValues,
+  scrapeLists,
+} from "@materialize-monitoring/alloy-gateway";
 import {
   assertObjectSizes,
   assertUnique,
@@ -14,7 +19,12 @@ import {
   priorityClass,
   sortForApply,
 } from "@materialize-monitoring/core";
-import { type ExportersValues, exporters } from "@materialize-monitoring/exporters";
+import {
+  type ExportersCollection,
+  type ExportersValues,
+  exporters,
+  exportersCollectionFor,
+} from "@materialize-monitoring/exporters";
 import { type GrafanaValues, grafana } from "@materialize-monitoring/grafana";
 import {
   type GrafanaOperatorValues,
@@ -27,6 +37,7 @@ import { materializeDashboards } from "./dashboards.js";
 import { applyExtensions, mergeSection, withoutExtraKeys } from "./extensions.js";
 import { type ExternalPeers, externalPeers } from "./external.js";
 import { isTree } from "./merge.js";
+import { gatewayTierWiring } from "./pipeline.js";
 import {
   type ParsedStackValues,
   type SectionKey,
@@ -171,12 +182,10 @@ function compose(
   const on = (key: SectionKey) => isEnabled(values, key);
   const endpoints: StackEndpoints = {};
   // Endpoints first, from the values that decide them (never from the wiring).
-  const ownExporters = mergeSection(base.exporters, user.exporters);
   const ownLoki = mergeSection(base.loki, user.loki);
   const ownThanos = mergeSection(base.thanos, withoutExtraKeys("thanos", user.thanos));
   const ownAgent = mergeSection(base.alloyAgent, user.alloyAgent);
   const ownGateway = withoutExtraKeys("alloyGateway", user.alloyGateway);
-  if (on("exporters")) endpoints.exporters = exporters.endpoints(ownExporters, ctx);
   if (on("alertmanager")) endpoints.alertmanager = alertmanager.endpoints(user.alertmanager, ctx);
   if (on("loki")) endpoints.loki = loki.endpoints(ownLoki, ctx);
   if (on("thanos")) endpoints.thanos = thanos.endpoints(ownThanos, ctx);
@@ -192,10 +201,18 @@ function compose(
   const materializeWiring = wireMaterialize(ctx, endpoints);
   const ownMaterialize = mergeSection(materializeWiring, user.materialize);
   if (on("materialize")) endpoints.materialize = materialize.endpoints(ownMaterialize, ctx);
+  // The exporters collect what the widest metric tier the gateway forwards needs: that follows
+  // from the Materialize and gateway endpoints, and nothing before reads the exporters'.
+  const collection = on("exporters")
+    ? exportersCollection(endpoints, ownGateway, user.exporters)
+    : { values: {}, unserved: [] };
+  const exportersBase = mergeSection(base.exporters, collection.values);
+  if (on("exporters"))
+    endpoints.exporters = exporters.endpoints(mergeSection(exportersBase, user.exporters), ctx);
 
   // Then the wiring of each section, under the user's values.
   const w: Wiring = { ctx, values, endpoints, externals };
-  const replaced: string[] = [];
+  const replaced: string[] = [...collection.unserved.map((line) => `exporters: ${line}`)];
   const extend = <T extends object>(key: SectionKey, own: T, wired: T, userValues: T): T => {
     const extended = applyExtensions(key, wired, userValues, values);
     replaced.push(...extended.replaced);
@@ -209,7 +226,7 @@ function compose(
     materialize: materializeWiring,
   };
   if (on("exporters")) {
-    const exportersWiring = mergeSection(base.exporters, wireExporters(w));
+    const exportersWiring = mergeSection(exportersBase, wireExporters(w));
     wired.exporters = exportersWiring;
     inputs.exporters = mergeSection(exportersWiring, user.exporters);
   }
@@ -246,6 +263,28 @@ function compose(
     inputs.alloyGateway = extend("alloyGateway", {}, gatewayWiring, user.alloyGateway);
   }
   return { endpoints, inputs, replaced, wired };
+}
+
+/**
+ * What the exporters collect for the gateway's scrape: the lists of the widest tier its
+ * destinations receive (the tier wiring under the user's gateway values, parsed as the gateway
+ * parses them). Nothing when there is no gateway or no Materialize lists to narrow to.
+ */
+function exportersCollection(
+  endpoints: StackEndpoints,
+  userGateway: AlloyGatewayValues,
+  userExporters: ExportersValues | undefined,
+): ExportersCollection {
+  if (!endpoints.alloyGateway || !endpoints.materialize) return { values: {}, unserved: [] };
+  const gateway = parseValues(
+    alloyGatewayValues,
+    mergeSection(gatewayTierWiring(endpoints), userGateway),
+    ["alloyGateway"],
+  );
+  return exportersCollectionFor(
+    scrapeLists(gateway, "alloyGateway"),
+    userExporters?.nodeExporter?.collectors?.disable ?? [],
+  );
 }
 
 function isEnabled(values: ParsedStackValues, key: SectionKey): boolean {

@@ -6,6 +6,13 @@
 import { alloyGatewayConfigOf } from "@materialize-monitoring/alloy-gateway";
 import { parse } from "@materialize-monitoring/alloy-syntax";
 import { ValuesError } from "@materialize-monitoring/core";
+import {
+  exporters,
+  kubeStateMetricsResourceOf,
+  kubeStateMetricsResourcesFor,
+  nodeExporterCollectorOf,
+  nodeExporterCollectorsFor,
+} from "@materialize-monitoring/exporters";
 import { materializeArtifacts } from "@materialize-monitoring/materialize";
 import { describe, expect, it } from "vitest";
 import { type Stack, type StackValues, stack } from "../src/index.js";
@@ -133,5 +140,117 @@ describe("metric tiers per destination kind", () => {
       message = error.message;
     }
     expect(message).toMatch(/alloyGateway\.destinations\.prometheus\.tier/);
+  });
+});
+
+/** The collectors node-exporter runs and the resources kube-state-metrics watches in `built`. */
+function collection(built: Stack): { collectors: string[]; resources: string[] } {
+  const ksm = built.objects.find(
+    (o) => o.kind === "Deployment" && o.metadata.name === "kube-state-metrics",
+  ) as { spec: { template: { spec: { containers: { args?: string[] }[] } } } } | undefined;
+  const flag = ksm?.spec.template.spec.containers[0]?.args?.find((a) =>
+    a.startsWith("--resources="),
+  );
+  return {
+    collectors: built.endpoints.exporters?.nodeExporter?.collectors ?? [],
+    resources: flag?.slice("--resources=".length).split(",") ?? [],
+  };
+}
+
+/** Every family the gateway's scrape keeps for an exporter is produced by what that exporter runs. */
+function expectCollectsWhatIsKept(built: Stack): void {
+  const text = config(built);
+  const { collectors, resources } = collection(built);
+  const kept = (source: string) =>
+    [...names(scrapeKeep(text, source))].filter((n) => n && n !== "up");
+  for (const family of kept("node-exporter")) {
+    const collector = nodeExporterCollectorOf(family);
+    expect(collector === null || collectors.includes(collector as string), family).toBe(true);
+  }
+  for (const family of kept("kube-state-metrics")) {
+    const resource = kubeStateMetricsResourceOf(family);
+    expect(resource === null || resources.includes(resource as string), family).toBe(true);
+  }
+}
+
+describe("the exporters collect what the widest tier forwards", () => {
+  it("by default (recommended, the bundled Thanos): exactly the collectors and resources of its lists", () => {
+    const built = stack();
+    expect(collection(built)).toEqual({
+      collectors: nodeExporterCollectorsFor(tiers["node-exporter"].recommended).needed,
+      resources: kubeStateMetricsResourcesFor(tiers["kube-state-metrics"].recommended).needed,
+    });
+    // narrower than each exporter's own defaults
+    const defaults = exporters();
+    expect(collection(built).collectors.length).toBeLessThan(
+      defaults.endpoints.nodeExporter?.collectors.length ?? 0,
+    );
+    expectCollectsWhatIsKept(built);
+  });
+
+  it("for an external store (essential): fewer still, and still everything essential keeps", () => {
+    const built = stack({ thanos: EXTERNAL_THANOS });
+    expect(collection(built).collectors).toEqual(
+      nodeExporterCollectorsFor(tiers["node-exporter"].essential).needed,
+    );
+    expect(collection(built).collectors).not.toContain("loadavg");
+    expectCollectsWhatIsKept(built);
+  });
+
+  it("widens to the widest destination: an extra endpoint at recommended beside an external store", () => {
+    const built = stack({
+      thanos: EXTERNAL_THANOS,
+      alloyGateway: {
+        destinations: { prometheus: { extra: [{ ...EXTRA, tier: "recommended" }] } },
+      },
+    });
+    expect(collection(built).collectors).toContain("loadavg");
+    expectCollectsWhatIsKept(built);
+  });
+
+  it("keeps each exporter's defaults when a destination takes all (nothing is filtered)", () => {
+    const built = stack({ alloyGateway: { destinations: { prometheus: { tier: "all" } } } });
+    const defaults = exporters();
+    expect(collection(built).collectors).toEqual(defaults.endpoints.nodeExporter?.collectors);
+    expect(collection(built).resources).toEqual(
+      collection(stack({ materialize: { enabled: false } })).resources,
+    );
+  });
+
+  it("follows names added to the gateway's allow-lists", () => {
+    const built = stack({
+      alloyGateway: {
+        metricTiers: {
+          recommended: { "node-exporter": ["node_memory_MemAvailable_bytes"] },
+        },
+      },
+    });
+    expect(collection(built).collectors).toContain("meminfo");
+    expectCollectsWhatIsKept(built);
+  });
+
+  it("keeps an exporter's defaults and says why when a kept name has no known collector", () => {
+    const built = stack({
+      alloyGateway: { metricTiers: { recommended: { "node-exporter": ["node_gpu_temperature"] } } },
+    });
+    expect(collection(built).collectors).toEqual(exporters().endpoints.nodeExporter?.collectors);
+    expect(built.notices.join("\n")).toContain(
+      "exporters: node-exporter keeps its collectors: no collector is known to serve node_gpu_temperature",
+    );
+  });
+
+  it("the user's collectors and resources extend the derived ones; a disabled collector is left out", () => {
+    const built = stack({
+      exporters: {
+        nodeExporter: { collectors: { enable: ["meminfo"], disable: ["vmstat"] } },
+        kubeStateMetrics: { watchedResources: ["ingresses"] },
+      },
+    });
+    const { collectors, resources } = collection(built);
+    expect(collectors).toContain("meminfo");
+    expect(collectors).toContain("filesystem");
+    expect(collectors).not.toContain("vmstat");
+    expect(resources).toContain("ingresses");
+    expect(resources).toContain("pods");
   });
 });
