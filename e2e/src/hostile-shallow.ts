@@ -126,12 +126,15 @@ const PLAIN_STRINGS = [
   "v1",
   "a=b",
   "x@example.com",
+  "us-east-1",
+  "0b5a2f7e-3c1d-4e8a-9f6b-2d7c8e9a1b3c",
+  "arn:aws:iam::123456789012:role/x",
 ];
 
 /** What a field's name or description says it holds, for a string rule the schema cannot show. */
 function hinted(schema: JsonSchema, field: string): string | undefined {
   const text = `${field} ${(schema as { description?: string }).description ?? ""}`;
-  if (/url\b|URL/.test(text)) return "https://example.com/x";
+  if (/url$/i.test(field) || /url\b|URL/.test(text)) return "https://example.com/x";
   if (/cidr/i.test(field)) return "10.0.0.0/8";
   return undefined;
 }
@@ -153,25 +156,43 @@ function plainString(schema: JsonSchema, field = ""): string | undefined {
     value.length <= max &&
     (!pattern || pattern.test(value)) &&
     (!format ||
-      (format === "uri" ? /^https?:\/\//.test(value) : format === "email" && value.includes("@")));
+      (format === "uri"
+        ? /^https?:\/\//.test(value)
+        : format === "email"
+          ? value.includes("@")
+          : format !== "uuid" ||
+            /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(
+              value,
+            )));
   if (hint && fits(hint)) return hint;
   return PLAIN_STRINGS.find(fits) ?? (fits("x".repeat(min)) ? "x".repeat(min) : undefined);
 }
 
-/** The schema one path segment leads to, and the object schema (union variant) that holds it. */
+/**
+ * The schema one path segment leads to, and the object schema (union variant) that holds it.
+ * Of the union variants that have the segment, the first that also holds `rest` (the path after
+ * it) wins: `credentials.accountKey.name` is in the azure variant, not the first with
+ * `credentials`.
+ */
 function step(
   root: JsonSchema,
   schema: JsonSchema,
   segment: Segment,
+  rest: readonly Segment[] = [],
 ): { holder?: JsonSchema; next?: JsonSchema } {
   const candidates = [schema, ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]
     .map((s) => resolveRef(root, s))
     .filter((s): s is JsonSchema => s !== undefined);
+  let fallback: { holder?: JsonSchema; next?: JsonSchema } | undefined;
   for (const candidate of candidates) {
     if (typeof segment === "number" && candidate.items) return { next: candidate.items };
-    if (typeof segment === "string" && candidate.properties?.[segment])
-      return { holder: candidate, next: candidate.properties[segment] };
+    if (typeof segment === "string" && candidate.properties?.[segment]) {
+      const found = { holder: candidate, next: candidate.properties[segment] };
+      if (holdsPath(root, found.next, rest)) return found;
+      fallback ??= found;
+    }
   }
+  if (fallback) return fallback;
   for (const candidate of candidates) {
     if (
       typeof segment === "string" &&
@@ -183,12 +204,28 @@ function step(
   return {};
 }
 
+/** Whether `path` leads somewhere from `schema` (union variants tried as `step` tries them). */
+function holdsPath(
+  root: JsonSchema,
+  schema: JsonSchema | undefined,
+  path: readonly Segment[],
+): boolean {
+  let current = resolveRef(root, schema);
+  for (let i = 0; i < path.length; i++) {
+    if (!current) return false;
+    const segment = path[i] as Segment;
+    if (segment === KEY) return true;
+    current = resolveRef(root, step(root, current, segment, path.slice(i + 1)).next);
+  }
+  return current !== undefined;
+}
+
 /** The schema at a path (record entries through `additionalProperties`), if the path exists. */
 export function schemaAt(root: JsonSchema, path: readonly Segment[]): JsonSchema | undefined {
   let schema = resolveRef(root, root);
-  for (const segment of path) {
+  for (let i = 0; i < path.length; i++) {
     if (!schema) return undefined;
-    schema = resolveRef(root, step(root, schema, segment).next);
+    schema = resolveRef(root, step(root, schema, path[i] as Segment, path.slice(i + 1)).next);
   }
   return schema;
 }
@@ -215,7 +252,7 @@ export function completePath(
   for (let i = 0; i < path.length && schema; i++) {
     const segment = path[i] as Segment;
     if (segment === KEY) break;
-    const { holder, next } = step(root, schema, segment);
+    const { holder, next } = step(root, schema, segment, path.slice(i + 1));
     const here = path.slice(0, i);
     if (holder) {
       const node = getAt(out, here);
@@ -451,7 +488,25 @@ export async function selectShallowPlans(
       const marker = markerFor(c.leaf);
       const keyValue = keyValueFor(root, segments);
       const fallback = segments.at(-1) === KEY ? undefined : getAt(defaults, segments);
-      const base = c.reached ? marker : typeof fallback === "string" ? fallback : "";
+      // A required leaf whose own rule refuses the marker still needs a value its rule takes, or
+      // its object is invalid: the default, else the filler's plain string. An optional one is
+      // left out.
+      const plain = () => {
+        const field = segments.at(-1);
+        const parent = schemaAt(root, segments.slice(0, -1));
+        const holder =
+          parent && typeof field === "string" ? step(root, parent, field).holder : undefined;
+        if (!holder?.required?.includes(field as string)) return undefined;
+        const schema = schemaAt(root, segments);
+        return schema ? plainString(schema, String(field)) : undefined;
+      };
+      const base = c.reached
+        ? marker
+        : typeof fallback === "string"
+          ? fallback
+          : segments.at(-1) === KEY
+            ? ""
+            : (plain() ?? "");
       // buildPlans renders a path of alertmanager.config for Alertmanager 0.25 (Debian's amtool)
       // unless its values say otherwise: the shared baseline is checked the same way.
       const pinned = shallow.path.startsWith("alertmanager.config.")

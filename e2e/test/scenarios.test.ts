@@ -227,6 +227,42 @@ describe("the scenario matrix", () => {
       expect(text).toContain(built.endpoints.loki?.pushUrl as string);
     });
 
+    it("cloud-destinations: SigV4 as the pod's role, mTLS with a ConfigMap CA, OAuth 2.0; no credential in the config", () => {
+      const built = render("cloud-destinations.yaml");
+      const text = configText(built.objects, "alloy-gateway-config");
+      expect(text).toMatch(/sigv4 \{\n\s*region\s*= "eu-west-1"\n\s*service_name = "aps"\n\s*\}/);
+      expect(text).toContain(
+        'ca_file     = "/etc/alloy/configmaps/acme-trust-bundle/ca-bundle.crt"',
+      );
+      expect(text).toContain(
+        'client_secret_file = "/etc/alloy/secrets/central-logs-oauth/client-secret"',
+      );
+      expect(text).toContain('"X-Api-Key" = [local.file.remote_write_mimir_header_0.content]');
+      const sa = built.objects.find(
+        (o) => o.kind === "ServiceAccount" && o.metadata.name === "alloy-gateway",
+      );
+      expect(sa?.metadata.annotations?.["eks.amazonaws.com/role-arn"]).toBe(
+        "arn:aws:iam::210987654321:role/mz-monitoring-gateway",
+      );
+      // the gateway pod mounts exactly the referenced keys, read-only
+      const pod = podSpecs(built.objects).find((p) => p.owner.includes("alloy-gateway"))?.spec;
+      const volumes = JSON.stringify(pod?.volumes);
+      for (const key of ["ca-bundle.crt", "tls.crt", "tls.key", "client-secret"])
+        expect(volumes).toContain(`"key":"${key}"`);
+    });
+
+    it("loki-tenants-by-namespace: routed by namespace, read and ruled in every tenant", () => {
+      const built = render("loki-tenants-by-namespace.yaml");
+      const text = configText(built.objects, "alloy-gateway-config");
+      expect(text).toMatch(/stage\.tenant \{\n\s*label = "namespace"/);
+      const datasource = built.objects.find(
+        (o) => o.kind === "GrafanaDatasource" && o.metadata.name === "loki",
+      ) as unknown as { spec: { datasource: { secureJsonData?: Record<string, string> } } };
+      expect(datasource.spec.datasource.secureJsonData?.httpHeaderValue1).toBe(
+        "materialize|mz-prod|mz-staging",
+      );
+    });
+
     it("split-namespaces: node agents run in their own namespace", () => {
       const built = render("split-namespaces.yaml");
       const agents = built.objects.filter((o) => o.kind === "DaemonSet");

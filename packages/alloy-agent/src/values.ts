@@ -186,8 +186,11 @@ export const alloyAgentValues = z.strictObject({
   /** the node's systemd journal, beside the pod logs */
   journal: z
     .strictObject({
-      /** also ship the node's systemd journal */
-      enabled: z.boolean().default(false).describe("also ship the node's systemd journal"),
+      /** ship the node's systemd journal (the kubelet and the container runtime) */
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe("ship the node's systemd journal (the kubelet and the container runtime)"),
       /** units to keep (the kubelet and the container runtime by default) */
       units: z
         .array(

@@ -155,11 +155,12 @@ describe("Alloy text", () => {
     ).toContain('url = "http://mz-alloy-gateway.pipeline.svc.corp.example:3100/loki/api/v1/push"');
   });
 
-  it("reads the kubelet's and the runtime's journal units when asked", () => {
-    const t = text({ journal: { enabled: true, units: ["kubelet.service", "crio.service"] } });
+  it("reads the kubelet's and the runtime's journal units by default, and the units it is given", () => {
+    const t = text({ journal: { units: ["kubelet.service", "crio.service"] } });
     expect(t).toContain('loki.source.journal "node"');
     expect(t).toContain('"kubelet\\\\.service|crio\\\\.service"');
-    expect(text({})).not.toContain("loki.source.journal");
+    expect(text({})).toContain('"kubelet\\\\.service|containerd\\\\.service"');
+    expect(text({ journal: { enabled: false } })).not.toContain("loki.source.journal");
   });
 });
 

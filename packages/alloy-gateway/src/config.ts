@@ -26,14 +26,16 @@ import {
   prometheus,
   recipeLabel,
   relabelRules,
-  sys,
+  stage,
   validateReferences,
 } from "@materialize-monitoring/alloy-syntax";
 import { type BuildContext, type ValueProblem, ValuesError } from "@materialize-monitoring/core";
-import type { AuthWiring, SecretWiring } from "./auth.js";
+import type { SecretWiring } from "./auth.js";
 import { PORT } from "./constants.js";
+import { endpointSecurityArgs, otlpAuthHandler, otlpClientTls } from "./destination-args.js";
 import { type GatewayScrapeJob, writesMetrics } from "./jobs.js";
 import { levelNormalisationStages } from "./levels.js";
+import { levelLimitStages, protectionStages } from "./protection.js";
 import { narrowingRules, tierLists, widestTier } from "./tiers.js";
 import type { MetricTier, ResolvedAlloyGatewayValues } from "./values.js";
 
@@ -43,6 +45,8 @@ export const EXTRA_COMPONENT_EXPORTS: Readonly<Record<string, readonly string[]>
   "otelcol.receiver.prometheus": ["receiver"],
   "otelcol.auth.basic": ["handler"],
   "otelcol.auth.bearer": ["handler"],
+  "otelcol.auth.oauth2": ["handler"],
+  "otelcol.exporter.datadog": ["input"],
   "local.file": ["content"],
 };
 
@@ -72,20 +76,6 @@ export interface GatewayConfig {
   config: AlloyConfig;
   text: string;
   scrape: KubernetesScrapeResult;
-}
-
-function basicAuthArgs(auth: AuthWiring) {
-  return {
-    ...(auth.basic
-      ? {
-          basicAuth: {
-            username: sys.env(auth.basic.usernameEnv),
-            passwordFile: auth.basic.passwordFile,
-          },
-        }
-      : {}),
-    ...(auth.bearerTokenFile ? { bearerTokenFile: auth.bearerTokenFile } : {}),
-  };
 }
 
 /** Components of `file` that can share work across a cluster but do not. */
@@ -203,47 +193,9 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
   let otlpLogs: Expression<"LogsReceiver"> | undefined;
   let otlpMetrics: Expression<"MetricsReceiver"> | undefined;
   if (otlpExport) {
-    const auth = secrets.add("otlp", otlpExport.auth);
-    let handler: Expression<"otelcol.Handler"> | undefined;
-    if (auth.basic) {
-      const password = config.add(
-        component(
-          "local.file",
-          "otlp_password",
-          { filename: auth.basic.passwordFile, is_secret: true },
-          {
-            content: "secret",
-          },
-        ),
-      );
-      handler = config.add(
-        component(
-          "otelcol.auth.basic",
-          "otlp",
-          { username: sys.env(auth.basic.usernameEnv), password: password.exports.content },
-          { handler: "otelcol.Handler" },
-        ),
-      ).exports.handler;
-    } else if (auth.bearerTokenFile) {
-      const token = config.add(
-        component(
-          "local.file",
-          "otlp_token",
-          { filename: auth.bearerTokenFile, is_secret: true },
-          {
-            content: "secret",
-          },
-        ),
-      );
-      handler = config.add(
-        component(
-          "otelcol.auth.bearer",
-          "otlp",
-          { token: token.exports.content },
-          { handler: "otelcol.Handler" },
-        ),
-      ).exports.handler;
-    }
+    const auth = secrets.add("otlp", { auth: otlpExport.auth, tls: otlpExport.tls });
+    const handler = otlpAuthHandler(config, auth);
+    const tls = otlpClientTls(auth.tls, otlpExport.protocol === "grpc" && otlpExport.insecure);
     const endpoint = otlpExport.endpoint as string;
     const exporter =
       otlpExport.protocol === "grpc"
@@ -251,14 +203,14 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
             otelcol.exporter.otlp("export", {
               client: {
                 endpoint,
-                ...(otlpExport.insecure ? { tls: { insecure: true } } : {}),
+                ...(tls ? { tls } : {}),
                 ...(handler ? { auth: handler } : {}),
               },
             }),
           )
         : config.add(
             otelcol.exporter.otlphttp("export", {
-              client: { endpoint, ...(handler ? { auth: handler } : {}) },
+              client: { endpoint, ...(tls ? { tls } : {}), ...(handler ? { auth: handler } : {}) },
             }),
           );
     const batch = config.add(
@@ -307,6 +259,54 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
     }
   }
 
+  // --- Datadog (optional, metrics only) --------------------------------------------------------
+  const datadog = destinations.datadog.enabled && hasMetrics ? destinations.datadog : undefined;
+  let datadogMetrics: Expression<"MetricsReceiver"> | undefined;
+  if (datadog?.apiKey) {
+    const apiKeyFile = secrets.file(datadog.apiKey);
+    const apiKey = config.add(
+      component(
+        "local.file",
+        "datadog_api_key",
+        { filename: apiKeyFile, is_secret: true },
+        {
+          content: "secret",
+        },
+      ),
+    ).exports.content;
+    const exporter = config.add(
+      component(
+        "otelcol.exporter.datadog",
+        "default",
+        [attr("hostname", ctx.clusterName), block("api", { api_key: apiKey, site: datadog.site })],
+        { input: "otelcol.Consumer" },
+      ),
+      { comment: `Metrics to Datadog (${datadog.site}); a community component of Alloy.` },
+    );
+    const batch = config.add(
+      otelcol.processor.batch("datadog", { output: { metrics: [exporter.exports.input] } }),
+    );
+    datadogMetrics = config.add(
+      component(
+        "otelcol.receiver.prometheus",
+        "datadog",
+        [block("output", { metrics: [batch.exports.input] })],
+        { receiver: "MetricsReceiver" },
+      ),
+      { comment: "Prometheus samples converted to OTLP for Datadog." },
+    ).exports.receiver;
+    const narrowing = narrowingRules(datadog.tier, widest, lists, input.jobs, input.path);
+    if (narrowing.length > 0) {
+      datadogMetrics = config.add(
+        prometheus.relabel("datadog_tier", {
+          forwardTo: [datadogMetrics],
+          rule: relabelRules(narrowing),
+        }),
+        { comment: `Metric tier ${datadog.tier} of Datadog (the scrape keeps ${widest}).` },
+      ).exports.receiver;
+    }
+  }
+
   // --- metrics out -----------------------------------------------------------------------------
   const prom = destinations.prometheus;
   const queueConfig = {
@@ -330,7 +330,7 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
                 name: "default",
                 url: remoteWriteUrl,
                 ...(Object.keys(prom.headers).length > 0 ? { headers: { ...prom.headers } } : {}),
-                ...basicAuthArgs(secrets.add("remote_write", prom.auth)),
+                ...endpointSecurityArgs(config, "remote_write", secrets.add("remote_write", prom)),
                 queueConfig,
                 ...narrowed(prom.tier),
               },
@@ -338,7 +338,11 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
                 name: d.name,
                 url: d.url,
                 ...(Object.keys(d.headers).length > 0 ? { headers: { ...d.headers } } : {}),
-                ...basicAuthArgs(secrets.add(`remote_write_${d.name}`, d.auth)),
+                ...endpointSecurityArgs(
+                  config,
+                  `remote_write_${d.name}`,
+                  secrets.add(`remote_write_${d.name}`, d),
+                ),
                 queueConfig,
                 ...narrowed(d.tier),
               })),
@@ -362,6 +366,7 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
   const metricsWriters = [
     ...(remoteWrite ? [remoteWrite.exports.receiver] : []),
     ...(otlpMetrics ? [otlpMetrics] : []),
+    ...(datadogMetrics ? [datadogMetrics] : []),
   ];
 
   // --- metrics in ------------------------------------------------------------------------------
@@ -390,43 +395,78 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
 
   // --- logs out ---------------------------------------------------------------------------------
   const lokiDest = destinations.loki;
+  const lokiDefault = {
+    name: "default",
+    url: input.lokiUrl,
+    ...(lokiDest.tenantId ? { tenantId: lokiDest.tenantId } : {}),
+    ...endpointSecurityArgs(config, "loki", secrets.add("loki", lokiDest)),
+  };
+  const lokiExtra = lokiDest.extra.map((d) => ({
+    name: d.name,
+    url: d.url,
+    ...(d.tenantId ? { tenantId: d.tenantId } : {}),
+    ...endpointSecurityArgs(config, `loki_${d.name}`, secrets.add(`loki_${d.name}`, d)),
+  }));
+  const externalLabels = { cluster: ctx.clusterName, ...values.logs.externalLabels };
+  // Routing by a label sets each entry's tenant, which a loki.write applies to all its
+  // endpoints: the extra destinations, with tenants of their own, then get a loki.write apart.
+  const routed = lokiDest.tenantFrom;
   const lokiWrite = config.add(
     loki.write("default", {
-      externalLabels: { cluster: ctx.clusterName, ...values.logs.externalLabels },
-      endpoint: [
-        {
-          name: "default",
-          url: input.lokiUrl,
-          ...(lokiDest.tenantId ? { tenantId: lokiDest.tenantId } : {}),
-          ...basicAuthArgs(secrets.add("loki", lokiDest.auth)),
-        },
-        ...lokiDest.extra.map((d) => ({
-          name: d.name,
-          url: d.url,
-          ...(d.tenantId ? { tenantId: d.tenantId } : {}),
-          ...basicAuthArgs(secrets.add(`loki_${d.name}`, d.auth)),
-        })),
-      ],
+      externalLabels,
+      endpoint: routed ? [lokiDefault] : [lokiDefault, ...lokiExtra],
     }),
     {
-      comment:
-        "Every entry to Loki (and the extra destinations); retry_on_http_429 keeps its default (true).",
+      comment: routed
+        ? "Every entry to Loki, under the tenant routed below; retry_on_http_429 keeps its default (true)."
+        : "Every entry to Loki (and the extra destinations); retry_on_http_429 keeps its default (true).",
     },
   );
-  const logWriters = [lokiWrite.exports.receiver, ...(otlpLogs ? [otlpLogs] : [])];
+  const extraWrite =
+    routed && lokiExtra.length > 0
+      ? config.add(loki.write("extra", { externalLabels, endpoint: lokiExtra }), {
+          comment: "The extra Loki destinations, each under its own tenant.",
+        })
+      : undefined;
+  const tenantRouting = routed
+    ? config.add(
+        loki.process("tenant", {
+          forwardTo: [lokiWrite.exports.receiver],
+          stages: [stage.tenant({ label: routed })],
+        }),
+        {
+          comment: `Each entry goes to the tenant its ${routed} label names; entries without one to ${lokiDest.tenantId ?? "the default tenant"}.`,
+        },
+      )
+    : undefined;
+  const logWriters = [
+    tenantRouting ? tenantRouting.exports.receiver : lokiWrite.exports.receiver,
+    ...(extraWrite ? [extraWrite.exports.receiver] : []),
+    ...(otlpLogs ? [otlpLogs] : []),
+  ];
+  const protection = values.logs.protection;
+  const debugLimit = levelLimitStages(protection);
+  const written =
+    debugLimit.length > 0
+      ? [
+          addLogProcess(config, "protect_levels", debugLimit, logWriters, {
+            comment: `Flood protection by level: at most ${protection.debug.linesPerSecond} debug and ${protection.debug.linesPerSecond} trace lines per second (per replica); the rest is dropped and counted (loki_process_dropped_lines_by_label_total{label_name="level"}).`,
+          }).exports.receiver,
+        ]
+      : logWriters;
   const levels = values.logs.levelNormalisation
     ? addLogProcess(
         config,
         "levels",
         levelNormalisationStages(values.logs.events.jobName),
-        logWriters,
+        written,
         {
           comment:
             "Streams without a level label get a normalised one (critical, error, warn, info, debug, trace, unknown).",
         },
       )
     : undefined;
-  const afterStages = levels ? [levels.exports.receiver] : logWriters;
+  const afterStages = levels ? [levels.exports.receiver] : written;
   const stages =
     values.logs.stages.length > 0
       ? addLogProcess(config, "stages", values.logs.stages, afterStages, {
@@ -434,7 +474,16 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
             "The given stages (the Materialize log stages: JSON fields, level, panics, structured metadata).",
         })
       : undefined;
-  const workloadLogs = stages ? [stages.exports.receiver] : afterStages;
+  const beforeProtection = stages ? [stages.exports.receiver] : afterStages;
+  const protect = protectionStages(protection);
+  const workloadLogs =
+    protect.length > 0
+      ? [
+          addLogProcess(config, "protect", protect, beforeProtection, {
+            comment: `Flood protection of pushed and OTLP logs (per replica): entries older than ${protection.maxAge} and lines over ${protection.maxLineSize} are dropped (reasons too_old, line_too_long), and so are lines over each namespace's and pod's rate (loki_process_dropped_lines_by_label_total).`,
+          }).exports.receiver,
+        ]
+      : beforeProtection;
 
   // --- logs in ----------------------------------------------------------------------------------
   config.add(

@@ -33,6 +33,8 @@ export const PATHS = {
   storage: "/var/lib/alloy/data",
   /** Secrets of extra destinations, one directory per Secret. */
   secrets: "/etc/alloy/secrets",
+  /** ConfigMaps of destinations (CA bundles), one directory per ConfigMap. */
+  configMaps: "/etc/alloy/configmaps",
   serviceAccountToken: "/var/run/secrets/kubernetes.io/serviceaccount/token",
   serviceAccountCa: "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
 } as const;

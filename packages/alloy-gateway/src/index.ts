@@ -46,6 +46,8 @@ import {
   standardLabels,
   tcpProbe,
   valuesError,
+  workloadIdentityAnnotations,
+  workloadIdentityPodLabels,
 } from "@materialize-monitoring/core";
 import { SecretWiring } from "./auth.js";
 import { destinationUrls, type GatewayConfig, gatewayConfig } from "./config.js";
@@ -180,7 +182,89 @@ export function computeAlloyGatewayEndpoints(
   };
 }
 
+/** Every destination with its path, URL, credentials and TLS, for the checks below. */
+function securedDestinations(values: ResolvedAlloyGatewayValues) {
+  const d = values.destinations;
+  return [
+    { where: "destinations.loki", url: d.loki.url, auth: d.loki.auth, tls: d.loki.tls },
+    ...d.loki.extra.map((e, i) => ({ where: `destinations.loki.extra[${i}]`, ...e })),
+    {
+      where: "destinations.prometheus",
+      url: d.prometheus.url,
+      auth: d.prometheus.auth,
+      tls: d.prometheus.tls,
+    },
+    ...d.prometheus.extra.map((e, i) => ({ where: `destinations.prometheus.extra[${i}]`, ...e })),
+    ...(d.otlp.enabled
+      ? [
+          {
+            where: "destinations.otlp",
+            url: d.otlp.protocol === "http" ? d.otlp.endpoint : undefined,
+            auth: d.otlp.auth,
+            tls: d.otlp.tls,
+          },
+        ]
+      : []),
+  ];
+}
+
+/**
+ * Credentials and TLS that cannot work as written: TLS settings on a plain-text connection, a
+ * verified CA beside skipping verification, a client secret sent to an http token URL, Entra
+ * workload identity without the pod label its webhook needs.
+ */
+function checkDestinationSecurity(values: ResolvedAlloyGatewayValues, path: string): void {
+  const otlp = values.destinations.otlp;
+  if (otlp.enabled && otlp.protocol === "grpc" && otlp.insecure && otlp.tls) {
+    throw valuesError(
+      `${path}.destinations.otlp.tls`,
+      "is set, but insecure: true exports in plain text",
+      "drop insecure to export over TLS, or drop tls",
+    );
+  }
+  for (const { where, url, auth, tls } of securedDestinations(values)) {
+    if (tls && url?.startsWith("http://")) {
+      throw valuesError(
+        `${path}.${where}.tls`,
+        `is set, but ${url} is plain http`,
+        "use the https URL of the destination, or drop tls",
+      );
+    }
+    if (tls?.insecureSkipVerify && tls.ca) {
+      throw valuesError(
+        `${path}.${where}.tls.insecureSkipVerify`,
+        "is true beside a ca bundle, which would never be used",
+        "drop insecureSkipVerify: the ca verifies the server",
+      );
+    }
+    if (auth?.type === "oauth2" && auth.tokenUrl.startsWith("http://")) {
+      throw valuesError(
+        `${path}.${where}.auth.tokenUrl`,
+        "is plain http: the client secret would cross the network unencrypted",
+        "use the https token URL",
+      );
+    }
+    if (
+      auth?.type === "azure" &&
+      auth.identity.kind === "workload" &&
+      !values.workloadIdentity.azure
+    ) {
+      throw valuesError(
+        `${path}.${where}.auth.identity`,
+        "uses Entra workload identity, but the gateway's pods lack the azure.workload.identity/use label the webhook needs to mount the token",
+        `set ${path}.workloadIdentity.azure.clientId (the client id of the identity)`,
+      );
+    }
+  }
+}
+
+/** `annotations` for object metadata, left out when empty. */
+function annotationsOf(annotations: Record<string, string>) {
+  return Object.keys(annotations).length > 0 ? { annotations } : {};
+}
+
 function checkValues(values: ResolvedAlloyGatewayValues, path: string): void {
+  checkDestinationSecurity(values, path);
   const scale = values.autoscaling;
   if (scale.enabled && scale.maxReplicas < values.replicas) {
     throw valuesError(
@@ -195,6 +279,14 @@ function checkValues(values: ResolvedAlloyGatewayValues, path: string): void {
       `${path}.clustering.enabled`,
       `is false, but the gateway may run ${Math.max(values.replicas, scale.enabled ? scale.maxReplicas : 1)} replicas: each would scrape every target and read every event`,
       "enable clustering, or run one replica (replicas: 1, autoscaling.enabled: false)",
+    );
+  }
+  const datadog = values.destinations.datadog;
+  if (datadog.enabled && !datadog.apiKey) {
+    throw valuesError(
+      `${path}.destinations.datadog.apiKey`,
+      "is required when the Datadog destination is enabled",
+      "name the Secret key holding the API key, e.g. { name: datadog, key: api-key }",
     );
   }
   const otlp = values.destinations.otlp;
@@ -376,6 +468,10 @@ export function buildAlloyGateway(
       `--storage.path=${PATHS.storage}`,
       `--server.http.listen-addr=0.0.0.0:${PORT.http.port}`,
       "--disable-reporting",
+      // otelcol.exporter.datadog is a community component of Alloy
+      ...(values.destinations.datadog.enabled
+        ? ["--feature.community-components.enabled=true"]
+        : []),
       ...(clusterService
         ? [
             "--cluster.enabled=true",
@@ -410,7 +506,10 @@ export function buildAlloyGateway(
   const priorityClassName =
     values.scheduling.priorityClassName ?? priorityClassFor(ctx, "critical");
   const template = podTemplate(ctx, {
-    labels: standardLabels(ctx, parts),
+    labels: {
+      ...standardLabels(ctx, parts),
+      ...workloadIdentityPodLabels(values.workloadIdentity),
+    },
     containers: [alloy],
     volumes: [
       { name: "config", configMap: { name: configMapName } },
@@ -438,7 +537,10 @@ export function buildAlloyGateway(
   });
 
   const objects: KubeObject[] = [
-    serviceAccount(meta(), { automountToken: true }),
+    serviceAccount(
+      { ...meta(), ...annotationsOf(workloadIdentityAnnotations(values.workloadIdentity)) },
+      { automountToken: true },
+    ),
     clusterRole(
       objectMeta(ctx, { ...parts, objectName: name, clusterScoped: true }),
       clusterRules(values, jobs),

@@ -8,6 +8,7 @@
 import {
   type BuildContext,
   dnsEgressRule,
+  metadataServerEgress,
   type NetworkPolicyPeer,
   type NetworkPolicyRuleInput,
   namespacePeer,
@@ -143,6 +144,7 @@ export function gatewayEgress(input: GatewayNetworkInput): NetworkPolicyRuleInpu
       ...dest.prometheus.extra.map((d) => destinationRule(ctx, d.egress, urlPort(d.url))),
     );
   }
+  if (dest.datadog.enabled) rules.push(destinationRule(ctx, dest.datadog.egress, 443));
   if (dest.otlp.enabled && dest.otlp.endpoint) {
     const endpoint = dest.otlp.endpoint;
     const port = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint)
@@ -150,6 +152,7 @@ export function gatewayEgress(input: GatewayNetworkInput): NetworkPolicyRuleInpu
       : Number(endpoint.slice(endpoint.lastIndexOf(":") + 1)) || 4317;
     rules.push(destinationRule(ctx, dest.otlp.egress, port));
   }
+  rules.push(...identityEgress(values));
   const kubelet = values.scrape.kubelet;
   if (kubeletDirect(values, input.jobs) && kubelet.cidrs.length > 0) {
     rules.push({
@@ -187,4 +190,38 @@ export function gatewayEgress(input: GatewayNetworkInput): NetworkPolicyRuleInpu
     });
   }
   return rules;
+}
+
+/**
+ * Egress the destinations' credentials need beyond the destinations themselves: an OAuth 2.0
+ * token URL, the clouds' token services (AWS STS, Microsoft Entra ID, Google OAuth, all on 443
+ * at addresses no policy can list), and the node-local metadata servers of workload identity.
+ */
+function identityEgress(values: ResolvedAlloyGatewayValues): NetworkPolicyRuleInput[] {
+  const d = values.destinations;
+  const auths = [
+    d.loki.auth,
+    ...d.loki.extra.map((e) => e.auth),
+    d.prometheus.auth,
+    ...d.prometheus.extra.map((e) => e.auth),
+    ...(d.otlp.enabled ? [d.otlp.auth] : []),
+  ].filter((a) => a !== undefined);
+  const ports = new Set<number>();
+  for (const auth of auths) {
+    if (auth.type === "oauth2") ports.add(urlPort(auth.tokenUrl));
+    if (auth.type === "sigv4" || auth.type === "azure" || auth.type === "google") ports.add(443);
+  }
+  const anywhere = ["0.0.0.0/0", "::/0"].map((cidr) => ({ ipBlock: { cidr } }));
+  return [
+    ...(ports.size > 0
+      ? [{ peers: anywhere, ports: tcpPorts(...[...ports].sort((a, b) => a - b)) }]
+      : []),
+    ...metadataServerEgress({
+      gke:
+        Boolean(values.workloadIdentity.gcp) ||
+        auths.some((a) => a.type === "google" && !a.credentials),
+      azureManagedIdentity: auths.some((a) => a.type === "azure" && a.identity.kind === "managed"),
+      eksPodIdentity: auths.some((a) => a.type === "sigv4" && !a.accessKey),
+    }),
+  ];
 }

@@ -69,6 +69,7 @@ export function destinationTiers(
     ...(d.otlp.enabled && d.otlp.signals.metrics
       ? [{ where: "destinations.otlp.tier", tier: d.otlp.tier }]
       : []),
+    ...(d.datadog.enabled ? [{ where: "destinations.datadog.tier", tier: d.datadog.tier }] : []),
   ];
 }
 

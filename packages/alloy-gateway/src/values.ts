@@ -6,6 +6,7 @@ import {
 import {
   boundedString,
   controlCharacterProblem,
+  dnsNameSchema,
   duration,
   httpUrlSchema,
   imageSchema,
@@ -13,17 +14,21 @@ import {
   labelsSchema,
   labelValueProblem,
   logqlSelectorSchema,
+  lokiTenantIdSchema,
   MAX_LENGTH,
   namespaceNameSchema,
   objectName,
   type PodNetworkPeer,
   podNetworkPeerSchema,
+  promLabelNameSchema,
   quantity,
   re2Schema,
   resourcesSchema,
   schedulingDefault,
+  secretKeySchema,
   secretRef,
   singleLineText,
+  workloadIdentity,
 } from "@materialize-monitoring/core";
 import { z } from "zod";
 import { ALLOY_IMAGE } from "./constants.js";
@@ -52,6 +57,11 @@ const cidr = z
   .regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.1/32, fd00::/8)");
 
 const port = z.union([z.int32().min(1).max(65535), z.string().min(1).max(15)]);
+
+/** A byte size as Alloy's stage.drop reads it, e.g. 256KB. */
+const byteSize = z
+  .string()
+  .regex(/^[1-9]\d{0,9}(B|KB|MB|KiB|MiB)$/, "a size such as 256KB or 1MiB (B, KB, MB, KiB, MiB)");
 
 /** A component label: letters, digits and `_`. */
 const identifier = z
@@ -470,7 +480,7 @@ export const logStage: z.ZodType<LogStageData, LogStageData> = z.lazy(() =>
       /** drop entries whose timestamp is older than this */
       olderThan: duration.optional().describe("drop entries whose timestamp is older than this"),
       /** drop lines longer than this size, e.g. 8KB */
-      longerThan: text.optional().describe("drop lines longer than this size, e.g. 8KB"),
+      longerThan: byteSize.optional().describe("drop lines longer than this size, e.g. 8KB"),
       /** reason label of the dropped-entries counter */
       dropCounterReason: text.optional().describe("reason label of the dropped-entries counter"),
     }),
@@ -515,24 +525,308 @@ export const logStage: z.ZodType<LogStageData, LogStageData> = z.lazy(() =>
   ]),
 );
 
-/** Credentials of a destination, from Secrets (mounted as files; the user name through an env variable). */
-export const destinationAuth = z.discriminatedUnion("type", [
-  z.strictObject({
-    /** HTTP basic authentication */
-    type: z.literal("basic").describe("HTTP basic authentication"),
-    /** the Secret key holding the user name */
-    username: secretRef.describe("the Secret key holding the user name"),
-    /** the Secret key holding the password */
-    password: secretRef.describe("the Secret key holding the password"),
-  }),
-  z.strictObject({
-    /** a bearer token in the Authorization header */
-    type: z.literal("bearer").describe("a bearer token in the Authorization header"),
-    /** the Secret key holding the token */
-    token: secretRef.describe("the Secret key holding the token"),
-  }),
-]);
+/** A rate limit of log lines, per value of a label (token bucket: `burst` lines, refilled at the rate). */
+function lineRate(defaults: { enabled: boolean; linesPerSecond: number; burst: number }) {
+  return z
+    .strictObject({
+      /** drop the lines over the rate */
+      enabled: z.boolean().default(defaults.enabled).describe("drop the lines over the rate"),
+      /** lines per second each value may send */
+      linesPerSecond: z
+        .int32()
+        .min(1)
+        .default(defaults.linesPerSecond)
+        .describe("lines per second each value may send"),
+      /** lines a value may send at once before the rate applies */
+      burst: z
+        .int32()
+        .min(1)
+        .default(defaults.burst)
+        .describe("lines a value may send at once before the rate applies"),
+    })
+    .prefault({});
+}
+
+const logProtection = z
+  .strictObject({
+    /** drop lines the limits below refuse (off: every line is forwarded) */
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("drop lines the limits below refuse (off: every line is forwarded)"),
+    /**
+     * drop entries older than this (reason too_old); at most Loki's rejectOldSamplesMaxAge, which
+     * refuses them anyway
+     */
+    maxAge: duration
+      .default("24h")
+      .describe(
+        "drop entries older than this (reason too_old); at most Loki's rejectOldSamplesMaxAge, which refuses them anyway",
+      ),
+    /**
+     * drop lines longer than this (reason line_too_long); at most Loki's max_line_size (256KB),
+     * which refuses them anyway
+     */
+    maxLineSize: byteSize
+      .default("256KB")
+      .describe(
+        "drop lines longer than this (reason line_too_long); at most Loki's max_line_size (256KB), which refuses them anyway",
+      ),
+    /** lines per second of each namespace (the namespace label) */
+    perNamespace: lineRate({ enabled: true, linesPerSecond: 5000, burst: 20000 }).describe(
+      "lines per second of each namespace (the namespace label)",
+    ),
+    /** lines per second of each pod, the stream's source (the pod label) */
+    perPod: lineRate({ enabled: true, linesPerSecond: 1000, burst: 5000 }).describe(
+      "lines per second of each pod, the stream's source (the pod label)",
+    ),
+    /** lines per second at level debug and at level trace, each (after level normalisation) */
+    debug: lineRate({ enabled: true, linesPerSecond: 200, burst: 1000 }).describe(
+      "lines per second at level debug and at level trace, each (after level normalisation)",
+    ),
+  })
+  .prefault({})
+  .describe(
+    "flood protection of the log pipeline, per gateway replica; every dropped line is counted in loki_process_dropped_lines_total with its reason",
+  );
+
+const basicAuth = z.strictObject({
+  /** HTTP basic authentication */
+  type: z.literal("basic").describe("HTTP basic authentication"),
+  /** the Secret key holding the user name */
+  username: secretRef.describe("the Secret key holding the user name"),
+  /** the Secret key holding the password */
+  password: secretRef.describe("the Secret key holding the password"),
+});
+
+const bearerAuth = z.strictObject({
+  /** a bearer token in the Authorization header */
+  type: z.literal("bearer").describe("a bearer token in the Authorization header"),
+  /** the Secret key holding the token */
+  token: secretRef.describe("the Secret key holding the token"),
+});
+
+const oauth2Auth = z.strictObject({
+  /** OAuth 2.0 client credentials: a token from tokenUrl, refreshed before it expires */
+  type: z
+    .literal("oauth2")
+    .describe("OAuth 2.0 client credentials: a token from tokenUrl, refreshed before it expires"),
+  /** the client id (not a secret) */
+  clientId: text.min(1).describe("the client id (not a secret)"),
+  /** the Secret key holding the client secret */
+  clientSecret: secretRef.describe("the Secret key holding the client secret"),
+  /** where tokens come from, e.g. https://auth.example.com/oauth2/token */
+  tokenUrl: httpUrlSchema("https://auth.example.com/oauth2/token").describe(
+    "where tokens come from, e.g. https://auth.example.com/oauth2/token",
+  ),
+  /** scopes requested with the token */
+  scopes: z.array(text.min(1)).default([]).describe("scopes requested with the token"),
+  /** more parameters of the token request, such as audience */
+  endpointParams: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_.-]+$/, "a parameter name has only letters, digits, _ . -"),
+      text,
+    )
+    .default({})
+    .describe("more parameters of the token request, such as audience"),
+});
+
+const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1");
+
+const sigv4Auth = z.strictObject({
+  /**
+   * AWS Signature Version 4 (Amazon Managed Service for Prometheus); credentials from the pod's
+   * identity (IRSA or EKS Pod Identity) unless accessKey is set
+   */
+  type: z
+    .literal("sigv4")
+    .describe(
+      "AWS Signature Version 4 (Amazon Managed Service for Prometheus); credentials from the pod's identity (IRSA or EKS Pod Identity) unless accessKey is set",
+    ),
+  /** region of the workspace, e.g. us-east-1 */
+  region: awsRegion.describe("region of the workspace, e.g. us-east-1"),
+  /** an IAM role to assume before signing */
+  roleArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+      "must be an IAM role ARN (arn:aws:iam::123456789012:role/name)",
+    )
+    .optional()
+    .describe("an IAM role to assume before signing"),
+  /** external id the role's trust policy requires */
+  externalId: z
+    .string()
+    .regex(/^[\w+=,.@:/-]{2,1224}$/, "an external id has 2 to 1224 of letters, digits and +=,.@:/-")
+    .optional()
+    .describe("external id the role's trust policy requires"),
+  /** AWS service the requests are signed for */
+  serviceName: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, "an AWS service name such as aps")
+    .default("aps")
+    .describe("AWS service the requests are signed for"),
+  /** a static access key instead of the pod's identity */
+  accessKey: z
+    .strictObject({
+      /** the Secret key holding the access key id */
+      id: secretRef.describe("the Secret key holding the access key id"),
+      /** the Secret key holding the secret access key */
+      secret: secretRef.describe("the Secret key holding the secret access key"),
+    })
+    .optional()
+    .describe("a static access key instead of the pod's identity"),
+});
+
+const uuid = (what: string) => z.string().uuid(`must be the ${what} (a UUID)`);
+
+const azureAuth = z.strictObject({
+  /** Microsoft Entra ID (Azure Monitor managed service for Prometheus) */
+  type: z
+    .literal("azure")
+    .describe("Microsoft Entra ID (Azure Monitor managed service for Prometheus)"),
+  /** the Azure cloud */
+  cloud: z
+    .enum(["AzurePublic", "AzureChina", "AzureGovernment"])
+    .default("AzurePublic")
+    .describe("the Azure cloud"),
+  /**
+   * how the pod proves who it is: workload identity (the gateway's workloadIdentity.azure), a
+   * managed identity of the node, or an application's client secret
+   */
+  identity: z
+    .discriminatedUnion("kind", [
+      z.strictObject({
+        /** Microsoft Entra Workload ID: the projected token the webhook mounts */
+        kind: z
+          .literal("workload")
+          .describe("Microsoft Entra Workload ID: the projected token the webhook mounts"),
+        /** client id of the application or user-assigned identity */
+        clientId: uuid("client id").describe(
+          "client id of the application or user-assigned identity",
+        ),
+        /** tenant id of the application */
+        tenantId: uuid("tenant id").describe("tenant id of the application"),
+      }),
+      z.strictObject({
+        /** a user-assigned managed identity of the node */
+        kind: z.literal("managed").describe("a user-assigned managed identity of the node"),
+        /** client id of the managed identity */
+        clientId: uuid("client id").describe("client id of the managed identity"),
+      }),
+      z.strictObject({
+        /** an application's client secret */
+        kind: z.literal("clientSecret").describe("an application's client secret"),
+        /** client id of the application */
+        clientId: uuid("client id").describe("client id of the application"),
+        /** tenant id of the application */
+        tenantId: uuid("tenant id").describe("tenant id of the application"),
+        /** the Secret key holding the client secret */
+        clientSecret: secretRef.describe("the Secret key holding the client secret"),
+      }),
+    ])
+    .describe(
+      "how the pod proves who it is: workload identity (the gateway's workloadIdentity.azure), a managed identity of the node, or an application's client secret",
+    ),
+});
+
+const googleAuth = z.strictObject({
+  /**
+   * Google IAM (Google Cloud Managed Service for Prometheus); Application Default Credentials (GKE
+   * Workload Identity) unless credentials is set
+   */
+  type: z
+    .literal("google")
+    .describe(
+      "Google IAM (Google Cloud Managed Service for Prometheus); Application Default Credentials (GKE Workload Identity) unless credentials is set",
+    ),
+  /** the Secret key holding a service account key (JSON) */
+  credentials: secretRef.optional().describe("the Secret key holding a service account key (JSON)"),
+});
+
+/**
+ * Credentials of a Loki push or an OTLP export, from Secrets (mounted as files; user names through
+ * env variables).
+ */
+export const destinationAuth = z.discriminatedUnion("type", [basicAuth, bearerAuth, oauth2Auth]);
 export type DestinationAuth = z.output<typeof destinationAuth>;
+
+/**
+ * Credentials of a remote-write endpoint: those of every destination, and the clouds' own (AWS
+ * SigV4, Microsoft Entra ID, Google IAM), which prometheus.remote_write alone supports.
+ */
+export const remoteWriteAuth = z.discriminatedUnion("type", [
+  basicAuth,
+  bearerAuth,
+  oauth2Auth,
+  sigv4Auth,
+  azureAuth,
+  googleAuth,
+]);
+export type RemoteWriteAuth = z.output<typeof remoteWriteAuth>;
+
+/** TLS of a connection to a destination; without it the system CAs verify the server. */
+export const destinationTls = z.strictObject({
+  /** CA bundle that verifies the server, from a Secret or a ConfigMap (trust-manager's bundles) */
+  ca: z
+    .strictObject({
+      /** the object holding the bundle */
+      from: z
+        .enum(["Secret", "ConfigMap"])
+        .default("Secret")
+        .describe("the object holding the bundle"),
+      /** its name */
+      name: objectName.describe("its name"),
+      /** the key holding the PEM bundle */
+      key: secretKeySchema.default("ca.crt").describe("the key holding the PEM bundle"),
+    })
+    .optional()
+    .describe(
+      "CA bundle that verifies the server, from a Secret or a ConfigMap (trust-manager's bundles)",
+    ),
+  /** a client certificate (mTLS): a kubernetes.io/tls Secret, as cert-manager writes it */
+  clientCertificate: z
+    .strictObject({
+      /** the Secret's name */
+      secretName: objectName.describe("the Secret's name"),
+      /** the key holding the certificate chain */
+      certKey: secretKeySchema.default("tls.crt").describe("the key holding the certificate chain"),
+      /** the key holding the private key */
+      keyKey: secretKeySchema.default("tls.key").describe("the key holding the private key"),
+    })
+    .optional()
+    .describe("a client certificate (mTLS): a kubernetes.io/tls Secret, as cert-manager writes it"),
+  /** the name the server's certificate must carry, when it differs from the URL's host */
+  serverName: dnsNameSchema()
+    .optional()
+    .describe("the name the server's certificate must carry, when it differs from the URL's host"),
+  /** oldest TLS version accepted */
+  minVersion: z.enum(["TLS12", "TLS13"]).default("TLS12").describe("oldest TLS version accepted"),
+  /** accept any server certificate: anyone on the path can impersonate it; reported at render */
+  insecureSkipVerify: z
+    .boolean()
+    .default(false)
+    .describe(
+      "accept any server certificate: anyone on the path can impersonate it; reported at render",
+    ),
+});
+export type DestinationTls = z.output<typeof destinationTls>;
+
+/** Headers whose values are credentials (API keys), each from a Secret key. */
+const secretHeaders = z
+  .record(
+    z
+      .string()
+      .regex(
+        /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/,
+        "not an HTTP header name (letters, digits and -, such as X-Api-Key)",
+      ),
+    secretRef,
+  )
+  .default({})
+  .describe("headers whose values are credentials (API keys), each from a Secret key");
 
 const extraLoki = z.strictObject({
   /** unique name of this destination in the Alloy config */
@@ -542,9 +836,15 @@ const extraLoki = z.strictObject({
     "Loki push URL, e.g. https://logs.example.com/loki/api/v1/push",
   ),
   /** sent as X-Scope-OrgID */
-  tenantId: text.min(1).optional().describe("sent as X-Scope-OrgID"),
+  tenantId: lokiTenantIdSchema.optional().describe("sent as X-Scope-OrgID"),
   /** credentials of the push, from Secrets */
   auth: destinationAuth.optional().describe("credentials of the push, from Secrets"),
+  /** TLS of the connection (CA, client certificate, server name) */
+  tls: destinationTls
+    .optional()
+    .describe("TLS of the connection (CA, client certificate, server name)"),
+  /** headers whose values are credentials (API keys), each from a Secret key */
+  secretHeaders,
   /**
    * who the destination is, for the egress NetworkPolicy (pods, or CIDRs; neither admits any
    * address on the ports)
@@ -562,7 +862,13 @@ const extraRemoteWrite = z.strictObject({
   /** HTTP headers sent with every request */
   headers: httpHeaders.default({}).describe("HTTP headers sent with every request"),
   /** credentials of the writes, from Secrets */
-  auth: destinationAuth.optional().describe("credentials of the writes, from Secrets"),
+  auth: remoteWriteAuth.optional().describe("credentials of the writes, from Secrets"),
+  /** TLS of the connection (CA, client certificate, server name) */
+  tls: destinationTls
+    .optional()
+    .describe("TLS of the connection (CA, client certificate, server name)"),
+  /** headers whose values are credentials (API keys), each from a Secret key */
+  secretHeaders,
   /**
    * metric tier this endpoint receives (metricTiers); narrower than the widest in use: filtered
    * before writing
@@ -673,6 +979,13 @@ export const alloyGatewayValues = z.strictObject({
     })
     .prefault({})
     .describe("the gateway's scratch volume (--storage.path)"),
+  /**
+   * cloud identity of the gateway's ServiceAccount, for destinations that authenticate as the pod
+   * (sigv4 without accessKey, azure workload identity, google without credentials)
+   */
+  workloadIdentity: workloadIdentity.describe(
+    "cloud identity of the gateway's ServiceAccount, for destinations that authenticate as the pod (sigv4 without accessKey, azure workload identity, google without credentials)",
+  ),
   /** where the gateway writes logs and metrics */
   destinations: z
     .strictObject({
@@ -689,12 +1002,27 @@ export const alloyGatewayValues = z.strictObject({
               "Loki push URL (the loki package's endpoints.pushUrl, which the umbrella fills), e.g. http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push; required to build",
             ),
           /** X-Scope-OrgID, when Loki runs with auth enabled */
-          tenantId: text
-            .min(1)
+          tenantId: lokiTenantIdSchema
             .optional()
             .describe("X-Scope-OrgID, when Loki runs with auth enabled"),
+          /**
+           * route each entry to the tenant its value of this label names (namespace: one tenant per
+           * namespace); entries without the label go to tenantId. Every value must be a tenant id
+           * Loki accepts, and a reader must know the tenants (the loki package's tenancy.tenants)
+           */
+          tenantFrom: promLabelNameSchema
+            .optional()
+            .describe(
+              "route each entry to the tenant its value of this label names (namespace: one tenant per namespace); entries without the label go to tenantId. Every value must be a tenant id Loki accepts, and a reader must know the tenants (the loki package's tenancy.tenants)",
+            ),
           /** credentials of the push, from Secrets */
           auth: destinationAuth.optional().describe("credentials of the push, from Secrets"),
+          /** TLS of the connection (CA, client certificate, server name) */
+          tls: destinationTls
+            .optional()
+            .describe("TLS of the connection (CA, client certificate, server name)"),
+          /** headers whose values are credentials (API keys), each from a Secret key */
+          secretHeaders,
           /**
            * who the destination is, for the egress NetworkPolicy (pods, or CIDRs; neither admits
            * any address on the ports)
@@ -728,7 +1056,13 @@ export const alloyGatewayValues = z.strictObject({
             .default({})
             .describe("HTTP headers sent with every remote-write request"),
           /** credentials of the writes, from Secrets */
-          auth: destinationAuth.optional().describe("credentials of the writes, from Secrets"),
+          auth: remoteWriteAuth.optional().describe("credentials of the writes, from Secrets"),
+          /** TLS of the connection (CA, client certificate, server name) */
+          tls: destinationTls
+            .optional()
+            .describe("TLS of the connection (CA, client certificate, server name)"),
+          /** headers whose values are credentials (API keys), each from a Secret key */
+          secretHeaders,
           /**
            * who the destination is, for the egress NetworkPolicy (pods, or CIDRs; neither admits
            * any address on the ports)
@@ -813,6 +1147,49 @@ export const alloyGatewayValues = z.strictObject({
         })
         .prefault({})
         .describe("where metrics are written (Prometheus remote write)"),
+      /**
+       * also send metrics to Datadog (otelcol.exporter.datadog, an Alloy community component:
+       * enabling it sets --feature.community-components.enabled); Datadog's exporter takes no logs
+       */
+      datadog: z
+        .strictObject({
+          /** send the metrics to Datadog too */
+          enabled: z.boolean().default(false).describe("send the metrics to Datadog too"),
+          /** the Datadog site of the account */
+          site: z
+            .enum([
+              "datadoghq.com",
+              "us3.datadoghq.com",
+              "us5.datadoghq.com",
+              "datadoghq.eu",
+              "ap1.datadoghq.com",
+              "ap2.datadoghq.com",
+              "ddog-gov.com",
+            ])
+            .default("datadoghq.com")
+            .describe("the Datadog site of the account"),
+          /** the Secret key holding the API key; required when enabled */
+          apiKey: secretRef
+            .optional()
+            .describe("the Secret key holding the API key; required when enabled"),
+          /**
+           * metric tier Datadog receives (metricTiers); filtered before the export when narrower
+           */
+          tier: metricTier
+            .default("essential")
+            .describe(
+              "metric tier Datadog receives (metricTiers); filtered before the export when narrower",
+            ),
+          /**
+           * who the destination is, for the egress NetworkPolicy (pods, or CIDRs; neither admits
+           * any address on the ports)
+           */
+          egress: destinationEgress.prefault({ cidrs: ["0.0.0.0/0"] }),
+        })
+        .prefault({})
+        .describe(
+          "also send metrics to Datadog (otelcol.exporter.datadog, an Alloy community component: enabling it sets --feature.community-components.enabled); Datadog's exporter takes no logs",
+        ),
       /** also export logs and metrics over OTLP */
       otlp: z
         .strictObject({
@@ -842,6 +1219,15 @@ export const alloyGatewayValues = z.strictObject({
             .describe("which signals go to the OTLP endpoint"),
           /** credentials of the export, from Secrets */
           auth: destinationAuth.optional().describe("credentials of the export, from Secrets"),
+          /**
+           * TLS of the export (CA, client certificate, server name); insecure still means plain
+           * text
+           */
+          tls: destinationTls
+            .optional()
+            .describe(
+              "TLS of the export (CA, client certificate, server name); insecure still means plain text",
+            ),
           /**
            * metric tier the OTLP metrics receive (metricTiers); filtered before the export when
            * narrower than the widest in use
@@ -996,6 +1382,11 @@ export const alloyGatewayValues = z.strictObject({
         .array(logStage)
         .default([])
         .describe("stages for Materialize streams (materialize artifacts.logStages)"),
+      /**
+       * flood protection of the log pipeline, per gateway replica; every dropped line is counted in
+       * loki_process_dropped_lines_total with its reason
+       */
+      protection: logProtection,
       /** set a normalised level label on streams that have none */
       levelNormalisation: z
         .boolean()

@@ -159,7 +159,9 @@ describe("URLs, headers and free text", () => {
     );
     expect(
       valuesErrorOf(() => buildGateway({ destinations: { loki: { tenantId: "a\nb" } } })),
-    ).toContain("alloy-gateway.destinations.loki.tenantId: contains a line break");
+    ).toContain(
+      "alloy-gateway.destinations.loki.tenantId: a Loki tenant id is 1 to 150 of letters",
+    );
   });
 
   it("bounds free text", () => {

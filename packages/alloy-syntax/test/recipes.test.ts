@@ -283,6 +283,7 @@ describe("log stages", () => {
     { type: "labelDrop", values: ["filename"] },
     { type: "labelKeep", values: ["job"] },
     { type: "drop", olderThan: "24h", dropCounterReason: "too_old" },
+    { type: "limit", rate: 100, burst: 500, byLabelName: "namespace", drop: true },
     { type: "output", source: "message" },
     { type: "multiline", firstline: "^\\S", maxWaitTime: "3s" },
     { type: "replace", expression: "(secret)", replace: "***" },

@@ -351,3 +351,24 @@ export function configMapValue(
   }
   throw new Error(`ConfigMap ${ref.name} (key ${ref.key}) is not among the objects`);
 }
+
+/**
+ * Egress to the node-local metadata servers that hand out workload-identity tokens: GKE's
+ * (169.254.169.254:80 on legacy clusters, 169.254.169.252:988 with Dataplane V2), Azure's
+ * instance metadata service for managed identities (169.254.169.254:80) and the EKS Pod
+ * Identity agent (169.254.170.23:80). `clouds` names the ones a pod needs.
+ */
+export function metadataServerEgress(clouds: {
+  gke?: boolean;
+  azureManagedIdentity?: boolean;
+  eksPodIdentity?: boolean;
+}): NetworkPolicyRuleInput[] {
+  const rules: NetworkPolicyRuleInput[] = [];
+  if (clouds.gke || clouds.azureManagedIdentity)
+    rules.push({ peers: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: tcpPorts(80) });
+  if (clouds.gke)
+    rules.push({ peers: [{ ipBlock: { cidr: "169.254.169.252/32" } }], ports: tcpPorts(988) });
+  if (clouds.eksPodIdentity)
+    rules.push({ peers: [{ ipBlock: { cidr: "169.254.170.23/32" } }], ports: tcpPorts(80) });
+  return rules;
+}

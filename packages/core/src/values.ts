@@ -88,6 +88,18 @@ export const secretKeySchema = z
   .refine((key) => key !== ".", "a Secret key may not be '.' or start with '..'")
   .max(253);
 
+/**
+ * A Loki tenant id (X-Scope-OrgID) as Loki takes it: 1 to 150 of letters, digits and
+ * `! - _ . * ' ( )`, and not `.` or `..`. One definition for every component that names tenants.
+ */
+export const lokiTenantIdSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9!_.*'()-]{1,150}$/,
+    "a Loki tenant id is 1 to 150 of letters, digits and ! - _ . * ' ( )",
+  )
+  .refine((value) => value !== "." && value !== "..", "a Loki tenant id cannot be . or ..");
+
 /** A reference to one key of a Kubernetes Secret. Credentials are only ever passed this way. */
 export const secretRef = z.strictObject({
   /** Secret name */

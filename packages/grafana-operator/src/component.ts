@@ -63,6 +63,9 @@ function build(
         uid: uids.loki,
         ...(ds.loki.displayName ? { displayName: ds.loki.displayName } : {}),
         maxLines: ds.loki.maxLines,
+        ...(ds.loki.tenants.length > 0
+          ? { headers: { "X-Scope-OrgID": ds.loki.tenants.join("|") } }
+          : {}),
       }),
     );
   }

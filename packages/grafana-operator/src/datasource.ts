@@ -35,6 +35,11 @@ export interface DatasourceOptions extends InstanceResourceOptions {
   jsonData?: Record<string, unknown>;
   /** Credentials only as secret references, placed by the operator. */
   secrets?: DatasourceSecret[];
+  /**
+   * HTTP headers Grafana sends with every query, values that are no secret (a Loki tenant list):
+   * `jsonData.httpHeaderName<n>` and `secureJsonData.httpHeaderValue<n>`, numbered from 1.
+   */
+  headers?: Readonly<Record<string, string>>;
   basicAuthUser?: string;
 }
 
@@ -94,6 +99,18 @@ export function grafanaDatasource(
     ...(options.basicAuthUser ? { basicAuth: true, basicAuthUser: options.basicAuthUser } : {}),
     ...(options.jsonData ? { jsonData: structuredClone(options.jsonData) } : {}),
   };
+  Object.entries(options.headers ?? {}).forEach(([name, value], i) => {
+    setPath(
+      datasource as unknown as Record<string, unknown>,
+      `jsonData.httpHeaderName${i + 1}`,
+      name,
+    );
+    setPath(
+      datasource as unknown as Record<string, unknown>,
+      `secureJsonData.httpHeaderValue${i + 1}`,
+      value,
+    );
+  });
   const valuesFrom: NonNullable<GrafanaDatasourceSpec["valuesFrom"]> = [];
   const seen = new Set<string>();
   for (const [index, secret] of (options.secrets ?? []).entries()) {
@@ -105,7 +122,10 @@ export function grafanaDatasource(
         "use secureJsonData.<field> (preferred), jsonData.<field>, url, user, basicAuthUser or database",
       );
     }
-    if (seen.has(secret.targetPath)) {
+    const headerValues = Object.keys(options.headers ?? {}).map(
+      (_, i) => `secureJsonData.httpHeaderValue${i + 1}`,
+    );
+    if (seen.has(secret.targetPath) || headerValues.includes(secret.targetPath)) {
       throw valuesError(`${at}.targetPath`, `"${secret.targetPath}" is filled twice`);
     }
     seen.add(secret.targetPath);

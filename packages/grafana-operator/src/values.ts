@@ -2,6 +2,7 @@ import {
   duration,
   httpUrlSchema,
   imageSchema,
+  lokiTenantIdSchema,
   objectName,
   resourcesSchema,
   schedulingDefault,
@@ -305,6 +306,16 @@ export const grafanaOperatorValues = z.strictObject({
           ...datasourceBase,
           /** most log lines a query returns */
           maxLines: z.int32().min(1).default(1000).describe("most log lines a query returns"),
+          /**
+           * the Loki tenants to read, sent as X-Scope-OrgID (several: a|b, which needs Loki's
+           * multi-tenant queries); the loki package's endpoints.readTenants
+           */
+          tenants: z
+            .array(lokiTenantIdSchema)
+            .default([])
+            .describe(
+              "the Loki tenants to read, sent as X-Scope-OrgID (several: a|b, which needs Loki's multi-tenant queries); the loki package's endpoints.readTenants",
+            ),
         })
         .optional()
         .describe("Loki read path URL, e.g. http://loki-read.monitoring.svc.cluster.local:3100"),

@@ -368,3 +368,28 @@ describe("GrafanaManifest", () => {
     );
   });
 });
+
+describe("datasource headers", () => {
+  it("sends non-secret headers as httpHeaderName/Value pairs, and never lets a secret overwrite one", () => {
+    const ctx = defaultBuildContext();
+    const ds = lokiDatasource(ctx, {
+      url: "http://loki:3100",
+      headers: { "X-Scope-OrgID": "a|b" },
+    }) as unknown as {
+      spec: {
+        datasource: { jsonData: Record<string, unknown>; secureJsonData: Record<string, string> };
+      };
+    };
+    expect(ds.spec.datasource.jsonData.httpHeaderName1).toBe("X-Scope-OrgID");
+    expect(ds.spec.datasource.secureJsonData.httpHeaderValue1).toBe("a|b");
+    expect(() =>
+      lokiDatasource(ctx, {
+        url: "http://loki:3100",
+        headers: { "X-Scope-OrgID": "a" },
+        secrets: [
+          { targetPath: "secureJsonData.httpHeaderValue1", secretKeyRef: { name: "s", key: "k" } },
+        ],
+      }),
+    ).toThrow("is filled twice");
+  });
+});

@@ -15,6 +15,14 @@ export function checkLokiValues(values: ResolvedLokiValues, section = "loki"): v
   const path = (p: string) => `${section}.${p}`;
   const scalable = values.mode === "simple-scalable";
 
+  if (values.tenancy.tenants.length > 0 && !values.tenancy.authEnabled) {
+    throw valuesError(
+      path("tenancy.tenants"),
+      "lists tenants, but authEnabled is false: single-tenant Loki files every line under one tenant",
+      "set tenancy.authEnabled: true, or drop tenants",
+    );
+  }
+
   if (scalable && !values.storage) {
     throw valuesError(
       path("storage"),

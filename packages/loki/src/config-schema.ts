@@ -155,7 +155,10 @@ export const lokiConfigSchema = z.strictObject({
     ]),
     wal: z.strictObject({ enabled: z.boolean(), dir: z.string().startsWith("/") }),
   }),
-  querier: z.strictObject({ max_concurrent: z.int32().min(1) }),
+  querier: z.strictObject({
+    max_concurrent: z.int32().min(1),
+    multi_tenant_queries_enabled: z.boolean().optional(),
+  }),
   frontend: z.strictObject({
     max_outstanding_per_tenant: z.int32().min(1),
     compress_responses: z.boolean(),

@@ -44,6 +44,15 @@ export function memberlistClusterLabel(
   );
 }
 
+/**
+ * Every tenant the stack's logs land in, `tenantId` first: what Grafana reads and where the ruler
+ * evaluates the rules. Empty when auth is off (one `fake` tenant).
+ */
+export function readTenants(values: ResolvedLokiValues): string[] {
+  if (!values.tenancy.authEnabled) return [];
+  return [...new Set([values.tenancy.tenantId, ...values.tenancy.tenants])];
+}
+
 /** The Loki tenant that owns the stack's logs and rules (`fake` is Loki's name when auth is off). */
 export function effectiveTenant(values: ResolvedLokiValues): string {
   return values.tenancy.authEnabled ? values.tenancy.tenantId : "fake";
@@ -162,6 +171,8 @@ export function lokiConfig(inputs: ConfigInputs): LokiConfig {
     },
     querier: {
       max_concurrent: scalable ? values.read.maxConcurrent : values.singleBinary.maxConcurrent,
+      // Grafana reads every tenant the pipeline routes to in one query (X-Scope-OrgID a|b).
+      ...(readTenants(values).length > 1 ? { multi_tenant_queries_enabled: true } : {}),
     },
     frontend: {
       max_outstanding_per_tenant: 2048,

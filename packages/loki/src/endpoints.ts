@@ -7,7 +7,7 @@ import {
   scrapeTarget,
   serviceEndpoint,
 } from "@materialize-monitoring/core";
-import { memberlistClusterLabel } from "./config.js";
+import { memberlistClusterLabel, readTenants } from "./config.js";
 import {
   APP,
   type LokiNames,
@@ -24,6 +24,9 @@ import type { ResolvedLokiValues } from "./values.js";
 export type LokiService = ServiceEndpoint<"http">;
 
 /** Addresses and selectors other components connect to. */
+/** Loki's `limits_config.max_line_size` default (the configuration reference of 3.7). */
+export const LOKI_DEFAULT_MAX_LINE_SIZE = "256KB";
+
 export interface LokiEndpoints {
   /** Where the pipeline pushes logs (`loki.write` endpoint URL). */
   pushUrl: string;
@@ -38,6 +41,17 @@ export interface LokiEndpoints {
    * when it is off (Loki then files everything under its `fake` tenant).
    */
   tenantId?: string;
+  /**
+   * What Loki refuses at ingestion (`limits_config`): entries older than `rejectOldSamplesMaxAge`
+   * and lines longer than `maxLineSize` (Loki's default, which this package keeps). A pipeline
+   * that drops such lines itself should drop at most these.
+   */
+  ingestLimits: { rejectOldSamplesMaxAge: string; maxLineSize: string };
+  /**
+   * Every tenant the stack's logs land in, `tenantId` first (empty when auth is off): a reader
+   * sends them all as `X-Scope-OrgID: a|b` (Loki then answers across tenants).
+   */
+  readTenants: string[];
   /** The pods and container port clients connect to, for their egress NetworkPolicies. */
   clientPeer: { podLabels: Record<string, string>; port: number };
   /**
@@ -121,6 +135,11 @@ export function computeLokiEndpoints(values: ResolvedLokiValues, ctx: BuildConte
     queryUrl: endpointUrl(query, "http"),
     rulerApiUrl: endpointUrl(ruler, "http", "/loki/api/v1/rules"),
     ...(values.tenancy.authEnabled ? { tenantId: values.tenancy.tenantId } : {}),
+    readTenants: readTenants(values),
+    ingestLimits: {
+      rejectOldSamplesMaxAge: values.limits.rejectOldSamplesMaxAge,
+      maxLineSize: LOKI_DEFAULT_MAX_LINE_SIZE,
+    },
     clientPeer: gateway
       ? { podLabels: { ...gateway.podLabels }, port: PORT.gateway.port }
       : { podLabels: { ...server }, port: PORT.http.port },

@@ -2,6 +2,7 @@ import {
   type BuildContext,
   dnsEgressRule,
   type KubeObject,
+  metadataServerEgress,
   type NetworkPolicyPeer,
   type NetworkPolicyRuleInput,
   networkPolicy,
@@ -36,16 +37,6 @@ function allowFrom(from: NetworkPolicyPeer[], port: number): NetworkPolicyRuleIn
 
 /** The port an Alertmanager URL connects to; kept here for this package's API. */
 export { urlPort };
-
-/**
- * GKE workload identity: pods fetch tokens from the metadata server, which
- * Dataplane V2 serves on 169.254.169.252:988 and legacy clusters on
- * 169.254.169.254:80.
- */
-const GKE_METADATA: NetworkPolicyRuleInput[] = [
-  { peers: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: tcpPorts(80) },
-  { peers: [{ ipBlock: { cidr: "169.254.169.252/32" } }], ports: tcpPorts(988) },
-];
 
 /**
  * Allow-lists for every pod of the component: the gateway takes pushes from
@@ -92,7 +83,7 @@ export function lokiNetworkPolicies(inputs: NetworkPolicyInputs): KubeObject[] {
           },
         ]
       : []),
-    ...(values.workloadIdentity.gcp ? GKE_METADATA : []),
+    ...metadataServerEgress({ gke: Boolean(values.workloadIdentity.gcp) }),
     ...(values.ruler.enabled &&
     values.ruler.alertmanagerUrls.length > 0 &&
     np.alertmanager.length + np.alertmanagerCidrs.length > 0

@@ -6,6 +6,7 @@ import {
   labelsSchema,
   logqlMetricSchema,
   logqlSelectorSchema,
+  lokiTenantIdSchema,
   MAX_LENGTH,
   objectName,
   objectStorage,
@@ -106,11 +107,7 @@ const day = z
     return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
   }, "is not a calendar date");
 
-/** Loki tenant IDs: up to 150 of `[A-Za-z0-9!-_.*'()]`, and not `.` or `..`. */
-const tenantId = z
-  .string()
-  .regex(/^[A-Za-z0-9!_.*'()-]{1,150}$/, "a tenant ID is 1-150 of A-Z a-z 0-9 ! - _ . * ' ( )")
-  .refine((value) => value !== "." && value !== "..", "a tenant ID cannot be . or ..");
+const tenantId = lokiTenantIdSchema;
 
 const ruleFileName = z
   .string()
@@ -236,6 +233,17 @@ export const lokiValues = z.strictObject({
       tenantId: tenantId
         .default("materialize")
         .describe("the tenant the stack writes to and reads from when authEnabled"),
+      /**
+       * more tenants the stack's logs land in when the pipeline routes by a label
+       * (alloyGateway.destinations.loki.tenantFrom); Grafana reads them with tenantId, and the
+       * ruler evaluates the rules in each
+       */
+      tenants: z
+        .array(tenantId)
+        .default([])
+        .describe(
+          "more tenants the stack's logs land in when the pipeline routes by a label (alloyGateway.destinations.loki.tenantFrom); Grafana reads them with tenantId, and the ruler evaluates the rules in each",
+        ),
       /** when authEnabled, the gateway sets X-Scope-OrgID to tenantId on requests without one */
       gatewayDefaultTenant: z
         .boolean()

@@ -22,7 +22,7 @@ import {
   volumeClaimTemplate,
   workloadIdentityPodLabels,
 } from "@materialize-monitoring/core";
-import { effectiveTenant } from "./config.js";
+import { effectiveTenant, readTenants } from "./config.js";
 import {
   APP,
   LOKI_UID,
@@ -68,7 +68,7 @@ function targetFlag(target: LokiTarget): string {
 const RULES_VOLUME = "rules";
 
 /** The rule files the ruler reads: `/etc/loki/rules/<tenant>/<file>`, from ConfigMaps. */
-function rulesVolume(inputs: TargetInputs): { volume: Volume; mount: VolumeMount } {
+function rulesVolume(inputs: TargetInputs): { volume: Volume; mounts: VolumeMount[] } {
   const { values, names } = inputs;
   const sources = [
     ...(Object.keys(values.ruler.ruleFiles).length > 0 ? [names.rules] : []),
@@ -78,19 +78,21 @@ function rulesVolume(inputs: TargetInputs): { volume: Volume; mount: VolumeMount
     // The local rule store needs its directory to exist even when it holds no rules.
     return {
       volume: emptyDirVolume(RULES_VOLUME, "1Mi"),
-      mount: { name: RULES_VOLUME, mountPath: PATH.rules, readOnly: true },
+      mounts: [{ name: RULES_VOLUME, mountPath: PATH.rules, readOnly: true }],
     };
   }
+  // The same rules in every tenant the logs land in: a Loki rule sees its own tenant's logs only.
+  const tenants = readTenants(values);
   return {
     volume: {
       name: RULES_VOLUME,
       projected: { sources: sources.map((name) => ({ configMap: { name } })) },
     },
-    mount: {
+    mounts: (tenants.length > 0 ? tenants : [effectiveTenant(values)]).map((tenant) => ({
       name: RULES_VOLUME,
-      mountPath: `${PATH.rules}/${effectiveTenant(values)}`,
+      mountPath: `${PATH.rules}/${tenant}`,
       readOnly: true,
-    },
+    })),
   };
 }
 
@@ -131,7 +133,7 @@ function targetWorkload(inputs: TargetInputs, spec: TargetSpec): KubeObject {
   if (spec.ruler && values.ruler.enabled) {
     const rules = rulesVolume(inputs);
     volumes.push(rules.volume);
-    mounts.push(rules.mount);
+    mounts.push(...rules.mounts);
   }
 
   const lokiContainer = container({

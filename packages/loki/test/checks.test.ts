@@ -4,6 +4,21 @@ import { loki } from "../src/index.js";
 import { S3, thrown } from "./helpers.js";
 
 describe("render-time checks", () => {
+  it("rejects tenants for a single-tenant Loki, and mounts the rules in every tenant of a multi-tenant one", () => {
+    expect(thrown(() => loki({ mode: "single-binary", tenancy: { tenants: ["a"] } })).message).toBe(
+      "loki.tenancy.tenants: lists tenants, but authEnabled is false: single-tenant Loki files every line under one tenant (set tenancy.authEnabled: true, or drop tenants)",
+    );
+    const built = loki({
+      mode: "single-binary",
+      tenancy: { authEnabled: true, tenants: ["a", "materialize"] },
+      ruler: { ruleConfigMaps: ["my-rules"] },
+    });
+    expect(built.endpoints.readTenants).toEqual(["materialize", "a"]);
+    const mounts = JSON.stringify(built.objects.filter((o) => o.kind === "StatefulSet"));
+    expect(mounts).toContain('"mountPath":"/etc/loki/rules/materialize"');
+    expect(mounts).toContain('"mountPath":"/etc/loki/rules/a"');
+  });
+
   it("rejects a replication factor above the number of write replicas", () => {
     const error = thrown(() => loki({ storage: S3, write: { replicas: 2 } }));
     expect(error).toBeInstanceOf(ValuesError);
@@ -105,6 +120,8 @@ describe("values errors", () => {
   it("rejects a tenant ID Loki would refuse", () => {
     expect(
       thrown(() => loki({ storage: S3, tenancy: { authEnabled: true, tenantId: "a/b" } })).message,
-    ).toBe("loki.tenancy.tenantId: a tenant ID is 1-150 of A-Z a-z 0-9 ! - _ . * ' ( )");
+    ).toBe(
+      "loki.tenancy.tenantId: a Loki tenant id is 1 to 150 of letters, digits and ! - _ . * ' ( )",
+    );
   });
 });

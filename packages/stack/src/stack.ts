@@ -18,6 +18,7 @@ import {
   podSecurityLabels,
   priorityClass,
   sortForApply,
+  ValuesError,
 } from "@materialize-monitoring/core";
 import {
   type ExportersCollection,
@@ -36,6 +37,7 @@ import { type ThanosValues, thanos } from "@materialize-monitoring/thanos";
 import { materializeDashboards } from "./dashboards.js";
 import { applyExtensions, mergeSection, withoutExtraKeys } from "./extensions.js";
 import { type ExternalPeers, externalPeers } from "./external.js";
+import { checkLogLimits, checkTenantRouting } from "./log-limits.js";
 import { isTree } from "./merge.js";
 import { gatewayTierWiring } from "./pipeline.js";
 import {
@@ -180,6 +182,23 @@ function compose(
   const user = userSections(input);
   const base = baseValues(values);
   const on = (key: SectionKey) => isEnabled(values, key);
+  // The agents push to the bundled gateway, whose address its endpoints name: a user value there
+  // would point them elsewhere while every policy admits the bundled one.
+  const agentGateway = (user.alloyAgent as { gateway?: Record<string, unknown> } | undefined)
+    ?.gateway;
+  if (
+    on("alloyAgent") &&
+    on("alloyGateway") &&
+    agentGateway &&
+    Object.keys(agentGateway).length > 0
+  )
+    throw new ValuesError([
+      {
+        path: "alloyAgent.gateway",
+        message: "is wired from the bundled gateway's endpoints (its push URL, pods and namespace)",
+        hint: "leave it out, or set alloyGateway.enabled: false to push to a gateway of your own",
+      },
+    ]);
   const endpoints: StackEndpoints = {};
   // Endpoints first, from the values that decide them (never from the wiring).
   const ownLoki = mergeSection(base.loki, user.loki);
@@ -362,6 +381,17 @@ function unverifiedTls(values: ParsedStackValues): string[] {
   if (gatewayOn && kubelet.enabled && kubelet.mode === "direct" && kubelet.insecureSkipVerify)
     paths.push("alloyGateway.scrape.kubelet.insecureSkipVerify");
   if (gatewayOn) {
+    const d = gateway.destinations;
+    const destinations: [string, { tls?: { insecureSkipVerify: boolean } | undefined }][] = [
+      ["loki", d.loki],
+      ...d.loki.extra.map((e, i) => [`loki.extra[${i}]`, e] as [string, typeof e]),
+      ["prometheus", d.prometheus],
+      ...d.prometheus.extra.map((e, i) => [`prometheus.extra[${i}]`, e] as [string, typeof e]),
+      ...(d.otlp.enabled ? [["otlp", d.otlp] as [string, typeof d.otlp]] : []),
+    ];
+    for (const [where, destination] of destinations)
+      if (destination.tls?.insecureSkipVerify)
+        paths.push(`alloyGateway.destinations.${where}.tls.insecureSkipVerify`);
     for (const key of ["jobs", "extraJobs"] as const) {
       gateway.scrape[key].forEach((job, i) => {
         if (job.tls?.insecureSkipVerify)
@@ -381,6 +411,8 @@ export function stack(input: StackValues = {}): Stack {
   const context = buildContext(values);
   const externals = externalPeers(values, context);
   const composition = compose(input, values, context, externals);
+  checkLogLimits(values, composition.endpoints);
+  checkTenantRouting(values, composition.endpoints);
   const components = buildComponents(composition.inputs, context).map((component) => {
     const key = component.name as SectionKey;
     // Single pass: the wiring must not change what a component serves.

@@ -46,6 +46,7 @@ export function policyExceptions(built: Stack): PolicyException[] {
 /** Secrets and other objects the stack references but expects to exist already. */
 export function externalObjects(built: Stack): ExternalObjects {
   const secrets = new Set<string>();
+  const configMaps = new Set<string>();
   const add = (name: string | undefined) => {
     if (name) secrets.add(name);
   };
@@ -67,8 +68,12 @@ export function externalObjects(built: Stack): ExternalObjects {
     const text = JSON.stringify(spec);
     for (const match of text.matchAll(/"(?:secretName|name)":"([^"]+)","(?:key|items)"/g))
       add(match[1]);
+    // So are ConfigMaps mounted for chosen keys (a destination's CA bundle, trust-manager's):
+    // the stack's own ConfigMaps are mounted whole.
+    for (const match of text.matchAll(/"configMap":\{"name":"([^"]+)","items"/g))
+      if (match[1]) configMaps.add(match[1]);
   }
-  return { secrets: [...secrets].sort() };
+  return { secrets: [...secrets].sort(), configMaps: [...configMaps].sort() };
 }
 
 /**

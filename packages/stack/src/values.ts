@@ -6,6 +6,7 @@ import {
   httpUrlSchema,
   imageRegistry,
   labelsSchema,
+  lokiTenantIdSchema,
   MAX_LENGTH,
   objectName,
   objectStorage,
@@ -29,18 +30,8 @@ const dnsLabel = z
   )
   .max(63);
 
-/**
- * Loki's tenant id (X-Scope-OrgID) as Loki takes it: at most 150 of the
- * characters its tenant validation allows, and not `.` or `..`.
- */
-const tenantId = z
-  .string()
-  .max(150, "a Loki tenant id has at most 150 characters")
-  .regex(
-    /^[A-Za-z0-9!._*'()-]+$/,
-    "a Loki tenant id holds only letters, digits and ! - _ . * ' ( )",
-  )
-  .refine((id) => id !== "." && id !== "..", "a Loki tenant id cannot be . or ..");
+/** Loki's tenant id (X-Scope-OrgID), core's rule. */
+const tenantId = lokiTenantIdSchema;
 
 /**
  * Built-in lists a user may replace, only by naming them in

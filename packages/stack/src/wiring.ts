@@ -347,7 +347,16 @@ export function wireGrafanaOperator(w: Wiring): GrafanaOperatorValues {
     ...(target ? { grafana: target } : {}),
     datasources: {
       ...(thanosQueryUrl ? { thanos: { url: thanosQueryUrl } } : {}),
-      ...(lokiQueryUrl ? { loki: { url: lokiQueryUrl } } : {}),
+      ...(lokiQueryUrl
+        ? {
+            loki: {
+              url: lokiQueryUrl,
+              ...(endpoints.loki?.readTenants.length
+                ? { tenants: endpoints.loki.readTenants }
+                : {}),
+            },
+          }
+        : {}),
       ...(amUrl ? { alertmanager: { url: amUrl } } : {}),
     },
     networkPolicy: {

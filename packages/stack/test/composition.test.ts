@@ -408,7 +408,7 @@ describe("a refusal names the value the user wrote, not the component it reaches
           external: { pushUrl: "https://logs.example.com/push", tenantId: "team a" },
         },
       },
-      /^loki\.external\.tenantId: a Loki tenant id holds only/,
+      /^loki\.external\.tenantId: a Loki tenant id is 1 to 150 of letters/,
     ],
     [
       { loki: { enabled: false, external: { pushUrl: "https://logs.example.com/%zz" } } },

@@ -1,6 +1,7 @@
 import {
   dnsEgressRule,
   type KubeObject,
+  metadataServerEgress,
   type NetworkPolicyPeer,
   type NetworkPolicyRuleInput,
   networkPolicy,
@@ -43,9 +44,9 @@ function objectStorageEgress(rc: RoleContext): NetworkPolicyRuleInput[] {
     },
   ];
   // GKE workload identity answers on the node-local metadata server.
-  if (rc.values.serviceAccount.workloadIdentity.gcp) {
-    rules.push({ peers: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: tcpPorts(80, 988) });
-  }
+  rules.push(
+    ...metadataServerEgress({ gke: Boolean(rc.values.serviceAccount.workloadIdentity.gcp) }),
+  );
   return rules;
 }
 

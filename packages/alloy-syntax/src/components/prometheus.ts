@@ -7,6 +7,7 @@ import { rule, type Schema } from "../schema.js";
 import type {
   BoolValue,
   DurationValue,
+  Expression,
   HeaderMapValue,
   MetricsReceiverList,
   NumberValue,
@@ -191,6 +192,36 @@ export interface SigV4 {
   readonly secretKey?: SecretValue;
   readonly profile?: StringValue;
   readonly roleArn?: StringValue;
+  /** External ID used when assuming `roleArn` through STS. */
+  readonly externalId?: StringValue;
+  /** AWS service the requests are signed for (default `"aps"`). */
+  readonly serviceName?: StringValue;
+  readonly useFipsStsEndpoint?: BoolValue;
+}
+
+/** `azuread`: Microsoft Entra ID; exactly one of its four identity blocks. */
+export interface AzureAd {
+  /** `"AzurePublic"` (default), `"AzureChina"` or `"AzureGovernment"`. */
+  readonly cloud?: "AzurePublic" | "AzureChina" | "AzureGovernment" | Expression<"string">;
+  /** OAuth 2.0 scope (audience) requested with the token. */
+  readonly scope?: StringValue;
+  readonly managedIdentity?: { readonly clientId: StringValue };
+  readonly oauth?: {
+    readonly clientId: StringValue;
+    readonly clientSecret: SecretValue;
+    readonly tenantId: StringValue;
+  };
+  readonly sdk?: { readonly tenantId: StringValue };
+  readonly workloadIdentity?: {
+    readonly clientId: StringValue;
+    readonly tenantId: StringValue;
+    readonly tokenFilePath?: StringValue;
+  };
+}
+
+/** `google_iam`: Google IAM; without a credentials file, Application Default Credentials. */
+export interface GoogleIam {
+  readonly credentialsFile?: StringValue;
 }
 
 /** One `endpoint` of `prometheus.remote_write`. */
@@ -213,6 +244,8 @@ export interface RemoteWriteEndpoint extends HttpClientConfig {
   readonly metadataConfig?: RemoteWriteMetadataConfig;
   readonly writeRelabelConfig?: readonly RelabelRule[];
   readonly sigv4?: SigV4;
+  readonly azuread?: AzureAd;
+  readonly googleIam?: GoogleIam;
 }
 
 const endpointFields = {
@@ -239,7 +272,27 @@ const endpointFields = {
     secretKey: rule.attr(),
     profile: rule.attr(),
     roleArn: rule.attr(),
+    externalId: rule.attr(),
+    serviceName: rule.attr(),
+    useFipsStsEndpoint: rule.attr(),
   } satisfies Schema<SigV4>),
+  azuread: rule.block({
+    cloud: rule.oneOf(["AzurePublic", "AzureChina", "AzureGovernment"]),
+    scope: rule.attr(),
+    managedIdentity: rule.block({ clientId: rule.required() }),
+    oauth: rule.block({
+      clientId: rule.required(),
+      clientSecret: rule.required(),
+      tenantId: rule.required(),
+    }),
+    sdk: rule.block({ tenantId: rule.required() }),
+    workloadIdentity: rule.block({
+      clientId: rule.required(),
+      tenantId: rule.required(),
+      tokenFilePath: rule.attr(),
+    }),
+  } satisfies Schema<AzureAd>),
+  googleIam: rule.block({ credentialsFile: rule.attr() } satisfies Schema<GoogleIam>),
 } as const satisfies Schema<RemoteWriteEndpoint>;
 
 /** `wal` of `prometheus.remote_write`. */

@@ -54,6 +54,16 @@ export type LogStageData =
       readonly dropCounterReason?: string;
     }
   | { readonly type: "cri" }
+  | {
+      readonly type: "limit";
+      /** Lines per second. */
+      readonly rate: number;
+      readonly burst: number;
+      /** Rate-limit each value of this label on its own (needs `drop`). */
+      readonly byLabelName?: string;
+      /** Drop lines over the rate instead of holding them back. */
+      readonly drop?: boolean;
+    }
   | { readonly type: "output"; readonly source: string }
   | {
       readonly type: "multiline";
@@ -83,6 +93,7 @@ export const LOG_STAGE_TYPES = [
   "labelKeep",
   "drop",
   "cri",
+  "limit",
   "output",
   "multiline",
   "replace",
@@ -152,6 +163,10 @@ export function lokiStageOf(s: LogStageData): LokiStage {
       );
     case "cri":
       return stage.cri();
+    case "limit":
+      return stage.limit(
+        defined({ rate: s.rate, burst: s.burst, byLabelName: s.byLabelName, drop: s.drop }),
+      );
     case "output":
       return stage.output({ source: s.source });
     case "multiline":
