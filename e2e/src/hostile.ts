@@ -940,7 +940,12 @@ export const DEEP_PATHS: readonly DeepPath[] = [
   { payloads: CORE_PAYLOADS, path: "materialize.dashboards.tags[0]", base: "materialize" },
   { payloads: CORE_PAYLOADS, path: "materialize.dashboardsFolder" },
   // alloy-agent: config.alloy
-  { path: "alloyAgent.gateway.pushUrl", base: "http://alloy-gateway.example.com:3100/§" },
+  // The agents' own gateway: only without the bundled one, whose endpoints the umbrella wires in.
+  {
+    path: "alloyAgent.gateway.pushUrl",
+    base: "http://alloy-gateway.example.com:3100/§",
+    enable: { alloyGateway: { enabled: false } },
+  },
   {
     path: "alloyAgent.logs.podLabelsAsMetadata[0].podLabel",
     base: "app.kubernetes.io/name",
