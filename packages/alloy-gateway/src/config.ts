@@ -32,7 +32,12 @@ import {
 import { type BuildContext, type ValueProblem, ValuesError } from "@materialize-monitoring/core";
 import type { SecretWiring } from "./auth.js";
 import { PORT } from "./constants.js";
-import { endpointSecurityArgs, otlpAuthHandler, otlpClientTls } from "./destination-args.js";
+import {
+  endpointSecurityArgs,
+  otlpAuthHandler,
+  otlpClientTls,
+  secretFile,
+} from "./destination-args.js";
 import { type GatewayScrapeJob, writesMetrics } from "./jobs.js";
 import { levelNormalisationStages } from "./levels.js";
 import { levelLimitStages, protectionStages } from "./protection.js";
@@ -188,6 +193,30 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
   };
   const config = new AlloyConfig();
   config.addStatement(logging({ level: values.logLevel, format: "logfmt" }));
+  /**
+   * Prometheus samples converted to OTLP for an otelcol exporter (through `batch`), narrowed to
+   * the destination's tier in a `prometheus.relabel` in front when the scrape keeps more.
+   */
+  const otlpMetricsIn = (
+    batch: Expression<"otelcol.Consumer">,
+    o: { receiver: string; tierLabel: string; tier: MetricTier; what: string },
+  ): Expression<"MetricsReceiver"> => {
+    const converted = config.add(
+      component(
+        "otelcol.receiver.prometheus",
+        o.receiver,
+        [block("output", { metrics: [batch] })],
+        { receiver: "MetricsReceiver" },
+      ),
+      { comment: `Prometheus samples converted to OTLP for ${o.what}.` },
+    ).exports.receiver;
+    const narrowing = narrowingRules(o.tier, widest, lists, input.jobs, input.path);
+    if (narrowing.length === 0) return converted;
+    return config.add(
+      prometheus.relabel(o.tierLabel, { forwardTo: [converted], rule: relabelRules(narrowing) }),
+      { comment: `Metric tier ${o.tier} of ${o.what} (the scrape keeps ${widest}).` },
+    ).exports.receiver;
+  };
 
   // --- OTLP export (optional) -----------------------------------------------------------------
   let otlpLogs: Expression<"LogsReceiver"> | undefined;
@@ -235,27 +264,12 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
       ).exports.receiver;
     }
     if (otlpSignals.metrics) {
-      otlpMetrics = config.add(
-        component(
-          "otelcol.receiver.prometheus",
-          "export",
-          [block("output", { metrics: [batch.exports.input] })],
-          { receiver: "MetricsReceiver" },
-        ),
-        { comment: "Prometheus samples converted to OTLP for the OTLP destination." },
-      ).exports.receiver;
-      const narrowing = narrowingRules(otlpExport.tier, widest, lists, input.jobs, input.path);
-      if (narrowing.length > 0) {
-        otlpMetrics = config.add(
-          prometheus.relabel("otlp_tier", {
-            forwardTo: [otlpMetrics],
-            rule: relabelRules(narrowing),
-          }),
-          {
-            comment: `Metric tier ${otlpExport.tier} of the OTLP destination (the scrape keeps ${widest}).`,
-          },
-        ).exports.receiver;
-      }
+      otlpMetrics = otlpMetricsIn(batch.exports.input, {
+        receiver: "export",
+        tierLabel: "otlp_tier",
+        tier: otlpExport.tier,
+        what: "the OTLP destination",
+      });
     }
   }
 
@@ -263,17 +277,7 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
   const datadog = destinations.datadog.enabled && hasMetrics ? destinations.datadog : undefined;
   let datadogMetrics: Expression<"MetricsReceiver"> | undefined;
   if (datadog?.apiKey) {
-    const apiKeyFile = secrets.file(datadog.apiKey);
-    const apiKey = config.add(
-      component(
-        "local.file",
-        "datadog_api_key",
-        { filename: apiKeyFile, is_secret: true },
-        {
-          content: "secret",
-        },
-      ),
-    ).exports.content;
+    const apiKey = secretFile(config, "datadog_api_key", secrets.file(datadog.apiKey));
     const exporter = config.add(
       component(
         "otelcol.exporter.datadog",
@@ -286,25 +290,12 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
     const batch = config.add(
       otelcol.processor.batch("datadog", { output: { metrics: [exporter.exports.input] } }),
     );
-    datadogMetrics = config.add(
-      component(
-        "otelcol.receiver.prometheus",
-        "datadog",
-        [block("output", { metrics: [batch.exports.input] })],
-        { receiver: "MetricsReceiver" },
-      ),
-      { comment: "Prometheus samples converted to OTLP for Datadog." },
-    ).exports.receiver;
-    const narrowing = narrowingRules(datadog.tier, widest, lists, input.jobs, input.path);
-    if (narrowing.length > 0) {
-      datadogMetrics = config.add(
-        prometheus.relabel("datadog_tier", {
-          forwardTo: [datadogMetrics],
-          rule: relabelRules(narrowing),
-        }),
-        { comment: `Metric tier ${datadog.tier} of Datadog (the scrape keeps ${widest}).` },
-      ).exports.receiver;
-    }
+    datadogMetrics = otlpMetricsIn(batch.exports.input, {
+      receiver: "datadog",
+      tierLabel: "datadog_tier",
+      tier: datadog.tier,
+      what: "Datadog",
+    });
   }
 
   // --- metrics out -----------------------------------------------------------------------------

@@ -15,7 +15,11 @@ import {
 import type { AuthWiring, TlsWiring } from "./auth.js";
 
 /** A `local.file` of a mounted secret, returned as its `content` export. */
-function secretFile(config: AlloyConfig, label: string, filename: string): Expression<"secret"> {
+export function secretFile(
+  config: AlloyConfig,
+  label: string,
+  filename: string,
+): Expression<"secret"> {
   return config.add(
     component("local.file", label, { filename, is_secret: true }, { content: "secret" }),
   ).exports.content;
