@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests run for real (Prometheus with promtool, Alertmanager with
-# amtool, node-exporter, nginx; unzip unpacks the tests' helm and kubectl) when they are missing.
+# amtool, node-exporter, nginx; unzip unpacks the tests' helm and kubectl; openssl makes the
+# tests' throwaway certificates) when they are missing.
 # Needs root or sudo. The packages' services are kept from starting: the tests start the binaries
 # themselves, on loopback ports of their own.
 set -uo pipefail
-DEBIAN_PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter nginx-light unzip)
+DEBIAN_PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter nginx-light unzip openssl)
 log() { printf '\n== %s\n' "$*" >&2; }
 
 missing=()
@@ -13,6 +14,7 @@ command -v amtool >/dev/null || missing+=(prometheus-alertmanager)
 command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
 command -v nginx >/dev/null || missing+=(nginx-light)
 command -v unzip >/dev/null || missing+=(unzip)
+command -v openssl >/dev/null || missing+=(openssl)
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   SUDO=""

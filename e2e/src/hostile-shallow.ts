@@ -92,7 +92,10 @@ export function minimalValue(
     const entries = schema.additionalProperties;
     if (!schema.properties && typeof entries === "object") {
       const value = minimalValue(root, entries, depth + 1);
-      if (value !== undefined) out.app = value;
+      // The entry's key must pass the record's key rule (a rule file name ending in .yaml).
+      const names = (schema as { propertyNames?: JsonSchema }).propertyNames;
+      const key = names?.pattern ? plainString(names) : "app";
+      if (value !== undefined && key) out[key] = value;
     }
     return out;
   }
@@ -129,6 +132,7 @@ const PLAIN_STRINGS = [
   "us-east-1",
   "0b5a2f7e-3c1d-4e8a-9f6b-2d7c8e9a1b3c",
   "arn:aws:iam::123456789012:role/x",
+  "x.yaml",
 ];
 
 /** What a field's name or description says it holds, for a string rule the schema cannot show. */
@@ -136,6 +140,13 @@ function hinted(schema: JsonSchema, field: string): string | undefined {
   const text = `${field} ${(schema as { description?: string }).description ?? ""}`;
   if (/url$/i.test(field) || /url\b|URL/.test(text)) return "https://example.com/x";
   if (/cidr/i.test(field)) return "10.0.0.0/8";
+  // Kubernetes quantities, Alertmanager's clock times and time zones: rules the JSON Schema
+  // cannot show, named by the field.
+  if (field === "cpu") return "100m";
+  if (/^(memory|ephemeral-storage|storage|size)$/.test(field)) return "64Mi";
+  if (field === "startTime") return "00:00";
+  if (field === "endTime") return "24:00";
+  if (field === "location" && /time zone|IANA/i.test(text)) return "UTC";
   return undefined;
 }
 
@@ -237,6 +248,81 @@ function isUnion(root: JsonSchema, path: readonly Segment[]): boolean {
 }
 
 /**
+ * Values a leaf needs around it that the schema cannot show, by the leaf's path: a feature
+ * gated on a newer Alertmanager (rendered for that version; amtool, which is 0.25 here, then
+ * checks nothing of that file, see readFile), TLS or credentials toward a destination that
+ * must be https (the bundled stores are plain http inside the namespace, so an external one),
+ * and sections whose switch needs a companion value.
+ */
+const CONTEXTS: readonly { match: RegExp; values: Values }[] = [
+  {
+    match: /^alertmanager\.config\.receivers\[\d+\]\.msteamsv2\b/,
+    values: { alertmanager: { image: { tag: "v0.28.1" } } },
+  },
+  {
+    match: /^alertmanager\.config\.receivers\[\d+\]\.msteams\b/,
+    values: { alertmanager: { image: { tag: "v0.27.0" } } },
+  },
+  {
+    match:
+      /^alertmanager\.config\.(receivers\[\d+\]\.webhook\[\d+\]\.urlSecret|watchdog\.heartbeatUrl)\b/,
+    values: { alertmanager: { image: { tag: "v0.26.0" } } },
+  },
+  {
+    match: /^alloyGateway\.destinations\.prometheus\.(tls|auth|secretHeaders)\b/,
+    values: {
+      thanos: {
+        enabled: false,
+        external: {
+          remoteWriteUrl: "https://metrics.example.com/api/v1/receive",
+          queryUrl: "https://metrics.example.com",
+        },
+      },
+    },
+  },
+  {
+    match: /^alloyGateway\.destinations\.loki\.(tls|auth|secretHeaders)\b/,
+    values: {
+      loki: {
+        enabled: false,
+        external: {
+          pushUrl: "https://logs.example.com/loki/api/v1/push",
+          queryUrl: "https://logs.example.com",
+        },
+      },
+    },
+  },
+  {
+    match: /^alloyGateway\.destinations\.prometheus\.(extra\[\d+\]\.)?auth\.identity\b/,
+    values: {
+      alloyGateway: {
+        workloadIdentity: { azure: { clientId: "0b5a2f7e-3c1d-4e8a-9f6b-2d7c8e9a1b3c" } },
+      },
+    },
+  },
+  {
+    match: /\.externalAccess\./,
+    values: {
+      loki: { gateway: { externalAccess: { htpasswd: { name: "users" } } } },
+      thanos: { gateway: { externalAccess: { htpasswd: { name: "users" } } } },
+    },
+  },
+  {
+    match: /^alloyGateway\.destinations\.datadog\./,
+    values: {
+      alloyGateway: { destinations: { datadog: { apiKey: { name: "datadog", key: "api-key" } } } },
+    },
+  },
+];
+
+/** A field and the one it is refused without, where both are in one object. */
+const COMPANIONS: Record<string, string> = {
+  cert: "key",
+  key: "cert",
+  authPassword: "authUsername",
+};
+
+/**
  * Fills, in every object on `path`, the required fields it lacks (a union
  * variant's discriminator included) and, where `enable` is set, switches on
  * each opt-in section (`enabled: false` by default) the path goes through.
@@ -261,6 +347,13 @@ export function completePath(
         if (name === segment || current[name] !== undefined) continue;
         const value = minimalValue(root, holder.properties?.[name], 0, name);
         if (value !== undefined) out = setAt(out, [...here, name], value);
+      }
+      // Fields that only go together (a client certificate and its key, a password and its
+      // user name): the path's field brings its companion.
+      const companion = typeof segment === "string" ? COMPANIONS[segment] : undefined;
+      if (companion && holder.properties?.[companion] && current[companion] === undefined) {
+        const value = minimalValue(root, holder.properties[companion], 0, companion);
+        if (value !== undefined) out = setAt(out, [...here, companion], value);
       }
       const enabled = resolveRef(root, holder.properties?.enabled);
       if (
@@ -297,6 +390,26 @@ function deepIndex(root: JsonSchema, deep: readonly DeepPath[]) {
   });
 }
 
+/**
+ * The path with each record key its record's key rule refuses (`propertyNames`, e.g. a rule file
+ * name ending in .yaml) replaced by the first plain string the rule takes.
+ */
+function recordKeysFitted(root: JsonSchema, path: readonly Segment[]): Segment[] {
+  const out = [...path];
+  for (let i = 0; i < out.length; i++) {
+    const segment = out[i];
+    if (typeof segment !== "string" || segment === KEY) continue;
+    const parent = schemaAt(root, out.slice(0, i));
+    const names = (parent as { propertyNames?: JsonSchema } | undefined)?.propertyNames;
+    if (!parent || parent.properties?.[segment] || !names?.pattern) continue;
+    const rule = new RegExp(names.pattern, "u");
+    if (rule.test(segment)) continue;
+    const fitting = plainString(names);
+    if (fitting) out[i] = fitting;
+  }
+  return out;
+}
+
 /** Every string leaf the deep table does not cover, with the values to try it in. */
 export function shallowLeaves(
   root: JsonSchema,
@@ -324,9 +437,12 @@ export function shallowLeaves(
       if (shared >= 2 && (!best || shared > best.shared))
         best = { deep: entry.deep, concrete: entry.concrete, shared };
     }
-    const concrete = best
-      ? [...best.concrete.slice(0, best.shared), ...leaf.path.slice(best.shared)]
-      : [...leaf.path];
+    const concrete = recordKeysFitted(
+      root,
+      best
+        ? [...best.concrete.slice(0, best.shared), ...leaf.path.slice(best.shared)]
+        : [...leaf.path],
+    );
     const borrowed = best?.deep.enable ?? {};
     const path = leafName(concrete);
     const replaces = replaceable.filter((list) => path.startsWith(`${list}[`));
@@ -340,6 +456,10 @@ export function shallowLeaves(
       if (!candidates.some((c) => JSON.stringify(c) === JSON.stringify(full)))
         candidates.push(full);
     };
+    for (const context of CONTEXTS.filter((c) => c.match.test(path))) {
+      add(completePath(root, merge(borrowed, context.values) as Values, concrete, true));
+      add(completePath(root, context.values, concrete, true));
+    }
     add(completePath(root, borrowed, concrete, true));
     add(completePath(root, {}, concrete, true));
     add(completePath(root, borrowed, concrete, false));

@@ -18,7 +18,7 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
@@ -26,7 +26,9 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
 import { parse as parseAlloy } from "@materialize-monitoring/alloy-syntax";
+import { EXTERNAL_ACCESS_FILES } from "@materialize-monitoring/core";
 import { parseAllDocuments } from "yaml";
+import { htpasswdLine, selfSignedCertificate } from "../../test-support/nginx.js";
 
 const run = promisify(execFile);
 
@@ -2018,11 +2020,14 @@ function globMatch(glob: string, path: string): boolean {
   return re.test(path);
 }
 
+/** The amtool CI installs (Debian's prometheus-alertmanager): configs for newer releases skip it. */
+const AMTOOL_VERSION = [0, 25] as const;
+
 type FileReader =
   | { kind: "loki-config"; env: Map<string, string> }
   | { kind: "thanos-env"; env: Map<string, string> }
   | { kind: "prometheus-rules" }
-  | { kind: "alertmanager"; files: () => MountedFile[] }
+  | { kind: "alertmanager"; files: () => MountedFile[]; version?: readonly number[] }
   | { kind: "nginx" }
   | { kind: "alloy" }
   | { kind: "grafana-ini"; env: Map<string, string> }
@@ -2079,7 +2084,14 @@ function consumers(objects: readonly KubeLike[]): (source: string, key: string) 
         if ((flagValues.get("rule-file") ?? []).some((g) => globMatch(g, path)))
           return { kind: "prometheus-rules" };
         if (/alertmanager/.test(container.image ?? "") && configFile.includes(path))
-          return { kind: "alertmanager", files: filesOfContainer };
+          return {
+            kind: "alertmanager",
+            files: filesOfContainer,
+            version: /:v?(\d+)\.(\d+)/
+              .exec(container.image ?? "")
+              ?.slice(1)
+              .map(Number),
+          };
         const c = args.indexOf("-c");
         if (args[0] === "nginx" && c >= 0 && args[c + 1] === path) return { kind: "nginx" };
         if (key.endsWith(".alloy")) return { kind: "alloy" };
@@ -2221,6 +2233,13 @@ function readFile(
         for (const leaf of leaves.slice(start))
           for (const q of quotedStrings(leaf.text))
             leaves.push({ text: q, via: "alertmanager matcher value", where: leaf.where });
+        // Debian's amtool is 0.25: a config rendered for a newer Alertmanager (receivers and
+        // fields 0.25 does not know, gated by the alertmanager package's typed version) is read
+        // as YAML and read back here; the alertmanager package checks those fields against the
+        // upstream configuration reference of their version.
+        const [major = 0, minor = 0] = reader.version ?? [];
+        if (major > AMTOOL_VERSION[0] || (major === AMTOOL_VERSION[0] && minor > AMTOOL_VERSION[1]))
+          return;
         result.toolFiles.push({
           tool: "amtool",
           name,
@@ -2886,11 +2905,16 @@ async function runTool(command: string, args: string[]): Promise<{ code: number;
 }
 
 /** Rewrites what only exists in a pod (DNS names of upstreams, /tmp paths) so `nginx -t` runs here. */
-export function nginxForTest(conf: string, dir: string): string {
-  return conf
+export function nginxForTest(conf: string, dir: string, standIns?: string): string {
+  let text = conf
     .replace(/\bserver ([a-z0-9]([-a-z0-9.]*[a-z0-9])?):(\d+);/g, "server 127.0.0.1:$3;")
     .replaceAll(" /tmp/", ` ${dir}/`)
     .replace(/access_log \/dev\/stdout/g, `access_log ${dir}/access.log`);
+  // The files an authenticated listener mounts from the user's Secrets: stand-ins here.
+  if (standIns)
+    for (const [name, path] of Object.entries(EXTERNAL_ACCESS_FILES))
+      text = text.replaceAll(path, join(standIns, name));
+  return text;
 }
 
 /**
@@ -2958,6 +2982,14 @@ export async function runTools(files: readonly ToolFile[], dir: string): Promise
   const nginx = byTool("nginx");
   const nginxDir = join(dir, "nginx");
   mkdirSync(nginxDir, { recursive: true });
+  const standIns = join(nginxDir, "secrets");
+  if (nginx.length > 0 && !existsSync(standIns)) {
+    mkdirSync(standIns, { recursive: true });
+    const pair = selfSignedCertificate("gateway.example.com");
+    writeFileSync(join(standIns, "certificate"), pair.cert);
+    writeFileSync(join(standIns, "key"), pair.key);
+    writeFileSync(join(standIns, "htpasswd"), `${htpasswdLine("user")}\n`);
+  }
   let next = 0;
   await Promise.all(
     Array.from({ length: 4 }, async () => {
@@ -2968,7 +3000,7 @@ export async function runTools(files: readonly ToolFile[], dir: string): Promise
         const prefix = join(nginxDir, id.replace(":", "-"));
         mkdirSync(prefix, { recursive: true });
         const path = join(prefix, "nginx.conf");
-        writeFileSync(path, nginxForTest(file.content, prefix));
+        writeFileSync(path, nginxForTest(file.content, prefix, standIns));
         const { code, output } = await runTool(TOOLS.nginx, [
           "-t",
           "-q",

@@ -177,6 +177,36 @@ describe("the scenario matrix", () => {
       );
     });
 
+    it("cross-cluster-access: outside clients reach only the authenticated listeners, which reach the stores", () => {
+      const built = render("cross-cluster-access.yaml");
+      const model = policyModel(built.objects);
+      const outside = externalPod("other-team", { app: "agent" });
+      const [lokiGateway] = serviceBackends(
+        built.objects,
+        "monitoring",
+        "loki-gateway-external",
+        443,
+      );
+      const [thanosGateway] = serviceBackends(built.objects, "monitoring", "thanos-gateway", 443);
+      expect(lokiGateway && thanosGateway).toBeTruthy();
+      // The in-namespace listener stays closed to pods outside the stack; 8081 is the way in.
+      expect(model.allowed(outside, lokiGateway?.pod as never, 8080)).toBe(false);
+      const [receive] = serviceBackends(built.objects, "monitoring", "thanos-receive", 19291);
+      const [write] = serviceBackends(built.objects, "monitoring", "loki-write", 3100);
+      expect(model.allowed(thanosGateway?.pod as never, receive?.pod as never, 19291)).toBe(true);
+      expect(model.allowed(lokiGateway?.pod as never, write?.pod as never, 3100)).toBe(true);
+      expect(model.allowed(outside, receive?.pod as never, 19291)).toBe(false);
+      expect(built.endpoints.loki?.external?.pushUrl).toBe(
+        "https://loki-gateway-external.monitoring.svc.cluster.local:443/loki/api/v1/push",
+      );
+      expect(built.endpoints.thanos?.external?.remoteWriteUrl).toBe(
+        "https://thanos-gateway.monitoring.svc.cluster.local:443/api/v1/receive",
+      );
+      const text = toYamlStream(built.objects);
+      expect(text).toContain("proxy_set_header X-Scope-OrgID $remote_user;");
+      expect(text).toContain("proxy_set_header THANOS-TENANT $remote_user;");
+    });
+
     it("external-alertmanager: both rulers send to every external replica, and may reach them", () => {
       const built = render("external-alertmanager.yaml");
       const text = toYamlStream(built.objects);

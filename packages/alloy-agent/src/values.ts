@@ -1,4 +1,5 @@
 import {
+  cidrSchema,
   duration,
   httpUrlSchema,
   imageSchema,
@@ -23,7 +24,7 @@ const labelMap = labelsSchema;
 export const peer = podNetworkPeerSchema;
 export type Peer = PodNetworkPeer;
 
-const cidr = z.string().regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.1/32)");
+const cidr = cidrSchema;
 
 const labelName = promLabelNameSchema;
 

@@ -5,6 +5,7 @@ import {
 } from "@materialize-monitoring/alloy-syntax";
 import {
   boundedString,
+  cidrSchema,
   controlCharacterProblem,
   dnsNameSchema,
   duration,
@@ -52,9 +53,7 @@ const httpHeaders = z.record(
   singleLineText(),
 );
 
-const cidr = z
-  .string()
-  .regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.1/32, fd00::/8)");
+const cidr = cidrSchema;
 
 const port = z.union([z.int32().min(1).max(65535), z.string().min(1).max(15)]);
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cidrSchema } from "./cidr.js";
 import type { NetworkPolicyPeer } from "./k8s.js";
 import { labelsSchema } from "./labels.js";
 import { namespacePeer, podPeer } from "./objects.js";
@@ -30,9 +31,9 @@ export const networkPeerSchema = z
       .optional()
       .describe("in namespaces with these labels ({} selects every namespace)"),
     /** an IP block instead of pods, e.g. 10.0.0.0/16 */
-    cidr: z.string().min(1).optional().describe("an IP block instead of pods, e.g. 10.0.0.0/16"),
+    cidr: cidrSchema.optional().describe("an IP block instead of pods, e.g. 10.0.0.0/16"),
     /** IP blocks cut out of `cidr` */
-    except: z.array(z.string()).optional().describe("IP blocks cut out of `cidr`"),
+    except: z.array(cidrSchema).optional().describe("IP blocks cut out of `cidr`"),
   })
   .superRefine((peer, ctx) => {
     const selects = peer.podLabels || peer.namespace || peer.namespaceLabels;

@@ -58,6 +58,10 @@ export interface ServiceOptions {
   /** Headless (clusterIP: None) for StatefulSet DNS and SRV discovery. */
   headless?: boolean;
   publishNotReadyAddresses?: boolean;
+  /** ClusterIP unless set. */
+  type?: "ClusterIP" | "LoadBalancer" | "NodePort";
+  /** The source ranges a LoadBalancer admits. */
+  loadBalancerSourceRanges?: string[];
 }
 
 /** A ClusterIP (or headless) Service; ports must be named so SRV records and targetPorts match. */
@@ -67,7 +71,10 @@ export function service(options: ServiceOptions): Named<Service> {
     kind: "Service",
     metadata: options.metadata,
     spec: {
-      type: "ClusterIP",
+      type: options.type ?? "ClusterIP",
+      ...(options.loadBalancerSourceRanges?.length
+        ? { loadBalancerSourceRanges: [...options.loadBalancerSourceRanges] }
+        : {}),
       ...(options.headless ? { clusterIP: "None" } : {}),
       ...(options.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
       selector: { ...options.selector },

@@ -1,9 +1,35 @@
 import { parser as logqlParser } from "@grafana/lezer-logql";
-import type { SyntaxNode } from "@lezer/common";
+import type { SyntaxNode, Tree } from "@lezer/common";
 import { parser as promqlParser } from "@prometheus-io/lezer-promql";
 import { z } from "zod";
 import { re2MatchesEmpty, re2Problem } from "./re2.js";
 import { controlCharacterProblem, excerpt, goUnquote, MAX_LENGTH } from "./strings.js";
+
+/** The query languages the stack parses with their official Lezer grammars. */
+export type QueryLanguage = "promql" | "logql";
+
+const TREE_CACHE_LIMIT = 4096;
+const treeCache: Record<QueryLanguage, Map<string, Tree>> = {
+  promql: new Map(),
+  logql: new Map(),
+};
+
+/**
+ * The parse tree of `text`. Lezer trees are immutable, and a render parses the
+ * same dashboard, rule and selector expressions many times (validation, metric
+ * names, the catalogue check), so each distinct text is parsed once per process;
+ * the cache is dropped whole when it grows past 4,096 texts.
+ */
+export function queryTree(language: QueryLanguage, text: string): Tree {
+  const cache = treeCache[language];
+  let tree = cache.get(text);
+  if (!tree) {
+    tree = (language === "promql" ? promqlParser : logqlParser).parse(text);
+    if (cache.size >= TREE_CACHE_LIMIT) cache.clear();
+    cache.set(text, tree);
+  }
+  return tree;
+}
 
 /**
  * LogQL and PromQL values, checked with the Lezer grammars Grafana and
@@ -182,7 +208,7 @@ export function logqlSelectorProblem(
   if (early) return `${what}: ${early}; ${fix}`;
   if (/^\s*\{\s*\}/.test(text))
     return `${what}: {} matches every stream, which Loki refuses; name at least one label, e.g. ${SELECTOR_EXAMPLE}`;
-  const root = logqlParser.parse(text).topNode;
+  const root = queryTree("logql", text).topNode;
   const syntax = syntaxProblem(text, root);
   if (syntax) return `${what}: ${syntax}; ${fix}`;
   const exprs = childrenOf(root);
@@ -223,7 +249,7 @@ export function logqlMetricProblem(expr: string): string | undefined {
   const fix = 'write one such as sum(rate({namespace="dev"} |= "error" [5m])) > 0';
   const early = textProblem(expr, MAX_LENGTH.query);
   if (early) return `${what}: ${early}; ${fix}`;
-  const root = logqlParser.parse(expr).topNode;
+  const root = queryTree("logql", expr).topNode;
   const syntax = syntaxProblem(expr, root);
   if (syntax) return `${what}: ${syntax}; ${fix}`;
   const exprs = childrenOf(root);
@@ -267,7 +293,7 @@ export function promqlProblem(expr: string, reader = "Prometheus"): string | und
   const fix = 'write one such as sum by (job) (rate(http_requests_total{job="api"}[5m])) > 0';
   const early = textProblem(expr, MAX_LENGTH.query);
   if (early) return `${what}: ${early}; ${fix}`;
-  const root = promqlParser.parse(expr).topNode;
+  const root = queryTree("promql", expr).topNode;
   const syntax = syntaxProblem(expr, root);
   if (syntax) return `${what}: ${syntax}; ${fix}`;
   for (const node of descendants(root, "StringLiteral")) {

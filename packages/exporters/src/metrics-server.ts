@@ -1,5 +1,6 @@
 import {
   type BuildContext,
+  cidrSchema,
   clusterRole,
   clusterRoleBinding,
   container,
@@ -68,9 +69,7 @@ export const METRICS_SERVER_DEFAULT_IMAGE = {
 
 const TLS_MOUNT_PATH = "/etc/metrics-server/tls";
 
-const cidr = z
-  .string()
-  .regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.0/16, fd00::/8)");
+const cidr = cidrSchema;
 
 export const metricsServerValues = z.strictObject({
   /** metrics-server container image */

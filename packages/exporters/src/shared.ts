@@ -1,5 +1,6 @@
 import {
   type BuildContext,
+  cidrSchema,
   closest,
   dnsEgressRule,
   endpointAddress,
@@ -62,11 +63,7 @@ export const apiServerPeer = z
   .strictObject({
     /** API server addresses; empty admits any address on the ports below */
     cidrs: z
-      .array(
-        z
-          .string()
-          .regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.1/32, fd00::/8)"),
-      )
+      .array(cidrSchema)
       .default([])
       .describe("API server addresses; empty admits any address on the ports below"),
     /** API server ports, before and after Service translation */

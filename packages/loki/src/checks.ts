@@ -23,6 +23,22 @@ export function checkLokiValues(values: ResolvedLokiValues, section = "loki"): v
     );
   }
 
+  const external = values.gateway.externalAccess;
+  if (external.enabled && !values.gateway.enabled) {
+    throw valuesError(
+      path("gateway.externalAccess.enabled"),
+      "the authenticated listener is a server of the gateway, and the gateway is off",
+      "set gateway.enabled: true, or drop gateway.externalAccess",
+    );
+  }
+  if (external.enabled && external.tenantFromUser && !values.tenancy.authEnabled) {
+    throw valuesError(
+      path("gateway.externalAccess.tenantFromUser"),
+      "makes each user name a tenant, but authEnabled is false: single-tenant Loki ignores the tenant",
+      "set tenancy.authEnabled: true, or tenantFromUser: false",
+    );
+  }
+
   if (scalable && !values.storage) {
     throw valuesError(
       path("storage"),

@@ -1,6 +1,8 @@
 import {
   type BuildContext,
   endpointUrl,
+  externalAccessEndpoint,
+  externalAccessUrl,
   type PodPeerRef,
   type ScrapeTarget,
   type ServiceEndpoint,
@@ -78,6 +80,16 @@ export interface LokiEndpoints {
     gateway?: LokiService;
   };
   /**
+   * The gateway's authenticated listener (basic auth), when `gateway.externalAccess` is on: the
+   * address for clients outside the stack. Its Service may also be a LoadBalancer or NodePort.
+   */
+  external?: {
+    service: ServiceEndpoint<"external">;
+    pushUrl: string;
+    otlpUrl: string;
+    queryUrl: string;
+  };
+  /**
    * What Loki wants scraped: every Loki server pod on its HTTP port. The
    * gateway is not listed: nginx serves no metrics.
    */
@@ -129,6 +141,11 @@ export function computeLokiEndpoints(values: ResolvedLokiValues, ctx: BuildConte
   const query = serving("/loki/api/v1/query_range");
   const ruler = serving("/loki/api/v1/rules");
   const server = memberlistSelector(ctx);
+  const access = values.gateway.externalAccess;
+  const external =
+    gateway && access.enabled
+      ? externalAccessEndpoint(ctx, names.gatewayExternal, gateway.podLabels, access)
+      : undefined;
   return {
     pushUrl: endpointUrl(push, "http", "/loki/api/v1/push"),
     otlpUrl: endpointUrl(serving("/otlp/v1/logs"), "http", "/otlp"),
@@ -153,6 +170,16 @@ export function computeLokiEndpoints(values: ResolvedLokiValues, ctx: BuildConte
       ...(values.ruler.enabled ? { ruler } : {}),
       ...(gateway ? { gateway } : {}),
     },
+    ...(external
+      ? {
+          external: {
+            service: external,
+            pushUrl: externalAccessUrl(external, access, "/loki/api/v1/push"),
+            otlpUrl: externalAccessUrl(external, access, "/otlp"),
+            queryUrl: externalAccessUrl(external, access, ""),
+          },
+        }
+      : {}),
     scrapeTargets: [
       scrapeTarget({
         name: APP,

@@ -5,8 +5,11 @@ import {
   container,
   containerPort,
   deployment,
+  EXTERNAL_ACCESS_PORT,
   emptyDirVolume,
   endpointAddress,
+  externalAccessService,
+  externalAccessVolumes,
   httpProbe,
   imageRef,
   type KubeObject,
@@ -45,6 +48,7 @@ export function gatewayNginxConfig(inputs: GatewayInputs): string {
     ...(tenancy.authEnabled && tenancy.gatewayDefaultTenant
       ? { defaultTenant: tenancy.tenantId }
       : {}),
+    externalAccess: values.gateway.externalAccess,
   });
 }
 
@@ -57,6 +61,8 @@ export function lokiGateway(inputs: GatewayInputs & { endpoint: LokiService }): 
   const gateway = values.gateway;
   const role = "gateway" as const;
   const selector = endpoint.podLabels;
+  const external = gateway.externalAccess;
+  const externalFiles = externalAccessVolumes(external);
   const meta = (objectName: string) =>
     objectMeta(ctx, { name: APP, component: role, version: gateway.image.tag, objectName });
 
@@ -67,10 +73,16 @@ export function lokiGateway(inputs: GatewayInputs & { endpoint: LokiService }): 
     // Skip the image's entrypoint scripts: they rewrite files under /etc/nginx, which is read-only here.
     command: ["nginx"],
     args: ["-c", PATH.gatewayConfigFile, "-g", "daemon off;"],
-    ports: [containerPort(PORT.gateway.name, PORT.gateway.port)],
+    ports: [
+      containerPort(PORT.gateway.name, PORT.gateway.port),
+      ...(external.enabled
+        ? [containerPort(EXTERNAL_ACCESS_PORT.name, EXTERNAL_ACCESS_PORT.port)]
+        : []),
+    ],
     volumeMounts: [
       { name: "config", mountPath: PATH.gatewayConfig, readOnly: true },
       { name: "tmp", mountPath: PATH.tmp },
+      ...externalFiles.mounts,
     ],
     resources: gateway.resources,
     probes: {
@@ -90,7 +102,11 @@ export function lokiGateway(inputs: GatewayInputs & { endpoint: LokiService }): 
       template: podTemplate(ctx, {
         labels: standardLabels(ctx, { name: APP, component: role, version: gateway.image.tag }),
         containers: [nginx],
-        volumes: [configMapVolume("config", names.gatewayConfig), emptyDirVolume("tmp", "1Gi")],
+        volumes: [
+          configMapVolume("config", names.gatewayConfig),
+          emptyDirVolume("tmp", "1Gi"),
+          ...externalFiles.volumes,
+        ],
         serviceAccountName: names.gatewayServiceAccount,
         scheduling: roleScheduling(ctx, values, role),
         security: { runAsUser: NGINX_UID, runAsGroup: NGINX_UID },
@@ -102,6 +118,9 @@ export function lokiGateway(inputs: GatewayInputs & { endpoint: LokiService }): 
       selector,
       ports: [servicePort(endpoint.ports.http.name, endpoint.ports.http.port, PORT.gateway.name)],
     }),
+    ...(external.enabled
+      ? [externalAccessService(meta(names.gatewayExternal), selector, external)]
+      : []),
     ...rolePdb(ctx, names, role, gateway.replicas),
   ];
 }

@@ -11,12 +11,8 @@ import { type BuildContext, resourceName, selectorLabels } from "@materialize-mo
  * docs/sources/shared/configuration.md at that tag.
  */
 export const LOKI_IMAGE = { registry: "docker.io", repository: "grafana/loki", tag: "3.7.6" };
-/** nginx stable, built to run as a non-root user and listen on 8080. */
-export const NGINX_IMAGE = {
-  registry: "docker.io",
-  repository: "nginxinc/nginx-unprivileged",
-  tag: "1.30.4-alpine",
-};
+/** The gateway's nginx image and user: one definition in core, shared with the Thanos gateway. */
+export { NGINX_IMAGE, NGINX_UID } from "@materialize-monitoring/core";
 export const MEMCACHED_IMAGE = {
   registry: "docker.io",
   repository: "memcached",
@@ -25,7 +21,6 @@ export const MEMCACHED_IMAGE = {
 
 /** The numeric users the images run as, so `runAsNonRoot` can be verified by the kubelet. */
 export const LOKI_UID = 10001;
-export const NGINX_UID = 101;
 export const MEMCACHED_UID = 11211;
 
 /**
@@ -73,6 +68,8 @@ export interface LokiNames {
   runtimeConfig: string;
   rules: string;
   gatewayConfig: string;
+  /** The Service of the gateway's authenticated listener for clients outside the stack. */
+  gatewayExternal: string;
   memberlist: string;
   /** The workload, ClusterIP Service and PDB of a role share this name. */
   role(role: Role): string;
@@ -91,6 +88,7 @@ export function lokiNames(ctx: Pick<BuildContext, "namePrefix">): LokiNames {
     runtimeConfig: resourceName(ctx, APP, "runtime"),
     rules: resourceName(ctx, APP, "rules"),
     gatewayConfig: resourceName(ctx, APP, "gateway"),
+    gatewayExternal: resourceName(ctx, APP, "gateway", "external"),
     memberlist: resourceName(ctx, APP, "memberlist"),
     role: (role) => resourceName(ctx, APP, role),
     headless: (role) => resourceName(ctx, APP, role, "headless"),

@@ -1,6 +1,7 @@
 import {
   type BuildContext,
   dnsEgressRule,
+  externalAccessIngress,
   type KubeObject,
   metadataServerEgress,
   type NetworkPolicyPeer,
@@ -112,7 +113,10 @@ export function lokiNetworkPolicies(inputs: NetworkPolicyInputs): KubeObject[] {
       networkPolicy({
         metadata: meta("gateway", names.role("gateway")),
         podSelector: roleSelector(ctx, "gateway"),
-        ingress: allowFrom(clients, PORT.gateway.port),
+        ingress: [
+          ...allowFrom(clients, PORT.gateway.port),
+          ...externalAccessIngress(values.gateway.externalAccess),
+        ],
         egress: [dnsEgressRule(), { peers: serverPeer, ports: tcpPorts(PORT.http.port) }],
       }),
     );

@@ -1,3 +1,8 @@
+import {
+  type ExternalAccess,
+  externalAccessServerLines,
+  nginxHttpPreamble,
+} from "@materialize-monitoring/core";
 import type { LokiTarget } from "./names.js";
 import type { ResolvedLokiValues } from "./values.js";
 
@@ -136,6 +141,8 @@ export interface NginxConfigOptions {
   listenPort: number;
   /** When set, requests without X-Scope-OrgID are sent with this tenant. */
   defaultTenant?: string;
+  /** The authenticated listener for clients outside the stack, when it is on. */
+  externalAccess?: ExternalAccess;
 }
 
 function upstreamName(target: LokiTarget): string {
@@ -171,9 +178,6 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
       "",
     ];
   });
-  const tenantHeader = options.defaultTenant
-    ? ["      proxy_set_header X-Scope-OrgID $loki_tenant;"]
-    : [];
   const tenantMap = options.defaultTenant
     ? [
         "  # Requests without a tenant are sent as the install's tenant.",
@@ -184,69 +188,64 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
         "",
       ]
     : [];
-  const locations = GATEWAY_ROUTES.flatMap((route) => [
-    `    # ${route.purpose}`,
-    `    ${locationLine(route)} {`,
-    `      proxy_pass http://${upstreamName(routeTarget(route, options.topology))};`,
-    "      proxy_set_header X-Real-IP $remote_addr;",
-    "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-    ...tenantHeader,
-    ...(route.websocket
-      ? [
-          "      proxy_set_header Upgrade $http_upgrade;",
-          '      proxy_set_header Connection "upgrade";',
-        ]
-      : ['      proxy_set_header Connection "";']),
-    "    }",
-  ]);
-  return [
-    "# Rendered by @materialize-monitoring/loki from its gateway route table.",
-    "worker_processes 2;",
-    "error_log stderr warn;",
-    "pid /tmp/nginx.pid;",
-    "",
-    "events {",
-    "  worker_connections 4096;",
-    "}",
-    "",
-    "http {",
-    "  client_body_temp_path /tmp/client_temp;",
-    "  proxy_temp_path /tmp/proxy_temp;",
-    "  fastcgi_temp_path /tmp/fastcgi_temp;",
-    "  uwsgi_temp_path /tmp/uwsgi_temp;",
-    "  scgi_temp_path /tmp/scgi_temp;",
-    "",
-    "  default_type application/octet-stream;",
-    '  log_format main \'$remote_addr "$request" $status $body_bytes_sent $request_time tenant="$http_x_scope_orgid" "$http_user_agent"\';',
-    "  access_log /dev/stdout main;",
-    "  server_tokens off;",
-    "  sendfile on;",
-    "  tcp_nopush on;",
-    "  # Loki's distributor accepts pushes up to 100 MB.",
-    "  client_max_body_size 100m;",
-    "  proxy_http_version 1.1;",
-    "  proxy_connect_timeout 10s;",
-    "  proxy_send_timeout 600s;",
-    "  proxy_read_timeout 600s;",
-    "",
-    ...tenantMap,
-    ...upstreams,
+  const locations = (tenant: string | undefined) =>
+    GATEWAY_ROUTES.flatMap((route) => [
+      `    # ${route.purpose}`,
+      `    ${locationLine(route)} {`,
+      `      proxy_pass http://${upstreamName(routeTarget(route, options.topology))};`,
+      "      proxy_set_header X-Real-IP $remote_addr;",
+      "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+      ...(tenant ? [`      proxy_set_header X-Scope-OrgID ${tenant};`] : []),
+      ...(route.websocket
+        ? [
+            "      proxy_set_header Upgrade $http_upgrade;",
+            '      proxy_set_header Connection "upgrade";',
+          ]
+        : ['      proxy_set_header Connection "";']),
+      "    }",
+    ]);
+  const server = (listen: string[], tenant: string | undefined) => [
     "  server {",
-    `    listen ${options.listenPort};`,
+    ...listen,
     "",
     "    # Liveness and readiness of the gateway itself.",
     "    location = / {",
+    ...(listen.some((line) => line.includes("auth_basic")) ? ["      auth_basic off;"] : []),
     "      default_type text/plain;",
     '      return 200 "OK\\n";',
     "    }",
     "",
-    ...locations,
+    ...locations(tenant),
     "",
     "    # Everything else, including Loki's admin endpoints, is not exposed.",
     "    location / {",
     "      return 404;",
     "    }",
     "  }",
+  ];
+  const defaultTenant = options.defaultTenant ? "$loki_tenant" : undefined;
+  const external = options.externalAccess?.enabled ? options.externalAccess : undefined;
+  const servers = [
+    ...server([`    listen ${options.listenPort};`], defaultTenant),
+    ...(external
+      ? [
+          "",
+          "  # Clients outside the stack: HTTP basic auth against the mounted htpasswd file.",
+          ...server(
+            externalAccessServerLines(external, "Loki"),
+            external.tenantFromUser ? "$remote_user" : defaultTenant,
+          ),
+        ]
+      : []),
+  ];
+  return [
+    "# Rendered by @materialize-monitoring/loki from its gateway route table.",
+    // Loki's distributor accepts pushes up to 100 MB.
+    ...nginxHttpPreamble({ maxBodySize: "100m", logTenantHeader: "http_x_scope_orgid" }),
+    "",
+    ...tenantMap,
+    ...upstreams,
+    ...servers,
     "}",
     "",
   ].join("\n");

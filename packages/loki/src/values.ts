@@ -1,6 +1,8 @@
 import {
   boundedString,
+  cidrSchema,
   duration,
+  externalAccessSchema,
   httpUrlSchema,
   imageSchema,
   labelsSchema,
@@ -94,9 +96,7 @@ export type Peer = z.output<typeof peer>;
 
 const byName = (name: string): Peer => ({ podLabels: { "app.kubernetes.io/name": name } });
 
-const cidr = z
-  .string()
-  .regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, "must be a CIDR such as 0.0.0.0/0 or 10.0.0.0/8");
+const cidr = cidrSchema;
 
 /** `YYYY-MM-DD`, a real calendar date. */
 const day = z
@@ -530,6 +530,10 @@ export const lokiValues = z.strictObject({
       image: imageSchema(NGINX_IMAGE).describe("nginx container image of the gateway"),
       /** gateway pods; the size preset's when left out */
       replicas: replicas.describe("gateway pods; the size preset's when left out"),
+      /** an authenticated listener for pushes and queries from outside the stack (basic auth) */
+      externalAccess: externalAccessSchema.describe(
+        "an authenticated listener for pushes and queries from outside the stack (basic auth)",
+      ),
       /** overrides the size preset field by field */
       resources: resourcesOverride,
     })

@@ -1,10 +1,7 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { type AddressInfo, createServer as createNetServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nginxBinary, runNginx } from "../../../test-support/nginx.js";
 import {
   GATEWAY_ROUTES,
   type GatewayTopology,
@@ -175,28 +172,8 @@ describe("the gateway workload", () => {
   });
 });
 
-// The real nginx binary (Debian's nginx-light) serves the rendered config on
-// loopback, in front of stub Loki targets, and answers each path from the
-// target the route table names. Skipped where nginx is not installed.
-const nginxBinary = (() => {
-  try {
-    execFileSync("nginx", ["-v"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// Each rendered gateway runs under the real nginx, with stub HTTP servers for the targets, and
+// every route must reach the target the route table names. Skipped where nginx is not installed.
 
 interface Stub {
   server: Server;
@@ -213,18 +190,19 @@ async function stubTarget(target: string): Promise<Stub> {
 }
 
 interface RunningGateway {
+  /** The in-namespace listener. */
   port: number;
+  /** The authenticated listener, when externalAccess is on. */
+  externalPort?: number;
   stop(): Promise<void>;
 }
 
 async function runGateway(
   values: LokiValues,
   stubs: Record<string, Stub>,
+  files: Record<string, string> = {},
 ): Promise<RunningGateway> {
-  const dir = mkdtempSync(join(tmpdir(), "loki-gateway-"));
-  const port = await freePort();
-  let conf = configText(loki(values), "loki-gateway", "nginx.conf");
-  conf = conf.replace(
+  const conf = configText(loki(values), "loki-gateway", "nginx.conf").replace(
     /server loki-([a-z-]+)\.monitoring\.svc\.cluster\.local:3100;/g,
     (_m, target: string) => {
       const stub = stubs[target];
@@ -232,50 +210,16 @@ async function runGateway(
       return `server 127.0.0.1:${stub.port};`;
     },
   );
-  conf = conf
-    .replace("listen 8080;", `listen 127.0.0.1:${port};`)
-    // The pid file and temp paths: /tmp/... becomes <dir>/...
-    .replaceAll(" /tmp/", ` ${dir}/`)
-    .replace("access_log /dev/stdout main;", "access_log off;");
-  const file = join(dir, "nginx.conf");
-  writeFileSync(file, conf);
-  try {
-    execFileSync("nginx", ["-t", "-q", "-e", "stderr", "-p", dir, "-c", file], { stdio: "pipe" });
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  const child: ChildProcess = spawn(
-    "nginx",
-    ["-e", "stderr", "-p", dir, "-c", file, "-g", "daemon off;"],
-    {
-      stdio: "ignore",
-    },
-  );
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error("nginx did not start");
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const nginx = await runNginx(conf, {
+    files,
+    // The Secret mounts: the htpasswd file and the certificate, from the test's folder.
+    rewrite: (text, dir) =>
+      text.replaceAll("/etc/nginx-auth/", `${dir}/`).replaceAll("/etc/nginx-tls/", `${dir}/`),
+  });
   return {
-    port,
-    stop: async () => {
-      await new Promise<void>((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill("SIGQUIT");
-      });
-      rmSync(dir, { recursive: true, force: true });
-    },
+    port: nginx.ports[8080] as number,
+    ...(nginx.ports[8081] ? { externalPort: nginx.ports[8081] } : {}),
+    stop: nginx.stop,
   };
 }
 

@@ -2,6 +2,7 @@ import { alertmanagerValues, timeIntervalSpec } from "@materialize-monitoring/al
 import { alloyAgentValues } from "@materialize-monitoring/alloy-agent";
 import { alloyGatewayValues, logStage, scrapeJob } from "@materialize-monitoring/alloy-gateway";
 import {
+  cidrSchema,
   clusterDomainSchema,
   httpUrlSchema,
   imageRegistry,
@@ -194,9 +195,7 @@ const enabled = {
 };
 
 const labelMap = labelsSchema;
-const cidr = z
-  .string()
-  .regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (examples: 10.0.0.0/16, 203.0.113.7/32)");
+const cidr = cidrSchema;
 
 /**
  * Who an external peer is, for the NetworkPolicies. In the cluster (a

@@ -165,6 +165,8 @@ export interface PodOptions {
   uid?: number;
   /** Zone spread of the replicas: soft (the default) or hard (DoNotSchedule), for a quorum. */
   zoneSpread?: "soft" | "hard";
+  /** A ServiceAccount of the role's own (pods that do not use the bucket). */
+  serviceAccountName?: string;
 }
 
 /**
@@ -202,7 +204,11 @@ export function thanosPod(rc: RoleContext, options: PodOptions): PodTemplateSpec
     containers: options.containers,
     volumes: options.volumes ?? [],
     // Only the bucket's users run as the (workload-identity) ServiceAccount; the rest get no cloud identity.
-    ...(options.usesBucket ? { serviceAccountName: rc.serviceAccountName } : {}),
+    ...(options.usesBucket
+      ? { serviceAccountName: rc.serviceAccountName }
+      : options.serviceAccountName
+        ? { serviceAccountName: options.serviceAccountName }
+        : {}),
     scheduling: own,
     security: { runAsUser: uid, runAsGroup: uid, fsGroup: uid },
     ...(options.terminationGracePeriodSeconds !== undefined

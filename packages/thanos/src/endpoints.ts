@@ -3,6 +3,8 @@ import {
   endpointAddress,
   endpointSrv,
   endpointUrl,
+  externalAccessEndpoint,
+  externalAccessUrl,
   type PodPeerRef,
   type ScrapeTarget,
   type ServiceEndpoint,
@@ -46,6 +48,8 @@ export interface ThanosEndpoints {
     ruler?: Record<string, string>;
     /** Every Thanos pod (scrape targets; each serves metrics on the `http` port). */
     all: Record<string, string>;
+    /** The gateway's nginx pods, when `gateway.externalAccess` is on. */
+    gateway?: Record<string, string>;
   };
   ports: { remoteWrite: number; http: number; grpc: number };
   /** Labels that only tell replicas apart; queries deduplicate on them. */
@@ -67,7 +71,16 @@ export interface ThanosEndpoints {
     /** StoreAPI of the rulers (headless); absent when the ruler is off. */
     storeApiRuler?: ThanosService<"grpc">;
   };
-  /** What Thanos wants scraped: every Thanos pod on its `http` port. */
+  /**
+   * The gateway's authenticated listener (basic auth), when `gateway.externalAccess` is on: the
+   * address for clients outside the stack (remote write and PromQL reads).
+   */
+  external?: {
+    service: ServiceEndpoint<"external">;
+    remoteWriteUrl: string;
+    promqlUrl: string;
+  };
+  /** What Thanos wants scraped: every Thanos pod on its `http` port. The gateway's nginx serves no metrics. */
   scrapeTargets: ScrapeTarget[];
   /**
    * Thanos pods that open connections to other components, so those can
@@ -162,6 +175,11 @@ export function computeThanosEndpoints(
     ? thanosService(ctx, names.rulerHeadless, "ruler", { grpc: PORT.grpc })
     : undefined;
   const all = selectorLabels(ctx, { name: APP });
+  const access = values.gateway.externalAccess;
+  const gatewayPods = access.enabled ? selector(ctx, "gateway") : undefined;
+  const external = gatewayPods
+    ? externalAccessEndpoint(ctx, names.gateway, gatewayPods, access)
+    : undefined;
   const frontendCache = values.queryFrontend.cache;
   const externalFrontendCache =
     on.queryFrontend && frontendCache.type === "memcached" && !frontendCache.deploy.enabled;
@@ -183,6 +201,7 @@ export function computeThanosEndpoints(
       promql: { ...promql.podLabels },
       ...(ruler ? { ruler: { ...ruler.podLabels } } : {}),
       all: { ...all },
+      ...(gatewayPods ? { gateway: { ...gatewayPods } } : {}),
     },
     ports: { remoteWrite: PORT.remoteWrite.port, http: PORT.http.port, grpc: PORT.grpc.port },
     replicaLabels: [values.replicaLabels.receive, values.replicaLabels.ruler],
@@ -195,6 +214,15 @@ export function computeThanosEndpoints(
       ...(storeApiStore ? { storeApiStore } : {}),
       ...(storeApiRuler ? { storeApiRuler } : {}),
     },
+    ...(external
+      ? {
+          external: {
+            service: external,
+            remoteWriteUrl: externalAccessUrl(external, access, "/api/v1/receive"),
+            promqlUrl: externalAccessUrl(external, access, ""),
+          },
+        }
+      : {}),
     scrapeTargets: [
       scrapeTarget({
         name: APP,

@@ -1,4 +1,5 @@
 export type { ThanosEndpoints, ThanosPortKey, ThanosService } from "./endpoints.js";
+export { THANOS_READ_PATHS, thanosGatewayConfig } from "./gateway.js";
 export {
   MEMCACHED_VERSION,
   PORT as THANOS_PORTS,

@@ -48,7 +48,8 @@ export type Role =
   | "query-frontend-memcached"
   | "store"
   | "compactor"
-  | "ruler";
+  | "ruler"
+  | "gateway";
 
 /** Object names, computed once so every reference (DNS, SRV, volumes) uses the same strings. */
 export interface ThanosNames {
@@ -72,6 +73,8 @@ export interface ThanosNames {
   rulerHeadless: string;
   rulerConfig: string;
   rulerRules: string;
+  /** The nginx gateway (authenticated access from outside the stack): Deployment, Service, config. */
+  gateway: string;
 }
 
 export function thanosNames(ctx: Pick<BuildContext, "namePrefix">): ThanosNames {
@@ -97,5 +100,6 @@ export function thanosNames(ctx: Pick<BuildContext, "namePrefix">): ThanosNames 
     rulerHeadless: n("ruler", "headless"),
     rulerConfig: n("ruler", "config"),
     rulerRules: n("ruler", "rules"),
+    gateway: n("gateway"),
   };
 }

@@ -1,5 +1,6 @@
 import {
   dnsEgressRule,
+  externalAccessIngress,
   type KubeObject,
   metadataServerEgress,
   type NetworkPolicyPeer,
@@ -68,6 +69,10 @@ export function buildNetworkPolicies(
   const grpc = tcpPorts(PORT.grpc.port);
   const http = tcpPorts(PORT.http.port);
   const scrape: NetworkPolicyRuleInput = { peers: [pipeline], ports: http };
+  // The gateway (authenticated access from outside the stack) writes to receive and reads PromQL.
+  const gateway = rc.values.gateway.externalAccess.enabled ? [rolePeer(rc, "gateway")] : [];
+  const fromGateway = (ports: NetworkPolicyRuleInput["ports"]): NetworkPolicyRuleInput[] =>
+    gateway.length > 0 ? [{ peers: gateway, ports }] : [];
   const dns = dnsEgressRule();
   const bucket = objectStorageEgress(rc);
   const policies: KubeObject[] = [];
@@ -94,6 +99,7 @@ export function buildNetworkPolicies(
       ? { peers: [rolePeer(rc, "receive-router")], ports: grpc }
       : { peers: [pipeline], ports: tcpPorts(PORT.remoteWrite.port) },
     ...(split ? [] : [{ peers: [rolePeer(rc, "receive")], ports: grpc }]),
+    ...(split ? [] : fromGateway(tcpPorts(PORT.remoteWrite.port))),
   ];
   policy("receive", names.receive, receiveIngress, [
     dns,
@@ -104,7 +110,11 @@ export function buildNetworkPolicies(
     policy(
       "receive-router",
       names.receiveRouter,
-      [scrape, { peers: [pipeline], ports: tcpPorts(PORT.remoteWrite.port) }],
+      [
+        scrape,
+        { peers: [pipeline], ports: tcpPorts(PORT.remoteWrite.port) },
+        ...fromGateway(tcpPorts(PORT.remoteWrite.port)),
+      ],
       [dns, { peers: [rolePeer(rc, "receive")], ports: grpc }],
     );
   }
@@ -117,7 +127,11 @@ export function buildNetworkPolicies(
   policy(
     "query",
     names.query,
-    [scrape, ...(queryCallers.length > 0 ? [{ peers: queryCallers, ports: http }] : [])],
+    [
+      scrape,
+      ...(queryCallers.length > 0 ? [{ peers: queryCallers, ports: http }] : []),
+      ...(eff.queryFrontend.enabled ? [] : fromGateway(http)),
+    ],
     [
       dns,
       {
@@ -139,7 +153,7 @@ export function buildNetworkPolicies(
     policy(
       "query-frontend",
       names.queryFrontend,
-      [scrape, { peers: [grafana], ports: http }],
+      [scrape, { peers: [grafana], ports: http }, ...fromGateway(http)],
       [
         dns,
         { peers: [rolePeer(rc, "query")], ports: http },
@@ -180,6 +194,20 @@ export function buildNetworkPolicies(
           : []),
       ],
     );
+  }
+
+  if (gateway.length > 0) {
+    policy("gateway", names.gateway, externalAccessIngress(rc.values.gateway.externalAccess), [
+      dns,
+      {
+        peers: [rolePeer(rc, split ? "receive-router" : "receive")],
+        ports: tcpPorts(PORT.remoteWrite.port),
+      },
+      {
+        peers: [rolePeer(rc, eff.queryFrontend.enabled ? "query-frontend" : "query")],
+        ports: http,
+      },
+    ]);
   }
 
   if (eff.compactor.enabled) {

@@ -10,6 +10,7 @@ import { checkValues } from "./checks.js";
 import type { RoleContext } from "./common.js";
 import { buildCompactor } from "./compactor.js";
 import { computeThanosEndpoints } from "./endpoints.js";
+import { buildGateway } from "./gateway.js";
 import { APP, thanosNames } from "./names.js";
 import { buildNetworkPolicies } from "./network.js";
 import { bucketWiring, NO_BUCKET } from "./objstore.js";
@@ -65,6 +66,7 @@ export const thanos = defineComponent({
       ...(eff.store.enabled ? buildStore(rc, names, eff, bucket) : []),
       ...(eff.compactor.enabled ? buildCompactor(rc, names, eff, bucket) : []),
       ...(eff.ruler.enabled ? buildRuler(rc, names, eff, bucket) : []),
+      ...buildGateway(rc, names, endpoints),
       ...buildNetworkPolicies(rc, names, eff),
     ];
 

@@ -1,15 +1,19 @@
 import {
   annotationsSchema,
+  cidrSchema,
   duration,
+  externalAccessSchema,
   httpUrlSchema,
   imageSchema,
   labelsSchema,
   MAX_LENGTH,
+  NGINX_IMAGE,
   objectName,
   objectStorage,
   promLabelNameSchema,
   quantity,
   resources,
+  resourcesSchema,
   schedulingDefault,
   singleLineText,
   workloadIdentity,
@@ -673,6 +677,31 @@ export const thanosValues = z.strictObject({
     .prefault({})
     .describe("ruler: alerting and recording rules over all the data"),
   /** PodDisruptionBudgets of the roles */
+  /** nginx in front of receive and the PromQL API, for clients outside the stack (basic auth) */
+  gateway: z
+    .strictObject({
+      /** nginx container image of the gateway */
+      image: imageSchema(NGINX_IMAGE).describe("nginx container image of the gateway"),
+      /** gateway pods */
+      replicas: z.int32().min(1).max(100).default(2).describe("gateway pods"),
+      /** requests and limits of the nginx container */
+      resources: resourcesSchema({
+        requests: { cpu: "50m", memory: "64Mi" },
+        limits: { memory: "256Mi" },
+      }),
+      /**
+       * the authenticated listener: remote write to receive and PromQL reads; the gateway runs only
+       * when it is enabled
+       */
+      externalAccess: externalAccessSchema.describe(
+        "the authenticated listener: remote write to receive and PromQL reads; the gateway runs only when it is enabled",
+      ),
+    })
+    .prefault({})
+    .describe(
+      "nginx in front of receive and the PromQL API, for clients outside the stack (basic auth)",
+    ),
+  /** PodDisruptionBudgets of the roles */
   podDisruptionBudget: z
     .strictObject({
       /** render a PodDisruptionBudget for every role with 2 or more replicas */
@@ -723,7 +752,7 @@ export const thanosValues = z.strictObject({
         .describe("ports the ruler may reach Alertmanager on"),
       /** addresses of an Alertmanager outside the cluster the ruler sends alerts to */
       alertmanagerCidrs: z
-        .array(z.string().regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "not a CIDR (e.g. 203.0.113.0/28)"))
+        .array(cidrSchema)
         .default([])
         .describe("addresses of an Alertmanager outside the cluster the ruler sends alerts to"),
       /** where the bucket is; narrow it to your object store's ranges */
@@ -731,7 +760,7 @@ export const thanosValues = z.strictObject({
         .strictObject({
           /** addresses of the object store */
           cidrs: z
-            .array(z.string().min(1))
+            .array(cidrSchema)
             .min(1)
             .default(["0.0.0.0/0"])
             .describe("addresses of the object store"),

@@ -1,8 +1,7 @@
-import { parser as logqlParser } from "@grafana/lezer-logql";
 import type { Tree, TreeCursor } from "@lezer/common";
-import { parser as promqlParser } from "@prometheus-io/lezer-promql";
+import { type QueryLanguage, queryTree } from "@materialize-monitoring/core";
 
-export type QueryLanguage = "promql" | "logql";
+export type { QueryLanguage };
 
 /** Where an expression fails to parse: the offset, and the text around it. */
 export interface ParseProblem {
@@ -23,7 +22,7 @@ export function substituteGrafanaIntervals(expr: string): string {
 
 function parseTree(language: QueryLanguage, expr: string): Tree {
   const source = substituteGrafanaIntervals(expr);
-  return (language === "promql" ? promqlParser : logqlParser).parse(source);
+  return queryTree(language, source);
 }
 
 /** Syntax errors of an expression with the official Lezer grammar; empty when it parses. */
@@ -76,7 +75,7 @@ function unquote(literal: string): string {
  */
 export function promqlMetricNames(expr: string): string[] {
   const source = substituteGrafanaIntervals(expr);
-  const tree = promqlParser.parse(source);
+  const tree = queryTree("promql", source);
   const names = new Set<string>();
   const cursor = tree.cursor();
   do {
@@ -105,7 +104,7 @@ export interface LogStreamMatcher {
 
 export function logqlStreamSelectors(expr: string): LogStreamMatcher[][] {
   const source = substituteGrafanaIntervals(expr);
-  const tree = logqlParser.parse(source);
+  const tree = queryTree("logql", source);
   const selectors: LogStreamMatcher[][] = [];
   const cursor = tree.cursor();
   do {
