@@ -101,14 +101,18 @@ export function minimalValue(
   }
   if (types.includes("array")) {
     if (!schema.minItems) return [];
-    const item = minimalValue(root, schema.items, depth + 1);
+    const item = minimalValue(root, schema.items, depth + 1, field);
     return item === undefined ? undefined : Array.from({ length: schema.minItems }, () => item);
   }
   if (types.includes("boolean")) return false;
   if (types.includes("integer") || types.includes("number")) {
-    if (schema.minimum !== undefined) return schema.minimum;
-    if (schema.exclusiveMinimum !== undefined) return schema.exclusiveMinimum + 1;
-    return 1;
+    const low =
+      schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : 1);
+    const high = (schema as { exclusiveMaximum?: number }).exclusiveMaximum;
+    // A fraction below an exclusive bound (an SLO objective below 1).
+    if (high !== undefined && low >= high && !types.includes("integer"))
+      return ((schema.exclusiveMinimum ?? schema.minimum ?? 0) + high) / 2;
+    return low;
   }
   if (types.includes("string")) return plainString(schema, field);
   return undefined;
@@ -133,17 +137,24 @@ const PLAIN_STRINGS = [
   "0b5a2f7e-3c1d-4e8a-9f6b-2d7c8e9a1b3c",
   "arn:aws:iam::123456789012:role/x",
   "x.yaml",
+  "GF_X",
 ];
 
 /** What a field's name or description says it holds, for a string rule the schema cannot show. */
 function hinted(schema: JsonSchema, field: string): string | undefined {
   const text = `${field} ${(schema as { description?: string }).description ?? ""}`;
-  if (/url$/i.test(field) || /url\b|URL/.test(text)) return "https://example.com/x";
+  if (/urls?$/i.test(field) || /url\b|URL/.test(text)) return "https://example.com/x";
   if (/cidr/i.test(field)) return "10.0.0.0/8";
   // Kubernetes quantities, Alertmanager's clock times and time zones: rules the JSON Schema
   // cannot show, named by the field.
   if (field === "cpu") return "100m";
   if (/^(memory|ephemeral-storage|storage|size)$/.test(field)) return "64Mi";
+  // Alertmanager matchers, LogQL selectors and Materialize ids: refinements the JSON Schema
+  // shows only as a string.
+  if (/matchers$/i.test(field)) return 'alertname="x"';
+  if (field === "selector") return '{namespace="x"}';
+  if (field === "clusterId") return "u1";
+  if (field === "objectIds") return "u42";
   if (field === "startTime") return "00:00";
   if (field === "endTime") return "24:00";
   if (field === "location" && /time zone|IANA/i.test(text)) return "UTC";
@@ -301,6 +312,75 @@ const CONTEXTS: readonly { match: RegExp; values: Values }[] = [
     },
   },
   {
+    // metrics-server's secure port is open to any source until the API server's are named:
+    // only then does the scraper get a rule of its own.
+    match: /^exporters\.metricsServer\.networkPolicy\.scraper\./,
+    values: {
+      exporters: {
+        metricsServer: { enabled: true, networkPolicy: { apiServerSourceCidrs: ["10.0.0.0/8"] } },
+      },
+    },
+  },
+  {
+    // Database egress peers apply to a database Grafana connects to: PostgreSQL here.
+    match: /^grafana\.networkPolicy\.egress\.database\[/,
+    values: {
+      grafana: {
+        database: {
+          type: "postgres",
+          host: "db.example.com",
+          password: { name: "grafana-db", key: "password" },
+        },
+      },
+    },
+  },
+  {
+    match: /^alertmanager\.external\./,
+    values: { alertmanager: { enabled: false } },
+  },
+  {
+    // A peer by pod labels is a server in the cluster: its URL must be one.
+    match: /^loki\.external\.peer\.podLabels\b/,
+    values: {
+      loki: {
+        enabled: false,
+        external: { pushUrl: "http://loki-gateway.logging.svc.cluster.local/loki/api/v1/push" },
+      },
+    },
+  },
+  {
+    match: /^thanos\.external\.peer\.podLabels\b/,
+    values: {
+      thanos: {
+        enabled: false,
+        external: {
+          remoteWriteUrl: "http://thanos-receive.metrics.svc.cluster.local:19291/api/v1/receive",
+        },
+      },
+    },
+  },
+  {
+    match: /^grafana\.external\.peer\.podLabels\b/,
+    values: {
+      grafana: {
+        enabled: false,
+        external: { url: "http://grafana.observability.svc.cluster.local:3000" },
+      },
+    },
+  },
+  {
+    match: /^grafana\.external\./,
+    values: { grafana: { enabled: false } },
+  },
+  {
+    match: /^alloyGateway\.scrape\.jobs\[\d+\]\.basicAuth\./,
+    values: { alloyGateway: { scrape: { jobs: [{ namespaces: ["apps"] }] } } },
+  },
+  {
+    match: /^alloyGateway\.scrape\.extraJobs\[\d+\]\.basicAuth\./,
+    values: { alloyGateway: { scrape: { extraJobs: [{ namespaces: ["apps"] }] } } },
+  },
+  {
     match: /\.externalAccess\./,
     values: {
       loki: { gateway: { externalAccess: { htpasswd: { name: "users" } } } },
@@ -320,6 +400,14 @@ const COMPANIONS: Record<string, string> = {
   cert: "key",
   key: "cert",
   authPassword: "authUsername",
+  except: "cidr",
+  startTime: "endTime",
+  endTime: "startTime",
+};
+
+/** Record keys a record's own rule checks beyond its JSON Schema (an alert the package knows). */
+const RECORD_KEYS: Record<string, string> = {
+  "materialize.rules.alerts": "MaterializeFreshnessSLOFastBurn",
 };
 
 /**
@@ -348,6 +436,14 @@ export function completePath(
         const value = minimalValue(root, holder.properties?.[name], 0, name);
         if (value !== undefined) out = setAt(out, [...here, name], value);
       }
+      // The variant of a union the path goes through is named by its discriminator, even where
+      // the schema does not require it (a default would pick another variant).
+      if (isUnion(root, here))
+        for (const [name, raw] of Object.entries(holder.properties ?? {})) {
+          const discriminator = resolveRef(root, raw)?.const;
+          if (discriminator !== undefined && name !== segment && current[name] === undefined)
+            out = setAt(out, [...here, name], discriminator);
+        }
       // Fields that only go together (a client certificate and its key, a password and its
       // user name): the path's field brings its companion.
       const companion = typeof segment === "string" ? COMPANIONS[segment] : undefined;
@@ -399,6 +495,11 @@ function recordKeysFitted(root: JsonSchema, path: readonly Segment[]): Segment[]
   for (let i = 0; i < out.length; i++) {
     const segment = out[i];
     if (typeof segment !== "string" || segment === KEY) continue;
+    const known = RECORD_KEYS[leafName(out.slice(0, i))];
+    if (known) {
+      out[i] = known;
+      continue;
+    }
     const parent = schemaAt(root, out.slice(0, i));
     const names = (parent as { propertyNames?: JsonSchema } | undefined)?.propertyNames;
     if (!parent || parent.properties?.[segment] || !names?.pattern) continue;
@@ -493,6 +594,13 @@ interface Chosen {
   /** Sections the marker reached; undefined when the leaf's own rule refused it. */
   reached?: string[];
   refusal?: string;
+}
+
+/** The sections `values` switches off (`<section>.enabled: false`). */
+function sectionsOff(values: Values): string[] {
+  return Object.entries(values)
+    .filter(([, section]) => isTree(section) && section.enabled === false)
+    .map(([name]) => name);
 }
 
 /** `path` with `value` written: the value itself, or for a record key, a key holding `keyValue`. */
@@ -672,6 +780,13 @@ export async function selectShallowPlans(
           (b) =>
             b.members.length < 40 &&
             !conflicts(b.values, m.values) &&
+            // A member that switches a section off (an external Alertmanager's leaves) never
+            // shares a baseline with that section's other leaves: theirs would change nothing.
+            !b.members.some(
+              (o) =>
+                sectionsOff(m.values).includes(String(o.segments[0])) ||
+                sectionsOff(o.values).includes(String(m.segments[0])),
+            ) &&
             !(unionParent && b.members.some((o) => leafName(o.segments.slice(0, -1)) === parent)),
         );
         if (fits) {

@@ -5,11 +5,11 @@ import {
   imageSchema,
   labelsSchema,
   namespaceNameSchema,
+  nodeAgentSchedulingDefault,
   type PodNetworkPeer,
   podNetworkPeerSchema,
   promLabelNameSchema,
   resourcesSchema,
-  schedulingDefault,
   singleLineText,
 } from "@materialize-monitoring/core";
 import { z } from "zod";
@@ -79,7 +79,7 @@ export const alloyAgentValues = z.strictObject({
   /**
    * where the agent runs; global.scheduling does not apply, so a node agent covers every Linux node
    */
-  scheduling: schedulingDefault.describe(
+  scheduling: nodeAgentSchedulingDefault.describe(
     "where the agent runs; global.scheduling does not apply, so a node agent covers every Linux node",
   ),
   /** run on every node whatever its taints (a node without the agent loses its logs) */

@@ -27,6 +27,7 @@ import {
   validateObjects,
 } from "@materialize-monitoring/core/validate";
 import { describe, expect, it } from "vitest";
+import { expectSpreadRefused } from "../../../test-support/scheduling.js";
 import { type AlloyAgentValues, alloyAgent, alloyAgentConfigOf } from "../src/index.js";
 
 function find<T = KubeObject>(objects: readonly KubeObject[], kind: string): T {
@@ -368,5 +369,11 @@ describe("positions.hostPath", () => {
       "DaemonSet",
     );
     expect(JSON.stringify(ds)).toContain('"path":"/var/lib/mz-alloy"');
+  });
+});
+
+describe("node-agent scheduling", () => {
+  it("refuses topology spread constraints: a DaemonSet has one pod per node and nothing to spread", () => {
+    expectSpreadRefused((scheduling) => alloyAgent({ scheduling }), "alloy-agent", valuesErrorOf);
   });
 });

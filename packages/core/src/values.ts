@@ -398,6 +398,16 @@ export const schedulingDefault = scheduling.default({
   topologySpreadConstraints: [],
 });
 
+/**
+ * Scheduling of a node agent (a DaemonSet): where it runs, its tolerations and
+ * priority, but no spread constraints, which place the replicas of a
+ * Deployment or StatefulSet and have nothing to spread in a DaemonSet's one
+ * pod per node. Setting them is refused as an unknown key, naming the others.
+ */
+export const nodeAgentSchedulingDefault = scheduling
+  .omit({ topologySpreadConstraints: true })
+  .default({ nodeSelector: {}, tolerations: [] });
+
 /** A PVC request. */
 export function persistenceSchema(defaults: { size: string; enabled?: boolean }) {
   return z

@@ -14,6 +14,7 @@ import {
   kubeEnvRef,
   namespace as namespaceObject,
   networkPolicy,
+  nodeAgentSchedulingDefault,
   objectMeta,
   podSecurityLabels,
   podTemplate,
@@ -22,7 +23,6 @@ import {
   resourcesSchema,
   type ScrapeTarget,
   type ServiceEndpoint,
-  schedulingDefault,
   selectorLabels,
   service,
   serviceAccount,
@@ -202,7 +202,7 @@ export const nodeExporterValues = z.strictObject({
     limits: { memory: "180Mi" },
   }).describe("requests and limits of the node-exporter container on each node"),
   /** where node-exporter runs; global.scheduling does not apply, so it covers every Linux node */
-  scheduling: schedulingDefault.describe(
+  scheduling: nodeAgentSchedulingDefault.describe(
     "where node-exporter runs; global.scheduling does not apply, so it covers every Linux node",
   ),
   /** run on every node whatever its taints (a node without node-exporter is a blind spot) */

@@ -198,7 +198,9 @@ export function scrapeTargetOf(
  * over them.
  */
 export function workloadScheduling(
-  own: Scheduling,
+  /** A node agent's scheduling has no spread constraints (nodeAgentSchedulingDefault). */
+  own: Omit<Scheduling, "topologySpreadConstraints"> &
+    Partial<Pick<Scheduling, "topologySpreadConstraints">>,
   priorityClassFallback: string | undefined,
   extra: PodScheduling = {},
 ): PodScheduling {
@@ -212,7 +214,7 @@ export function workloadScheduling(
         ? { affinity: extra.affinity }
         : {}),
     topologySpreadConstraints:
-      own.topologySpreadConstraints.length > 0
+      own.topologySpreadConstraints && own.topologySpreadConstraints.length > 0
         ? own.topologySpreadConstraints
         : (extra.topologySpreadConstraints ?? []),
     ...(priorityClassName ? { priorityClassName } : {}),

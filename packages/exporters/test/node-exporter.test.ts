@@ -3,6 +3,7 @@ import { toYamlStream } from "@materialize-monitoring/core";
 import { validateObjects } from "@materialize-monitoring/core/validate";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { expectSpreadRefused } from "../../../test-support/scheduling.js";
 import {
   collectorAvailable,
   collectorsAvailableIn,
@@ -500,5 +501,16 @@ describe("node-exporter collector selection (property)", () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("node-exporter scheduling", () => {
+  it("refuses topology spread constraints: a DaemonSet has one pod per node and nothing to spread", () => {
+    expectSpreadRefused(
+      (scheduling) => nodeExporter({ scheduling }),
+      "node-exporter",
+      valuesErrorOf,
+    );
+    expect(podSpec(nodeExporter().objects).topologySpreadConstraints ?? []).toEqual([]);
   });
 });

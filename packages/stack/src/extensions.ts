@@ -17,7 +17,7 @@
  * - Every other list replaces, as in Helm.
  */
 import { type ValueProblem, ValuesError } from "@materialize-monitoring/core";
-import { deepMerge, isTree } from "./merge.js";
+import { deepMerge, isTree, withoutExcluded } from "./merge.js";
 import type { ParsedStackValues, ReplaceableList, SectionKey } from "./values.js";
 
 type Tree = Record<string, unknown>;
@@ -130,7 +130,7 @@ function mergeAt(base: unknown, override: unknown, additive: boolean, path = "")
         at,
       );
     }
-    return out;
+    return withoutExcluded(out, override);
   }
   return deepMerge(base, override);
 }

@@ -322,27 +322,35 @@ export function wireGrafanaOperator(w: Wiring): GrafanaOperatorValues {
   const lokiQueryUrl = endpoints.loki?.queryUrl ?? values.loki.external?.queryUrl;
   const am = endpoints.alertmanager;
   const amUrl = am ? am.url : values.alertmanager.external?.urls[0];
-  const target = grafana
-    ? {
-        mode: "external" as const,
-        url: grafana.url,
-        adminUser: grafana.adminUser,
-        adminPassword: grafana.adminPassword,
-      }
-    : values.grafana.external && {
-        mode: "external" as const,
-        url: values.grafana.external.url,
-        adminUser: values.grafana.external.adminUser,
-        adminPassword: values.grafana.external.adminPassword,
-      };
-  const grafanaEgress = grafana
-    ? {
-        peers: [namedPeer(grafana.clients.query, ctx)],
-        ports: [grafana.services.web.ports.http.port],
-      }
-    : externals.grafana
-      ? { peers: externalPeers(externals.grafana, ctx), ports: externals.grafana.podPorts }
-      : undefined;
+  // The Grafana to target is wired only while the user keeps the operator on an external one:
+  // a managed Grafana (or none) has no URL or admin credentials to fill in.
+  const target =
+    values.grafanaOperator.grafana.mode !== "external"
+      ? undefined
+      : grafana
+        ? {
+            mode: "external" as const,
+            url: grafana.url,
+            adminUser: grafana.adminUser,
+            adminPassword: grafana.adminPassword,
+          }
+        : values.grafana.external && {
+            mode: "external" as const,
+            url: values.grafana.external.url,
+            adminUser: values.grafana.external.adminUser,
+            adminPassword: values.grafana.external.adminPassword,
+          };
+  // The operator reaches the Grafana it targets; a managed one is its own, in its namespace.
+  const grafanaEgress = !target
+    ? undefined
+    : grafana
+      ? {
+          peers: [namedPeer(grafana.clients.query, ctx)],
+          ports: [grafana.services.web.ports.http.port],
+        }
+      : externals.grafana
+        ? { peers: externalPeers(externals.grafana, ctx), ports: externals.grafana.podPorts }
+        : undefined;
   return {
     ...(target ? { grafana: target } : {}),
     datasources: {

@@ -426,3 +426,50 @@ describe("a refusal names the value the user wrote, not the component it reaches
     expect(problem({ global: { namePrefix: "mz-" } } as StackValues)).toBe("");
   });
 });
+
+describe("a user's choice of variant replaces the wiring's, instead of meeting it", () => {
+  it("a scraper by namespace labels replaces the wired namespace of the gateway", async () => {
+    const built = stack({
+      global: { objectStorage: S3 },
+      exporters: {
+        kubeStateMetrics: {
+          networkPolicy: { scraper: { namespaceLabels: { "team.example.com/obs": "true" } } },
+        },
+      },
+    });
+    const policy = built.objects.find(
+      (o) => o.kind === "NetworkPolicy" && o.metadata.name === "kube-state-metrics",
+    ) as { spec: { ingress: { from?: Record<string, unknown>[] }[] } } | undefined;
+    const peers = policy?.spec.ingress.flatMap((r) => r.from ?? []) ?? [];
+    expect(peers).toContainEqual({
+      namespaceSelector: { matchLabels: { "team.example.com/obs": "true" } },
+      podSelector: {
+        matchLabels: {
+          "app.kubernetes.io/name": "alloy-gateway",
+          "app.kubernetes.io/instance": "materialize-monitoring",
+        },
+      },
+    });
+    expect(JSON.stringify(peers)).not.toContain("kubernetes.io/metadata.name");
+  });
+
+  it("an operator-managed Grafana renders beside the bundled one, without the wired external target", () => {
+    const built = stack({
+      global: { objectStorage: S3 },
+      grafanaOperator: {
+        grafana: { mode: "managed", ...GRAFANA_ADMIN },
+      } as StackValues["grafanaOperator"],
+    });
+    const cr = built.objects.find((o) => o.kind === "Grafana") as
+      | { spec: Record<string, unknown> }
+      | undefined;
+    expect(cr).toBeDefined();
+    expect(cr?.spec.external).toBeUndefined();
+    // No wired egress to the bundled Grafana: the operator's own managed-mode rule (its
+    // namespace on 3000, as the managed pods' labels are the operator's) is all that remains.
+    const operator = built.objects.find(
+      (o) => o.kind === "NetworkPolicy" && o.metadata.name === "grafana-operator",
+    );
+    expect(JSON.stringify(operator)).not.toContain('"app.kubernetes.io/name":"grafana"');
+  });
+});

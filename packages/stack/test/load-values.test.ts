@@ -51,6 +51,26 @@ describe("values merging", () => {
     });
   });
 
+  it("lets a later layer's choice of peer replace the earlier one instead of meeting it", () => {
+    const wired = { scraper: { podLabels: { app: "gateway" }, namespace: "monitoring" } };
+    expect(deepMerge(wired, { scraper: { namespaceLabels: { team: "obs" } } })).toEqual({
+      scraper: { podLabels: { app: "gateway" }, namespaceLabels: { team: "obs" } },
+    });
+    expect(deepMerge(wired, { scraper: { cidr: "10.0.0.0/8" } })).toEqual({
+      scraper: { cidr: "10.0.0.0/8" },
+    });
+    expect(
+      deepMerge(
+        { peer: { cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] } },
+        { peer: { namespace: "x" } },
+      ),
+    ).toEqual({ peer: { namespace: "x" } });
+    // Keys of the same side stay: namespace over namespace is an ordinary override.
+    expect(deepMerge(wired, { scraper: { namespace: "other" } })).toEqual({
+      scraper: { podLabels: { app: "gateway" }, namespace: "other" },
+    });
+  });
+
   it("null in a later layer unsets what an earlier layer (a profile) set", () => {
     const profile = { loki: { mode: "single-binary", size: "small" } };
     expect(mergeValues(profile, { loki: { mode: null } })).toEqual({ loki: { size: "small" } });
