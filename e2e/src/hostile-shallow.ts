@@ -335,6 +335,10 @@ const CONTEXTS: readonly { match: RegExp; values: Values }[] = [
     },
   },
   {
+    match: /^loki\.singleBinary\./,
+    values: { loki: { mode: "single-binary" } },
+  },
+  {
     match: /^alertmanager\.external\./,
     values: { alertmanager: { enabled: false } },
   },
@@ -429,6 +433,21 @@ export function completePath(
     const { holder, next } = step(root, schema, segment, path.slice(i + 1));
     const here = path.slice(0, i);
     if (holder) {
+      // The variant of a union the path goes through is named by its discriminator, even where
+      // the schema does not require it (a default would pick another variant); an object of
+      // another variant (a borrowed S3 bucket where the path is Azure's) starts over as this one.
+      if (isUnion(root, here))
+        for (const [name, raw] of Object.entries(holder.properties ?? {})) {
+          const discriminator = resolveRef(root, raw)?.const;
+          if (discriminator === undefined || name === segment) continue;
+          const existing = getAt(out, here);
+          const had = isTree(existing) ? existing[name] : undefined;
+          if (had === discriminator) continue;
+          out =
+            had === undefined
+              ? setAt(out, [...here, name], discriminator)
+              : setAt(out, here, { [name]: discriminator });
+        }
       const node = getAt(out, here);
       const current = isTree(node) ? node : {};
       for (const name of holder.required ?? []) {
@@ -436,14 +455,6 @@ export function completePath(
         const value = minimalValue(root, holder.properties?.[name], 0, name);
         if (value !== undefined) out = setAt(out, [...here, name], value);
       }
-      // The variant of a union the path goes through is named by its discriminator, even where
-      // the schema does not require it (a default would pick another variant).
-      if (isUnion(root, here))
-        for (const [name, raw] of Object.entries(holder.properties ?? {})) {
-          const discriminator = resolveRef(root, raw)?.const;
-          if (discriminator !== undefined && name !== segment && current[name] === undefined)
-            out = setAt(out, [...here, name], discriminator);
-        }
       // Fields that only go together (a client certificate and its key, a password and its
       // user name): the path's field brings its companion.
       const companion = typeof segment === "string" ? COMPANIONS[segment] : undefined;

@@ -48,9 +48,9 @@ function resolveVersion(values: ParsedAlertmanagerValues): AlertmanagerVersion {
   const version = values.alertmanagerVersion ?? fromTag;
   if (!version) {
     throw valuesError(
-      "alertmanager.alertmanagerVersion",
-      `cannot tell the Alertmanager version from image.tag "${values.image.tag}"`,
-      "set alertmanagerVersion (one of 0.25, 0.26, 0.27, 0.28)",
+      "alertmanager.image.tag",
+      `"${values.image.tag}" names no Alertmanager release, so the version the config is written for is unknown`,
+      "set alertmanagerVersion (one of 0.25, 0.26, 0.27, 0.28), or use a release tag such as v0.28.1",
     );
   }
   return version;

@@ -386,7 +386,7 @@ describe("render-time errors", () => {
 
   it("a tag it cannot read without alertmanagerVersion", () => {
     expect(problemsOf({ image: { tag: "main-abc123" } })).toEqual([
-      'alertmanager.alertmanagerVersion: cannot tell the Alertmanager version from image.tag "main-abc123" (set alertmanagerVersion (one of 0.25, 0.26, 0.27, 0.28))',
+      'alertmanager.image.tag: "main-abc123" names no Alertmanager release, so the version the config is written for is unknown (set alertmanagerVersion (one of 0.25, 0.26, 0.27, 0.28), or use a release tag such as v0.28.1)',
     ]);
   });
 

@@ -120,6 +120,9 @@ function mergeAt(base: unknown, override: unknown, additive: boolean, path = "")
     return [...base, ...override.filter((v) => !seen.has(JSON.stringify(v)))];
   }
   if (isTree(base) && isTree(override)) {
+    // A map of another kind (the user's Azure storage over the wiring's S3 placeholder) replaces
+    // the wired one whole, as deepMerge does: merged, their fields would mix.
+    if ("type" in base && "type" in override && base.type !== override.type) return override;
     const out: Tree = { ...base };
     for (const [key, value] of Object.entries(override)) {
       const at = path ? `${path}.${key}` : key;

@@ -473,3 +473,22 @@ describe("a user's choice of variant replaces the wiring's, instead of meeting i
     expect(JSON.stringify(operator)).not.toContain('"app.kubernetes.io/name":"grafana"');
   });
 });
+
+describe("a component's own storage of another kind replaces the shared one", () => {
+  it("Loki on Azure while Thanos keeps the shared bucket: no S3 field reaches Loki", () => {
+    const built = stack({
+      global: { objectStorage: S3 },
+      loki: { storage: { type: "azure", storageAccount: "mzlogs", container: "loki" } },
+    });
+    const config = built.objects.find(
+      (o) => o.kind === "ConfigMap" && o.metadata.name === "loki",
+    ) as { data: Record<string, string> } | undefined;
+    const text = config?.data["config.yaml"] ?? "";
+    expect(text).toContain("account_name: mzlogs");
+    expect(text).not.toContain("acme-monitoring");
+    const thanos = built.objects.find(
+      (o) => o.kind === "Secret" && /objstore/.test(o.metadata.name),
+    );
+    expect(JSON.stringify(thanos ?? built.objects)).toContain("acme-monitoring");
+  });
+});
