@@ -459,8 +459,12 @@ export function stack(input: StackValues = {}): Stack {
   const thanosUsesPlaceholder =
     values.thanos.enabled && values.thanos.mode === "ha" && !values.thanos.objectStorage;
   if (!values.global.objectStorage && (lokiUsesPlaceholder || thanosUsesPlaceholder)) {
+    const stores = [
+      ...(lokiUsesPlaceholder ? ["Loki"] : []),
+      ...(thanosUsesPlaceholder ? ["Thanos"] : []),
+    ];
     notices.push(
-      'global.objectStorage is not set: Loki and Thanos use a placeholder S3 bucket "materialize-monitoring" (us-east-1, workload identity). Set your bucket, or use --profile dev for filesystem storage.',
+      `global.objectStorage is not set: ${stores.join(" and ")} ${stores.length > 1 ? "use" : "uses"} a placeholder S3 bucket "materialize-monitoring" (us-east-1, workload identity). Set your bucket, or use --profile dev for filesystem storage.`,
     );
   }
   const unverified = unverifiedTls(values);

@@ -491,4 +491,16 @@ describe("a component's own storage of another kind replaces the shared one", ()
     );
     expect(JSON.stringify(thanos ?? built.objects)).toContain("acme-monitoring");
   });
+
+  it("names only the store that still uses the placeholder bucket", () => {
+    const own = stack({
+      loki: { storage: { type: "azure", storageAccount: "mzlogs", container: "loki" } },
+    });
+    expect(own.notices.filter((n) => n.includes("placeholder"))).toEqual([
+      'global.objectStorage is not set: Thanos uses a placeholder S3 bucket "materialize-monitoring" (us-east-1, workload identity). Set your bucket, or use --profile dev for filesystem storage.',
+    ]);
+    expect(stack({}).notices.some((n) => n.includes("Loki and Thanos use a placeholder"))).toBe(
+      true,
+    );
+  });
 });
