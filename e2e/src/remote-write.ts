@@ -54,49 +54,49 @@ function blocks(statements: readonly Statement[]): Block[] {
   return statements.filter((s): s is Block => s.type === "Block");
 }
 
-/** Alloy argument name to Prometheus field name, per block; `undefined` means "same name". */
-const FIELDS: Record<string, Record<string, string | undefined>> = {
-  endpoint: {
-    url: undefined,
-    name: undefined,
-    headers: undefined,
-    remote_timeout: undefined,
-    send_exemplars: undefined,
-    send_native_histograms: undefined,
-    proxy_url: undefined,
-    follow_redirects: undefined,
-    enable_http2: undefined,
-  },
-  basic_auth: { username: undefined, password: undefined, password_file: undefined },
-  tls_config: {
-    ca_file: undefined,
-    cert_file: undefined,
-    key_file: undefined,
-    server_name: undefined,
-    insecure_skip_verify: undefined,
-    min_version: undefined,
-  },
-  queue_config: {
-    capacity: undefined,
-    min_shards: undefined,
-    max_shards: undefined,
-    max_samples_per_send: undefined,
-    batch_send_deadline: undefined,
-    min_backoff: undefined,
-    max_backoff: undefined,
-    retry_on_http_429: undefined,
-    sample_age_limit: undefined,
-  },
-  metadata_config: { send: undefined, send_interval: undefined, max_samples_per_send: undefined },
-  write_relabel_config: {
-    source_labels: undefined,
-    separator: undefined,
-    regex: undefined,
-    modulus: undefined,
-    target_label: undefined,
-    replacement: undefined,
-    action: undefined,
-  },
+/** The arguments of each block that Prometheus takes under the same name. */
+const FIELDS: Record<string, readonly string[]> = {
+  endpoint: [
+    "url",
+    "name",
+    "headers",
+    "remote_timeout",
+    "send_exemplars",
+    "send_native_histograms",
+    "proxy_url",
+    "follow_redirects",
+    "enable_http2",
+  ],
+  basic_auth: ["username", "password", "password_file"],
+  tls_config: [
+    "ca_file",
+    "cert_file",
+    "key_file",
+    "server_name",
+    "insecure_skip_verify",
+    "min_version",
+  ],
+  queue_config: [
+    "capacity",
+    "min_shards",
+    "max_shards",
+    "max_samples_per_send",
+    "batch_send_deadline",
+    "min_backoff",
+    "max_backoff",
+    "retry_on_http_429",
+    "sample_age_limit",
+  ],
+  metadata_config: ["send", "send_interval", "max_samples_per_send"],
+  write_relabel_config: [
+    "source_labels",
+    "separator",
+    "regex",
+    "modulus",
+    "target_label",
+    "replacement",
+    "action",
+  ],
 };
 
 /** Alloy block name to Prometheus field; a list when Prometheus takes several. */
@@ -122,18 +122,18 @@ export interface Translation {
 export function translateEndpoint(endpoint: Block, env: Env): Translation {
   const untranslated: string[] = [];
   const fieldsOf = (block: Block, kind: string): Record<string, Plain> => {
-    const known = FIELDS[kind] ?? {};
+    const known = FIELDS[kind] ?? [];
     const out: Record<string, Plain> = {};
     for (const a of attributes(block)) {
       if (kind === "endpoint" && a.name === "bearer_token_file") {
         out.authorization = { type: "Bearer", credentials_file: evaluate(a.value, env) };
         continue;
       }
-      if (!(a.name in known)) {
+      if (!known.includes(a.name)) {
         untranslated.push(`${kind}.${a.name}`);
         continue;
       }
-      out[known[a.name] ?? a.name] = evaluate(a.value, env);
+      out[a.name] = evaluate(a.value, env);
     }
     return out;
   };

@@ -204,13 +204,13 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
         : ['      proxy_set_header Connection "";']),
       "    }",
     ]);
-  const server = (listen: string[], tenant: string | undefined) => [
+  const server = (listen: string[], tenant: string | undefined, authenticated: boolean) => [
     "  server {",
     ...listen,
     "",
     "    # Liveness and readiness of the gateway itself.",
     "    location = / {",
-    ...(listen.some((line) => line.includes("auth_basic")) ? ["      auth_basic off;"] : []),
+    ...(authenticated ? ["      auth_basic off;"] : []),
     "      default_type text/plain;",
     '      return 200 "OK\\n";',
     "    }",
@@ -226,7 +226,7 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
   const defaultTenant = options.defaultTenant ? "$loki_tenant" : undefined;
   const external = options.externalAccess?.enabled ? options.externalAccess : undefined;
   const servers = [
-    ...server([`    listen ${options.listenPort};`], defaultTenant),
+    ...server([`    listen ${options.listenPort};`], defaultTenant, false),
     ...(external
       ? [
           "",
@@ -234,6 +234,7 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
           ...server(
             externalAccessServerLines(external, "Loki"),
             external.tenantFromUser ? "$remote_user" : defaultTenant,
+            true,
           ),
         ]
       : []),

@@ -17,7 +17,7 @@
  * - Every other list replaces, as in Helm.
  */
 import { type ValueProblem, ValuesError } from "@materialize-monitoring/core";
-import { deepMerge, isTree, withoutExcluded } from "./merge.js";
+import { deepMerge, isOtherKind, isTree, withoutExcluded } from "./merge.js";
 import type { ParsedStackValues, ReplaceableList, SectionKey } from "./values.js";
 
 type Tree = Record<string, unknown>;
@@ -122,7 +122,7 @@ function mergeAt(base: unknown, override: unknown, additive: boolean, path = "")
   if (isTree(base) && isTree(override)) {
     // A map of another kind (the user's Azure storage over the wiring's S3 placeholder) replaces
     // the wired one whole, as deepMerge does: merged, their fields would mix.
-    if ("type" in base && "type" in override && base.type !== override.type) return override;
+    if (isOtherKind(base, override)) return override;
     const out: Tree = { ...base };
     for (const [key, value] of Object.entries(override)) {
       const at = path ? `${path}.${key}` : key;

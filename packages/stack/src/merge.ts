@@ -13,10 +13,15 @@ export function isTree(value: unknown): value is Tree {
 export function deepMerge(base: unknown, override: unknown): unknown {
   if (override === undefined) return base;
   if (!isTree(base) || !isTree(override)) return override;
-  if ("type" in base && "type" in override && base.type !== override.type) return override;
+  if (isOtherKind(base, override)) return override;
   const out: Tree = { ...base };
   for (const [key, value] of Object.entries(override)) out[key] = deepMerge(base[key], value);
   return withoutExcluded(out, override);
+}
+
+/** Two maps of different kinds (`type`): the later one replaces the earlier whole. */
+export function isOtherKind(base: Tree, override: Tree): boolean {
+  return "type" in base && "type" in override && base.type !== override.type;
 }
 
 /**
