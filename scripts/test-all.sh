@@ -37,11 +37,13 @@ find packages tools e2e -path '*/node_modules' -prune -o -type d -name test-resu
 NX_FLAGS=(--outputStyle=static)
 # CI starts from an empty task cache of its own, so nothing from an earlier run is reused, yet the
 # packages are built once: the typecheck, test and package-lint steps depend on build and read it
-# back from this run's cache (--skip-nx-cache would rebuild every package for each step).
+# back from this run's cache (--skip-nx-cache would rebuild every package for each step). nx 22
+# keeps the cache's index in its workspace-data database, not beside the cached outputs: a fresh
+# NX_CACHE_DIRECTORY alone still replays tasks recorded there, so both get a directory of their own.
 if [ "${CI:-}" = "true" ]; then
-  NX_CACHE_DIRECTORY=$(mktemp -d -t mzmon-nx-cache.XXXXXX)
-  export NX_CACHE_DIRECTORY
-  trap 'rm -rf "$NX_CACHE_DIRECTORY"' EXIT
+  nx_scratch=$(mktemp -d -t mzmon-nx.XXXXXX)
+  export NX_CACHE_DIRECTORY="$nx_scratch/cache" NX_WORKSPACE_DATA_DIRECTORY="$nx_scratch/workspace-data"
+  trap 'rm -rf "$nx_scratch"' EXIT
 fi
 
 run_step "lint (biome)" pnpm exec biome ci .

@@ -106,6 +106,8 @@ export function minimalValue(
   }
   if (types.includes("boolean")) return false;
   if (types.includes("integer") || types.includes("number")) {
+    // An SLO objective the page alert can fire for (a bound the schema cannot show).
+    if (field === "objective") return 0.99;
     const low =
       schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : 1);
     const high = (schema as { exclusiveMaximum?: number }).exclusiveMaximum;
@@ -154,7 +156,14 @@ function hinted(schema: JsonSchema, field: string): string | undefined {
   if (/matchers$/i.test(field)) return 'alertname="x"';
   if (field === "selector") return '{namespace="x"}';
   if (field === "clusterId") return "u1";
+  if (/^(clientId|tenantId)$/.test(field) && /UUID|uuid|client id|tenant/.test(text))
+    return "0b5a2f7e-3c1d-4e8a-9f6b-2d7c8e9a1b3c";
+  if (field === "source") return "materialize";
   if (field === "objectIds") return "u42";
+  if (field === "weekdays") return "monday";
+  if (field === "months") return "january";
+  if (field === "years") return "2030";
+  if (field === "daysOfMonth") return "1";
   if (field === "startTime") return "00:00";
   if (field === "endTime") return "24:00";
   if (field === "location" && /time zone|IANA/i.test(text)) return "UTC";
@@ -339,6 +348,56 @@ const CONTEXTS: readonly { match: RegExp; values: Values }[] = [
     values: { loki: { mode: "single-binary" } },
   },
   {
+    // Filesystem storage is one volume: Loki's single binary, Thanos with a shared bucket volume.
+    match: /^loki\.storage\.path$/,
+    values: { loki: { mode: "single-binary", storage: { type: "filesystem" } } },
+  },
+  {
+    match: /^thanos\.(objectStorage\.path|bucketVolume\.)/,
+    values: {
+      thanos: {
+        objectStorage: { type: "filesystem" },
+        bucketVolume: { claimName: "thanos-bucket" },
+      },
+    },
+  },
+  {
+    match: /^alloyGateway\.destinations\.loki\.tenantFrom\b/,
+    values: { loki: { tenancy: { authEnabled: true } } },
+  },
+  {
+    // The SMTP egress rule exists once an email receiver does.
+    match: /^alertmanager\.networkPolicy\.egress\.smtpTo\b/,
+    values: {
+      alertmanager: {
+        config: {
+          receivers: [
+            {
+              name: "mail",
+              email: [
+                {
+                  to: "oncall@example.com",
+                  smarthost: "smtp.example.com:587",
+                  from: "alerts@example.com",
+                },
+              ],
+            },
+          ],
+          defaultReceiver: "mail",
+        },
+      },
+    },
+  },
+  {
+    match: /^alertmanager\.external\.peer\.podLabels\b/,
+    values: {
+      alertmanager: {
+        enabled: false,
+        external: { urls: ["http://alertmanager.alerting.svc.cluster.local:9093"] },
+      },
+    },
+  },
+  {
     match: /^alertmanager\.external\./,
     values: { alertmanager: { enabled: false } },
   },
@@ -411,7 +470,21 @@ const COMPANIONS: Record<string, string> = {
 
 /** Record keys a record's own rule checks beyond its JSON Schema (an alert the package knows). */
 const RECORD_KEYS: Record<string, string> = {
-  "materialize.rules.alerts": "MaterializeFreshnessSLOFastBurn",
+  "materialize.rules.alerts": "MaterializeEnvironmentdDown",
+  "loki.ruler.ruleFiles": "app.yaml",
+  // A metric list names the source of a scrape job; an allow-list one without an essential tier
+  // list (which would win over it).
+  "alloyGateway.allowLists": "kubeletResource",
+  "alloyGateway.metricTiers.essential": "materialize",
+  "alloyGateway.metricTiers.recommended": "materialize",
+};
+
+/** Fields an object takes instead of the path's field: written, they would refuse it. */
+const EXCLUSIVE: Record<string, readonly string[]> = {
+  botToken: ["apiUrl"],
+  apiUrl: ["botToken"],
+  // A recording rule is not an alerting rule.
+  record: ["alert", "for", "keepFiringFor", "annotations"],
 };
 
 /**
@@ -448,7 +521,13 @@ export function completePath(
               ? setAt(out, [...here, name], discriminator)
               : setAt(out, here, { [name]: discriminator });
         }
-      const node = getAt(out, here);
+      let node = getAt(out, here);
+      for (const other of typeof segment === "string" ? (EXCLUSIVE[segment] ?? []) : [])
+        if (isTree(node) && node[other] !== undefined) {
+          const { [other]: _dropped, ...rest } = node;
+          out = setAt(out, here, rest);
+          node = rest;
+        }
       const current = isTree(node) ? node : {};
       for (const name of holder.required ?? []) {
         if (name === segment || current[name] !== undefined) continue;
@@ -568,7 +647,13 @@ export function shallowLeaves(
       if (!candidates.some((c) => JSON.stringify(c) === JSON.stringify(full)))
         candidates.push(full);
     };
-    for (const context of CONTEXTS.filter((c) => c.match.test(path))) {
+    const contexts = CONTEXTS.filter((c) => c.match.test(path));
+    // Every context the path needs at once first (an https destination with workload identity).
+    if (contexts.length > 1) {
+      const all = contexts.reduce<Values>((acc, c) => merge(acc, c.values) as Values, {});
+      add(completePath(root, merge(borrowed, all) as Values, concrete, true));
+    }
+    for (const context of contexts) {
       add(completePath(root, merge(borrowed, context.values) as Values, concrete, true));
       add(completePath(root, context.values, concrete, true));
     }
@@ -718,7 +803,16 @@ export async function selectShallowPlans(
     keyValue: unknown;
     values: Values;
     base: string;
+    /** The leaf's candidate values, before its base is written. */
+    pinned: Values;
+    /** Other bases to try, in order, when the member's baseline fails alone. */
+    alternatives: string[];
   }
+  const withBase = (m: Member, base: string): Member => ({
+    ...m,
+    base,
+    values: base ? writeLeaf(m.pinned, m.segments, base, m.keyValue) : m.pinned,
+  });
   const members: Member[] = chosen
     .sort((a, b) => a.leaf - b.leaf)
     .map((c) => {
@@ -729,36 +823,44 @@ export async function selectShallowPlans(
       const fallback = segments.at(-1) === KEY ? undefined : getAt(defaults, segments);
       // A required leaf whose own rule refuses the marker still needs a value its rule takes, or
       // its object is invalid: the default, else the filler's plain string. An optional one is
-      // left out.
-      const plain = () => {
-        const field = segments.at(-1);
-        const parent = schemaAt(root, segments.slice(0, -1));
-        const holder =
-          parent && typeof field === "string" ? step(root, parent, field).holder : undefined;
-        if (!holder?.required?.includes(field as string)) return undefined;
-        const schema = schemaAt(root, segments);
-        return schema ? plainString(schema, String(field)) : undefined;
-      };
-      const base = c.reached
-        ? marker
+      // left out, unless its baseline then fails alone: a list item (the list must hold one) or
+      // a field whose object exists only through it (an interval holding just a time zone) is
+      // then tried with the plain string its name hints at.
+      const field = segments.at(-1);
+      const schema = schemaAt(root, segments);
+      const parent = schemaAt(root, segments.slice(0, -1));
+      const holder =
+        parent && typeof field === "string" ? step(root, parent, field).holder : undefined;
+      const hintField =
+        typeof field === "number"
+          ? String(segments.findLast((s) => typeof s === "string" && s !== KEY) ?? "")
+          : String(field);
+      const plain = schema ? plainString(schema, hintField) : undefined;
+      const bases: string[] = c.reached
+        ? [marker]
         : typeof fallback === "string"
-          ? fallback
-          : segments.at(-1) === KEY
-            ? ""
-            : (plain() ?? "");
+          ? [fallback]
+          : field === KEY
+            ? [""]
+            : holder?.required?.includes(field as string)
+              ? [plain ?? ""]
+              : ["", ...(plain ? [plain] : [])];
       // buildPlans renders a path of alertmanager.config for Alertmanager 0.25 (Debian's amtool)
       // unless its values say otherwise: the shared baseline is checked the same way.
       const pinned = shallow.path.startsWith("alertmanager.config.")
         ? (merge({ alertmanager: { image: { tag: "v0.25.0" } } }, c.enable) as Values)
         : c.enable;
-      return {
+      const member: Member = {
         chosen: c,
         segments,
         marker,
         keyValue,
-        base,
-        values: base ? writeLeaf(pinned, segments, base, keyValue) : pinned,
+        base: "",
+        values: pinned,
+        pinned,
+        alternatives: bases.slice(1),
       };
+      return withBase(member, bases[0] ?? "");
     });
   const pruneFor = (m: Member): string[] =>
     m.chosen.reached
@@ -771,8 +873,14 @@ export async function selectShallowPlans(
 
   const accepted: { values: Values; members: Member[] }[] = [];
   const unreached = new Map<number, string>();
-  /** Packs members into batches of non-colliding values and keeps the batches that render. */
-  const pack = async (group: Member[], prune: boolean): Promise<Member[]> => {
+  /**
+   * Packs members into batches of non-colliding values and keeps the batches that render. A
+   * member that fails in a batch is returned for the next pass: pruned baselines first, then
+   * shared unpruned ones, then a baseline of its own (another member's values can take its
+   * section's output away: a component's own bucket hides the shared bucket's credentials).
+   */
+  const pack = async (group: Member[], mode: "pruned" | "shared" | "alone"): Promise<Member[]> => {
+    const prune = mode === "pruned";
     const byPrune = new Map<string, Member[]>();
     for (const m of group) {
       const key = prune ? pruneFor(m).join(",") : "";
@@ -789,6 +897,7 @@ export async function selectShallowPlans(
         const unionParent = isUnion(root, m.segments.slice(0, -1));
         const fits = local.find(
           (b) =>
+            mode !== "alone" &&
             b.members.length < 40 &&
             !conflicts(b.values, m.values) &&
             // A member that switches a section off (an external Alertmanager's leaves) never
@@ -826,9 +935,15 @@ export async function selectShallowPlans(
           );
           return;
         }
+        // Alone in its baseline already: another pass would probe the same values, unless the
+        // member has another base to try.
         const member = batch.members[0] as Member;
-        if (prune) retry.push(member);
-        else
+        if (mode === "pruned") retry.push(member);
+        else if (member.alternatives.length > 0) {
+          const [next, ...rest] = member.alternatives as [string, ...string[]];
+          const other = { ...withBase(member, next), alternatives: rest };
+          await check({ members: [other], values: other.values });
+        } else
           unreached.set(
             member.chosen.leaf,
             `its baseline does not render: ${probeFailure(result)}`,
@@ -840,8 +955,9 @@ export async function selectShallowPlans(
         const still = result.reached[m.marker] ?? [];
         if (!m.chosen.reached || (m.chosen.reached as string[]).every((s) => still.includes(s)))
           good.push(m);
-        else if (prune) retry.push(m);
-        else unreached.set(m.chosen.leaf, "rendered nowhere in a shared baseline");
+        else if (mode === "pruned" || (mode === "shared" && batch.members.length > 1))
+          retry.push(m);
+        else unreached.set(m.chosen.leaf, "rendered nowhere in a baseline of its own");
       }
       if (good.length === batch.members.length) accepted.push(batch);
       else if (good.length > 0) {
@@ -856,11 +972,10 @@ export async function selectShallowPlans(
     return retry;
   };
   // Retried in leaf order (not the order the checks finished in): the same batches every run.
-  const whole = await pack(members, true);
-  await pack(
-    whole.sort((a, b) => a.chosen.leaf - b.chosen.leaf),
-    false,
-  );
+  const byLeaf = (list: Member[]) => list.sort((a, b) => a.chosen.leaf - b.chosen.leaf);
+  const unpruned = await pack(members, "pruned");
+  const unshared = await pack(byLeaf(unpruned), "shared");
+  await pack(byLeaf(unshared), "alone");
 
   const paths: DeepPath[] = [];
   const reachedOf: (string[] | undefined)[] = [];
@@ -914,4 +1029,66 @@ export async function selectShallowPlans(
         reason: reason.slice(0, 300),
       })),
   };
+}
+
+/**
+ * Leaves the render never writes, by design. They cannot break the output, and that is what
+ * is checked of them: every payload leaves the render byte-identical to one with a plain value
+ * (or is refused naming the leaf). A leaf listed here that starts to be rendered fails the test.
+ */
+export const UNRENDERED: readonly { match: RegExp; why: string }[] = [
+  { match: /\.selectors\[\d+\]\.note$/, why: "a note for readers of the values file" },
+  {
+    match: /^materialize\.scrape\.sqlMetrics\.username$/,
+    why: "read by `mzmon export prometheus` only, for a Prometheus older than 2.48",
+  },
+];
+
+export const isUnrendered = (path: string) => UNRENDERED.some((u) => u.match.test(path));
+
+/** For each UNRENDERED leaf: how many payloads left the render unchanged, and what did not. */
+export async function checkUnrendered(
+  leaves: readonly ShallowLeaf[],
+  pool: RenderPool,
+  payloads: readonly Payload[] = PAYLOADS,
+): Promise<{ leaf: string; unchanged: number; problems: string[] }[]> {
+  const out: { leaf: string; unchanged: number; problems: string[] }[] = [];
+  for (const [index, leaf] of leaves.filter((l) => isUnrendered(l.path)).entries()) {
+    const segments = parsePath(leaf.path);
+    const key = `unrendered-${index}`;
+    const problems: string[] = [];
+    let unchanged = 0;
+    let chosen: Values | undefined;
+    for (const candidate of leaf.candidates) {
+      const baseline = await pool.loadBaseline(key, setAt(candidate, segments, "plain note"));
+      if (baseline.ok) {
+        chosen = candidate;
+        break;
+      }
+    }
+    if (!chosen) problems.push("no candidate renders with a plain value");
+    else {
+      for (const payload of payloads) {
+        const result = await pool.render(key, setAt(chosen, segments, payload.value));
+        if (
+          result.kind === "rendered" &&
+          result.changed.length === 0 &&
+          result.removed.length === 0
+        )
+          unchanged++;
+        else if (
+          result.kind === "refused" &&
+          result.problems.every((p) => namesPath(p.path, leaf.path))
+        )
+          unchanged++;
+        else
+          problems.push(
+            `${payload.name}: ${result.kind === "rendered" ? `changed ${result.changed.length} object(s), removed ${result.removed.length}` : result.kind === "refused" ? `refused elsewhere: ${result.problems.map((p) => p.path).join(", ")}` : result.error}`,
+          );
+      }
+    }
+    await pool.dropBaseline(key);
+    out.push({ leaf: leaf.path, unchanged, problems });
+  }
+  return out;
 }

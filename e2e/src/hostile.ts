@@ -112,7 +112,11 @@ export function leafName(path: readonly Segment[]): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;
-    else out += out ? `.${segment}` : segment;
+    else {
+      // A key holding a dot (a rule file such as app.yaml) is escaped, as parsePath reads it.
+      const key = segment.replace(/[\\.[]/g, "\\$&");
+      out += out ? `.${key}` : key;
+    }
   }
   return out;
 }
@@ -2522,7 +2526,8 @@ const SECTION_ALIASES: Record<string, string> = {
 };
 
 function normalizePath(path: string): string {
-  let out = path.replace(/\[(\d+)\]/g, ".$1");
+  // Problems name keys unescaped (loki.ruler.ruleFiles.app.yaml); leaf paths escape their dots.
+  let out = path.replace(/\\(.)/g, "$1").replace(/\[(\d+)\]/g, ".$1");
   const first = out.split(".")[0] ?? "";
   const alias = SECTION_ALIASES[first];
   if (alias) out = alias + out.slice(first.length);

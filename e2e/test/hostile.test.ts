@@ -32,7 +32,9 @@ import {
   yamlDocumentProblem,
 } from "../src/hostile.js";
 import {
+  checkUnrendered,
   completePath,
+  isUnrendered,
   minimalValue,
   SHALLOW_PAYLOADS,
   selectShallowPlans,
@@ -346,18 +348,55 @@ describe("the shallow pass: every other string leaf (issue 17)", () => {
     if (process.env.HOSTILE_WRITE_UNREACHED)
       writeFileSync(
         process.env.HOSTILE_WRITE_UNREACHED,
-        `${selection.unreached.map((u) => u.leaf).join("\n")}\n`,
+        selection.unreached
+          .filter((u) => !isUnrendered(u.leaf))
+          .map((u) => `${u.leaf}\n`)
+          .join(""),
       );
     if (!filter) {
       const known = readFileSync(join(import.meta.dirname, "hostile-unreached.txt"), "utf8")
         .split("\n")
         .map((line) => line.trim())
         .filter((line) => line && !line.startsWith("#"));
-      expect(selection.unreached.map((u) => u.leaf).sort()).toEqual([...known].sort());
-      expect(selection.plans.length + coveredLeaves.size + known.length).toBe(total);
+      // Leaves the render never writes are checked by the next test (and must stay unrendered).
+      const unrendered = leaves.filter((l) => isUnrendered(l.path)).map((l) => l.leaf.name);
+      expect(selection.unreached.filter((u) => unrendered.includes(u.leaf))).toEqual(
+        unrendered.map((leaf) => ({ leaf, reason: expect.stringMatching(/^rendered nowhere/) })),
+      );
+      const reachable = selection.unreached.filter((u) => !unrendered.includes(u.leaf));
+      expect(reachable.map((u) => u.leaf).sort()).toEqual([...known].sort());
+      expect(selection.plans.length + coveredLeaves.size + known.length + unrendered.length).toBe(
+        total,
+      );
       // Every chosen leaf got its cases.
       const withCases = new Set(report.results.map((r) => r.path));
       expect(selection.plans.filter((p) => !withCases.has(p.path)).map((p) => p.path)).toEqual([]);
     }
   }, 900_000);
+
+  it("every leaf the render never writes (a note, an export-only value): each payload leaves the render byte-identical", async () => {
+    const { coveredLeaves } = buildPlans(schema);
+    const leaves = shallowLeaves(
+      schema,
+      coveredLeaves,
+      undefined,
+      EXTENSION_POINTS.map((p) => p.replace),
+    ).filter((l) => isUnrendered(l.path));
+    expect(leaves.map((l) => l.path).sort()).toEqual([
+      "alloyGateway.scrape.extraJobs[0].selectors[0].note",
+      "alloyGateway.scrape.jobs[0].selectors[0].note",
+      "materialize.scrape.sqlMetrics.username",
+    ]);
+    const pool = new RenderPool();
+    try {
+      await pool.start();
+      const results = await checkUnrendered(leaves, pool);
+      for (const r of results) {
+        expect(r.problems, r.leaf).toEqual([]);
+        expect(r.unchanged, r.leaf).toBe(PAYLOADS.length);
+      }
+    } finally {
+      await pool.close();
+    }
+  }, 300_000);
 });

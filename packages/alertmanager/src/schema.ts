@@ -511,9 +511,8 @@ export type InhibitRule = z.output<typeof inhibitRule>;
 // ---------------------------------------------------------------------------
 // Time intervals.
 
-const clock = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "must be HH:MM (00:00 to 24:00)");
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+const clock = z.string().regex(CLOCK, "must be HH:MM (00:00 to 24:00)");
 const weekday = "(sunday|monday|tuesday|wednesday|thursday|friday|saturday)";
 const month =
   "(january|february|march|april|may|june|july|august|september|october|november|december|[1-9]|1[0-2])";
@@ -604,10 +603,17 @@ export const timeIntervalSpec = z.strictObject({
           /** end of the range, HH:MM, exclusive (24:00 for midnight) */
           endTime: clock.describe("end of the range, HH:MM, exclusive (24:00 for midnight)"),
         })
-        .refine((range) => range.startTime < range.endTime, {
-          message: "endTime must be after startTime (a range cannot wrap past midnight; use two)",
-          path: ["endTime"],
-        }),
+        // Compared only once both are clock times: a malformed one is refused on its own.
+        .refine(
+          (range) =>
+            !CLOCK.test(range.startTime) ||
+            !CLOCK.test(range.endTime) ||
+            range.startTime < range.endTime,
+          {
+            message: "endTime must be after startTime (a range cannot wrap past midnight; use two)",
+            path: ["endTime"],
+          },
+        ),
     )
     .optional()
     .describe("ranges of the day; the whole day when unset"),

@@ -454,4 +454,10 @@ describe("time intervals are checked the way Alertmanager loads them", () => {
   ])("refuses %j, naming the field", (spec, expected) => {
     expect(problemsOf(withInterval(spec)).join("\n")).toMatch(expected);
   });
+
+  it("refuses a malformed start time on its own, without an ordering complaint about the end", () => {
+    const problems = problemsOf(withInterval({ times: [{ startTime: "9am", endTime: "17:00" }] }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/times\[0\]\.startTime: must be HH:MM/);
+  });
 });

@@ -49,23 +49,28 @@ function destinationRule(
   };
 }
 
-/** Egress to the pods a job scrapes, when the job says which (pod labels or alternative selectors, and a port name). */
+/**
+ * Egress to the pods a pod job scrapes, as narrow as the job says: its pod labels (or each
+ * alternative selector) in its namespaces, on its port name. What the job leaves open stays
+ * open (every pod of its namespaces, every namespace, every port), as its discovery does: a
+ * rule narrower than the job would drop its scrapes without a word.
+ */
 export function scrapeEgressRule(
   ctx: BuildContext,
   job: GatewayScrapeJob,
 ): NetworkPolicyRuleInput | undefined {
-  if (job.role !== "pod" || !job.portName) return undefined;
-  const labelSets: Record<string, string>[] = job.podLabels
+  if (job.role !== "pod") return undefined;
+  const chosen: Record<string, string>[] = job.podLabels
     ? [{ ...job.podLabels }]
     : (job.selectors ?? []).map((s) => ({ [s.label]: s.value }));
-  if (labelSets.length === 0) return undefined;
+  const labelSets = chosen.length > 0 ? chosen : [{}];
   const peers: NetworkPolicyPeer[] = [];
   for (const labels of labelSets) {
     if (job.namespaces.length === 0) peers.push(podPeer(labels, {}));
     for (const ns of job.namespaces)
       peers.push(ns === ctx.namespace ? podPeer(labels) : namespacePeer(ns, labels));
   }
-  return { peers, ports: tcpPorts(job.portName) };
+  return { peers, ...(job.portName ? { ports: tcpPorts(job.portName) } : {}) };
 }
 
 export interface GatewayNetworkInput {

@@ -16,7 +16,7 @@ import {
   wiredConnections,
 } from "@materialize-monitoring/core/validate";
 import { describe, expect, it } from "vitest";
-import type { AlloyGatewayValues } from "../src/index.js";
+import { type AlloyGatewayValues, type GatewayScrapeJob, scrapeEgressRule } from "../src/index.js";
 import { buildGateway } from "./helpers.js";
 
 const DESTINATIONS = [
@@ -153,5 +153,50 @@ describe("agent and gateway together", () => {
     });
     expect(result.problems).toEqual([]);
     expect(result.unusedExceptions).toEqual([]);
+  });
+});
+
+describe("egress to a scrape job's pods follows the job, as narrow as it says", () => {
+  const ctx = defaultBuildContext();
+  const rule = (job: Record<string, unknown>) =>
+    scrapeEgressRule(ctx, { role: "pod", namespaces: [], ...job } as unknown as GatewayScrapeJob);
+
+  it("pod labels in a namespace, on the port name", () => {
+    expect(rule({ namespaces: ["apps"], podLabels: { app: "web" }, portName: "metrics" })).toEqual({
+      peers: [
+        {
+          podSelector: { matchLabels: { app: "web" } },
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } },
+        },
+      ],
+      ports: [{ protocol: "TCP", port: "metrics" }],
+    });
+  });
+
+  it("without a port name, every port of those pods (no rule would drop the scrapes silently)", () => {
+    expect(rule({ namespaces: ["apps"], selectors: [{ label: "app", value: "web" }] })).toEqual({
+      peers: [
+        {
+          podSelector: { matchLabels: { app: "web" } },
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } },
+        },
+      ],
+    });
+  });
+
+  it("without labels, every pod of the job's namespaces, or of every namespace", () => {
+    expect(rule({ namespaces: ["apps"], portName: "metrics" })?.peers).toEqual([
+      {
+        podSelector: { matchLabels: {} },
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } },
+      },
+    ]);
+    expect(rule({ portName: "metrics" })?.peers).toEqual([
+      { podSelector: { matchLabels: {} }, namespaceSelector: { matchLabels: {} } },
+    ]);
+  });
+
+  it("none for a node job (the node-address rules cover those)", () => {
+    expect(rule({ role: "node" })).toBeUndefined();
   });
 });

@@ -259,6 +259,53 @@ export function nginxHttpPreamble(options: {
   ];
 }
 
+/** An nginx `upstream` block with keepalive connections to one server. */
+export function nginxUpstream(name: string, address: string): string[] {
+  return [`  upstream ${name} {`, `    server ${address};`, "    keepalive 16;", "  }"];
+}
+
+/**
+ * The body of a proxying location: the upstream, the client's address, `headers` (each a whole
+ * `proxy_set_header` line), and the Connection header: cleared for keepalive, or passed on for
+ * a WebSocket upgrade. Every location repeats them, as nginx drops inherited `proxy_set_header`s
+ * in a location that sets one of its own.
+ */
+export function nginxProxyLines(
+  upstream: string,
+  options: { headers?: readonly string[]; websocket?: boolean } = {},
+): string[] {
+  return [
+    `      proxy_pass http://${upstream};`,
+    "      proxy_set_header X-Real-IP $remote_addr;",
+    "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+    ...(options.headers ?? []),
+    ...(options.websocket
+      ? [
+          "      proxy_set_header Upgrade $http_upgrade;",
+          '      proxy_set_header Connection "upgrade";',
+        ]
+      : ['      proxy_set_header Connection "";']),
+  ];
+}
+
+/** `location = /` answering 200 for the probes, without basic auth where the server has it. */
+export function nginxHealthLocation(authenticated: boolean): string[] {
+  return [
+    "    location = / {",
+    ...(authenticated ? ["      auth_basic off;"] : []),
+    "      default_type text/plain;",
+    '      return 200 "OK\\n";',
+    "    }",
+  ];
+}
+
+/** The catch-all location: anything no route names is answered 404. */
+export const NGINX_NOT_FOUND: readonly string[] = [
+  "    location / {",
+  "      return 404;",
+  "    }",
+];
+
 /** The listener's Service as in-cluster clients outside the namespace see it. */
 export function externalAccessEndpoint(
   ctx: BuildContext,

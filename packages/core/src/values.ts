@@ -343,10 +343,12 @@ const topologySpreadConstraint = z.strictObject({
     .describe(
       "DoNotSchedule leaves a pod pending; ScheduleAnyway places it and only prefers balance",
     ),
-  /** the pods counted per domain (normally the workload's own selector labels) */
+  /** the pods counted per domain; when unset, the workload's own pods (its selector labels) */
   labelSelector: labelSelector
     .optional()
-    .describe("the pods counted per domain (normally the workload's own selector labels)"),
+    .describe(
+      "the pods counted per domain; when unset, the workload's own pods (its selector labels)",
+    ),
   /** domains to count as existing even when fewer have nodes (only with DoNotSchedule) */
   minDomains: z
     .int32()
@@ -374,14 +376,15 @@ export const scheduling = z.strictObject({
       "Kubernetes affinity of the pods (nodeAffinity, podAffinity, podAntiAffinity), as written",
     ),
   /**
-   * how the pods spread over zones and nodes; when empty, the component's default zone and host
-   * spread applies
+   * how the pods spread over zones and nodes, replacing the component's default zone and host
+   * spread (which applies when this is empty); each workload counts its own pods unless a
+   * constraint names a labelSelector
    */
   topologySpreadConstraints: z
     .array(topologySpreadConstraint)
     .default([])
     .describe(
-      "how the pods spread over zones and nodes; when empty, the component's default zone and host spread applies",
+      "how the pods spread over zones and nodes, replacing the component's default zone and host spread (which applies when this is empty); each workload counts its own pods unless a constraint names a labelSelector",
     ),
   /** PriorityClass of the pods; when unset, the one global.priorityClasses names for the role */
   priorityClassName: z

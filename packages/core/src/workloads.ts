@@ -134,6 +134,10 @@ export function spreadConstraints(
   selector: Record<string, string>,
   options: { zones?: boolean | "soft" | "hard"; hardHostSpread?: boolean } = {},
 ): TopologySpreadConstraint[] {
+  // Spread constraints the user set for every workload (global.scheduling) replace the
+  // component's default spread, as a component's own replace them in turn (mergeScheduling).
+  const chosen = ctx.scheduling.topologySpreadConstraints ?? [];
+  if (chosen.length > 0) return withSelector(chosen, selector);
   const constraints: TopologySpreadConstraint[] = [];
   const zones = options.zones ?? true;
   if (zones !== false) {
@@ -151,6 +155,33 @@ export function spreadConstraints(
     labelSelector: { matchLabels: { ...selector } },
   });
   return constraints;
+}
+
+/**
+ * Spread constraints with the workload's own selector where they name none: a constraint without
+ * a labelSelector counts no pods, so it would spread nothing (a global constraint is written once
+ * for every workload and cannot name each one's pods).
+ */
+export function withSelector(
+  constraints: readonly TopologySpreadConstraint[],
+  selector: Record<string, string>,
+): TopologySpreadConstraint[] {
+  return constraints.map((c) =>
+    c.labelSelector ? c : { ...c, labelSelector: { matchLabels: { ...selector } } },
+  );
+}
+
+/** The pod template with its spread constraints counting the workload's own pods. */
+function spreadOwnPods(
+  template: PodTemplateSpec,
+  selector: Record<string, string>,
+): PodTemplateSpec {
+  const spread = template.spec?.topologySpreadConstraints;
+  if (!template.spec || !spread?.some((c) => !c.labelSelector)) return template;
+  return {
+    ...template,
+    spec: { ...template.spec, topologySpreadConstraints: withSelector(spread, selector) },
+  };
 }
 
 /** Preferred pod anti-affinity on hostname: keeps replicas apart where the cluster allows it. */
@@ -187,7 +218,7 @@ export function deployment(options: DeploymentOptions): Named<Deployment> {
       revisionHistoryLimit: options.revisionHistoryLimit ?? 5,
       selector: { matchLabels: { ...options.selector } },
       ...(options.strategy ? { strategy: options.strategy } : {}),
-      template: options.template,
+      template: spreadOwnPods(options.template, options.selector),
     },
   };
 }
@@ -239,7 +270,7 @@ export function statefulSet(options: StatefulSetOptions): Named<StatefulSet> {
       ...(options.pvcRetention
         ? { persistentVolumeClaimRetentionPolicy: { ...options.pvcRetention } }
         : {}),
-      template: options.template,
+      template: spreadOwnPods(options.template, options.selector),
       ...(options.volumeClaimTemplates?.length
         ? { volumeClaimTemplates: options.volumeClaimTemplates }
         : {}),

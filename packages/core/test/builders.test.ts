@@ -184,6 +184,61 @@ describe("pod templates and workloads", () => {
   });
 });
 
+describe("spread constraints the user sets for every workload", () => {
+  const zone = {
+    maxSkew: 2,
+    topologyKey: "topology.kubernetes.io/zone",
+    whenUnsatisfiable: "DoNotSchedule" as const,
+  };
+  const chosen = defaultBuildContext({ scheduling: { topologySpreadConstraints: [zone] } });
+  const own = { "app.kubernetes.io/name": "demo", "app.kubernetes.io/component": "server" };
+
+  it("replace the component's default spread, counting the workload's own pods", () => {
+    expect(spreadConstraints(chosen, own, { zones: "hard", hardHostSpread: true })).toEqual([
+      { ...zone, labelSelector: { matchLabels: own } },
+    ]);
+  });
+
+  it("keep a labelSelector the user wrote, matchExpressions included", () => {
+    const written = {
+      ...zone,
+      labelSelector: { matchExpressions: [{ key: "tier", operator: "Exists" as const }] },
+    };
+    const ctxWritten = defaultBuildContext({
+      scheduling: { topologySpreadConstraints: [written] },
+    });
+    expect(spreadConstraints(ctxWritten, own)).toEqual([written]);
+  });
+
+  it("count a single-replica workload's own pods too (a constraint without a selector counts none)", () => {
+    const t = podTemplate(chosen, {
+      labels: { ...own, "app.kubernetes.io/version": "1" },
+      containers: [],
+    });
+    expect(t.spec?.topologySpreadConstraints).toEqual([zone]);
+    // The selector, not the pod labels: a version label would stop counting the old pods
+    // during a rolling update.
+    for (const built of [
+      deployment({
+        metadata: objectMeta(chosen, { name: "demo" }),
+        replicas: 1,
+        selector: own,
+        template: t,
+      }),
+      statefulSet({
+        metadata: objectMeta(chosen, { name: "demo" }),
+        replicas: 1,
+        selector: own,
+        template: t,
+        serviceName: "demo",
+      }),
+    ])
+      expect(built.spec?.template.spec?.topologySpreadConstraints).toEqual([
+        { ...zone, labelSelector: { matchLabels: own } },
+      ]);
+  });
+});
+
 describe("names and images", () => {
   it("keeps names within 63 characters without hashes", () => {
     const long = resourceName(ctx, "a".repeat(40), "b".repeat(40));

@@ -1,7 +1,11 @@
 import {
   type ExternalAccess,
   externalAccessServerLines,
+  NGINX_NOT_FOUND,
+  nginxHealthLocation,
   nginxHttpPreamble,
+  nginxProxyLines,
+  nginxUpstream,
 } from "@materialize-monitoring/core";
 import type { LokiTarget } from "./names.js";
 import type { ResolvedLokiValues } from "./values.js";
@@ -170,13 +174,7 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
   const upstreams = used.flatMap((target) => {
     const address = options.upstreams[target];
     if (!address) throw new Error(`no upstream address for the ${target} target`);
-    return [
-      `  upstream ${upstreamName(target)} {`,
-      `    server ${address};`,
-      "    keepalive 16;",
-      "  }",
-      "",
-    ];
+    return [...nginxUpstream(upstreamName(target), address), ""];
   });
   const tenantMap = options.defaultTenant
     ? [
@@ -192,16 +190,10 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
     GATEWAY_ROUTES.flatMap((route) => [
       `    # ${route.purpose}`,
       `    ${locationLine(route)} {`,
-      `      proxy_pass http://${upstreamName(routeTarget(route, options.topology))};`,
-      "      proxy_set_header X-Real-IP $remote_addr;",
-      "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-      ...(tenant ? [`      proxy_set_header X-Scope-OrgID ${tenant};`] : []),
-      ...(route.websocket
-        ? [
-            "      proxy_set_header Upgrade $http_upgrade;",
-            '      proxy_set_header Connection "upgrade";',
-          ]
-        : ['      proxy_set_header Connection "";']),
+      ...nginxProxyLines(upstreamName(routeTarget(route, options.topology)), {
+        headers: tenant ? [`      proxy_set_header X-Scope-OrgID ${tenant};`] : [],
+        websocket: route.websocket === true,
+      }),
       "    }",
     ]);
   const server = (listen: string[], tenant: string | undefined, authenticated: boolean) => [
@@ -209,18 +201,12 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
     ...listen,
     "",
     "    # Liveness and readiness of the gateway itself.",
-    "    location = / {",
-    ...(authenticated ? ["      auth_basic off;"] : []),
-    "      default_type text/plain;",
-    '      return 200 "OK\\n";',
-    "    }",
+    ...nginxHealthLocation(authenticated),
     "",
     ...locations(tenant),
     "",
     "    # Everything else, including Loki's admin endpoints, is not exposed.",
-    "    location / {",
-    "      return 404;",
-    "    }",
+    ...NGINX_NOT_FOUND,
     "  }",
   ];
   const defaultTenant = options.defaultTenant ? "$loki_tenant" : undefined;

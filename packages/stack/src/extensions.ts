@@ -182,3 +182,95 @@ export function applyExtensions<T extends object>(
   if (problems.length > 0) throw new ValuesError(problems);
   return { user: outUser as T, wired: outWired as T, replaced };
 }
+
+/**
+ * Where the user's entries land in the lists a component receives, per list as the component
+ * names it (`alloyGateway.scrape.jobs`): the component's index, then the path the user wrote
+ * (`alloyGateway.scrape.extraJobs[0]`). A refusal of the component then names the user's
+ * entry, not its place after the built-in or wired ones.
+ */
+export type EntryOrigins = Map<string, Map<number, string>>;
+
+function place(out: EntryOrigins, list: string, index: number, userPath: string): void {
+  const entries = out.get(list) ?? new Map<number, string>();
+  entries.set(index, userPath);
+  out.set(list, entries);
+}
+
+/** Adds where the `extra*` entries of one section land (after the built-in ones) to `out`. */
+export function addExtensionOrigins(
+  out: EntryOrigins,
+  section: SectionKey,
+  wired: unknown,
+  user: unknown,
+  values: ParsedStackValues,
+): void {
+  for (const point of EXTENSION_POINTS.filter((p) => p.section === section)) {
+    const extras = get(user, point.extra);
+    if (!Array.isArray(extras)) continue;
+    const own = get(user, point.builtIn);
+    const before =
+      own !== undefined && values.global.replaceBuiltIn.includes(point.replace)
+        ? Array.isArray(own)
+          ? own.length
+          : 0
+        : ((get(wired, point.builtIn) as unknown[] | undefined)?.length ?? 0);
+    const list = `${section}.${point.builtIn.join(".")}`;
+    extras.forEach((_, i) => {
+      place(out, list, before + i, `${section}.${point.extra.join(".")}[${i}]`);
+    });
+  }
+}
+
+/** Adds where the user's entries of one section's `ADDITIVE_LISTS` land (after the wired). */
+export function addAdditiveOrigins(
+  out: EntryOrigins,
+  section: SectionKey,
+  wired: unknown,
+  user: unknown,
+): void {
+  for (const path of ADDITIVE_LISTS) {
+    const segments = path.split(".");
+    const mine = get(user, segments);
+    const theirs = get(wired, segments);
+    if (!Array.isArray(mine) || !Array.isArray(theirs)) continue;
+    // As mergeAt appends them: after the wired entries, those equal to one left out.
+    const seen = new Set(theirs.map((v) => JSON.stringify(v)));
+    let at = theirs.length;
+    mine.forEach((entry, i) => {
+      if (!seen.has(JSON.stringify(entry)))
+        place(out, `${section}.${path}`, at++, `${section}.${path}[${i}]`);
+    });
+  }
+}
+
+/** Sections as components name themselves in their errors, to the umbrella's keys. */
+const COMPONENT_PREFIXES: Readonly<Record<string, string>> = {
+  "alloy-gateway": "alloyGateway",
+  "alloy-agent": "alloyAgent",
+  "grafana-operator": "grafanaOperator",
+  "kube-state-metrics": "exporters.kubeStateMetrics",
+  "node-exporter": "exporters.nodeExporter",
+  "metrics-server": "exporters.metricsServer",
+};
+
+/** A component's problem path as the user wrote the value (umbrella key, the user's index). */
+export function userPath(path: string, origins: EntryOrigins): string {
+  const first = /^[^.[]+/.exec(path)?.[0] ?? "";
+  let out = COMPONENT_PREFIXES[first] ? COMPONENT_PREFIXES[first] + path.slice(first.length) : path;
+  for (const [list, entries] of origins) {
+    if (!out.startsWith(`${list}[`)) continue;
+    const index = /^\[(\d+)\]/.exec(out.slice(list.length));
+    const written = index ? entries.get(Number(index[1])) : undefined;
+    if (index && written) {
+      out = written + out.slice(list.length + index[0].length);
+      break;
+    }
+  }
+  return out;
+}
+
+/** The error with every problem's path as the user wrote it. */
+export function withUserPaths(error: ValuesError, origins: EntryOrigins): ValuesError {
+  return new ValuesError(error.problems.map((p) => ({ ...p, path: userPath(p.path, origins) })));
+}

@@ -5,6 +5,7 @@ import {
   type AlloyGatewayValues,
   alloyGateway,
   alloyGatewayValues,
+  SOURCES,
   scrapeLists,
 } from "@materialize-monitoring/alloy-gateway";
 import {
@@ -18,6 +19,7 @@ import {
   podSecurityLabels,
   priorityClass,
   sortForApply,
+  type ValueProblem,
   ValuesError,
 } from "@materialize-monitoring/core";
 import {
@@ -35,7 +37,15 @@ import { type LokiValues, loki } from "@materialize-monitoring/loki";
 import { type MaterializeValues, materialize } from "@materialize-monitoring/materialize";
 import { type ThanosValues, thanos } from "@materialize-monitoring/thanos";
 import { materializeDashboards } from "./dashboards.js";
-import { applyExtensions, mergeSection, withoutExtraKeys } from "./extensions.js";
+import {
+  addAdditiveOrigins,
+  addExtensionOrigins,
+  applyExtensions,
+  type EntryOrigins,
+  mergeSection,
+  withoutExtraKeys,
+  withUserPaths,
+} from "./extensions.js";
 import { type ExternalPeers, externalPeers } from "./external.js";
 import { checkLogLimits, checkTenantRouting } from "./log-limits.js";
 import { isTree } from "./merge.js";
@@ -162,6 +172,8 @@ interface Composition {
   replaced: string[];
   /** What the wiring filled in, per section (before the user's values). */
   wired: Partial<Record<SectionKey, unknown>>;
+  /** Where the user's list entries land in the components' lists, for their refusals. */
+  origins: EntryOrigins;
 }
 
 /**
@@ -232,10 +244,16 @@ function compose(
   // Then the wiring of each section, under the user's values.
   const w: Wiring = { ctx, values, endpoints, externals };
   const replaced: string[] = [...collection.unserved.map((line) => `exporters: ${line}`)];
+  const origins: EntryOrigins = new Map();
+  const under = <T extends object>(key: SectionKey, wired: T, userValues: T | undefined): T => {
+    addAdditiveOrigins(origins, key, wired, userValues);
+    return mergeSection(wired, userValues);
+  };
   const extend = <T extends object>(key: SectionKey, own: T, wired: T, userValues: T): T => {
     const extended = applyExtensions(key, wired, userValues, values);
     replaced.push(...extended.replaced);
-    return mergeSection(mergeSection(own, extended.wired), extended.user);
+    addExtensionOrigins(origins, key, wired, userValues, values);
+    return under(key, mergeSection(own, extended.wired), extended.user);
   };
   const inputs: SectionInputs = {};
   // What the wiring fills in (with the base values), each computed once: the inputs are
@@ -247,17 +265,17 @@ function compose(
   if (on("exporters")) {
     const exportersWiring = mergeSection(exportersBase, wireExporters(w));
     wired.exporters = exportersWiring;
-    inputs.exporters = mergeSection(exportersWiring, user.exporters);
+    inputs.exporters = under("exporters", exportersWiring, user.exporters);
   }
   if (on("alertmanager")) {
     const alertmanagerWiring = wireAlertmanager(w);
     wired.alertmanager = alertmanagerWiring;
-    inputs.alertmanager = mergeSection(alertmanagerWiring, user.alertmanager);
+    inputs.alertmanager = under("alertmanager", alertmanagerWiring, user.alertmanager);
   }
   if (on("loki")) {
     const lokiWiring = mergeSection(base.loki, wireLoki(w));
     wired.loki = lokiWiring;
-    inputs.loki = mergeSection(lokiWiring, user.loki);
+    inputs.loki = under("loki", lokiWiring, user.loki);
   }
   if (on("thanos")) {
     const thanosWiring = wireThanos(w);
@@ -267,21 +285,21 @@ function compose(
   if (on("grafana")) {
     const grafanaWiring = wireGrafana(w);
     wired.grafana = grafanaWiring;
-    inputs.grafana = mergeSection(grafanaWiring, user.grafana);
+    inputs.grafana = under("grafana", grafanaWiring, user.grafana);
   }
   if (on("grafanaOperator")) inputs.grafanaOperator = ownOperator;
   if (on("materialize")) inputs.materialize = ownMaterialize;
   if (on("alloyAgent")) {
     const agentWiring = mergeSection(base.alloyAgent, wireAlloyAgent(w));
     wired.alloyAgent = agentWiring;
-    inputs.alloyAgent = mergeSection(agentWiring, user.alloyAgent);
+    inputs.alloyAgent = under("alloyAgent", agentWiring, user.alloyAgent);
   }
   if (on("alloyGateway")) {
     const gatewayWiring = wireAlloyGateway(w);
     wired.alloyGateway = gatewayWiring;
     inputs.alloyGateway = extend("alloyGateway", {}, gatewayWiring, user.alloyGateway);
   }
-  return { endpoints, inputs, replaced, wired };
+  return { endpoints, inputs, replaced, wired, origins };
 }
 
 /**
@@ -405,6 +423,46 @@ function unverifiedTls(values: ParsedStackValues): string[] {
   return paths;
 }
 
+/**
+ * The user's metric lists (`alloyGateway.allowLists`, `metricTiers.<tier>`) each name the source
+ * of a scrape job: a list under a source no job has filters nothing, so it is refused, naming
+ * the sources there are (a typo such as `node_exporter` would otherwise keep every metric).
+ */
+function checkListSources(input: StackValues, inputs: SectionInputs): void {
+  const gateway = inputs.alloyGateway;
+  const user = input.alloyGateway;
+  if (!gateway || !user) return;
+  // The built-in jobs with the user's extra ones appended (applyExtensions).
+  const jobs = gateway.scrape?.jobs ?? [];
+  // Those and the gateway's own jobs (its self-scrape, the kubelet and cAdvisor).
+  const sources = [
+    ...new Set([...jobs.flatMap((j) => (j.source ? [j.source] : [])), ...Object.values(SOURCES)]),
+  ].sort();
+  const problems: ValueProblem[] = [];
+  const check = (where: string, lists: Record<string, unknown> | undefined) => {
+    for (const key of Object.keys(lists ?? {}))
+      if (!sources.includes(key))
+        problems.push({
+          path: `${where}.${key}`,
+          message: `no scrape job has source "${key}", so this list would filter nothing`,
+          hint: `use one of ${sources.join(", ")}, or give a job of yours (alloyGateway.scrape.extraJobs) source: ${key}`,
+        });
+  };
+  check("alloyGateway.allowLists", user.allowLists);
+  // An essential tier list of a source wins over its allow-list: the allow-list would be unused.
+  const essential = gateway.metricTiers?.essential ?? {};
+  for (const key of Object.keys(user.allowLists ?? {}))
+    if (sources.includes(key) && essential[key])
+      problems.push({
+        path: `alloyGateway.allowLists.${key}`,
+        message: `"${key}" has an essential tier list, which wins over its allow-list: this list would filter nothing`,
+        hint: `set alloyGateway.metricTiers.essential.${key} (and metricTiers.recommended.${key}) instead`,
+      });
+  check("alloyGateway.metricTiers.essential", user.metricTiers?.essential);
+  check("alloyGateway.metricTiers.recommended", user.metricTiers?.recommended);
+  if (problems.length > 0) throw new ValuesError(problems);
+}
+
 /** Builds the whole stack from umbrella values. Throws ValuesError for bad values. */
 export function stack(input: StackValues = {}): Stack {
   const values = parseValues(stackValues, input);
@@ -413,7 +471,14 @@ export function stack(input: StackValues = {}): Stack {
   const composition = compose(input, values, context, externals);
   checkLogLimits(values, composition.endpoints);
   checkTenantRouting(values, composition.endpoints);
-  const components = buildComponents(composition.inputs, context).map((component) => {
+  checkListSources(input, composition.inputs);
+  let built: StackComponent[];
+  try {
+    built = buildComponents(composition.inputs, context);
+  } catch (error) {
+    throw error instanceof ValuesError ? withUserPaths(error, composition.origins) : error;
+  }
+  const components = built.map((component) => {
     const key = component.name as SectionKey;
     // Single pass: the wiring must not change what a component serves.
     if (!isDeepStrictEqual(component.endpoints, composition.endpoints[key])) {

@@ -111,14 +111,15 @@ export const globalValues = z.strictObject({
     .default([])
     .describe("names of Secrets (in each pod's namespace) used to pull every image"),
   /**
-   * node selector, tolerations and affinity of every pod; a component's own scheduling replaces it
-   * field by field
+   * node selector, tolerations, affinity and spread of every pod but the node agents' (which must
+   * reach every node and take only their own); a component's own scheduling replaces it field by
+   * field
    */
   scheduling: scheduling
     .partial()
     .default({})
     .describe(
-      "node selector, tolerations and affinity of every pod; a component's own scheduling replaces it field by field",
+      "node selector, tolerations, affinity and spread of every pod but the node agents' (which must reach every node and take only their own); a component's own scheduling replaces it field by field",
     ),
   /** storage class of every PVC without its own */
   storageClass: z.string().optional().describe("storage class of every PVC without its own"),

@@ -365,6 +365,74 @@ describe("node agents and priority classes", () => {
   });
 });
 
+describe("spread constraints written once for every workload", () => {
+  const zone = {
+    maxSkew: 2,
+    topologyKey: "topology.kubernetes.io/zone",
+    whenUnsatisfiable: "DoNotSchedule" as const,
+  };
+
+  it("reach every Deployment and StatefulSet, each counting its own pods, and no DaemonSet", () => {
+    const built = stack({
+      global: { objectStorage: S3, scheduling: { topologySpreadConstraints: [zone] } },
+    });
+    type Workload = KubeObject & {
+      spec: {
+        selector: { matchLabels: Record<string, string> };
+        template: { spec: { topologySpreadConstraints?: unknown[] } };
+      };
+    };
+    const workloads = built.objects.filter((o) =>
+      ["Deployment", "StatefulSet", "DaemonSet"].includes(o.kind),
+    ) as Workload[];
+    expect(workloads.filter((w) => w.kind !== "DaemonSet").length).toBeGreaterThan(10);
+    for (const w of workloads) {
+      const spread = w.spec.template.spec.topologySpreadConstraints;
+      if (w.kind === "DaemonSet") expect(spread, w.metadata.name).toBeUndefined();
+      else
+        expect(spread, `${w.kind}/${w.metadata.name}`).toEqual([
+          { ...zone, labelSelector: { matchLabels: w.spec.selector.matchLabels } },
+        ]);
+    }
+  });
+
+  it("give way to a component's own", () => {
+    const own = { ...zone, maxSkew: 1, topologyKey: "kubernetes.io/hostname" };
+    const built = stack({
+      global: { objectStorage: S3, scheduling: { topologySpreadConstraints: [zone] } },
+      alertmanager: { scheduling: { topologySpreadConstraints: [own] } },
+    });
+    const am = built.objects.find(
+      (o) => o.kind === "StatefulSet" && o.metadata.name === "alertmanager",
+    ) as
+      | (KubeObject & { spec: { template: { spec: { topologySpreadConstraints?: unknown[] } } } })
+      | undefined;
+    expect(am?.spec.template.spec.topologySpreadConstraints).toEqual([
+      { ...own, labelSelector: { matchLabels: expect.any(Object) } },
+    ]);
+  });
+});
+
+describe("the SQL-derived endpoints' Secret", () => {
+  it("is read from materialize.scrape.sqlMetrics.secret.namespace, with a Role there", () => {
+    const built = stack({
+      global: { objectStorage: S3 },
+      materialize: { scrape: { sqlMetrics: { secret: { namespace: "mz-secrets" } } } },
+    });
+    const config = alloyGatewayConfigOf({
+      name: "alloy-gateway",
+      objects: built.objects,
+      endpoints: built.endpoints.alloyGateway!,
+    });
+    expect(config).toMatch(
+      /remote\.kubernetes\.secret "[a-z_]+" \{\n\s*namespace\s*= "mz-secrets"/,
+    );
+    expect(
+      built.objects.filter((o) => o.metadata.namespace === "mz-secrets").map((o) => o.kind),
+    ).toEqual(expect.arrayContaining(["Role", "RoleBinding"]));
+  });
+});
+
 describe("scrape jobs keep the labels of what an exporter reports on", () => {
   it("honors kube-state-metrics' namespace, pod and container labels, and no other job's", () => {
     const built = stack();
@@ -417,6 +485,49 @@ describe("a refusal names the value the user wrote, not the component it reaches
     [
       { global: { scheduling: { nodeSelector: { pool: "a b" } } } },
       /^global\.scheduling\.nodeSelector\.pool: a label value/,
+    ],
+    // The user's entry of a list the wiring or the built-in entries come before: its own index.
+    [
+      {
+        alertmanager: {
+          config: {
+            inhibitRules: [{ sourceMatchers: ['severity="critical"'], targetMatchers: ["bad"] }],
+          },
+        },
+      },
+      /^alertmanager\.config\.inhibitRules\[0\]\.targetMatchers\[0\]: cannot parse matcher "bad"/,
+    ],
+    [
+      {
+        alloyGateway: {
+          scrape: {
+            extraJobs: [
+              { name: "ok", job: "ok", namespaces: ["apps"], portName: "metrics" },
+              {
+                name: "app",
+                job: "app",
+                source: "nosuch",
+                namespaces: ["apps"],
+                portName: "metrics",
+              },
+            ],
+          },
+        },
+      },
+      /^alloyGateway\.scrape\.extraJobs\[1\]\.source: "nosuch" has no allow-list/,
+    ],
+    // A list under a source no job has would filter nothing: a typo keeps every metric.
+    [
+      { alloyGateway: { allowLists: { node_exporter: ["up"] } } },
+      /^alloyGateway\.allowLists\.node_exporter: no scrape job has source "node_exporter".*node-exporter/,
+    ],
+    [
+      { alloyGateway: { allowLists: { materialize: ["mz_up"] } } },
+      /^alloyGateway\.allowLists\.materialize: "materialize" has an essential tier list, which wins/,
+    ],
+    [
+      { alloyGateway: { metricTiers: { essential: { kubelets: ["up"] } } } },
+      /^alloyGateway\.metricTiers\.essential\.kubelets: no scrape job has source "kubelets"/,
     ],
   ] as [StackValues, RegExp][])("%j", (values, expected) => {
     expect(problem(values)).toMatch(expected);

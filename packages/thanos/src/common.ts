@@ -185,12 +185,7 @@ export function thanosPod(rc: RoleContext, options: PodOptions): PodTemplateSpec
   if (options.replicas > 1 && (own.topologySpreadConstraints ?? []).length === 0) {
     own.topologySpreadConstraints = spreadConstraints(rc.ctx, podSelector, {
       zones: options.zoneSpread ?? "soft",
-    }).map((c) => ({
-      maxSkew: c.maxSkew,
-      topologyKey: c.topologyKey,
-      whenUnsatisfiable: c.whenUnsatisfiable as "DoNotSchedule" | "ScheduleAnyway",
-      labelSelector: { matchLabels: c.labelSelector?.matchLabels ?? {} },
-    }));
+    }) as Scheduling["topologySpreadConstraints"];
   }
   const uid = options.uid ?? THANOS_UID;
   return podTemplate(rc.ctx, {

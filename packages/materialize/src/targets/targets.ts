@@ -29,10 +29,12 @@ export interface PodLabelSelector {
 
 /** Basic auth read from a Kubernetes Secret; never a literal credential. */
 export interface BasicAuthFromSecret {
-  /** The Secret, in each scraped pod's namespace. */
+  /** The Secret, in `namespace` when set, else in each scraped pod's namespace. */
   secretName: string;
   usernameKey: string;
   passwordKey: string;
+  /** Where the Secret is read instead (sqlMetrics.secret.namespace); the pods' own when unset. */
+  namespace?: string;
 }
 
 /** A Materialize scrape target as data: the Prometheus and Alloy exports are built from it. */
@@ -188,6 +190,7 @@ export function scrapeTargets(
           secretName: secret.name,
           usernameKey: secret.usernameKey,
           passwordKey: secret.passwordKey,
+          ...(secret.namespace ? { namespace: secret.namespace } : {}),
         },
       });
     }
