@@ -44,20 +44,33 @@ import {
 } from "./hostile.js";
 
 /**
- * Six payloads that break, between them, every output language the stack
- * writes if a value is not escaped for it: a quote (YAML, Alloy, Go strings,
- * nginx), a line break followed by a key (every line-based format), `${}`
- * (Loki's and Grafana's expansion), `$()` (the kubelet and Thanos), U+2028 (JSON
- * and YAML readers) and a trailing backslash (ini continuation, escapes).
+ * One payload per hazard class issue 17 names, which between them break every output language
+ * the stack writes if a value is not escaped for it: quotes (YAML, Alloy, Go strings, nginx),
+ * backslashes (escapes, ini continuation), line breaks (every line-based format), braces
+ * (templates, Alloy blocks), `${}` (Loki's and Grafana's expansion), `$()` (the kubelet and
+ * Thanos), `#` (comments), the Unicode line separators (JSON and YAML readers), a control
+ * character, a value too long for a name or a label, and the empty string. The deep table tries
+ * the full PAYLOADS list on its paths.
  */
 export const SHALLOW_PAYLOADS: readonly Payload[] = PAYLOADS.filter((p) =>
   [
     'double quote "',
+    "single quote '",
+    "backslash \\",
+    "trailing backslash a\\",
     "LF + key",
+    "CRLF",
+    "open brace {",
+    "close brace }",
     "${HOSTNAME}",
     "$(POD_NAME)",
+    "#comment",
     "U+2028",
-    "trailing backslash a\\",
+    "U+2029",
+    "U+0085",
+    "U+0001",
+    "5000 chars",
+    "empty",
   ].includes(p.name),
 );
 

@@ -33,6 +33,8 @@ export const labelName = z
 
 /** One-line free text (names, addresses, ids): at most 1024 characters, no raw line break. */
 const text = singleLineText();
+/** A value that is present or left out: Alertmanager takes an empty one as missing. */
+const filledText = text.min(1, "must not be empty (Alertmanager takes it as unset); leave it out");
 
 /** A notification template (a message body, a description): at most 16 KiB. */
 const template = boundedString(MAX_LENGTH.template);
@@ -236,7 +238,7 @@ export const emailConfig = z.strictObject({
   /** recipient address(es), comma separated */
   to: text.min(1).describe("recipient address(es), comma separated"),
   /** defaults to global.smtp.from */
-  from: text.optional().describe("defaults to global.smtp.from"),
+  from: filledText.optional().describe("defaults to global.smtp.from"),
   /** defaults to global.smtp.smarthost */
   smarthost: smarthost.optional().describe("defaults to global.smtp.smarthost"),
   /** host name sent in SMTP HELO/EHLO; defaults to global.smtp.hello */
@@ -276,11 +278,13 @@ const opsgenieResponder = z
     /** kind of responder */
     type: z.enum(["team", "teams", "user", "escalation", "schedule"]).describe("kind of responder"),
     /** the responder's OpsGenie id (one of id, name, username) */
-    id: text.optional().describe("the responder's OpsGenie id (one of id, name, username)"),
+    id: filledText.optional().describe("the responder's OpsGenie id (one of id, name, username)"),
     /** the responder's name (one of id, name, username) */
-    name: text.optional().describe("the responder's name (one of id, name, username)"),
+    name: filledText.optional().describe("the responder's name (one of id, name, username)"),
     /** a user's OpsGenie user name (one of id, name, username) */
-    username: text.optional().describe("a user's OpsGenie user name (one of id, name, username)"),
+    username: filledText
+      .optional()
+      .describe("a user's OpsGenie user name (one of id, name, username)"),
   })
   .refine((r) => [r.id, r.name, r.username].filter((v) => v !== undefined).length === 1, {
     message: "a responder needs exactly one of id, name, username",
@@ -703,7 +707,7 @@ export const globalConfig = z
     smtp: z
       .strictObject({
         /** sender address of the e-mails */
-        from: text.optional().describe("sender address of the e-mails"),
+        from: filledText.optional().describe("sender address of the e-mails"),
         /** host:port of the SMTP server, e.g. smtp.example.com:587 */
         smarthost: smarthost
           .optional()
@@ -851,7 +855,9 @@ export const watchdog = z
 
 const templateFileName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a file name: letters, digits, '.', '_', '-'");
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a file name: letters, digits, '.', '_', '-'")
+  // It becomes a ConfigMap key, which the API server takes up to 253 characters long.
+  .max(253, "at most 253 characters (a ConfigMap key)");
 
 export const templates = z
   .strictObject({

@@ -384,6 +384,34 @@ describe("render-time checks", () => {
     ]);
   });
 
+  it("an empty value Alertmanager would take as unset is refused at the field", () => {
+    const key = { name: "opsgenie", key: "api-key" };
+    expect(
+      problemsOf(() =>
+        render({
+          receivers: [
+            { name: "o", opsgenie: [{ apiKey: key, responders: [{ type: "team", id: "" }] }] },
+            {
+              name: "m",
+              email: [{ to: "a@example.com", smarthost: "smtp.example.com:587", from: "" }],
+            },
+          ],
+        }),
+      ),
+    ).toEqual([
+      "config.receivers[0].opsgenie[0].responders[0].id: must not be empty (Alertmanager takes it as unset); leave it out",
+      "config.receivers[1].email[0].from: must not be empty (Alertmanager takes it as unset); leave it out",
+    ]);
+  });
+
+  it("an inline template file name longer than a ConfigMap key", () => {
+    expect(problemsOf(() => render({ templates: { inline: { ["t".repeat(254)]: "x" } } }))).toEqual(
+      [
+        `config.templates.inline.${"t".repeat(254)}: the key is refused: at most 253 characters (a ConfigMap key)`,
+      ],
+    );
+  });
+
   it("a template ConfigMap listed twice", () => {
     expect(
       problemsOf(() =>
