@@ -27,6 +27,7 @@ import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
 import { parse as parseAlloy } from "@materialize-monitoring/alloy-syntax";
 import { EXTERNAL_ACCESS_FILES } from "@materialize-monitoring/core";
+import { COMPONENT_PREFIXES } from "materialize-monitoring";
 import { parseAllDocuments } from "yaml";
 import { htpasswdLine, selfSignedCertificate } from "../../test-support/nginx.js";
 
@@ -2515,21 +2516,12 @@ export interface CaseResult {
   reason: string;
 }
 
-/** Section names as components spell them in errors, mapped to the umbrella's keys. */
-const SECTION_ALIASES: Record<string, string> = {
-  "alloy-gateway": "alloyGateway",
-  "alloy-agent": "alloyAgent",
-  "grafana-operator": "grafanaOperator",
-  "kube-state-metrics": "exporters.kubeStateMetrics",
-  "node-exporter": "exporters.nodeExporter",
-  "metrics-server": "exporters.metricsServer",
-};
-
 function normalizePath(path: string): string {
   // Problems name keys unescaped (loki.ruler.ruleFiles.app.yaml); leaf paths escape their dots.
   let out = path.replace(/\\(.)/g, "$1").replace(/\[(\d+)\]/g, ".$1");
   const first = out.split(".")[0] ?? "";
-  const alias = SECTION_ALIASES[first];
+  // The umbrella names the user's keys already; a component's own name is mapped as it maps it.
+  const alias = COMPONENT_PREFIXES[first];
   if (alias) out = alias + out.slice(first.length);
   return out;
 }

@@ -245,7 +245,7 @@ export function addAdditiveOrigins(
 }
 
 /** Sections as components name themselves in their errors, to the umbrella's keys. */
-const COMPONENT_PREFIXES: Readonly<Record<string, string>> = {
+export const COMPONENT_PREFIXES: Readonly<Record<string, string>> = {
   "alloy-gateway": "alloyGateway",
   "alloy-agent": "alloyAgent",
   "grafana-operator": "grafanaOperator",

@@ -1,4 +1,4 @@
-export { EXTENSION_POINTS } from "./extensions.js";
+export { COMPONENT_PREFIXES, EXTENSION_POINTS } from "./extensions.js";
 export type { ExternalPeer, ExternalPeers } from "./external.js";
 export { generatedFiles } from "./generated-files.js";
 export {
