@@ -113,12 +113,16 @@ export function withoutExtraKeys<T extends object>(section: SectionKey, user: T)
   return out as T;
 }
 
+/** Which of `override`'s entries an additive list appends after `base`: those equal to none of it. */
+function appendedIndices(base: readonly unknown[], override: readonly unknown[]): number[] {
+  const seen = new Set(base.map((v) => JSON.stringify(v)));
+  return override.flatMap((v, i) => (seen.has(JSON.stringify(v)) ? [] : [i]));
+}
+
 function mergeAt(base: unknown, override: unknown, additive: boolean, path = ""): unknown {
   if (override === undefined) return base;
-  if (additive && Array.isArray(base) && Array.isArray(override)) {
-    const seen = new Set(base.map((v) => JSON.stringify(v)));
-    return [...base, ...override.filter((v) => !seen.has(JSON.stringify(v)))];
-  }
+  if (additive && Array.isArray(base) && Array.isArray(override))
+    return [...base, ...appendedIndices(base, override).map((i) => override[i])];
   if (isTree(base) && isTree(override)) {
     // A map of another kind (the user's Azure storage over the wiring's S3 placeholder) replaces
     // the wired one whole, as deepMerge does: merged, their fields would mix.
@@ -148,6 +152,8 @@ export function applyExtensions<T extends object>(
   wiredValues: T,
   userValues: T,
   values: ParsedStackValues,
+  /** Where each `extra*` entry lands in the list the component gets is recorded here. */
+  origins: EntryOrigins = new Map(),
 ): { user: T; wired: T; replaced: string[] } {
   const wired = wiredValues as Tree;
   const user = userValues as Tree;
@@ -161,13 +167,24 @@ export function applyExtensions<T extends object>(
     const builtIn = (get(wired, point.builtIn) as unknown[] | undefined) ?? [];
     const own = get(user, point.builtIn);
     const extras = Array.isArray(extra) ? extra : [];
+    const land = (before: number) =>
+      extras.forEach((_, i) => {
+        place(
+          origins,
+          `${section}.${point.builtIn.join(".")}`,
+          before + i,
+          `${section}.${point.extra.join(".")}[${i}]`,
+        );
+      });
     if (own !== undefined) {
       if (values.global.replaceBuiltIn.includes(point.replace)) {
         replaced.push(
           `${point.replace} replaces the ${builtIn.length} built-in ${point.what} (global.replaceBuiltIn)`,
         );
-        if (extras.length > 0 && Array.isArray(own))
+        if (extras.length > 0 && Array.isArray(own)) {
           outUser = withValue(outUser, point.builtIn, [...own, ...extras]);
+          land(own.length);
+        }
         continue;
       } else {
         problems.push({
@@ -177,7 +194,10 @@ export function applyExtensions<T extends object>(
         });
       }
     }
-    if (extras.length > 0) outWired = withValue(outWired, point.builtIn, [...builtIn, ...extras]);
+    if (extras.length > 0) {
+      outWired = withValue(outWired, point.builtIn, [...builtIn, ...extras]);
+      land(builtIn.length);
+    }
   }
   if (problems.length > 0) throw new ValuesError(problems);
   return { user: outUser as T, wired: outWired as T, replaced };
@@ -197,31 +217,6 @@ function place(out: EntryOrigins, list: string, index: number, userPath: string)
   out.set(list, entries);
 }
 
-/** Adds where the `extra*` entries of one section land (after the built-in ones) to `out`. */
-export function addExtensionOrigins(
-  out: EntryOrigins,
-  section: SectionKey,
-  wired: unknown,
-  user: unknown,
-  values: ParsedStackValues,
-): void {
-  for (const point of EXTENSION_POINTS.filter((p) => p.section === section)) {
-    const extras = get(user, point.extra);
-    if (!Array.isArray(extras)) continue;
-    const own = get(user, point.builtIn);
-    const before =
-      own !== undefined && values.global.replaceBuiltIn.includes(point.replace)
-        ? Array.isArray(own)
-          ? own.length
-          : 0
-        : ((get(wired, point.builtIn) as unknown[] | undefined)?.length ?? 0);
-    const list = `${section}.${point.builtIn.join(".")}`;
-    extras.forEach((_, i) => {
-      place(out, list, before + i, `${section}.${point.extra.join(".")}[${i}]`);
-    });
-  }
-}
-
 /** Adds where the user's entries of one section's `ADDITIVE_LISTS` land (after the wired). */
 export function addAdditiveOrigins(
   out: EntryOrigins,
@@ -234,12 +229,9 @@ export function addAdditiveOrigins(
     const mine = get(user, segments);
     const theirs = get(wired, segments);
     if (!Array.isArray(mine) || !Array.isArray(theirs)) continue;
-    // As mergeAt appends them: after the wired entries, those equal to one left out.
-    const seen = new Set(theirs.map((v) => JSON.stringify(v)));
-    let at = theirs.length;
-    mine.forEach((entry, i) => {
-      if (!seen.has(JSON.stringify(entry)))
-        place(out, `${section}.${path}`, at++, `${section}.${path}[${i}]`);
+    // As mergeAt appends them: after the wired entries.
+    appendedIndices(theirs, mine).forEach((i, k) => {
+      place(out, `${section}.${path}`, theirs.length + k, `${section}.${path}[${i}]`);
     });
   }
 }

@@ -39,7 +39,6 @@ import { type ThanosValues, thanos } from "@materialize-monitoring/thanos";
 import { materializeDashboards } from "./dashboards.js";
 import {
   addAdditiveOrigins,
-  addExtensionOrigins,
   applyExtensions,
   type EntryOrigins,
   mergeSection,
@@ -250,9 +249,8 @@ function compose(
     return mergeSection(wired, userValues);
   };
   const extend = <T extends object>(key: SectionKey, own: T, wired: T, userValues: T): T => {
-    const extended = applyExtensions(key, wired, userValues, values);
+    const extended = applyExtensions(key, wired, userValues, values, origins);
     replaced.push(...extended.replaced);
-    addExtensionOrigins(origins, key, wired, userValues, values);
     return under(key, mergeSection(own, extended.wired), extended.user);
   };
   const inputs: SectionInputs = {};
