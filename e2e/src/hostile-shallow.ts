@@ -160,6 +160,9 @@ function hinted(schema: JsonSchema, field: string): string | undefined {
   const text = `${field} ${(schema as { description?: string }).description ?? ""}`;
   if (/urls?$/i.test(field) || /url\b|URL/.test(text)) return "https://example.com/x";
   if (/cidr/i.test(field)) return "10.0.0.0/8";
+  // Certificate lifetimes in whole hours; a renewal window shorter than the default lifetime.
+  if (/^(duration|caDuration)$/.test(field) && /lifetime/.test(text)) return "2160h";
+  if (field === "renewBefore") return "1h";
   // Kubernetes quantities, Alertmanager's clock times and time zones: rules the JSON Schema
   // cannot show, named by the field.
   if (field === "cpu") return "100m";
@@ -288,6 +291,8 @@ function isUnion(root: JsonSchema, path: readonly Segment[]): boolean {
  * and sections whose switch needs a companion value.
  */
 const CONTEXTS: readonly { match: RegExp; values: Values }[] = [
+  // The issuer and the lifetimes are written only with internal TLS on.
+  { match: /^global\.internalTls\b/, values: { global: { internalTls: { enabled: true } } } },
   {
     match: /^alertmanager\.config\.receivers\[\d+\]\.msteamsv2\b/,
     values: { alertmanager: { image: { tag: "v0.28.1" } } },
@@ -475,6 +480,8 @@ const CONTEXTS: readonly { match: RegExp; values: Values }[] = [
 const COMPANIONS: Record<string, string> = {
   cert: "key",
   key: "cert",
+  certFile: "keyFile",
+  keyFile: "certFile",
   authPassword: "authUsername",
   except: "cidr",
   startTime: "endTime",

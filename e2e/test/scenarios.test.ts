@@ -300,6 +300,44 @@ describe("the scenario matrix", () => {
       for (const a of agents) expect(a.metadata.namespace).toBe("mz-monitoring-agents");
     });
 
+    it("internal-tls: Thanos and its clients in the stack speak mutual TLS with the user's issuer", () => {
+      const built = render("internal-tls.yaml");
+      const certs = built.objects.filter((o) => o.kind === "Certificate") as unknown as {
+        metadata: { name: string };
+        spec: { issuerRef: Tree; dnsNames?: string[]; secretName: string };
+      }[];
+      expect(certs.map((c) => c.metadata.name).sort()).toEqual([
+        "mzm-alloy-gateway-internal-tls",
+        "mzm-grafana-datasources-internal-tls",
+        "mzm-thanos-internal-tls",
+      ]);
+      // The user's ClusterIssuer signs every certificate; the stack renders no CA of its own.
+      for (const c of certs)
+        expect(c.spec.issuerRef).toEqual({
+          name: "corp-internal-ca",
+          kind: "ClusterIssuer",
+          group: "cert-manager.io",
+        });
+      expect(built.objects.some((o) => o.kind === "Issuer")).toBe(false);
+      const thanosCert = certs.find((c) => c.metadata.name === "mzm-thanos-internal-tls");
+      expect(thanosCert?.spec.dnsNames).toContain(
+        "*.mzm-thanos-receive-headless.monitoring.svc.corp.example",
+      );
+      expect(built.endpoints.thanos?.remoteWriteUrl).toBe(
+        "https://mzm-thanos-receive-router.monitoring.svc.corp.example:19291/api/v1/receive",
+      );
+      const gateway = configText(built.objects, "alloy-gateway-config");
+      expect(gateway).toMatch(
+        /url\s+=\s+"https:\/\/mzm-thanos-receive-router\.monitoring\.svc\.corp\.example:19291\/api\/v1\/receive"/,
+      );
+      expect(gateway).toMatch(
+        /ca_file\s+=\s+"\/etc\/alloy\/secrets\/mzm-alloy-gateway-internal-tls\/ca.crt"/,
+      );
+      expect(gateway).toMatch(/cert_file\s*=\s*"\/etc\/internal-tls\/tls.crt"/);
+      // No key material in the render: cert-manager writes it, the pods mount it.
+      expect(toYamlStream(built.objects)).not.toContain("PRIVATE KEY");
+    });
+
     it("multi-environment: prefix, labels and mirror reach every object", () => {
       const built = render("multi-environment.yaml");
       for (const o of built.objects.filter((o) => o.metadata.namespace)) {

@@ -22,6 +22,10 @@ import {
   horizontalPodAutoscaler,
   httpProbe,
   imageRef,
+  internalCertificate,
+  internalTlsDnsNames,
+  internalTlsMount,
+  internalTlsVolume,
   type KubeObject,
   kubeArg,
   networkPolicy,
@@ -67,6 +71,9 @@ import {
   type Peer,
   type ResolvedAlloyGatewayValues,
 } from "./values.js";
+
+/** The component name of the gateway's internal TLS certificate (`alloy-gateway-internal-tls`). */
+export const GATEWAY_TLS_COMPONENT = "alloy-gateway";
 
 export * from "./auth.js";
 export * from "./config.js";
@@ -495,6 +502,8 @@ export function buildAlloyGateway(
       { name: "config", mountPath: PATHS.configDir, readOnly: true },
       { name: "storage", mountPath: PATHS.storage },
       ...secretVolumes.map((s) => s.mount),
+      // The stack's internal TLS: the certificate scrapes of components present, at the shared path.
+      ...(ctx.internalTls ? [internalTlsMount()] : []),
     ],
     resources: values.resources,
     probes: {
@@ -515,6 +524,7 @@ export function buildAlloyGateway(
       { name: "config", configMap: { name: configMapName } },
       emptyDirVolume("storage", values.storage.sizeLimit),
       ...secretVolumes.map((s) => s.volume),
+      ...(ctx.internalTls ? [internalTlsVolume(ctx, GATEWAY_TLS_COMPONENT)] : []),
     ],
     serviceAccountName: name,
     automountServiceAccountToken: true,
@@ -537,6 +547,20 @@ export function buildAlloyGateway(
   });
 
   const objects: KubeObject[] = [
+    ...(ctx.internalTls
+      ? [
+          internalCertificate(ctx, ctx.internalTls, {
+            component: GATEWAY_TLS_COMPONENT,
+            dnsNames: internalTlsDnsNames(
+              [
+                endpoints.services.gateway,
+                ...(endpoints.services.otlp ? [endpoints.services.otlp] : []),
+              ],
+              endpoints.services.cluster ? [endpoints.services.cluster] : [],
+            ),
+          }),
+        ]
+      : []),
     serviceAccount(
       { ...meta(), ...annotationsOf(workloadIdentityAnnotations(values.workloadIdentity)) },
       { automountToken: true },

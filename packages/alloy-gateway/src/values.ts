@@ -297,6 +297,20 @@ export const scrapeJob = z.strictObject({
         .startsWith("/")
         .optional()
         .describe("CA bundle in the gateway pod that verifies the targets"),
+      /** client certificate file in the gateway pod, presented to the targets (with keyFile) */
+      certFile: z
+        .string()
+        .startsWith("/")
+        .optional()
+        .describe(
+          "client certificate file in the gateway pod, presented to the targets (with keyFile)",
+        ),
+      /** the client certificate's private key file in the gateway pod (with certFile) */
+      keyFile: z
+        .string()
+        .startsWith("/")
+        .optional()
+        .describe("the client certificate's private key file in the gateway pod (with certFile)"),
       /** name the target certificates must carry */
       serverName: singleLineText(MAX_LENGTH.kubernetesName)
         .optional()
@@ -306,6 +320,9 @@ export const scrapeJob = z.strictObject({
         .boolean()
         .optional()
         .describe("accept any target certificate; for testing only"),
+    })
+    .refine((tls) => (tls.certFile === undefined) === (tls.keyFile === undefined), {
+      message: "a client certificate needs both files: set certFile and keyFile, or neither",
     })
     .optional()
     .describe("TLS settings of https scrapes"),

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { withConfigChecksums } from "./checksum.js";
 import { checkClusterDomain } from "./endpoint.js";
 import { parseValues } from "./errors.js";
+import type { InternalTls } from "./internal-tls.js";
 import type { KubeObject } from "./k8s.js";
 import type { PodScheduling } from "./workloads.js";
 
@@ -34,6 +35,12 @@ export interface BuildContext {
   zoneTopologyKey: string;
   /** The cluster's DNS domain, for fully qualified Service names. */
   clusterDomain: string;
+  /**
+   * Mutual TLS between the stack's components (`internal-tls.ts`): set, every
+   * component that supports it gets a cert-manager certificate from this
+   * issuer, serves TLS and presents it to its peers.
+   */
+  internalTls?: InternalTls;
 }
 
 export function defaultBuildContext(overrides: Partial<BuildContext> = {}): BuildContext {

@@ -68,7 +68,14 @@ export interface ScrapeTarget {
   /** Authenticate with the scraper's service account token. */
   bearerTokenAuth?: boolean;
   /** TLS settings of an https scrape. */
-  tls?: { insecureSkipVerify: boolean; serverName?: string; caFile?: string };
+  tls?: {
+    insecureSkipVerify: boolean;
+    serverName?: string;
+    caFile?: string;
+    /** The scraper's client certificate and key (the stack's internal TLS: `INTERNAL_TLS`). */
+    certFile?: string;
+    keyFile?: string;
+  };
   /**
    * Keep the target's own `namespace`, `pod` and `container` labels on a clash
    * with the scrape's: an exporter that reports on other pods

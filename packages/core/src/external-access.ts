@@ -2,6 +2,7 @@ import { z } from "zod";
 import { cidrSchema } from "./cidr.js";
 import type { BuildContext } from "./component.js";
 import { endpointUrl, type ServiceEndpoint, serviceEndpoint } from "./endpoint.js";
+import { INTERNAL_TLS } from "./internal-tls.js";
 import type { NetworkPolicyPeer, ObjectMeta, Service, Volume, VolumeMount } from "./k8s.js";
 import { annotationsSchema } from "./labels.js";
 import { networkPeerSchema, toNetworkPolicyPeer } from "./network-peer.js";
@@ -272,10 +273,11 @@ export function nginxUpstream(name: string, address: string): string[] {
  */
 export function nginxProxyLines(
   upstream: string,
-  options: { headers?: readonly string[]; websocket?: boolean } = {},
+  options: { headers?: readonly string[]; websocket?: boolean; tls?: { serverName: string } } = {},
 ): string[] {
   return [
-    `      proxy_pass http://${upstream};`,
+    `      proxy_pass ${options.tls ? "https" : "http"}://${upstream};`,
+    ...(options.tls ? nginxUpstreamTlsLines(options.tls.serverName) : []),
     "      proxy_set_header X-Real-IP $remote_addr;",
     "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
     ...(options.headers ?? []),
@@ -285,6 +287,32 @@ export function nginxProxyLines(
           '      proxy_set_header Connection "upgrade";',
         ]
       : ['      proxy_set_header Connection "";']),
+  ];
+}
+
+/**
+ * The http-level `map` that names the internal TLS folder through a variable:
+ * nginx loads a `proxy_ssl_certificate` whose path holds a variable on each
+ * handshake instead of once at start, so a certificate cert-manager renews is
+ * presented without a reload. Needed once per config that proxies with
+ * `nginxProxyLines(..., { tls })`.
+ */
+export function nginxInternalTlsMap(): string[] {
+  return ["  map $host $internal_tls_dir {", `    default ${INTERNAL_TLS.dir};`, "  }"];
+}
+
+/** Mutual TLS to an upstream of the stack: its certificate verified by the stack's CA, ours presented. */
+function nginxUpstreamTlsLines(serverName: string): string[] {
+  return [
+    "      proxy_ssl_certificate $internal_tls_dir/tls.crt;",
+    "      proxy_ssl_certificate_key $internal_tls_dir/tls.key;",
+    `      proxy_ssl_trusted_certificate ${INTERNAL_TLS.ca};`,
+    "      proxy_ssl_verify on;",
+    "      proxy_ssl_verify_depth 2;",
+    `      proxy_ssl_name ${serverName};`,
+    "      proxy_ssl_server_name on;",
+    "      proxy_ssl_protocols TLSv1.3;",
+    "      proxy_ssl_session_reuse on;",
   ];
 }
 

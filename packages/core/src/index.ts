@@ -6,6 +6,7 @@ export * from "./container.js";
 export * from "./endpoint.js";
 export * from "./errors.js";
 export * from "./external-access.js";
+export * from "./internal-tls.js";
 export * from "./k8s.js";
 export * from "./kube-expansion.js";
 export * from "./labels.js";

@@ -1,5 +1,10 @@
 import type { BuildContext, KubeObject } from "@materialize-monitoring/core";
-import { defineComponent } from "@materialize-monitoring/core";
+import {
+  defineComponent,
+  internalCertificate,
+  internalTlsSecretName,
+  ValuesError,
+} from "@materialize-monitoring/core";
 import { grafanaOperatorCrds } from "./crds.js";
 import { alertmanagerDatasource, lokiDatasource, prometheusDatasource } from "./datasource.js";
 import { computeGrafanaOperatorEndpoints, type GrafanaOperatorEndpoints } from "./endpoints.js";
@@ -42,6 +47,8 @@ function build(
 
   const ds = values.datasources;
   const uids = endpoints.datasourceUids;
+  const tls = datasourceTls(ctx, ds);
+  if (tls.certificate) objects.push(tls.certificate);
   if (ds.thanos && uids.thanos) {
     objects.push(
       prometheusDatasource(ctx, {
@@ -53,6 +60,7 @@ function build(
         scrapeInterval: ds.thanos.scrapeInterval,
         isDefault: ds.thanos.isDefault,
         ...(uids.alertmanager ? { alertmanagerUid: uids.alertmanager } : {}),
+        ...tls.options(ds.thanos),
       }),
     );
   }
@@ -66,6 +74,7 @@ function build(
         ...(ds.loki.tenants.length > 0
           ? { headers: { "X-Scope-OrgID": ds.loki.tenants.join("|") } }
           : {}),
+        ...tls.options(ds.loki),
       }),
     );
   }
@@ -76,10 +85,65 @@ function build(
         uid: uids.alertmanager,
         ...(ds.alertmanager.displayName ? { displayName: ds.alertmanager.displayName } : {}),
         implementation: ds.alertmanager.implementation,
+        ...tls.options(ds.alertmanager),
       }),
     );
   }
   return { objects };
+}
+
+/** The component name of the datasources' client certificate (`grafana-datasources-internal-tls`). */
+export const DATASOURCES_TLS_COMPONENT = "grafana-datasources";
+
+/**
+ * The stack's internal TLS on the datasources that ask for it: one client
+ * certificate for all of them (Grafana's identity towards the stack), which
+ * the operator copies from its Secret into each datasource's secure fields
+ * (`valuesFrom`), so no key is ever in the rendered objects. The operator
+ * copies again when it reconciles, which is how a renewed certificate reaches
+ * Grafana (renewal starts `renewBefore` ahead of expiry).
+ */
+function datasourceTls(ctx: BuildContext, ds: ParsedGrafanaOperatorValues["datasources"]) {
+  const wanted = (["thanos", "loki", "alertmanager"] as const).filter((k) => ds[k]?.internalTls);
+  if (wanted.length > 0 && !ctx.internalTls) {
+    throw new ValuesError(
+      wanted.map((k) => ({
+        path: `grafana-operator.datasources.${k}.internalTls`,
+        message: "the stack's internal TLS is off, so Grafana has no certificate to present",
+        hint: "remove internalTls, or turn global.internalTls on",
+      })),
+    );
+  }
+  const secretName = internalTlsSecretName(ctx, DATASOURCES_TLS_COMPONENT);
+  return {
+    certificate:
+      wanted.length > 0 && ctx.internalTls
+        ? internalCertificate(ctx, ctx.internalTls, {
+            component: DATASOURCES_TLS_COMPONENT,
+            dnsNames: [],
+            commonName: DATASOURCES_TLS_COMPONENT,
+          })
+        : undefined,
+    options(source: { internalTls: boolean; url: string } | undefined) {
+      if (!source?.internalTls) return {};
+      const secret = (targetPath: string, key: string) => ({
+        targetPath,
+        secretKeyRef: { name: secretName, key },
+      });
+      return {
+        extraJsonData: {
+          tlsAuth: true,
+          tlsAuthWithCACert: true,
+          serverName: new URL(source.url).hostname,
+        },
+        secrets: [
+          secret("secureJsonData.tlsCACert", "ca.crt"),
+          secret("secureJsonData.tlsClientCert", "tls.crt"),
+          secret("secureJsonData.tlsClientKey", "tls.key"),
+        ],
+      };
+    },
+  };
 }
 
 /**

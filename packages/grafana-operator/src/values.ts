@@ -119,6 +119,16 @@ const datasourceBase = {
     .min(1)
     .optional()
     .describe("name shown in Grafana; the product name when unset"),
+  /**
+   * reach the server with the stack's internal mutual TLS: Grafana verifies it with the stack's CA
+   * and presents the datasources' certificate (needs global.internalTls)
+   */
+  internalTls: z
+    .boolean()
+    .default(false)
+    .describe(
+      "reach the server with the stack's internal mutual TLS: Grafana verifies it with the stack's CA and presents the datasources' certificate (needs global.internalTls)",
+    ),
 };
 
 export const grafanaOperatorValues = z.strictObject({

@@ -6,9 +6,16 @@
  * or Service.
  */
 import type { AlloyAgentValues } from "@materialize-monitoring/alloy-agent";
-import type { AlloyGatewayValues } from "@materialize-monitoring/alloy-gateway";
+import {
+  type AlloyGatewayValues,
+  GATEWAY_TLS_COMPONENT,
+} from "@materialize-monitoring/alloy-gateway";
 import { podScrapeJob } from "@materialize-monitoring/alloy-syntax";
-import type { PodPeerRef, ScrapeTarget } from "@materialize-monitoring/core";
+import {
+  internalTlsSecretName,
+  type PodPeerRef,
+  type ScrapeTarget,
+} from "@materialize-monitoring/core";
 import {
   allowListRelabeling,
   COPIED_POD_LABELS,
@@ -109,6 +116,23 @@ export function gatewayTierWiring(endpoints: Wiring["endpoints"]): AlloyGatewayV
   };
 }
 
+/**
+ * The bundled Thanos under the stack's internal TLS: the gateway verifies it
+ * with the stack's CA and presents its own certificate, both from the Secret
+ * cert-manager writes for the gateway.
+ */
+function internalTlsDestination(ctx: Wiring["ctx"]) {
+  if (!ctx.internalTls) return {};
+  const secretName = internalTlsSecretName(ctx, GATEWAY_TLS_COMPONENT);
+  return {
+    tls: {
+      ca: { from: "Secret" as const, name: secretName, key: "ca.crt" },
+      clientCertificate: { secretName },
+      minVersion: "TLS13" as const,
+    },
+  };
+}
+
 /** Values the umbrella gives the gateway. */
 export function wireAlloyGateway(w: Wiring): AlloyGatewayValues {
   const { values, endpoints, externals, ctx } = w;
@@ -129,6 +153,7 @@ export function wireAlloyGateway(w: Wiring): AlloyGatewayValues {
       },
       prometheus: {
         ...(remoteWriteUrl ? { url: remoteWriteUrl } : {}),
+        ...(thanos ? internalTlsDestination(ctx) : {}),
         ...tiers.destinations?.prometheus,
         egress: egressTo(
           thanos && { podLabels: thanos.podSelectors.remoteWrite, port: thanos.ports.remoteWrite },

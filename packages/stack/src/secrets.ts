@@ -1,4 +1,9 @@
-import { type KubeObject, podsOf, secretReferences } from "@materialize-monitoring/core";
+import {
+  certificateSecrets,
+  type KubeObject,
+  podsOf,
+  secretReferences,
+} from "@materialize-monitoring/core";
 import type { MissingSecretSpec } from "./apply/secrets.js";
 import type { Stack } from "./stack.js";
 
@@ -48,11 +53,13 @@ export interface RequiredSecret {
  * what a user must create before `apply` for the pods to start.
  */
 export function requiredSecrets(objects: readonly KubeObject[]): RequiredSecret[] {
-  const rendered = new Set(
-    objects
+  const rendered = new Set([
+    ...objects
       .filter((o) => o.kind === "Secret")
       .map((o) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`),
-  );
+    // cert-manager writes these, from the rendered Certificates.
+    ...certificateSecrets(objects),
+  ]);
   const found = new Map<string, RequiredSecret>();
   for (const pod of podsOf(objects)) {
     const owner = `${pod.kind}/${pod.name}`;

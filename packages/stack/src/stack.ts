@@ -36,6 +36,7 @@ import {
 import { type LokiValues, loki } from "@materialize-monitoring/loki";
 import { type MaterializeValues, materialize } from "@materialize-monitoring/materialize";
 import { type ThanosValues, thanos } from "@materialize-monitoring/thanos";
+import { internalCaObjects, internalTlsContext } from "./cert-manager.js";
 import { materializeDashboards } from "./dashboards.js";
 import {
   addAdditiveOrigins,
@@ -113,7 +114,16 @@ export function buildContext(values: ParsedStackValues): BuildContext {
     },
     ...(g.storageClass ? { storageClass: g.storageClass } : {}),
     zoneTopologyKey: g.zoneTopologyKey,
+    ...withInternalTls(g.internalTls, g),
   });
+}
+
+function withInternalTls(
+  values: ParsedStackValues["global"]["internalTls"],
+  ctx: Pick<BuildContext, "namePrefix">,
+): Partial<BuildContext> {
+  const internalTls = internalTlsContext(values, ctx);
+  return internalTls ? { internalTls } : {};
 }
 
 /** The user's sections without the umbrella-only keys (`enabled`, `external`, ...). */
@@ -371,6 +381,7 @@ function setupObjects(values: ParsedStackValues, ctx: BuildContext): KubeObject[
       }),
     );
   }
+  setup.push(...internalCaObjects(g.internalTls, ctx));
   if (g.priorityClasses.create) {
     const { node, critical, default: other } = g.priorityClasses;
     if (node) setup.push(priorityClass(ctx, node, 1_000_000, "materialize-monitoring node agents"));

@@ -23,6 +23,7 @@ import {
   validateObjects,
   wiredConnections,
 } from "@materialize-monitoring/core/validate";
+import { certManagerCrds } from "./cert-manager.js";
 import { type ExternalPeer, externalHosts } from "./external.js";
 import { builtInScrapeJobs } from "./pipeline.js";
 import type { Stack } from "./stack.js";
@@ -140,7 +141,9 @@ const EXTRA_NAMESPACES = { "kube-system": {} };
 
 export async function validateStack(built: Stack): Promise<StackProblem[]> {
   const problems: StackProblem[] = [];
-  for (const p of await validateObjects(built.objects, { skip: SKIPPED_KINDS })) {
+  // cert-manager's objects exist only under internal TLS: its CRDs are read only then.
+  const crds = built.context.internalTls ? certManagerCrds() : [];
+  for (const p of await validateObjects(built.objects, { skip: SKIPPED_KINDS, crds })) {
     problems.push({ layer: "objects", message: `${p.object} ${p.path || "/"}: ${p.message}` });
   }
   for (const p of checkServices(built.objects))

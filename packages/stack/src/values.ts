@@ -22,6 +22,7 @@ import { lokiValues } from "@materialize-monitoring/loki";
 import { materializeValues } from "@materialize-monitoring/materialize";
 import { ruleGroup, thanosValues } from "@materialize-monitoring/thanos";
 import { z } from "zod";
+import { internalTlsValues } from "./cert-manager.js";
 
 const dnsLabel = z
   .string()
@@ -172,6 +173,12 @@ export const globalValues = z.strictObject({
     .describe(
       "PriorityClasses of the stack's pods; rendered ones never preempt (preemptionPolicy: Never), so monitoring cannot evict Materialize",
     ),
+  /**
+   * built-in lists your values replace instead of extending (each is reported); without this,
+   * setting one is refused and the extra* key next to it adds to it
+   */
+  /** mutual TLS inside the stack, with cert-manager certificates */
+  internalTls: internalTlsValues,
   /**
    * built-in lists your values replace instead of extending (each is reported); without this,
    * setting one is refused and the extra* key next to it adds to it

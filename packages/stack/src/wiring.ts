@@ -354,7 +354,15 @@ export function wireGrafanaOperator(w: Wiring): GrafanaOperatorValues {
   return {
     ...(target ? { grafana: target } : {}),
     datasources: {
-      ...(thanosQueryUrl ? { thanos: { url: thanosQueryUrl } } : {}),
+      ...(thanosQueryUrl
+        ? {
+            thanos: {
+              url: thanosQueryUrl,
+              // The bundled Thanos serves the stack's internal TLS; an external one is the user's.
+              ...(endpoints.thanos && ctx.internalTls ? { internalTls: true } : {}),
+            },
+          }
+        : {}),
       ...(lokiQueryUrl
         ? {
             loki: {

@@ -1,4 +1,4 @@
-import { type ValueProblem, ValuesError } from "@materialize-monitoring/core";
+import { type BuildContext, type ValueProblem, ValuesError } from "@materialize-monitoring/core";
 import type { Effective } from "./resolve.js";
 import type { ParsedThanosValues } from "./values.js";
 
@@ -8,7 +8,11 @@ const P = "thanos";
  * Render-time checks: values that parse but cannot work together. All problems
  * are collected and thrown at once, each with its path and the fix.
  */
-export function checkValues(values: ParsedThanosValues, eff: Effective): void {
+export function checkValues(
+  values: ParsedThanosValues,
+  eff: Effective,
+  ctx: Pick<BuildContext, "internalTls">,
+): void {
   const problems: ValueProblem[] = [];
   const add = (path: string, message: string, hint: string) =>
     problems.push({ path: `${P}.${path}`, message, hint });
@@ -50,6 +54,28 @@ export function checkValues(values: ParsedThanosValues, eff: Effective): void {
   }
   if (values.bucketVolume && values.objectStorage?.type !== "filesystem") {
     add("bucketVolume", "only used with objectStorage.type filesystem", "remove bucketVolume");
+  }
+
+  if (ctx.internalTls) {
+    values.query.extraEndpoints.forEach((address, i) => {
+      if (/^dns(srv)?(noa)?\+/.test(address)) {
+        add(
+          `query.extraEndpoints[${i}]`,
+          "under the stack's internal TLS, Thanos gives every endpoint it finds by DNS the stack's client certificate and CA, which your StoreAPI does not share",
+          "use a static host:port (it keeps a plain connection), or turn global.internalTls off",
+        );
+      }
+    });
+  } else {
+    values.ruler.alertmanagers.forEach((target, i) => {
+      if (target.internalTls) {
+        add(
+          `ruler.alertmanagers[${i}].internalTls`,
+          "the stack's internal TLS is off, so the ruler has no certificate to present",
+          "remove internalTls, or turn global.internalTls on",
+        );
+      }
+    });
   }
 
   const ingestors = eff.receive.replicas;

@@ -23,6 +23,7 @@ import {
   workloadIdentityPodLabels,
 } from "@materialize-monitoring/core";
 import { APP, PORT, type Role, THANOS_UID } from "./names.js";
+import { httpScheme, serverTlsArgs, tlsMounts, tlsVolumes } from "./tls.js";
 import type { ParsedThanosValues } from "./values.js";
 
 /** What every Thanos role needs from the parsed values. */
@@ -66,10 +67,12 @@ export function logArgs(values: ParsedThanosValues): string[] {
   return [`--log.level=${values.logLevel}`, `--log.format=${values.logFormat}`];
 }
 
-export function listenArgs(grpc: boolean): string[] {
+/** The HTTP (and gRPC) listeners, with their TLS flags under internal TLS. */
+export function listenArgs(ctx: BuildContext, grpc: boolean): string[] {
   return [
     `--http-address=0.0.0.0:${PORT.http.port}`,
     ...(grpc ? [`--grpc-address=0.0.0.0:${PORT.grpc.port}`] : []),
+    ...serverTlsArgs(ctx, grpc),
   ];
 }
 
@@ -114,6 +117,8 @@ export interface ThanosContainerOptions {
 /** A Thanos container: hardened, probed on /-/healthy and /-/ready, named ports. */
 export function thanosContainer(rc: RoleContext, options: ThanosContainerOptions): Container {
   const startupSeconds = options.startupSeconds ?? 0;
+  // The kubelet probes the TLS listener without a client certificate (it is verified only when given).
+  const scheme = httpScheme(rc.ctx) === "https" ? "HTTPS" : "HTTP";
   return hardenedContainer({
     name: options.name,
     image: rc.image,
@@ -126,25 +131,40 @@ export function thanosContainer(rc: RoleContext, options: ThanosContainerOptions
       ...(options.extraPorts ?? []).map((p) => containerPort(p.name, p.port)),
     ],
     resources: options.resources,
-    volumeMounts: options.volumeMounts ?? [],
+    volumeMounts: [...(options.volumeMounts ?? []), ...tlsMounts(rc.ctx)],
     probes: {
-      liveness: httpProbe("/-/healthy", PORT.http.name, {
-        initialDelaySeconds: 0,
-        periodSeconds: 30,
-        failureThreshold: 4,
-      }),
-      readiness: httpProbe("/-/ready", PORT.http.name, {
-        initialDelaySeconds: 0,
-        periodSeconds: 5,
-        failureThreshold: 3,
-      }),
+      liveness: httpProbe(
+        "/-/healthy",
+        PORT.http.name,
+        {
+          initialDelaySeconds: 0,
+          periodSeconds: 30,
+          failureThreshold: 4,
+        },
+        scheme,
+      ),
+      readiness: httpProbe(
+        "/-/ready",
+        PORT.http.name,
+        {
+          initialDelaySeconds: 0,
+          periodSeconds: 5,
+          failureThreshold: 3,
+        },
+        scheme,
+      ),
       ...(startupSeconds > 0
         ? {
-            startup: httpProbe("/-/healthy", PORT.http.name, {
-              initialDelaySeconds: 0,
-              periodSeconds: 10,
-              failureThreshold: Math.ceil(startupSeconds / 10),
-            }),
+            startup: httpProbe(
+              "/-/healthy",
+              PORT.http.name,
+              {
+                initialDelaySeconds: 0,
+                periodSeconds: 10,
+                failureThreshold: Math.ceil(startupSeconds / 10),
+              },
+              scheme,
+            ),
           }
         : {}),
     },
@@ -197,7 +217,7 @@ export function thanosPod(rc: RoleContext, options: PodOptions): PodTemplateSpec
         : {}),
     },
     containers: options.containers,
-    volumes: options.volumes ?? [],
+    volumes: [...(options.volumes ?? []), ...tlsVolumes(rc, options.role)],
     // Only the bucket's users run as the (workload-identity) ServiceAccount; the rest get no cloud identity.
     ...(options.usesBucket
       ? { serviceAccountName: rc.serviceAccountName }

@@ -28,7 +28,7 @@ export function compactorArgs(rc: RoleContext, bucket: BucketWiring): string[] {
   return [
     "compact",
     ...logArgs(rc.values),
-    ...listenArgs(false),
+    ...listenArgs(rc.ctx, false),
     "--wait",
     `--wait-interval=${values.waitInterval}`,
     `--data-dir=${PATH.compactData}`,

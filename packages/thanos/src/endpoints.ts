@@ -5,6 +5,7 @@ import {
   endpointUrl,
   externalAccessEndpoint,
   externalAccessUrl,
+  internalScrapeTls,
   type PodPeerRef,
   type ScrapeTarget,
   type ServiceEndpoint,
@@ -15,6 +16,7 @@ import {
 import { selector } from "./common.js";
 import { APP, PORT, type Role, type ThanosNames, thanosNames } from "./names.js";
 import { roleSwitches } from "./resolve.js";
+import { httpScheme, tlsServerName } from "./tls.js";
 import type { ParsedThanosValues } from "./values.js";
 
 /** Port keys of Thanos Services, as in `THANOS_PORTS`. */
@@ -185,11 +187,12 @@ export function computeThanosEndpoints(
     on.queryFrontend && frontendCache.type === "memcached" && !frontendCache.deploy.enabled;
   const externalIndexCache = on.store && values.store.indexCache.type === "memcached";
 
+  const scheme = httpScheme(ctx);
   return {
-    remoteWriteUrl: endpointUrl(remoteWrite, "remoteWrite", "/api/v1/receive"),
-    promqlUrl: endpointUrl(promql, "http"),
-    queryUrl: endpointUrl(query, "http"),
-    ...(ruler ? { rulerUrl: endpointUrl(ruler, "http") } : {}),
+    remoteWriteUrl: endpointUrl(remoteWrite, "remoteWrite", "/api/v1/receive", scheme),
+    promqlUrl: endpointUrl(promql, "http", "", scheme),
+    queryUrl: endpointUrl(query, "http", "", scheme),
+    ...(ruler ? { rulerUrl: endpointUrl(ruler, "http", "", scheme) } : {}),
     storeApi: {
       receive: dnssrv(storeApiReceive, "grpc"),
       ...(storeApiStore ? { store: dnssrv(storeApiStore, "grpc") } : {}),
@@ -231,6 +234,8 @@ export function computeThanosEndpoints(
         podLabels: all,
         portName: PORT.http.name,
         source: APP,
+        scheme,
+        ...(ctx.internalTls ? { tls: internalScrapeTls(tlsServerName(ctx, names)) } : {}),
       }),
     ],
     clients: {

@@ -12,11 +12,13 @@ import {
   externalAccessVolumes,
   httpProbe,
   imageRef,
+  internalTlsMount,
   type KubeObject,
   NGINX_NOT_FOUND,
   NGINX_UID,
   nginxHealthLocation,
   nginxHttpPreamble,
+  nginxInternalTlsMap,
   nginxProxyLines,
   nginxUpstream,
   serviceAccount,
@@ -24,6 +26,7 @@ import {
 import { maybePdb, meta, type RoleContext, thanosPod } from "./common.js";
 import type { ThanosEndpoints } from "./endpoints.js";
 import type { ThanosNames } from "./names.js";
+import { tlsOn } from "./tls.js";
 
 const CONFIG_DIR = "/etc/nginx-gateway";
 /** The port the probes use: a plain-HTTP health server beside the authenticated listener. */
@@ -54,10 +57,14 @@ export function thanosGatewayConfig(rc: RoleContext, endpoints: ThanosEndpoints)
     ? [`      proxy_set_header ${rc.values.receive.tenantHeader} $remote_user;`]
     : [];
   const tenantVariable = `http_${rc.values.receive.tenantHeader.toLowerCase().replace(/-/g, "_")}`;
+  const tls = tlsOn(rc.ctx);
+  const upstreamTls = (service: { host: string }) =>
+    tls ? { tls: { serverName: service.host } } : {};
   return [
     "# Rendered by @materialize-monitoring/thanos: the gateway for clients outside the stack.",
     // A remote-write request is one snappy-compressed batch; receive takes up to 32 MB by default.
     ...nginxHttpPreamble({ maxBodySize: "32m", logTenantHeader: tenantVariable }),
+    ...(tls ? ["", ...nginxInternalTlsMap()] : []),
     "",
     ...nginxUpstream(
       "thanos_receive",
@@ -81,12 +88,15 @@ export function thanosGatewayConfig(rc: RoleContext, endpoints: ThanosEndpoints)
     "",
     "    # Prometheus remote write, to receive.",
     "    location = /api/v1/receive {",
-    ...nginxProxyLines("thanos_receive", { headers: tenant }),
+    ...nginxProxyLines("thanos_receive", {
+      headers: tenant,
+      ...upstreamTls(endpoints.services.remoteWrite),
+    }),
     "    }",
     "",
     "    # PromQL reads, to the query-frontend (or query when it does not run).",
     `    location ~ ^/api/v1/(${THANOS_READ_PATHS.join("|")})$ {`,
-    ...nginxProxyLines("thanos_promql"),
+    ...nginxProxyLines("thanos_promql", upstreamTls(endpoints.services.promql)),
     "    }",
     "",
     "    # Everything else, including the components' admin and UI paths, is not exposed.",
@@ -127,6 +137,7 @@ export function buildGateway(
       { name: "config", mountPath: CONFIG_DIR, readOnly: true },
       { name: "tmp", mountPath: "/tmp" },
       ...files.mounts,
+      ...(tlsOn(rc.ctx) ? [internalTlsMount()] : []),
     ],
     resources: gateway.resources,
     probes: {

@@ -33,6 +33,8 @@ export const PATH = {
   storeData: "/var/thanos/store",
   compactData: "/var/thanos/compact",
   rulerConfig: "/etc/thanos/ruler",
+  webConfig: "/etc/thanos/web",
+  webConfigFile: "/etc/thanos/web/web.yaml",
   rulerData: "/var/thanos/ruler",
   rules: "/etc/thanos/rules",
 } as const;
@@ -62,6 +64,8 @@ export interface ThanosNames {
   query: string;
   queryHeadless: string;
   queryEndpoints: string;
+  /** The web config (`--http.config`) every role mounts under internal TLS. */
+  webConfig: string;
   queryFrontend: string;
   queryFrontendConfig: string;
   memcached: string;
@@ -89,6 +93,7 @@ export function thanosNames(ctx: Pick<BuildContext, "namePrefix">): ThanosNames 
     query: n("query"),
     queryHeadless: n("query", "headless"),
     queryEndpoints: n("query", "endpoints"),
+    webConfig: n("web-config"),
     queryFrontend: n("query", "frontend"),
     queryFrontendConfig: n("query", "frontend", "config"),
     memcached: n("query", "frontend", "memcached"),

@@ -23,6 +23,7 @@ import {
 import { dnssrv, memcachedService, type ThanosEndpoints } from "./endpoints.js";
 import { MEMCACHED_UID, PATH, PORT, type ThanosNames } from "./names.js";
 import type { Effective } from "./resolve.js";
+import { peerTlsConfig } from "./tls.js";
 
 /** The response cache config file, or undefined when caching is off. */
 export function responseCacheConfig(
@@ -69,13 +70,16 @@ export function buildQueryFrontend(
   const cache = responseCacheConfig(rc, names);
   const files: Record<string, string> = {
     // One downstream host (the query Service): keep-alive needs more than Go's 2 idle conns per host.
-    "downstream-tripper.yaml": toYaml({ max_idle_conns_per_host: 100 }),
+    "downstream-tripper.yaml": toYaml({
+      max_idle_conns_per_host: 100,
+      ...peerTlsConfig(rc.ctx, names),
+    }),
     ...(cache ? { "response-cache.yaml": toYaml(cache) } : {}),
   };
   const args = [
     "query-frontend",
     ...logArgs(rc.values),
-    ...listenArgs(false),
+    ...listenArgs(rc.ctx, false),
     `--query-frontend.downstream-url=${endpoints.queryUrl}`,
     `--query-frontend.downstream-tripper-config-file=${PATH.frontendConfig}/downstream-tripper.yaml`,
     `--query-range.split-interval=${values.splitInterval}`,

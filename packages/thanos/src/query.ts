@@ -19,6 +19,7 @@ import {
 import type { ThanosEndpoints } from "./endpoints.js";
 import { PATH, PORT, type ThanosNames } from "./names.js";
 import type { Effective } from "./resolve.js";
+import { storeApiClientConfig } from "./tls.js";
 
 /**
  * The StoreAPI endpoints query fans out to: one DNS SRV name per headless
@@ -35,9 +36,33 @@ export function queryStoreEndpoints(rc: RoleContext, endpoints: ThanosEndpoints)
   ];
 }
 
-/** `--endpoint.sd-config-file` content; the `--endpoint` flags are deprecated upstream. */
-export function endpointSdConfig(addresses: readonly string[]): string {
-  return toYaml({ endpoints: addresses.map((address) => ({ address })) });
+/**
+ * `--endpoint.sd-config-file` content; the `--endpoint` flags are deprecated
+ * upstream. Under internal TLS, `default_client_config` holds the stack's
+ * client TLS: Thanos applies it to every endpoint found by DNS (the stack's
+ * own, all `dnssrv+`), while each of `plain` (the user's static
+ * `extraEndpoints`, not signed by the stack's CA) keeps a plain connection.
+ */
+export function endpointSdConfig(
+  addresses: readonly string[],
+  tls?: { defaultClientConfig: Record<string, unknown>; plain: readonly string[] },
+): string {
+  const plain = new Set(tls?.plain ?? []);
+  return toYaml({
+    ...(tls ? { default_client_config: tls.defaultClientConfig } : {}),
+    endpoints: addresses.map((address) =>
+      plain.has(address)
+        ? { address, client_config: { tls_config: { enabled: false } } }
+        : { address },
+    ),
+  });
+}
+
+function queryTls(rc: RoleContext, names: ThanosNames) {
+  const defaultClientConfig = storeApiClientConfig(rc.ctx, names);
+  return defaultClientConfig
+    ? { defaultClientConfig, plain: rc.values.query.extraEndpoints }
+    : undefined;
 }
 
 export function buildQuery(
@@ -52,7 +77,7 @@ export function buildQuery(
   const args = [
     "query",
     ...logArgs(rc.values),
-    ...listenArgs(true),
+    ...listenArgs(rc.ctx, true),
     `--endpoint.sd-config-file=${endpointsFile}`,
     `--query.replica-label=${rc.values.replicaLabels.receive}`,
     `--query.replica-label=${rc.values.replicaLabels.ruler}`,
@@ -66,7 +91,7 @@ export function buildQuery(
   const querySelector = selector(rc.ctx, "query");
   return [
     configMap(meta(rc, "query", names.queryEndpoints), {
-      "endpoints.yaml": endpointSdConfig(addresses),
+      "endpoints.yaml": endpointSdConfig(addresses, queryTls(rc, names)),
     }),
     deployment({
       metadata: meta(rc, "query", names.query),

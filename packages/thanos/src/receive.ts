@@ -29,6 +29,7 @@ import type { ThanosEndpoints } from "./endpoints.js";
 import { PATH, PORT, type ThanosNames } from "./names.js";
 import type { BucketWiring } from "./objstore.js";
 import type { Effective } from "./resolve.js";
+import { forwardClientTlsArgs, remoteWriteServerTlsArgs } from "./tls.js";
 
 /** One hashring in the Thanos hashrings file format. */
 export interface Hashring {
@@ -100,7 +101,7 @@ export function buildReceive(
   const ingestArgs = [
     "receive",
     ...logArgs(rc.values),
-    ...listenArgs(true),
+    ...listenArgs(rc.ctx, true),
     `--remote-write.address=0.0.0.0:${PORT.remoteWrite.port}`,
     `--tsdb.path=${PATH.receiveData}`,
     `--tsdb.retention=${eff.receive.retention}`,
@@ -108,6 +109,9 @@ export function buildReceive(
     localEndpointArg(rc.ctx, endpoints.services.storeApiReceive),
     // Split mode: no hashring file here, so the pod runs as an ingestor only.
     ...(split ? [] : hashringArgs),
+    ...remoteWriteServerTlsArgs(rc.ctx),
+    // Without routers, each receive forwards to its hashring peers over gRPC.
+    ...(split ? [] : forwardClientTlsArgs(rc.ctx, names)),
     ...tenantArgs,
     ...bucket.args,
     ...values.extraArgs,
@@ -198,10 +202,12 @@ export function buildReceive(
     args: [
       "receive",
       ...logArgs(rc.values),
-      ...listenArgs(true),
+      ...listenArgs(rc.ctx, true),
       `--remote-write.address=0.0.0.0:${PORT.remoteWrite.port}`,
       `--tsdb.path=${PATH.receiveData}`,
       ...hashringArgs,
+      ...remoteWriteServerTlsArgs(rc.ctx),
+      ...forwardClientTlsArgs(rc.ctx, names),
       ...tenantArgs,
       ...values.extraArgs,
     ],

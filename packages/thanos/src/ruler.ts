@@ -1,4 +1,5 @@
 import {
+  clientTlsConfig,
   configMap,
   type KubeObject,
   kubeArg,
@@ -29,6 +30,7 @@ import { PATH, PORT, type ThanosNames } from "./names.js";
 import type { BucketWiring } from "./objstore.js";
 import type { Effective } from "./resolve.js";
 import { ruleFile } from "./rules.js";
+import { httpScheme, peerTlsConfig, tlsOn } from "./tls.js";
 import type { AlertmanagerTarget } from "./values.js";
 
 /** The generated rule file's key (and file name) in the rules ConfigMap. */
@@ -45,9 +47,14 @@ export function alertmanagersConfig(
   return {
     alertmanagers: targets.map((target) => {
       if ("srv" in target) {
+        // SRV targets resolve to pod addresses: verify the name of the headless Service they are under.
+        const serverName = target.srv.replace(/^_[^.]+\._tcp\./, "");
         return {
+          ...(target.internalTls
+            ? { http_config: { tls_config: clientTlsConfig(serverName) } }
+            : {}),
           static_configs: [`dnssrv+${target.srv}`],
-          scheme: target.scheme,
+          scheme: target.internalTls ? "https" : target.scheme,
           path_prefix: target.pathPrefix,
           timeout: target.timeout,
           api_version: "v2",
@@ -55,8 +62,11 @@ export function alertmanagersConfig(
       }
       const url = new URL(target.url);
       return {
+        ...(target.internalTls
+          ? { http_config: { tls_config: clientTlsConfig(url.hostname) } }
+          : {}),
         static_configs: [url.host],
-        scheme: url.protocol.replace(/:$/, ""),
+        scheme: target.internalTls ? "https" : url.protocol.replace(/:$/, ""),
         path_prefix: url.pathname === "/" ? "" : url.pathname,
         timeout: target.timeout,
         api_version: "v2",
@@ -68,7 +78,11 @@ export function alertmanagersConfig(
 /** `--query.config`: every querier by DNS SRV on the query headless Service's `http` port. */
 export function rulerQueryConfig(rc: RoleContext, names: ThanosNames): Record<string, unknown>[] {
   return [
-    { static_configs: [dnssrv(queryHeadlessService(rc.ctx, names), "http")], scheme: "http" },
+    {
+      ...(tlsOn(rc.ctx) ? { http_config: peerTlsConfig(rc.ctx, names) } : {}),
+      static_configs: [dnssrv(queryHeadlessService(rc.ctx, names), "http")],
+      scheme: httpScheme(rc.ctx),
+    },
   ];
 }
 
@@ -121,7 +135,7 @@ export function buildRuler(
   const args = [
     "rule",
     ...logArgs(rc.values),
-    ...listenArgs(true),
+    ...listenArgs(rc.ctx, true),
     `--data-dir=${PATH.rulerData}`,
     `--eval-interval=${values.evalInterval}`,
     `--tsdb.retention=${values.retention}`,

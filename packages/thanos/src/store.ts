@@ -149,7 +149,7 @@ export function buildStore(
     const args = [
       "store",
       ...logArgs(rc.values),
-      ...listenArgs(true),
+      ...listenArgs(rc.ctx, true),
       `--data-dir=${PATH.storeData}`,
       `--index-cache.config-file=${PATH.storeConfig}/index-cache.yaml`,
       // Documented in docs/components/store.md ("Caching Bucket") though kept out of --help upstream.

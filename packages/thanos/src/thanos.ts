@@ -20,6 +20,7 @@ import { buildReceive } from "./receive.js";
 import { effective } from "./resolve.js";
 import { buildRuler } from "./ruler.js";
 import { buildStore } from "./store.js";
+import { tlsObjects } from "./tls.js";
 import { thanosValues } from "./values.js";
 
 export const thanos = defineComponent({
@@ -28,7 +29,7 @@ export const thanos = defineComponent({
   endpoints: computeThanosEndpoints,
   build: (values, ctx, endpoints) => {
     const eff = effective(values);
-    checkValues(values, eff);
+    checkValues(values, eff, ctx);
     const names = thanosNames(ctx);
     const version = values.image.tag;
     const rc: RoleContext = {
@@ -43,7 +44,7 @@ export const thanos = defineComponent({
         ? bucketWiring(ctx, names, values.objectStorage, version, values.bucketVolume?.claimName)
         : NO_BUCKET;
 
-    const objects: KubeObject[] = [
+    const built: KubeObject[] = [
       ...(eff.dev || !values.serviceAccount.create
         ? []
         : [
@@ -69,7 +70,7 @@ export const thanos = defineComponent({
       ...buildGateway(rc, names, endpoints),
       ...buildNetworkPolicies(rc, names, eff),
     ];
-
+    const objects = [...built, ...tlsObjects(rc, names, built)];
     return { objects };
   },
 });

@@ -127,6 +127,16 @@ export const alertmanagerTarget = z.union([
       .describe("path prefix of the Alertmanager API (its --web.route-prefix)"),
     /** timeout of one request to Alertmanager */
     timeout: duration.default("10s").describe("timeout of one request to Alertmanager"),
+    /**
+     * reach it with the stack's internal mutual TLS (https, the stack's CA, Thanos's certificate);
+     * needs global.internalTls
+     */
+    internalTls: z
+      .boolean()
+      .default(false)
+      .describe(
+        "reach it with the stack's internal mutual TLS (https, the stack's CA, Thanos's certificate); needs global.internalTls",
+      ),
   }),
   z.strictObject({
     /** one Alertmanager's base URL */
@@ -139,6 +149,16 @@ export const alertmanagerTarget = z.union([
       .describe("one Alertmanager's base URL"),
     /** timeout of one request to Alertmanager */
     timeout: duration.default("10s").describe("timeout of one request to Alertmanager"),
+    /**
+     * reach it with the stack's internal mutual TLS (https, the stack's CA, Thanos's certificate);
+     * needs global.internalTls
+     */
+    internalTls: z
+      .boolean()
+      .default(false)
+      .describe(
+        "reach it with the stack's internal mutual TLS (https, the stack's CA, Thanos's certificate); needs global.internalTls",
+      ),
   }),
 ]);
 export type AlertmanagerTarget = z.output<typeof alertmanagerTarget>;

@@ -31,6 +31,9 @@ export interface SecretBasicAuth {
 /** TLS settings of a scrape (files mounted into the scraper, never inline keys). */
 export interface ScrapeTls {
   readonly caFile?: string;
+  /** Client certificate and key files presented to the target (mutual TLS); both or neither. */
+  readonly certFile?: string;
+  readonly keyFile?: string;
   readonly serverName?: string;
   /** Skips verification of the server certificate; an explicit opt-in, never a default. */
   readonly insecureSkipVerify?: boolean;
@@ -283,6 +286,8 @@ export function addKubernetesScrapeJobs(
           ? {
               tlsConfig: {
                 ...(job.tls.caFile !== undefined ? { caFile: job.tls.caFile } : {}),
+                ...(job.tls.certFile !== undefined ? { certFile: job.tls.certFile } : {}),
+                ...(job.tls.keyFile !== undefined ? { keyFile: job.tls.keyFile } : {}),
                 ...(job.tls.serverName !== undefined ? { serverName: job.tls.serverName } : {}),
                 ...(job.tls.insecureSkipVerify !== undefined
                   ? { insecureSkipVerify: job.tls.insecureSkipVerify }

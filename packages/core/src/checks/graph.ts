@@ -85,12 +85,29 @@ const BUILT_IN_ROLES = [
 ];
 
 /** Every ConfigMap, Secret, ServiceAccount, PVC, PriorityClass and role a rendered object references exists. */
+/**
+ * `namespace/name` of every Secret a rendered cert-manager `Certificate`
+ * asks cert-manager to write: it exists once cert-manager has issued the
+ * certificate, and the pods that mount it wait for it.
+ */
+export function certificateSecrets(objects: readonly KubeObject[]): string[] {
+  const names: string[] = [];
+  for (const o of objects) {
+    if (o.kind !== "Certificate" || !o.apiVersion.startsWith("cert-manager.io/")) continue;
+    const secretName = (o as { spec?: { secretName?: unknown } }).spec?.secretName;
+    if (typeof secretName === "string") names.push(`${o.metadata.namespace ?? ""}/${secretName}`);
+  }
+  return names.sort();
+}
+
 export function checkReferences(
   objects: readonly KubeObject[],
   external: ExternalObjects = {},
 ): GraphProblem[] {
   const have = new Set<string>();
   for (const o of objects) have.add(`${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`);
+  // cert-manager writes the Secret each rendered Certificate names.
+  for (const id of certificateSecrets(objects)) have.add(`Secret/${id}`);
   const exists = (
     kind: string,
     namespace: string,
@@ -251,10 +268,13 @@ export interface Address {
 
 /**
  * Settings whose URL is advertised to others, not dialled: Prometheus-ecosystem
- * `--web.external-url`/`--alert.query-url`, Grafana's `root_url`.
+ * `--web.external-url`/`--alert.query-url`, Grafana's `root_url`, and a Thanos
+ * receive's own hashring address (`--receive.local-endpoint`: its peers dial it
+ * from the hashring file, it does not dial itself).
  */
 const ADVERTISED_SETTINGS = [
   "--web.external-url",
+  "--receive.local-endpoint",
   "--alert.query-url",
   "--web.route-prefix",
   "root_url",

@@ -1,0 +1,168 @@
+/**
+ * TLS between the stack's own components (mutual TLS inside the namespace).
+ *
+ * The umbrella sets `BuildContext.internalTls` once; every component that
+ * supports it then asks cert-manager for one certificate of its own (a
+ * `Certificate` naming each of its Services, and every pod behind its headless
+ * Services), mounts the Secret cert-manager writes, serves TLS with it and
+ * presents it as its client certificate to the other components. All
+ * certificates come from one issuer, so the `ca.crt` in each Secret verifies
+ * every peer.
+ *
+ * One certificate per component, not per workload: a component's roles find
+ * each other through rings and DNS SRV records (pod addresses), so a client
+ * verifies a peer of the same component by one name its certificate holds.
+ */
+import type { BuildContext } from "./component.js";
+import type { ServiceEndpoint } from "./endpoint.js";
+import type { GenericKubeObject, Volume, VolumeMount } from "./k8s.js";
+import { objectMeta, resourceName } from "./labels.js";
+
+/** What the umbrella decides once for every component's certificate. */
+export interface InternalTls {
+  /** The cert-manager issuer that signs every component's certificate. */
+  issuerRef: { name: string; kind: "Issuer" | "ClusterIssuer"; group: "cert-manager.io" };
+  /** Lifetime of each certificate, a Go duration (`2160h`). */
+  duration: string;
+  /** How long before expiry cert-manager renews it (`720h`). */
+  renewBefore: string;
+}
+
+/** Where every component mounts its certificate (the keys cert-manager writes). */
+export const INTERNAL_TLS = {
+  volume: "internal-tls",
+  dir: "/etc/internal-tls",
+  cert: "/etc/internal-tls/tls.crt",
+  key: "/etc/internal-tls/tls.key",
+  ca: "/etc/internal-tls/ca.crt",
+} as const;
+
+/** Oldest TLS version the stack's own servers and clients accept. */
+export const INTERNAL_TLS_MIN_VERSION = "TLS13";
+
+/** The Secret (and Certificate) name of a component's certificate: `<prefix><component>-internal-tls`. */
+export function internalTlsSecretName(ctx: Pick<BuildContext, "namePrefix">, component: string) {
+  return resourceName(ctx, component, "internal-tls");
+}
+
+/** Every name a component's certificate must hold: each Service host and each pod behind a headless Service. */
+export function internalTlsDnsNames(
+  services: readonly Pick<ServiceEndpoint, "host">[],
+  headless: readonly Pick<ServiceEndpoint, "host">[] = [],
+): string[] {
+  const names = new Set<string>();
+  for (const s of services) names.add(s.host);
+  for (const h of headless) {
+    names.add(h.host);
+    names.add(`*.${h.host}`);
+  }
+  return [...names].sort();
+}
+
+/**
+ * The cert-manager `Certificate` of one component. The key is ECDSA P-256,
+ * re-created on every renewal; the certificate serves and authenticates
+ * (server auth and client auth), so one Secret covers both directions.
+ */
+export function internalCertificate(
+  ctx: BuildContext,
+  tls: InternalTls,
+  options: {
+    component: string;
+    dnsNames: readonly string[];
+    /** For a certificate that only authenticates a client (no Service of its own to name). */
+    commonName?: string;
+  },
+): GenericKubeObject {
+  const secretName = internalTlsSecretName(ctx, options.component);
+  const metadata = objectMeta(ctx, {
+    name: options.component,
+    component: "internal-tls",
+    objectName: secretName,
+  });
+  return {
+    apiVersion: "cert-manager.io/v1",
+    kind: "Certificate",
+    metadata,
+    spec: {
+      secretName,
+      secretTemplate: { labels: { ...metadata.labels } },
+      ...(options.commonName ? { commonName: options.commonName } : {}),
+      ...(options.dnsNames.length > 0 ? { dnsNames: [...options.dnsNames] } : {}),
+      duration: tls.duration,
+      renewBefore: tls.renewBefore,
+      privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+      usages: ["digital signature", "server auth", "client auth"],
+      issuerRef: { ...tls.issuerRef },
+    },
+  };
+}
+
+/** The pod volume holding a component's certificate, key and CA. */
+export function internalTlsVolume(
+  ctx: Pick<BuildContext, "namePrefix">,
+  component: string,
+): Volume {
+  return {
+    name: INTERNAL_TLS.volume,
+    secret: { secretName: internalTlsSecretName(ctx, component) },
+  };
+}
+
+/** The read-only mount of that volume at `INTERNAL_TLS.dir`. */
+export function internalTlsMount(): VolumeMount {
+  return { name: INTERNAL_TLS.volume, mountPath: INTERNAL_TLS.dir, readOnly: true };
+}
+
+/**
+ * How a server that speaks the Prometheus exporter-toolkit web configuration
+ * (Thanos's `--http.config`, Alertmanager's `--web.config.file`) serves TLS.
+ * `client_auth_type` is `VerifyClientCertIfGiven` on HTTP listeners: the
+ * kubelet's HTTP probes carry no client certificate, so a certificate is
+ * verified when one is presented (every wired client presents one; `validate`
+ * checks that) and the NetworkPolicy decides who may connect at all. The
+ * certificate files are read again on every handshake, so a renewed
+ * certificate is served without a restart.
+ */
+export function webTlsServerConfig(): Record<string, unknown> {
+  return {
+    tls_server_config: {
+      cert_file: INTERNAL_TLS.cert,
+      key_file: INTERNAL_TLS.key,
+      client_ca_file: INTERNAL_TLS.ca,
+      client_auth_type: "VerifyClientCertIfGiven",
+      min_version: INTERNAL_TLS_MIN_VERSION,
+    },
+  };
+}
+
+/**
+ * A Prometheus-style client `tls_config` (Thanos's query, Alertmanager and
+ * downstream configs): verify the peer with the stack's CA by `serverName`
+ * and present this component's own certificate. No `min_version`: Thanos's
+ * client `tls_config` has none (its Go client offers TLS 1.3, which every
+ * server here accepts).
+ */
+export function clientTlsConfig(serverName: string): Record<string, string> {
+  return {
+    ca_file: INTERNAL_TLS.ca,
+    cert_file: INTERNAL_TLS.cert,
+    key_file: INTERNAL_TLS.key,
+    server_name: serverName,
+  };
+}
+
+/**
+ * The TLS of a scrape of a component under internal TLS: verified by the
+ * stack's CA by `serverName` (the scraper reaches pod addresses), presenting
+ * the scraper's own certificate, which every component mounts at the same path.
+ */
+export function internalScrapeTls(serverName: string) {
+  return {
+    insecureSkipVerify: false,
+    serverName,
+    caFile: INTERNAL_TLS.ca,
+    certFile: INTERNAL_TLS.cert,
+    keyFile: INTERNAL_TLS.key,
+  };
+}

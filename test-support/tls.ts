@@ -1,0 +1,127 @@
+/**
+ * A throwaway certificate authority for tests of the stack's internal TLS
+ * (openssl, which CI installs): a CA like the one cert-manager's CA issuer
+ * holds, and leaf certificates for server and client auth with the DNS names
+ * a component's `Certificate` asks for. Keys never leave the temporary folder
+ * the test removes.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface TestLeaf {
+  cert: string;
+  key: string;
+}
+
+export interface TestCa {
+  /** The CA certificate (what cert-manager writes as `ca.crt`). */
+  cert: string;
+  /** A leaf for server and client auth holding `dnsNames` (wildcards allowed). */
+  issue(dnsNames: readonly string[]): TestLeaf;
+  /** The files of a leaf as a component mounts them: tls.crt, tls.key, ca.crt in `dir`. */
+  writeMount(dir: string, leaf: TestLeaf): void;
+  remove(): void;
+}
+
+function openssl(args: string[], cwd: string) {
+  execFileSync("openssl", args, { cwd, stdio: "pipe" });
+}
+
+export function testCa(name = "test-internal-ca"): TestCa {
+  const dir = mkdtempSync(join(tmpdir(), "test-ca-"));
+  openssl(
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.crt",
+      "-days",
+      "2",
+      "-subj",
+      `/CN=${name}`,
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign",
+    ],
+    dir,
+  );
+  const cert = readFileSync(join(dir, "ca.crt"), "utf8");
+  let serial = 0;
+  return {
+    cert,
+    issue(dnsNames) {
+      serial += 1;
+      const base = `leaf-${serial}`;
+      writeFileSync(
+        join(dir, `${base}.ext`),
+        [
+          "basicConstraints=critical,CA:FALSE",
+          "keyUsage=critical,digitalSignature",
+          "extendedKeyUsage=serverAuth,clientAuth",
+          `subjectAltName=${dnsNames.map((n) => `DNS:${n}`).join(",")}`,
+          "",
+        ].join("\n"),
+      );
+      openssl(
+        [
+          "req",
+          "-newkey",
+          "ec",
+          "-pkeyopt",
+          "ec_paramgen_curve:P-256",
+          "-nodes",
+          "-keyout",
+          `${base}.key`,
+          "-out",
+          `${base}.csr`,
+          "-subj",
+          "/",
+        ],
+        dir,
+      );
+      openssl(
+        [
+          "x509",
+          "-req",
+          "-in",
+          `${base}.csr`,
+          "-CA",
+          "ca.crt",
+          "-CAkey",
+          "ca.key",
+          "-set_serial",
+          String(serial + 1000),
+          "-days",
+          "1",
+          "-extfile",
+          `${base}.ext`,
+          "-out",
+          `${base}.crt`,
+        ],
+        dir,
+      );
+      return {
+        cert: readFileSync(join(dir, `${base}.crt`), "utf8"),
+        key: readFileSync(join(dir, `${base}.key`), "utf8"),
+      };
+    },
+    writeMount(target, leaf) {
+      writeFileSync(join(target, "tls.crt"), leaf.cert, { mode: 0o644 });
+      writeFileSync(join(target, "tls.key"), leaf.key, { mode: 0o644 });
+      writeFileSync(join(target, "ca.crt"), cert, { mode: 0o644 });
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
