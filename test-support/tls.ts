@@ -25,6 +25,9 @@ export interface TestCa {
   remove(): void;
 }
 
+/** A new P-256 key, unencrypted (the flags both the CA and the leaves use). */
+const NEW_EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+
 function openssl(args: string[], cwd: string) {
   execFileSync("openssl", args, { cwd, stdio: "pipe" });
 }
@@ -35,11 +38,7 @@ export function testCa(name = "test-internal-ca"): TestCa {
     [
       "req",
       "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
+      ...NEW_EC_KEY,
       "-keyout",
       "ca.key",
       "-out",
@@ -73,20 +72,7 @@ export function testCa(name = "test-internal-ca"): TestCa {
         ].join("\n"),
       );
       openssl(
-        [
-          "req",
-          "-newkey",
-          "ec",
-          "-pkeyopt",
-          "ec_paramgen_curve:P-256",
-          "-nodes",
-          "-keyout",
-          `${base}.key`,
-          "-out",
-          `${base}.csr`,
-          "-subj",
-          "/",
-        ],
+        ["req", ...NEW_EC_KEY, "-keyout", `${base}.key`, "-out", `${base}.csr`, "-subj", "/"],
         dir,
       );
       openssl(

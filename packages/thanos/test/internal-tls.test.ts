@@ -397,20 +397,24 @@ describe.skipIf(!nginxBinary)(
     const auth = {
       authorization: `Basic ${Buffer.from(`cluster-a:${HTPASSWD_PASSWORD}`).toString("base64")}`,
     };
+    /** A remote write and a PromQL read through the gateway on `port`. */
+    const calls = async (port: number) => ({
+      write: await fetch(`http://127.0.0.1:${port}/api/v1/receive`, {
+        method: "POST",
+        body: "x",
+        headers: auth,
+      }),
+      read: await fetch(`http://127.0.0.1:${port}/api/v1/query?query=up`, { headers: auth }),
+    });
 
     it("reaches receive and the frontend over TLS, verified by name, presenting its certificate", async () => {
       const port = await gateway(
         await upstream(ca, "thanos-receive.monitoring.svc.cluster.local"),
         await upstream(ca, "thanos-query-frontend.monitoring.svc.cluster.local"),
       );
-      const write = await fetch(`http://127.0.0.1:${port}/api/v1/receive`, {
-        method: "POST",
-        body: "x",
-        headers: auth,
-      });
+      const { write, read } = await calls(port);
       expect(write.status).toBe(200);
       expect(seenClientCert).toBe("DNS:thanos-gateway.monitoring.svc.cluster.local");
-      const read = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=up`, { headers: auth });
       expect(await read.json()).toEqual({ url: "/api/v1/query?query=up" });
     }, 30_000);
 
@@ -419,13 +423,8 @@ describe.skipIf(!nginxBinary)(
         await upstream(other, "thanos-receive.monitoring.svc.cluster.local"),
         await upstream(ca, "thanos-query.monitoring.svc.cluster.local"),
       );
-      const write = await fetch(`http://127.0.0.1:${port}/api/v1/receive`, {
-        method: "POST",
-        body: "x",
-        headers: auth,
-      });
+      const { write, read } = await calls(port);
       expect(write.status).toBe(502);
-      const read = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=up`, { headers: auth });
       expect(read.status).toBe(502);
     }, 30_000);
   },
