@@ -366,5 +366,11 @@ describe("the scenario matrix", () => {
         expect((await validateStack(built)).map((p) => `${p.layer}: ${p.message}`)).toEqual([]);
       },
     );
+    // Internal TLS under every profile: each changes which Thanos roles and clients exist.
+    it.each(PROFILE_NAMES)("internal-tls with %s validates with 0 problems", async (profile) => {
+      const built = render("internal-tls.yaml", [profile]);
+      expect((await validateStack(built)).map((p) => `${p.layer}: ${p.message}`)).toEqual([]);
+      expect(built.objects.some((o) => o.kind === "Certificate")).toBe(true);
+    });
   });
 });

@@ -62,7 +62,7 @@ export function checkValues(
         add(
           `query.extraEndpoints[${i}]`,
           "under the stack's internal TLS, Thanos gives every endpoint it finds by DNS the stack's client certificate and CA, which your StoreAPI does not share",
-          "use a static host:port (it keeps a plain connection), or turn global.internalTls off",
+          "use a static host:port, which keeps a plain connection, or turn global.internalTls off",
         );
       }
     });
