@@ -97,6 +97,7 @@ export interface Stack {
 
 export function buildContext(values: ParsedStackValues): BuildContext {
   const g = values.global;
+  const internalTls = internalTlsContext(g.internalTls, g);
   return defaultBuildContext({
     namespace: g.namespace,
     instance: g.instance,
@@ -114,16 +115,8 @@ export function buildContext(values: ParsedStackValues): BuildContext {
     },
     ...(g.storageClass ? { storageClass: g.storageClass } : {}),
     zoneTopologyKey: g.zoneTopologyKey,
-    ...withInternalTls(g.internalTls, g),
+    ...(internalTls ? { internalTls } : {}),
   });
-}
-
-function withInternalTls(
-  values: ParsedStackValues["global"]["internalTls"],
-  ctx: Pick<BuildContext, "namePrefix">,
-): Partial<BuildContext> {
-  const internalTls = internalTlsContext(values, ctx);
-  return internalTls ? { internalTls } : {};
 }
 
 /** The user's sections without the umbrella-only keys (`enabled`, `external`, ...). */

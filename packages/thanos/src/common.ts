@@ -23,7 +23,7 @@ import {
   workloadIdentityPodLabels,
 } from "@materialize-monitoring/core";
 import { APP, PORT, type Role, THANOS_UID } from "./names.js";
-import { httpScheme, serverTlsArgs, tlsMounts, tlsVolumes } from "./tls.js";
+import { serverTlsArgs, tlsMounts, tlsOn, tlsVolumes } from "./tls.js";
 import type { ParsedThanosValues } from "./values.js";
 
 /** What every Thanos role needs from the parsed values. */
@@ -118,7 +118,7 @@ export interface ThanosContainerOptions {
 export function thanosContainer(rc: RoleContext, options: ThanosContainerOptions): Container {
   const startupSeconds = options.startupSeconds ?? 0;
   // The kubelet probes the TLS listener without a client certificate (it is verified only when given).
-  const scheme = httpScheme(rc.ctx) === "https" ? "HTTPS" : "HTTP";
+  const scheme = tlsOn(rc.ctx) ? "HTTPS" : "HTTP";
   return hardenedContainer({
     name: options.name,
     image: rc.image,

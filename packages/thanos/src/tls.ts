@@ -52,29 +52,27 @@ export function tlsServerName(ctx: BuildContext, names: Pick<ThanosNames, "query
   return serviceFqdn(ctx, names.query);
 }
 
+/** A Thanos server's certificate, key and client CA flags (`<prefix>-cert`, ...): client certificates required. */
+function serverCertificateArgs(prefix: string): string[] {
+  return [
+    `${prefix}-cert=${INTERNAL_TLS.cert}`,
+    `${prefix}-key=${INTERNAL_TLS.key}`,
+    `${prefix}-client-ca=${INTERNAL_TLS.ca}`,
+  ];
+}
+
 /** `--http.config` and, on roles that serve gRPC, the gRPC server's TLS flags. */
 export function serverTlsArgs(ctx: BuildContext, grpc: boolean): string[] {
   if (!tlsOn(ctx)) return [];
   return [
     `--http.config=${PATH.webConfigFile}`,
-    ...(grpc
-      ? [
-          `--grpc-server-tls-cert=${INTERNAL_TLS.cert}`,
-          `--grpc-server-tls-key=${INTERNAL_TLS.key}`,
-          `--grpc-server-tls-client-ca=${INTERNAL_TLS.ca}`,
-        ]
-      : []),
+    ...(grpc ? serverCertificateArgs("--grpc-server-tls") : []),
   ];
 }
 
 /** Receive's remote-write listener: TLS, client certificate required. */
 export function remoteWriteServerTlsArgs(ctx: BuildContext): string[] {
-  if (!tlsOn(ctx)) return [];
-  return [
-    `--remote-write.server-tls-cert=${INTERNAL_TLS.cert}`,
-    `--remote-write.server-tls-key=${INTERNAL_TLS.key}`,
-    `--remote-write.server-tls-client-ca=${INTERNAL_TLS.ca}`,
-  ];
+  return tlsOn(ctx) ? serverCertificateArgs("--remote-write.server-tls") : [];
 }
 
 /** Receive forwarding to its hashring peers over gRPC: TLS with Thanos's certificate. */
@@ -151,9 +149,8 @@ export function tlsObjects(
   if (!tls) return [];
   // memcached speaks no TLS, so its Service's names are not Thanos's to claim.
   const services = objects.filter(
-    (o): o is Extract<KubeObject, { kind?: "Service" }> & Service =>
-      o.kind === "Service" && o.metadata.name !== names.memcached,
-  );
+    (o) => o.kind === "Service" && o.metadata.name !== names.memcached,
+  ) as (Service & { metadata: { name: string } })[];
   const hosts = services
     .filter((s) => s.spec?.clusterIP !== "None")
     .map((s) => ({ host: serviceFqdn(rc.ctx, s.metadata.name) }));
