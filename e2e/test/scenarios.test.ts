@@ -300,15 +300,17 @@ describe("the scenario matrix", () => {
       for (const a of agents) expect(a.metadata.namespace).toBe("mz-monitoring-agents");
     });
 
-    it("internal-tls: Thanos and its clients in the stack speak mutual TLS with the user's issuer", () => {
+    it("internal-tls: Thanos, Loki, Alertmanager and their clients in the stack speak mutual TLS with the user's issuer", () => {
       const built = render("internal-tls.yaml");
       const certs = built.objects.filter((o) => o.kind === "Certificate") as unknown as {
         metadata: { name: string };
         spec: { issuerRef: Tree; dnsNames?: string[]; secretName: string };
       }[];
       expect(certs.map((c) => c.metadata.name).sort()).toEqual([
+        "mzm-alertmanager-internal-tls",
         "mzm-alloy-gateway-internal-tls",
         "mzm-grafana-datasources-internal-tls",
+        "mzm-loki-internal-tls",
         "mzm-thanos-internal-tls",
       ]);
       // The user's ClusterIssuer signs every certificate; the stack renders no CA of its own.
@@ -334,6 +336,19 @@ describe("the scenario matrix", () => {
         /ca_file\s+=\s+"\/etc\/alloy\/secrets\/mzm-alloy-gateway-internal-tls\/ca.crt"/,
       );
       expect(gateway).toMatch(/cert_file\s*=\s*"\/etc\/internal-tls\/tls.crt"/);
+      // The other domain and the prefix reach Loki's and Alertmanager's certificates and URLs.
+      expect(
+        certs.find((c) => c.metadata.name === "mzm-loki-internal-tls")?.spec.dnsNames,
+      ).toContain("mzm-loki-gateway.monitoring.svc.corp.example");
+      expect(
+        certs.find((c) => c.metadata.name === "mzm-alertmanager-internal-tls")?.spec.dnsNames,
+      ).toContain("*.mzm-alertmanager-headless.monitoring.svc.corp.example");
+      expect(built.endpoints.loki?.pushUrl).toBe(
+        "https://mzm-loki-gateway.monitoring.svc.corp.example:443/loki/api/v1/push",
+      );
+      expect(configText(built.objects, "loki")).toMatch(
+        /tls_server_name: mzm-loki-memberlist\.monitoring\.svc\.corp\.example/,
+      );
       // No key material in the render: cert-manager writes it, the pods mount it.
       expect(toYamlStream(built.objects)).not.toContain("PRIVATE KEY");
     });

@@ -21,6 +21,8 @@ export interface ClusterArgs {
   peerTimeout?: string;
   /** Extra tuning, e.g. a shorter gossip interval in tests. */
   gossipInterval?: string;
+  /** `--cluster.tls-config`: gossip over mutual TLS (TCP only). */
+  tlsConfigFile?: string;
 }
 
 export interface AlertmanagerArgsOptions {
@@ -31,6 +33,8 @@ export interface AlertmanagerArgsOptions {
   externalUrl: string;
   routePrefix: string;
   retention: string;
+  /** `--web.config.file`: the web port serves HTTPS. */
+  webConfigFile?: string;
   /** Undefined: clustering off (`--cluster.listen-address=`), for a single replica. */
   cluster?: ClusterArgs;
   logLevel: string;
@@ -58,6 +62,7 @@ export function alertmanagerArgs(options: AlertmanagerArgsOptions): string[] {
     `--log.level=${options.logLevel}`,
     `--log.format=${options.logFormat}`,
   ];
+  if (options.webConfigFile) args.push(kubeArg`--web.config.file=${options.webConfigFile}`);
   const cluster = options.cluster;
   if (cluster) {
     args.push(kubeArg`--cluster.listen-address=${cluster.listenAddress}`);
@@ -70,6 +75,7 @@ export function alertmanagerArgs(options: AlertmanagerArgsOptions): string[] {
     if (cluster.peerTimeout) args.push(kubeArg`--cluster.peer-timeout=${cluster.peerTimeout}`);
     if (cluster.gossipInterval)
       args.push(kubeArg`--cluster.gossip-interval=${cluster.gossipInterval}`);
+    if (cluster.tlsConfigFile) args.push(kubeArg`--cluster.tls-config=${cluster.tlsConfigFile}`);
   } else {
     args.push("--cluster.listen-address=");
   }

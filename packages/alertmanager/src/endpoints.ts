@@ -3,6 +3,7 @@ import {
   endpointPeer,
   endpointSrv,
   endpointUrl,
+  internalScrapeTls,
   type PodPeerRef,
   podFqdn,
   resourceName,
@@ -22,6 +23,8 @@ export interface AlertmanagerNames {
   headless: string;
   configMap: string;
   templatesConfigMap: string;
+  /** The web and gossip TLS configs under the stack's internal TLS. */
+  tlsConfigMap: string;
   serviceAccount: string;
 }
 
@@ -34,6 +37,7 @@ export function alertmanagerNames(ctx: Pick<BuildContext, "namePrefix">): Alertm
     headless: resourceName(ctx, "alertmanager", "headless"),
     configMap: resourceName(ctx, "alertmanager", "config"),
     templatesConfigMap: resourceName(ctx, "alertmanager", "templates"),
+    tlsConfigMap: resourceName(ctx, "alertmanager", "tls"),
     serviceAccount: app,
   };
 }
@@ -84,6 +88,14 @@ export interface AlertmanagerEndpoints {
      */
     headless: ServiceEndpoint<"web">;
   };
+  /**
+   * The stack's internal TLS is on: every URL above is `https`, and a client
+   * verifies a replica by `tlsServerName` with the stack's CA, presenting its
+   * own certificate.
+   */
+  internalTls: boolean;
+  /** The name every replica's certificate holds (the headless Service host). */
+  tlsServerName: string;
   /** `/metrics` under the route prefix, on the web port. */
   scrapeTargets: ScrapeTarget[];
   clients: {
@@ -116,7 +128,9 @@ export function computeAlertmanagerEndpoints(
   const headless = serviceEndpoint(ctx, { service: names.headless, ports, podLabels: selector });
   // Routes live under the prefix, so every in-cluster URL carries it (and "/" adds nothing).
   const prefix = values.routePrefix === "/" ? "" : trimSlash(values.routePrefix);
-  const url = endpointUrl(web, "web", prefix);
+  const tls = ctx.internalTls !== undefined;
+  const scheme = tls ? "https" : "http";
+  const url = endpointUrl(web, "web", prefix, scheme);
   const replicaHosts = Array.from({ length: alertmanagerReplicas(values) }, (_, i) =>
     podFqdn(ctx, `${names.statefulSet}-${i}`, names.headless),
   );
@@ -125,17 +139,19 @@ export function computeAlertmanagerEndpoints(
     url,
     apiUrl: `${url}/api/v2`,
     externalUrl: values.externalUrl ?? url,
-    replicaUrls: replicaHosts.map((host) => `http://${host}:${WEB_PORT}${prefix}`),
+    replicaUrls: replicaHosts.map((host) => `${scheme}://${host}:${WEB_PORT}${prefix}`),
     replicaHosts,
     srvRecord,
     dnsSrv: `dnssrv+${srvRecord}`,
-    dnsSrvUrl: `dnssrv+http://${srvRecord}${prefix}`,
+    dnsSrvUrl: `dnssrv+${scheme}://${srvRecord}${prefix}`,
     serviceName: names.service,
     headlessServiceName: names.headless,
     port: WEB_PORT,
     clusterPort: CLUSTER_PORT,
     selectorLabels: { ...selector },
     services: { web, headless },
+    internalTls: tls,
+    tlsServerName: headless.host,
     scrapeTargets: [
       scrapeTarget({
         name: "alertmanager",
@@ -145,6 +161,7 @@ export function computeAlertmanagerEndpoints(
         portName: WEB_PORT_NAME,
         path: `${prefix}/metrics`,
         source: "alertmanager",
+        ...(tls ? { scheme: "https" as const, tls: internalScrapeTls(headless.host) } : {}),
       }),
     ],
     clients: { notifier: endpointPeer(web) },

@@ -24,6 +24,7 @@ import {
 } from "./endpoints.js";
 import { alertmanagerNetworkPolicy } from "./network.js";
 import { alertmanagerStatefulSet, CONFIG_FILE } from "./statefulset.js";
+import { tlsObjects } from "./tls.js";
 import { alertmanagerValues, type ParsedAlertmanagerValues } from "./values.js";
 import { type AlertmanagerVersion, supports, versionFromTag } from "./version.js";
 
@@ -33,6 +34,7 @@ export type { AlertmanagerEndpoints } from "./endpoints.js";
 export * from "./matchers.js";
 export * from "./schema.js";
 export { CONFIG_DIR, CONFIG_FILE, peerAddresses, STORAGE_PATH, volumeName } from "./statefulset.js";
+export { clusterTlsConfig, TLS_COMPONENT, TLS_CONFIG } from "./tls.js";
 export * from "./values.js";
 export * from "./version.js";
 
@@ -108,6 +110,7 @@ export const alertmanager = defineComponent({
     if (Object.keys(built.inlineTemplates.files).length > 0) {
       objects.push(configMap(meta(names.templatesConfigMap), built.inlineTemplates.files));
     }
+    objects.push(...tlsObjects(ctx, endpoints, meta, names));
     const { web, headless } = endpoints.services;
     objects.push(
       service({
@@ -123,11 +126,10 @@ export const alertmanager = defineComponent({
         publishNotReadyAddresses: true,
         ports: [
           servicePort(headless.ports.web.name, headless.ports.web.port),
-          ...(clustered
-            ? [
-                servicePort(MESH_TCP_PORT_NAME, CLUSTER_PORT),
-                { ...servicePort(MESH_UDP_PORT_NAME, CLUSTER_PORT), protocol: "UDP" },
-              ]
+          ...(clustered ? [servicePort(MESH_TCP_PORT_NAME, CLUSTER_PORT)] : []),
+          // Gossip over TLS is TCP only.
+          ...(clustered && !ctx.internalTls
+            ? [{ ...servicePort(MESH_UDP_PORT_NAME, CLUSTER_PORT), protocol: "UDP" }]
             : []),
         ],
       }),

@@ -24,10 +24,13 @@ export function toPeer(peer: NetworkPeer): NetworkPolicyPeer {
   return podPeer(peer.podLabels, peer.namespaceLabels);
 }
 
-const GOSSIP_PORTS: NetworkPolicyPort[] = [
-  { protocol: "TCP", port: CLUSTER_PORT },
-  { protocol: "UDP", port: CLUSTER_PORT },
-];
+/** Gossip: TCP and UDP, or TCP alone over TLS. */
+function gossipPorts(tls: boolean): NetworkPolicyPort[] {
+  return [
+    { protocol: "TCP", port: CLUSTER_PORT },
+    ...(tls ? [] : [{ protocol: "UDP" as const, port: CLUSTER_PORT }]),
+  ];
+}
 
 export interface NetworkPolicyInput {
   ctx: BuildContext;
@@ -57,10 +60,11 @@ export function alertmanagerNetworkPolicy(input: NetworkPolicyInput): KubeObject
     if (group.length > 0) ingress.push({ peers: group.map(toPeer), ports: web });
   }
   const replicas = [podPeer(selector)];
-  if (input.clustered) ingress.push({ peers: replicas, ports: GOSSIP_PORTS });
+  const gossip = gossipPorts(ctx.internalTls !== undefined);
+  if (input.clustered) ingress.push({ peers: replicas, ports: gossip });
 
   const egress: NetworkPolicyRuleInput[] = [dnsEgressRule()];
-  if (input.clustered) egress.push({ peers: replicas, ports: GOSSIP_PORTS });
+  if (input.clustered) egress.push({ peers: replicas, ports: gossip });
   for (const rule of policy.egress.receivers) {
     egress.push({
       peers: rule.to.map(toPeer),

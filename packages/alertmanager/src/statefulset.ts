@@ -28,6 +28,7 @@ import {
 import type { BuiltAlertmanagerConfig } from "./config.js";
 import type { AlertmanagerEndpoints, AlertmanagerNames } from "./endpoints.js";
 import { maxQuantity } from "./quantity.js";
+import { TLS_CONFIG, tlsMounts, tlsVolumes } from "./tls.js";
 import type { ParsedAlertmanagerValues } from "./values.js";
 import type { AlertmanagerVersion } from "./version.js";
 
@@ -105,7 +106,9 @@ export function alertmanagerStatefulSet(input: WorkloadInput): KubeObject {
     volumes.push({ name: "templates-inline", configMap: { name: names.templatesConfigMap } });
     mounts.push({ name: "templates-inline", mountPath: built.inlineTemplates.dir, readOnly: true });
   }
-  mounts.push({ name: "storage", mountPath: STORAGE_PATH });
+  mounts.push({ name: "storage", mountPath: STORAGE_PATH }, ...tlsMounts(ctx));
+  volumes.push(...tlsVolumes(ctx, names));
+  const tls = ctx.internalTls !== undefined;
   if (!values.persistence.enabled) volumes.push(emptyDirVolume("storage"));
 
   const args = alertmanagerArgs({
@@ -116,6 +119,7 @@ export function alertmanagerStatefulSet(input: WorkloadInput): KubeObject {
     externalUrl: input.endpoints.externalUrl,
     routePrefix: values.routePrefix,
     retention: values.retention,
+    ...(tls ? { webConfigFile: TLS_CONFIG.webFile } : {}),
     ...(input.clustered
       ? {
           cluster: {
@@ -124,6 +128,7 @@ export function alertmanagerStatefulSet(input: WorkloadInput): KubeObject {
             peers: peerAddresses(input.endpoints),
             label: values.cluster.label ?? `${ctx.namespace}/${names.app}`,
             peerTimeout: values.cluster.peerTimeout,
+            ...(tls ? { tlsConfigFile: TLS_CONFIG.clusterFile } : {}),
           },
         }
       : {}),
@@ -134,6 +139,7 @@ export function alertmanagerStatefulSet(input: WorkloadInput): KubeObject {
   });
 
   const probePath = (path: string) => routePath(values.routePrefix, path);
+  const probeScheme = tls ? "HTTPS" : "HTTP";
   const alertmanager = container({
     name: "alertmanager",
     image: imageRef(values.image, ctx.imageRegistry),
@@ -144,21 +150,20 @@ export function alertmanagerStatefulSet(input: WorkloadInput): KubeObject {
       : [],
     ports: [
       containerPort(WEB_PORT_NAME, WEB_PORT),
-      ...(input.clustered
-        ? [
-            containerPort(MESH_TCP_PORT_NAME, CLUSTER_PORT),
-            containerPort(MESH_UDP_PORT_NAME, CLUSTER_PORT, "UDP"),
-          ]
-        : []),
+      ...(input.clustered ? [containerPort(MESH_TCP_PORT_NAME, CLUSTER_PORT)] : []),
+      // Gossip over TLS is TCP only.
+      ...(input.clustered && !tls ? [containerPort(MESH_UDP_PORT_NAME, CLUSTER_PORT, "UDP")] : []),
     ],
     volumeMounts: mounts,
     resources: values.resources,
     probes: {
-      liveness: httpProbe(probePath("/-/healthy"), WEB_PORT_NAME),
-      readiness: httpProbe(probePath("/-/ready"), WEB_PORT_NAME, {
-        initialDelaySeconds: 3,
-        periodSeconds: 5,
-      }),
+      liveness: httpProbe(probePath("/-/healthy"), WEB_PORT_NAME, {}, probeScheme),
+      readiness: httpProbe(
+        probePath("/-/ready"),
+        WEB_PORT_NAME,
+        { initialDelaySeconds: 3, periodSeconds: 5 },
+        probeScheme,
+      ),
     },
     security: { runAsUser: NOBODY, runAsGroup: NOBODY },
   });

@@ -301,6 +301,24 @@ export function nginxInternalTlsMap(): string[] {
   return ["  map $host $internal_tls_dir {", `    default ${INTERNAL_TLS.dir};`, "  }"];
 }
 
+/**
+ * A `server` listening with the stack's internal TLS: its certificate loaded
+ * on each handshake (through `nginxInternalTlsMap`'s variable), a client
+ * certificate verified by the stack's CA when one is presented (the kubelet's
+ * probes carry none, as on every HTTP listener of the stack), TLS 1.3 only.
+ */
+export function nginxInternalTlsListenLines(port: number): string[] {
+  return [
+    `    listen ${port} ssl;`,
+    "    ssl_certificate $internal_tls_dir/tls.crt;",
+    "    ssl_certificate_key $internal_tls_dir/tls.key;",
+    `    ssl_client_certificate ${INTERNAL_TLS.ca};`,
+    "    ssl_verify_client optional;",
+    "    ssl_verify_depth 2;",
+    "    ssl_protocols TLSv1.3;",
+  ];
+}
+
 /** Mutual TLS to an upstream of the stack: its certificate verified by the stack's CA, ours presented. */
 function nginxUpstreamTlsLines(serverName: string): string[] {
   return [

@@ -120,17 +120,21 @@ export function internalTlsMount(): VolumeMount {
  * `client_auth_type` is `VerifyClientCertIfGiven` on HTTP listeners: the
  * kubelet's HTTP probes carry no client certificate, so a certificate is
  * verified when one is presented (every wired client presents one; `validate`
- * checks that) and the NetworkPolicy decides who may connect at all. The
+ * checks that) and the NetworkPolicy decides who may connect at all; a
+ * listener no probe reaches (Alertmanager's gossip) passes
+ * `RequireAndVerifyClientCert`. The
  * certificate files are read again on every handshake, so a renewed
  * certificate is served without a restart.
  */
-export function webTlsServerConfig(): Record<string, unknown> {
+export function webTlsServerConfig(
+  clientAuth: "VerifyClientCertIfGiven" | "RequireAndVerifyClientCert" = "VerifyClientCertIfGiven",
+): Record<string, unknown> {
   return {
     tls_server_config: {
       cert_file: INTERNAL_TLS.cert,
       key_file: INTERNAL_TLS.key,
       client_ca_file: INTERNAL_TLS.ca,
-      client_auth_type: "VerifyClientCertIfGiven",
+      client_auth_type: clientAuth,
       min_version: INTERNAL_TLS_MIN_VERSION,
     },
   };

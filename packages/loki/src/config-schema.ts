@@ -80,6 +80,31 @@ const periodConfig = z.strictObject({
   index: z.strictObject({ prefix: z.string().min(1), period: z.literal("24h") }),
 });
 
+/** `tls_config` of a Loki client (dskit's `ClientConfig`): the keys the stack writes. */
+const tlsClientConfig = z.strictObject({
+  tls_cert_path: z.string().startsWith("/"),
+  tls_key_path: z.string().startsWith("/"),
+  tls_ca_path: z.string().startsWith("/"),
+  tls_server_name: z.string().min(1).optional(),
+  tls_min_version: z.enum(["VersionTLS12", "VersionTLS13"]),
+});
+export type LokiTlsClientConfig = z.output<typeof tlsClientConfig>;
+
+/** `grpc_client`: TLS on, with the client `tls_config` inline. */
+const grpcClientConfig = z.strictObject({
+  tls_enabled: z.literal(true),
+  ...tlsClientConfig.shape,
+});
+export type GrpcClientConfig = z.output<typeof grpcClientConfig>;
+
+/** A server's `http_tls_config` / `grpc_tls_config` by file paths. */
+const serverTlsConfig = z.strictObject({
+  cert_file: z.string().startsWith("/"),
+  key_file: z.string().startsWith("/"),
+  client_ca_file: z.string().startsWith("/"),
+  client_auth_type: z.enum(["VerifyClientCertIfGiven", "RequireAndVerifyClientCert"]),
+});
+
 /** `limits_config` (also the shape of a tenant's runtime overrides, all optional there). */
 const limitsConfig = z.strictObject({
   ingestion_rate_mb: z.number().positive(),
@@ -111,11 +136,16 @@ export const lokiConfigSchema = z.strictObject({
     grpc_server_max_send_msg_size: bytes,
     http_server_read_timeout: lokiDuration,
     http_server_write_timeout: lokiDuration,
+    tls_min_version: z.enum(["VersionTLS12", "VersionTLS13"]).optional(),
+    http_tls_config: serverTlsConfig.optional(),
+    grpc_tls_config: serverTlsConfig.optional(),
   }),
   common: z.strictObject({
     path_prefix: z.string().startsWith("/"),
     replication_factor: z.int32().min(1),
-    compactor_address: z.url(),
+    compactor_address: z.url().optional(),
+    /** Under internal TLS: the compactor over gRPC, whose client takes TLS settings. */
+    compactor_grpc_address: z.string().min(1).optional(),
     instance_addr: z.string().optional(),
     ring: z.strictObject({
       kvstore: z.strictObject({ store: z.enum(["memberlist", "inmemory"]) }),
@@ -129,6 +159,8 @@ export const lokiConfigSchema = z.strictObject({
       cluster_label: z.string().min(1),
       cluster_label_verification_disabled: z.boolean(),
       abort_if_cluster_join_fails: z.boolean(),
+      tls_enabled: z.literal(true).optional(),
+      ...tlsClientConfig.partial().shape,
     })
     .optional(),
   schema_config: z.strictObject({ configs: z.array(periodConfig).min(1) }),
@@ -138,7 +170,12 @@ export const lokiConfigSchema = z.strictObject({
     tsdb_shipper: z.strictObject({
       active_index_directory: z.string().startsWith("/"),
       cache_location: z.string().startsWith("/"),
-      index_gateway_client: z.strictObject({ server_address: z.string().min(1) }).optional(),
+      index_gateway_client: z
+        .strictObject({
+          server_address: z.string().min(1).optional(),
+          grpc_client_config: grpcClientConfig.optional(),
+        })
+        .optional(),
     }),
   }),
   ingester: z.strictObject({
@@ -155,6 +192,10 @@ export const lokiConfigSchema = z.strictObject({
     ]),
     wal: z.strictObject({ enabled: z.boolean(), dir: z.string().startsWith("/") }),
   }),
+  ingester_client: z.strictObject({ grpc_client_config: grpcClientConfig }).optional(),
+  frontend_worker: z.strictObject({ grpc_client_config: grpcClientConfig }).optional(),
+  query_scheduler: z.strictObject({ grpc_client_config: grpcClientConfig }).optional(),
+  compactor_grpc_client: grpcClientConfig.optional(),
   querier: z.strictObject({
     max_concurrent: z.int32().min(1),
     multi_tenant_queries_enabled: z.boolean().optional(),
@@ -163,6 +204,7 @@ export const lokiConfigSchema = z.strictObject({
     max_outstanding_per_tenant: z.int32().min(1),
     compress_responses: z.boolean(),
     log_queries_longer_than: lokiDuration,
+    grpc_client_config: grpcClientConfig.optional(),
   }),
   query_range: z.strictObject({
     align_queries_with_step: z.boolean(),
@@ -196,6 +238,8 @@ export const lokiConfigSchema = z.strictObject({
         )
         .optional(),
       enable_alertmanager_v2: z.boolean(),
+      alertmanager_client: tlsClientConfig.optional(),
+      ruler_client: grpcClientConfig.optional(),
       external_labels: z.record(z.string(), z.string()),
     })
     .optional(),

@@ -10,6 +10,7 @@ import type { LokiConfig, LokiRuntimeConfig, lokiCacheConfig } from "./config-sc
 import { lokiConfigYaml } from "./expand-env.js";
 import { type LokiNames, PATH, PORT, roleSelector } from "./names.js";
 import type { StorageWiring } from "./storage.js";
+import { grpcClientTls, lokiClientTls, serverTlsConfig, tlsServerName } from "./tls.js";
 import type { ResolvedCache, ResolvedLokiValues } from "./values.js";
 
 const MiB = 1024 * 1024;
@@ -104,6 +105,10 @@ export function lokiConfig(inputs: ConfigInputs): LokiConfig {
   const host = (service: string) => serviceFqdn(ctx, service);
   const { chunks, results } = values.caches;
   const limits = values.limits;
+  // Under internal TLS every gRPC client Loki has dials with TLS, and the compactor is reached over gRPC
+  // (its HTTP client's TLS settings are not in the configuration reference).
+  const tlsName = ctx.internalTls ? tlsServerName(ctx, names) : undefined;
+  const grpcTls = tlsName ? { grpc_client_config: grpcClientTls(tlsName) } : undefined;
 
   return {
     auth_enabled: values.tenancy.authEnabled,
@@ -116,13 +121,22 @@ export function lokiConfig(inputs: ConfigInputs): LokiConfig {
       grpc_server_max_send_msg_size: GRPC_MESSAGE_BYTES,
       http_server_read_timeout: "600s",
       http_server_write_timeout: "600s",
+      ...(tlsName ? serverTlsConfig() : {}),
     },
     common: {
       path_prefix: PATH.data,
       replication_factor: values.replicationFactor,
-      compactor_address: scalable
-        ? `http://${host(names.role("backend"))}:${PORT.http.port}`
-        : `http://127.0.0.1:${PORT.http.port}`,
+      ...(tlsName
+        ? {
+            compactor_grpc_address: scalable
+              ? `${host(names.role("backend"))}:${PORT.grpc.port}`
+              : `127.0.0.1:${PORT.grpc.port}`,
+          }
+        : {
+            compactor_address: scalable
+              ? `http://${host(names.role("backend"))}:${PORT.http.port}`
+              : `http://127.0.0.1:${PORT.http.port}`,
+          }),
       // One process owns every ring in single-binary mode; nothing else needs its address.
       ...(scalable ? {} : { instance_addr: "127.0.0.1" }),
       ring: { kvstore: { store: scalable ? "memberlist" : "inmemory" } },
@@ -136,6 +150,7 @@ export function lokiConfig(inputs: ConfigInputs): LokiConfig {
             cluster_label: memberlistClusterLabel(inputs),
             cluster_label_verification_disabled: false,
             abort_if_cluster_join_fails: false,
+            ...(tlsName ? { tls_enabled: true as const, ...lokiClientTls(tlsName) } : {}),
           },
         }
       : {}),
@@ -160,15 +175,26 @@ export function lokiConfig(inputs: ConfigInputs): LokiConfig {
           ? {
               index_gateway_client: {
                 server_address: `dns+${host(names.headless("backend"))}:${PORT.grpc.port}`,
+                ...grpcTls,
               },
             }
-          : {}),
+          : grpcTls
+            ? { index_gateway_client: grpcTls }
+            : {}),
       },
     },
     ingester: {
       chunk_encoding: "snappy",
       wal: { enabled: true, dir: DATA_DIR.wal },
     },
+    ...(grpcTls
+      ? {
+          ingester_client: grpcTls,
+          frontend_worker: grpcTls,
+          query_scheduler: grpcTls,
+          compactor_grpc_client: grpcTls.grpc_client_config,
+        }
+      : {}),
     querier: {
       max_concurrent: scalable ? values.read.maxConcurrent : values.singleBinary.maxConcurrent,
       // Grafana reads every tenant the pipeline routes to in one query (X-Scope-OrgID a|b).
@@ -178,6 +204,7 @@ export function lokiConfig(inputs: ConfigInputs): LokiConfig {
       max_outstanding_per_tenant: 2048,
       compress_responses: true,
       log_queries_longer_than: "10s",
+      ...grpcTls,
     },
     query_range: {
       align_queries_with_step: true,
@@ -251,6 +278,11 @@ export function lokiConfig(inputs: ConfigInputs): LokiConfig {
               ? { alertmanager_url: values.ruler.alertmanagerUrls.join(",") }
               : {}),
             enable_alertmanager_v2: true,
+            // Each replica is verified by the host of its URL, which its certificate holds.
+            ...(tlsName && values.ruler.alertmanagerInternalTls
+              ? { alertmanager_client: lokiClientTls() }
+              : {}),
+            ...(tlsName ? { ruler_client: grpcClientTls(tlsName) } : {}),
             external_labels: { cluster: ctx.clusterName, ...values.ruler.externalLabels },
           },
         }

@@ -3,6 +3,7 @@ import {
   endpointUrl,
   externalAccessEndpoint,
   externalAccessUrl,
+  internalScrapeTls,
   type PodPeerRef,
   type ScrapeTarget,
   type ServiceEndpoint,
@@ -20,6 +21,7 @@ import {
   roleSelector,
 } from "./names.js";
 import { gatewayTopology, matchRoute, routeTarget } from "./routes.js";
+import { httpScheme, tlsOn, tlsServerName } from "./tls.js";
 import type { ResolvedLokiValues } from "./values.js";
 
 /** A Loki Service as its HTTP clients see it: one `http` port. */
@@ -38,6 +40,12 @@ export interface LokiEndpoints {
   queryUrl: string;
   /** The ruler API (`GET /loki/api/v1/rules` lists the loaded rule groups). */
   rulerApiUrl: string;
+  /**
+   * Under the stack's internal TLS (every URL above is then `https`): the name
+   * Loki's certificate holds, which a client verifies with the stack's CA
+   * while presenting its own certificate. The gateway's certificate is Loki's.
+   */
+  tlsServerName?: string;
   /**
    * The tenant to send as `X-Scope-OrgID` when multi-tenancy is on; absent
    * when it is off (Loki then files everything under its `fake` tenant).
@@ -112,7 +120,10 @@ export function lokiService(
 ): LokiService {
   return serviceEndpoint(ctx, {
     service: names.role(role),
-    ports: { http: role === "gateway" ? PORT.gatewayService : PORT.http },
+    ports: {
+      http:
+        role !== "gateway" ? PORT.http : tlsOn(ctx) ? PORT.gatewayServiceTls : PORT.gatewayService,
+    },
     podLabels: roleSelector(ctx, role),
   });
 }
@@ -146,11 +157,14 @@ export function computeLokiEndpoints(values: ResolvedLokiValues, ctx: BuildConte
     gateway && access.enabled
       ? externalAccessEndpoint(ctx, names.gatewayExternal, gateway.podLabels, access)
       : undefined;
+  const scheme = httpScheme(ctx);
+  const tlsName = tlsOn(ctx) ? tlsServerName(ctx, names) : undefined;
   return {
-    pushUrl: endpointUrl(push, "http", "/loki/api/v1/push"),
-    otlpUrl: endpointUrl(serving("/otlp/v1/logs"), "http", "/otlp"),
-    queryUrl: endpointUrl(query, "http"),
-    rulerApiUrl: endpointUrl(ruler, "http", "/loki/api/v1/rules"),
+    pushUrl: endpointUrl(push, "http", "/loki/api/v1/push", scheme),
+    otlpUrl: endpointUrl(serving("/otlp/v1/logs"), "http", "/otlp", scheme),
+    queryUrl: endpointUrl(query, "http", "", scheme),
+    rulerApiUrl: endpointUrl(ruler, "http", "/loki/api/v1/rules", scheme),
+    ...(tlsName ? { tlsServerName: tlsName } : {}),
     ...(values.tenancy.authEnabled ? { tenantId: values.tenancy.tenantId } : {}),
     readTenants: readTenants(values),
     ingestLimits: {
@@ -188,6 +202,7 @@ export function computeLokiEndpoints(values: ResolvedLokiValues, ctx: BuildConte
         podLabels: server,
         portName: PORT.http.name,
         source: APP,
+        ...(tlsName ? { scheme: "https" as const, tls: internalScrapeTls(tlsName) } : {}),
       }),
     ],
     clients: values.ruler.enabled

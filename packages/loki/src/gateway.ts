@@ -24,6 +24,7 @@ import { type LokiService, lokiService } from "./endpoints.js";
 import { APP, type LokiNames, type LokiTarget, NGINX_UID, PATH, PORT } from "./names.js";
 import { gatewayTopology, renderNginxConfig } from "./routes.js";
 import { rolePdb, roleScheduling } from "./scheduling.js";
+import { probeScheme, tlsMounts, tlsOn, tlsServerName, tlsVolumes } from "./tls.js";
 import type { ResolvedLokiValues } from "./values.js";
 
 export interface GatewayInputs {
@@ -49,6 +50,7 @@ export function gatewayNginxConfig(inputs: GatewayInputs): string {
       ? { defaultTenant: tenancy.tenantId }
       : {}),
     externalAccess: values.gateway.externalAccess,
+    ...(tlsOn(ctx) ? { internalTls: { serverName: tlsServerName(ctx, names) } } : {}),
   });
 }
 
@@ -83,11 +85,17 @@ export function lokiGateway(inputs: GatewayInputs & { endpoint: LokiService }): 
       { name: "config", mountPath: PATH.gatewayConfig, readOnly: true },
       { name: "tmp", mountPath: PATH.tmp },
       ...externalFiles.mounts,
+      ...tlsMounts(ctx),
     ],
     resources: gateway.resources,
     probes: {
-      readiness: httpProbe("/", PORT.gateway.name, { initialDelaySeconds: 5, failureThreshold: 3 }),
-      liveness: httpProbe("/", PORT.gateway.name, { initialDelaySeconds: 10 }),
+      readiness: httpProbe(
+        "/",
+        PORT.gateway.name,
+        { initialDelaySeconds: 5, failureThreshold: 3 },
+        probeScheme(ctx),
+      ),
+      liveness: httpProbe("/", PORT.gateway.name, { initialDelaySeconds: 10 }, probeScheme(ctx)),
     },
     security: { runAsUser: NGINX_UID, runAsGroup: NGINX_UID },
   });
@@ -106,6 +114,7 @@ export function lokiGateway(inputs: GatewayInputs & { endpoint: LokiService }): 
           configMapVolume("config", names.gatewayConfig),
           emptyDirVolume("tmp", "1Gi"),
           ...externalFiles.volumes,
+          ...tlsVolumes(ctx),
         ],
         serviceAccountName: names.gatewayServiceAccount,
         scheduling: roleScheduling(ctx, values, role),

@@ -7,6 +7,7 @@ import {
   objectMeta,
   serviceAccount,
   toYaml,
+  valuesError,
   workloadIdentityAnnotations,
 } from "@materialize-monitoring/core";
 import type { z } from "zod";
@@ -18,6 +19,7 @@ import { lokiGateway } from "./gateway.js";
 import { APP, lokiNames, PATH } from "./names.js";
 import { lokiNetworkPolicies } from "./network-policies.js";
 import { lokiStorage } from "./storage.js";
+import { tlsCertificate } from "./tls.js";
 import { lokiValues, type ResolvedLokiValues, resolveLokiValues } from "./values.js";
 import { lokiTargets, runningTargets } from "./workloads.js";
 
@@ -49,6 +51,13 @@ function build(
     });
   const ruleFiles = Object.keys(values.ruler.ruleFiles).sort();
 
+  if (values.ruler.alertmanagerInternalTls && !ctx.internalTls) {
+    throw valuesError(
+      "loki.ruler.alertmanagerInternalTls",
+      "the stack's internal TLS is off, so Loki has no certificate to present",
+      "remove alertmanagerInternalTls, or turn global.internalTls on",
+    );
+  }
   const objects: KubeObject[] = [
     serviceAccount(
       meta("server", names.serviceAccount, workloadIdentityAnnotations(values.workloadIdentity)),
@@ -82,6 +91,7 @@ function build(
     ...lokiCaches({ ctx, values, names }),
     ...lokiNetworkPolicies({ ctx, values, names, storage }),
   ];
+  objects.push(...tlsCertificate(ctx, names, objects));
   return { objects };
 }
 

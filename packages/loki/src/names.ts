@@ -33,6 +33,8 @@ export const PORT = {
   memberlist: { name: "tcp-memberlist", port: 7946 },
   gateway: { name: "http", port: 8080 },
   gatewayService: { name: "http", port: 80 },
+  /** The gateway's Service port under the stack's internal TLS. */
+  gatewayServiceTls: { name: "https", port: 443 },
   memcached: { name: "memcached", port: 11211 },
 } as const;
 

@@ -4,6 +4,8 @@ import {
   NGINX_NOT_FOUND,
   nginxHealthLocation,
   nginxHttpPreamble,
+  nginxInternalTlsListenLines,
+  nginxInternalTlsMap,
   nginxProxyLines,
   nginxUpstream,
 } from "@materialize-monitoring/core";
@@ -147,6 +149,11 @@ export interface NginxConfigOptions {
   defaultTenant?: string;
   /** The authenticated listener for clients outside the stack, when it is on. */
   externalAccess?: ExternalAccess;
+  /**
+   * The stack's internal TLS: the listener serves it, and every target is
+   * dialled with Loki's certificate, verified by `serverName`.
+   */
+  internalTls?: { serverName: string };
 }
 
 function upstreamName(target: LokiTarget): string {
@@ -193,6 +200,7 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
       ...nginxProxyLines(upstreamName(routeTarget(route, options.topology)), {
         headers: tenant ? [`      proxy_set_header X-Scope-OrgID ${tenant};`] : [],
         websocket: route.websocket === true,
+        ...(options.internalTls ? { tls: options.internalTls } : {}),
       }),
       "    }",
     ]);
@@ -212,7 +220,13 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
   const defaultTenant = options.defaultTenant ? "$loki_tenant" : undefined;
   const external = options.externalAccess?.enabled ? options.externalAccess : undefined;
   const servers = [
-    ...server([`    listen ${options.listenPort};`], defaultTenant, false),
+    ...server(
+      options.internalTls
+        ? nginxInternalTlsListenLines(options.listenPort)
+        : [`    listen ${options.listenPort};`],
+      defaultTenant,
+      false,
+    ),
     ...(external
       ? [
           "",
@@ -230,6 +244,7 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
     // Loki's distributor accepts pushes up to 100 MB.
     ...nginxHttpPreamble({ maxBodySize: "100m", logTenantHeader: "http_x_scope_orgid" }),
     "",
+    ...(options.internalTls ? [...nginxInternalTlsMap(), ""] : []),
     ...tenantMap,
     ...upstreams,
     ...servers,

@@ -404,6 +404,16 @@ export const lokiValues = z.strictObject({
         .describe(
           "Alertmanager base URLs, one per replica (each gets every alert; the Alertmanager cluster deduplicates), e.g. http://alertmanager-0.alertmanager-headless.monitoring.svc.cluster.local:9093",
         ),
+      /**
+       * the Alertmanagers above serve the stack's internal TLS: the ruler verifies them with the
+       * stack's CA and presents Loki's certificate (needs global.internalTls)
+       */
+      alertmanagerInternalTls: z
+        .boolean()
+        .default(false)
+        .describe(
+          "the Alertmanagers above serve the stack's internal TLS: the ruler verifies them with the stack's CA and presents Loki's certificate (needs global.internalTls)",
+        ),
       /** how often rule groups are evaluated, unless a group sets its own interval */
       evaluationInterval: duration
         .default("1m")

@@ -36,6 +36,7 @@ import {
 } from "./names.js";
 import { rolePdb, roleScheduling } from "./scheduling.js";
 import type { StorageWiring } from "./storage.js";
+import { probeScheme, tlsMounts, tlsOn, tlsVolumes } from "./tls.js";
 import type { ResolvedLokiValues } from "./values.js";
 
 /** How one Loki target runs. */
@@ -117,6 +118,7 @@ function targetWorkload(inputs: TargetInputs, spec: TargetSpec): KubeObject {
     emptyDirVolume("tmp", "1Gi"),
     ...(spec.persistence ? [] : [emptyDirVolume("data", "10Gi")]),
     ...storage.credentials.volumes,
+    ...tlsVolumes(ctx),
   ];
   const mounts: VolumeMount[] = [
     { name: "config", mountPath: PATH.config, readOnly: true },
@@ -124,6 +126,7 @@ function targetWorkload(inputs: TargetInputs, spec: TargetSpec): KubeObject {
     { name: "tmp", mountPath: PATH.tmp },
     { name: "data", mountPath: PATH.data },
     ...storage.credentials.volumeMounts,
+    ...tlsMounts(ctx),
   ];
   const chunksDirectory = storage.common.object_store.filesystem?.dir;
   if (chunksDirectory && !chunksDirectory.startsWith(`${PATH.data}/`)) {
@@ -156,12 +159,12 @@ function targetWorkload(inputs: TargetInputs, spec: TargetSpec): KubeObject {
     volumeMounts: mounts,
     resources: spec.resources,
     probes: {
-      readiness: httpProbe("/ready", PORT.http.name, {
-        initialDelaySeconds: 15,
-        periodSeconds: 10,
-        timeoutSeconds: 2,
-        failureThreshold: 3,
-      }),
+      readiness: httpProbe(
+        "/ready",
+        PORT.http.name,
+        { initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+        probeScheme(ctx),
+      ),
       // /ready stays false during WAL replay and ring joins, which can be long: liveness only checks the server.
       liveness: tcpProbe(PORT.http.name, { initialDelaySeconds: 30, failureThreshold: 10 }),
     },
@@ -169,7 +172,11 @@ function targetWorkload(inputs: TargetInputs, spec: TargetSpec): KubeObject {
       ? {
           lifecycle: {
             preStop: {
-              httpGet: { path: "/ingester/shutdown?terminate=false", port: PORT.http.name },
+              httpGet: {
+                path: "/ingester/shutdown?terminate=false",
+                port: PORT.http.name,
+                ...(tlsOn(ctx) ? { scheme: "HTTPS" } : {}),
+              },
             },
           },
         }

@@ -16,7 +16,7 @@ import { valuesJsonSchema } from "./schema.js";
 import { missingSecretSpecs, requiredSecretLines } from "./secrets.js";
 import { valuesYaml } from "./show-values.js";
 import { defaultedValues, type Stack, stack } from "./stack.js";
-import { validateStack } from "./validate.js";
+import { internalTlsLine, internalTlsReport, validateStack } from "./validate.js";
 import { VERSION } from "./version.js";
 
 /** Exit codes: 0 ok, 1 invalid values or failed validation, 2 usage error, 3 internal error. */
@@ -252,8 +252,28 @@ export function program(io: CliIO): Command {
     const built = build(options);
     notify(built, options.quiet || options.json);
     const problems = await validateStack(built);
+    const tls = internalTlsReport(built);
+    if (!options.json && !options.quiet && tls.connections.length > 0) {
+      const covered = tls.connections.length - tls.plain.length;
+      io.err(
+        `notice: internal TLS: ${covered} of ${tls.connections.length} connections are TLS on both ends; ${tls.plain.length} plain text on both ends, not covered yet:\n`,
+      );
+      for (const c of tls.plain) io.err(`notice:   ${internalTlsLine(c)}\n`);
+    }
     if (options.json)
-      io.out(`${JSON.stringify({ objects: built.objects.length, problems }, null, 2)}\n`);
+      io.out(
+        `${JSON.stringify(
+          {
+            objects: built.objects.length,
+            problems,
+            ...(tls.connections.length > 0
+              ? { internalTls: { connections: tls.connections } }
+              : {}),
+          },
+          null,
+          2,
+        )}\n`,
+      );
     if (problems.length > 0) {
       if (!options.json) {
         for (const p of problems) io.err(`${p.layer}: ${p.message}\n`);

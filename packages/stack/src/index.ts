@@ -29,6 +29,12 @@ export {
   stack,
   stackEndpoints,
 } from "./stack.js";
-export { type StackProblem, validateStack } from "./validate.js";
+export {
+  internalTlsLine,
+  internalTlsReport,
+  type StackProblem,
+  type TlsConnection,
+  validateStack,
+} from "./validate.js";
 export { type GlobalValues, globalValues, type StackValues, stackValues } from "./values.js";
 export type { StackEndpoints } from "./wiring-types.js";

@@ -117,9 +117,9 @@ export function gatewayTierWiring(endpoints: Wiring["endpoints"]): AlloyGatewayV
 }
 
 /**
- * The bundled Thanos under the stack's internal TLS: the gateway verifies it
- * with the stack's CA and presents its own certificate, both from the Secret
- * cert-manager writes for the gateway.
+ * The bundled Thanos and Loki under the stack's internal TLS: the gateway
+ * verifies them with the stack's CA and presents its own certificate, both
+ * from the Secret cert-manager writes for the gateway.
  */
 function internalTlsDestination(ctx: Wiring["ctx"]) {
   if (!ctx.internalTls) return {};
@@ -149,6 +149,7 @@ export function wireAlloyGateway(w: Wiring): AlloyGatewayValues {
       loki: {
         ...(lokiUrl ? { url: lokiUrl } : {}),
         ...(tenantId ? { tenantId } : {}),
+        ...(loki ? internalTlsDestination(ctx) : {}),
         egress: egressTo(loki?.clientPeer, externals.loki),
       },
       prometheus: {

@@ -24,13 +24,80 @@ import {
   wiredConnections,
 } from "@materialize-monitoring/core/validate";
 import { certManagerCrds } from "./cert-manager.js";
+import { customResourceConsumers, declaredConnections } from "./connections.js";
 import { type ExternalPeer, externalHosts } from "./external.js";
-import { builtInScrapeJobs } from "./pipeline.js";
+import { stackGraph } from "./graph/model.js";
+import type { TlsState } from "./graph/tls.js";
 import type { Stack } from "./stack.js";
 
+export { customResourceConsumers, declaredConnections } from "./connections.js";
+
 export interface StackProblem {
-  layer: "objects" | "graph" | "network" | "policy";
+  layer: "objects" | "graph" | "network" | "policy" | "tls";
   message: string;
+}
+
+/** A connection of the stack's graph between two of its pods (or from the API server). */
+export interface TlsConnection {
+  from: string;
+  to: string;
+  port: number;
+  purpose: string;
+  client: TlsState;
+  server: TlsState;
+}
+
+/** `Kind/name -> Kind/name:port (purpose)`, namespaces left out. */
+export function internalTlsLine(
+  c: Pick<TlsConnection, "from" | "to" | "port" | "purpose">,
+): string {
+  return `${short(c.from)} -> ${short(c.to)}:${c.port} (${c.purpose})`;
+}
+
+const short = (id: string) => id.replace(/^(\w+)\/[^/]+\//, "$1/");
+
+/**
+ * Under the stack's internal TLS, every connection of the graph with both its
+ * ends read: a problem for each whose client and server disagree, or whose
+ * end the settings do not tell, and the ones plain text on both ends (the
+ * connections the internal TLS does not cover yet, which `validate` lists).
+ */
+export function internalTlsReport(built: Stack): {
+  problems: StackProblem[];
+  connections: TlsConnection[];
+  plain: TlsConnection[];
+} {
+  if (!built.context.internalTls) return { problems: [], connections: [], plain: [] };
+  const connections: TlsConnection[] = stackGraph(built).edges.flatMap((e) =>
+    e.tls ? [{ from: e.from, to: e.to, port: e.targetPort, purpose: e.purpose, ...e.tls }] : [],
+  );
+  const problems: StackProblem[] = [];
+  for (const c of connections) {
+    const what = internalTlsLine(c);
+    if (c.client === "unknown" || c.server === "unknown") {
+      const end =
+        c.client === "unknown"
+          ? "whether the client dials it with TLS"
+          : "whether the server listens with TLS";
+      problems.push({
+        layer: "tls",
+        message: `${what}: the rendered settings do not tell ${end}; global.internalTls needs both ends known`,
+      });
+    } else if (c.client !== c.server) {
+      problems.push({
+        layer: "tls",
+        message:
+          c.client === "tls"
+            ? `${what}: the client dials with TLS but the server listens in plain text`
+            : `${what}: the server listens with TLS but the client dials in plain text`,
+      });
+    }
+  }
+  return {
+    problems,
+    connections,
+    plain: connections.filter((c) => c.client === "plain" && c.server === "plain"),
+  };
 }
 
 /** Kinds whose schema is not available to the validator (their CRDs are the user's). */
@@ -77,66 +144,6 @@ export function externalObjects(built: Stack): ExternalObjects {
   return { secrets: [...secrets].sort(), configMaps: [...configMaps].sort() };
 }
 
-/**
- * Traffic with no address in any config: peers found through a ring or by
- * discovery, and openings a component documents. Each carries its reason.
- */
-export function declaredConnections(built: Stack): DeclaredConnection[] {
-  const namespace = built.context.namespace;
-  const declared: DeclaredConnection[] = [];
-  const am = built.endpoints.alertmanager;
-  if (am && am.replicaUrls.length > 1) {
-    declared.push({
-      from: { namespace, selector: { matchLabels: am.selectorLabels } },
-      to: { namespace, selector: { matchLabels: am.selectorLabels } },
-      port: am.clusterPort,
-      protocol: "UDP",
-      description: "Alertmanager gossip uses UDP beside TCP on the cluster port",
-    });
-  }
-  const loki = built.endpoints.loki;
-  if (loki) {
-    for (const port of ["grpc", "http-metrics"]) {
-      declared.push({
-        from: { namespace, selector: { matchLabels: loki.serverPeer.podLabels } },
-        to: { namespace, selector: { matchLabels: loki.serverPeer.podLabels } },
-        port,
-        description:
-          "Loki components find each other through the memberlist ring and call each other directly",
-      });
-    }
-  }
-  const gateway = built.endpoints.alloyGateway;
-  if (gateway) {
-    // Scrape targets are found by Kubernetes discovery: no address of theirs is in any config.
-    for (const job of builtInScrapeJobs(built)) {
-      const podLabels = "podLabels" in job ? job.podLabels : undefined;
-      const portName = job.portName;
-      const namespaces = job.namespaces ?? [];
-      if (!podLabels || !portName) continue;
-      for (const target of namespaces) {
-        declared.push({
-          from: { namespace, selector: { matchLabels: gateway.podLabels } },
-          to: { namespace: target, selector: { matchLabels: podLabels } },
-          port: portName,
-          description: `the pipeline scrapes job ${String(job.job)}`,
-        });
-      }
-    }
-  }
-  const metricsServer = built.endpoints.exporters?.metricsServer;
-  if (metricsServer) {
-    declared.push({
-      from: { namespace, selector: { matchLabels: metricsServer.metrics.selector } },
-      to: { namespace, selector: { matchLabels: metricsServer.metrics.selector } },
-      port: metricsServer.metrics.portName,
-      description:
-        "metrics-server admits the API server, whose address no selector matches, from any address unless exporters.metricsServer.networkPolicy.apiServerSourceCidrs is set",
-    });
-  }
-  return declared;
-}
-
 const EXTRA_NAMESPACES = { "kube-system": {} };
 
 export async function validateStack(built: Stack): Promise<StackProblem[]> {
@@ -179,20 +186,8 @@ export async function validateStack(built: Stack): Promise<StackProblem[]> {
       message: `${e.object}: exception for ${e.check} is no longer needed (${e.reason})`,
     });
   }
+  problems.push(...internalTlsReport(built).problems);
   return problems;
-}
-
-/** Which pods act on the addresses in custom resources. */
-export function customResourceConsumers(built: Stack) {
-  const consumers: Record<
-    string,
-    { namespace?: string; selector: { matchLabels: Record<string, string> } }
-  > = {};
-  const operator = built.endpoints.grafanaOperator;
-  const grafana = built.endpoints.grafana;
-  if (operator) consumers.Grafana = { selector: { matchLabels: operator.operatorPodLabels } };
-  if (grafana) consumers.GrafanaDatasource = { selector: { matchLabels: grafana.podLabels } };
-  return consumers;
 }
 
 /** One sample address in each node CIDR the gateway's node egress names. */

@@ -225,6 +225,8 @@ export function wireLoki(w: Wiring): LokiValues {
   return {
     ruler: {
       alertmanagerUrls: alertmanagerUrls(w),
+      // The bundled Alertmanager serves the stack's internal TLS; an external one is the user's.
+      ...(am?.internalTls ? { alertmanagerInternalTls: true } : {}),
       ...(mz && mz.logRuleGroups.length > 0
         ? { ruleFiles: { "materialize-logs.yaml": { groups: mz.logRuleGroups } } }
         : {}),
@@ -252,7 +254,9 @@ export function wireThanos(w: Wiring): ThanosValues {
   const mz = endpoints.materialize?.artifacts;
   return {
     ruler: {
-      alertmanagers: am ? [{ srv: am.srvRecord }] : alertmanagerUrls(w).map((url) => ({ url })),
+      alertmanagers: am
+        ? [{ srv: am.srvRecord, ...(am.internalTls ? { internalTls: true } : {}) }]
+        : alertmanagerUrls(w).map((url) => ({ url })),
       ...(mz ? { ruleGroups: mz.ruleGroups } : {}),
     },
     networkPolicy: {
@@ -367,13 +371,16 @@ export function wireGrafanaOperator(w: Wiring): GrafanaOperatorValues {
         ? {
             loki: {
               url: lokiQueryUrl,
+              ...(endpoints.loki?.tlsServerName ? { internalTls: true } : {}),
               ...(endpoints.loki?.readTenants.length
                 ? { tenants: endpoints.loki.readTenants }
                 : {}),
             },
           }
         : {}),
-      ...(amUrl ? { alertmanager: { url: amUrl } } : {}),
+      ...(amUrl
+        ? { alertmanager: { url: amUrl, ...(am?.internalTls ? { internalTls: true } : {}) } }
+        : {}),
     },
     networkPolicy: {
       ...(grafanaEgress ? { grafana: grafanaEgress } : {}),

@@ -9,11 +9,22 @@ import { validateObjects } from "@materialize-monitoring/core/validate";
 import { describe, expect, it } from "vitest";
 import { certManagerCrds } from "../src/cert-manager.js";
 import { stack } from "../src/stack.js";
-import { validateStack } from "../src/validate.js";
+import { internalTlsLine, internalTlsReport, validateStack } from "../src/validate.js";
 
 const ON = { global: { internalTls: { enabled: true } } };
 
 type Spec = Record<string, unknown>;
+/** The text under `key` in the one ConfigMap that holds it. */
+function configText(objects: readonly KubeObject[], key: string, name?: string): string {
+  const found = objects.filter(
+    (o) =>
+      o.kind === "ConfigMap" &&
+      (name === undefined || o.metadata.name === name) &&
+      (o as { data?: Record<string, string> }).data?.[key],
+  ) as unknown as { data: Record<string, string> }[];
+  if (found.length !== 1) throw new Error(`${found.length} ConfigMaps hold ${key}`);
+  return found[0]?.data[key] ?? "";
+}
 const byKind = (objects: readonly KubeObject[], kind: string) =>
   objects.filter((o) => o.kind === kind) as unknown as { metadata: { name: string }; spec: Spec }[];
 
@@ -47,9 +58,11 @@ describe("global.internalTls", () => {
         group: "cert-manager.io",
       });
     expect(certs.map((c) => c.metadata.name).sort()).toEqual([
+      "alertmanager-internal-tls",
       "alloy-gateway-internal-tls",
       "grafana-datasources-internal-tls",
       "internal-ca",
+      "loki-internal-tls",
       "thanos-internal-tls",
     ]);
   });
@@ -111,40 +124,170 @@ describe("global.internalTls", () => {
     expect(config).toMatch(/server_name\s+=\s+"thanos-query\.monitoring\.svc\.cluster\.local"/);
   });
 
-  it("gives Grafana's Thanos datasource the certificate through the operator, never as text", () => {
-    const built = stack(ON);
-    const ds = byKind(built.objects, "GrafanaDatasource").find((d) => d.metadata.name === "thanos");
-    const spec = ds?.spec as {
-      datasource: { url: string; jsonData: Spec; secureJsonData: Spec };
-      valuesFrom: {
-        targetPath: string;
-        valueFrom: { secretKeyRef: { name: string; key: string } };
-      }[];
-    };
-    expect(spec.datasource.url).toMatch(/^https:\/\/thanos-query-frontend\./);
-    expect(spec.datasource.jsonData).toMatchObject({
-      tlsAuth: true,
-      tlsAuthWithCACert: true,
-      serverName: "thanos-query-frontend.monitoring.svc.cluster.local",
-    });
-    expect(spec.valuesFrom.map((v) => [v.targetPath, v.valueFrom.secretKeyRef.key])).toEqual([
-      ["secureJsonData.tlsCACert", "ca.crt"],
-      ["secureJsonData.tlsClientCert", "tls.crt"],
-      ["secureJsonData.tlsClientKey", "tls.key"],
-    ]);
-    for (const v of spec.valuesFrom)
-      expect(v.valueFrom.secretKeyRef.name).toBe("grafana-datasources-internal-tls");
-    // Loki and Alertmanager do not serve the internal TLS yet: their datasources stay plain.
-    for (const name of ["loki", "alertmanager"]) {
-      const other = byKind(built.objects, "GrafanaDatasource").find(
-        (d) => d.metadata.name === name,
+  it.each([
+    ["thanos", "thanos-query-frontend"],
+    ["loki", "loki-gateway"],
+    ["alertmanager", "alertmanager"],
+  ])(
+    "gives Grafana's %s datasource the certificate through the operator, never as text",
+    (name, host) => {
+      const built = stack(ON);
+      const ds = byKind(built.objects, "GrafanaDatasource").find((d) => d.metadata.name === name);
+      const spec = ds?.spec as {
+        datasource: { url: string; jsonData: Spec; secureJsonData: Spec };
+        valuesFrom: {
+          targetPath: string;
+          valueFrom: { secretKeyRef: { name: string; key: string } };
+        }[];
+      };
+      expect(spec.datasource.url.startsWith(`https://${host}.monitoring.svc.cluster.local:`)).toBe(
+        true,
       );
-      expect(JSON.stringify(other?.spec)).not.toContain("tls");
-    }
-    expect(toYamlStream(built.objects)).not.toContain("PRIVATE KEY");
+      expect(spec.datasource.jsonData).toMatchObject({
+        tlsAuth: true,
+        tlsAuthWithCACert: true,
+        serverName: `${host}.monitoring.svc.cluster.local`,
+      });
+      const tls = spec.valuesFrom.filter((v) => v.targetPath.startsWith("secureJsonData.tls"));
+      expect(tls.map((v) => [v.targetPath, v.valueFrom.secretKeyRef.key])).toEqual([
+        ["secureJsonData.tlsCACert", "ca.crt"],
+        ["secureJsonData.tlsClientCert", "tls.crt"],
+        ["secureJsonData.tlsClientKey", "tls.key"],
+      ]);
+      for (const v of tls)
+        expect(v.valueFrom.secretKeyRef.name).toBe("grafana-datasources-internal-tls");
+      expect(toYamlStream(built.objects)).not.toContain("PRIVATE KEY");
+    },
+  );
+
+  it("wires Loki's and the Thanos ruler's alerts to the Alertmanager over TLS, and the pipeline's pushes to Loki", () => {
+    const built = stack(ON);
+    const lokiConfig = configText(built.objects, "config.yaml");
+    expect(lokiConfig).toMatch(/alertmanager_url: https:\/\/alertmanager-0\./);
+    expect(lokiConfig).toMatch(
+      /alertmanager_client:\n\s+tls_cert_path: \/etc\/internal-tls\/tls\.crt/,
+    );
+    const gateway = configText(built.objects, "config.alloy", "alloy-gateway-config");
+    expect(gateway).toMatch(
+      /url\s+=\s+"https:\/\/loki-gateway\.monitoring\.svc\.cluster\.local:443\/loki\/api\/v1\/push"/,
+    );
+    const alertmanagers = configText(built.objects, "alertmanagers.yaml");
+    expect(alertmanagers).toMatch(/scheme: https/);
+    expect(alertmanagers).toMatch(
+      /server_name: alertmanager-headless\.monitoring\.svc\.cluster\.local/,
+    );
   });
 
   it("renders byte-identically twice", () => {
     expect(toYamlStream(stack(ON).objects)).toBe(toYamlStream(stack(ON).objects));
+  });
+});
+
+describe("validate's internal TLS check: both ends of every connection, read from the render", () => {
+  /** The stack with one object replaced by what `edit` makes of a copy. */
+  function edited(kind: string, name: string, edit: (o: Record<string, any>) => void) {
+    const built = stack(ON);
+    const index = built.objects.findIndex((o) => o.kind === kind && o.metadata.name === name);
+    if (index < 0) throw new Error(`no ${kind}/${name}`);
+    const copy = structuredClone(built.objects[index]) as unknown as Record<string, any>;
+    edit(copy);
+    const objects = [...built.objects];
+    objects[index] = copy as unknown as KubeObject;
+    return { ...built, objects };
+  }
+
+  it("knows both ends of every connection, and they agree", () => {
+    const report = internalTlsReport(stack(ON));
+    expect(report.problems).toEqual([]);
+    expect(report.connections.length).toBeGreaterThan(50);
+    for (const c of report.connections) {
+      expect(c.client, internalTlsLine(c)).not.toBe("unknown");
+      expect(c.server, internalTlsLine(c)).not.toBe("unknown");
+    }
+  });
+
+  it("finds Thanos, Loki, Alertmanager and the pipeline's stores TLS on both ends", () => {
+    const tls = internalTlsReport(stack(ON))
+      .connections.filter((c) => c.client === "tls" && c.server === "tls")
+      .map(internalTlsLine);
+    for (const expected of [
+      "Deployment/thanos-query -> StatefulSet/thanos-store:10901 (StoreAPI)",
+      "Deployment/alloy-gateway -> StatefulSet/thanos-receive:19291 (remote-write)",
+      "StatefulSet/thanos-receive -> StatefulSet/thanos-receive:10901 (StoreAPI)",
+      "Deployment/alloy-gateway -> Deployment/loki-gateway:8080 (push)",
+      "Deployment/loki-gateway -> StatefulSet/loki-write:3100 (HTTP)",
+      "StatefulSet/loki-backend -> StatefulSet/loki-write:9095 (gRPC)",
+      "StatefulSet/loki-write -> StatefulSet/loki-backend:7946 (memberlist)",
+      "StatefulSet/loki-backend -> StatefulSet/alertmanager:9093 (alerts)",
+      "StatefulSet/thanos-ruler -> StatefulSet/alertmanager:9093 (alerts)",
+      "StatefulSet/alertmanager -> StatefulSet/alertmanager:9094 (gossip)",
+      "Deployment/grafana -> StatefulSet/alertmanager:9093 (alerts)",
+      "Deployment/grafana -> Deployment/loki-gateway:8080 (LogQL)",
+    ])
+      expect(tls).toContain(expected);
+  });
+
+  it("lists the connections the internal TLS does not cover yet, plain text on both ends", () => {
+    const plain = internalTlsReport(stack(ON)).plain.map(internalTlsLine);
+    // Pinned: a connection leaves this list when both its ends gain TLS.
+    expect(plain).toEqual([
+      "DaemonSet/alloy-agent -> Deployment/alloy-gateway:3100 (http-push)",
+      "Deployment/alloy-gateway -> DaemonSet/alloy-agent:12345 (HTTP)",
+      "Deployment/alloy-gateway -> DaemonSet/node-exporter:9100 (metrics)",
+      "Deployment/alloy-gateway -> Deployment/alloy-gateway:12345 (HTTP)",
+      "Deployment/alloy-gateway -> Deployment/grafana:3000 (HTTP)",
+      "Deployment/alloy-gateway -> Deployment/grafana-operator:9090 (metrics)",
+      "Deployment/alloy-gateway -> Deployment/kube-state-metrics:8080 (HTTP)",
+      "Deployment/grafana-operator -> Deployment/grafana:3000 (Grafana API)",
+      "Deployment/loki-read -> StatefulSet/loki-chunks-cache:11211 (memcached)",
+      "Deployment/loki-read -> StatefulSet/loki-results-cache:11211 (memcached)",
+      "Deployment/thanos-query-frontend -> Deployment/thanos-query-frontend-memcached:11211 (memcached)",
+      "StatefulSet/loki-backend -> StatefulSet/loki-chunks-cache:11211 (memcached)",
+      "StatefulSet/loki-backend -> StatefulSet/loki-results-cache:11211 (memcached)",
+      "StatefulSet/loki-write -> StatefulSet/loki-chunks-cache:11211 (memcached)",
+      "StatefulSet/loki-write -> StatefulSet/loki-results-cache:11211 (memcached)",
+    ]);
+  });
+
+  it("refuses a client that dials a TLS server in plain text (the gateway's nginx proxying with http://)", async () => {
+    const built = edited("ConfigMap", "loki-gateway", (cm) => {
+      cm.data["nginx.conf"] = cm.data["nginx.conf"].replaceAll(
+        "proxy_pass https://loki_write;",
+        "proxy_pass http://loki_write;",
+      );
+    });
+    const messages = (await validateStack(built)).filter((p) => p.layer === "tls");
+    expect(messages.map((p) => p.message)).toContain(
+      "Deployment/loki-gateway -> StatefulSet/loki-write:3100 (HTTP): the server listens with TLS but the client dials in plain text",
+    );
+  });
+
+  it("refuses a server that stops listening with TLS (a Thanos store without its gRPC certificate)", () => {
+    const built = edited("StatefulSet", "thanos-store", (s) => {
+      const c = s.spec.template.spec.containers[0];
+      c.args = c.args.filter((a: string) => !a.startsWith("--grpc-server-tls-"));
+    });
+    expect(internalTlsReport(built).problems.map((p) => p.message)).toContain(
+      "Deployment/thanos-query -> StatefulSet/thanos-store:10901 (StoreAPI): the client dials with TLS but the server listens in plain text",
+    );
+  });
+
+  it("reports a connection whose end the settings do not tell, instead of guessing", () => {
+    const built = edited("StatefulSet", "alertmanager", (s) => {
+      const c = s.spec.template.spec.containers[0];
+      // A listen address no flag or probe names any more.
+      c.args = c.args.map((a: string) =>
+        a.startsWith("--web.listen-address") ? "--web.listen-address=" : a,
+      );
+      c.readinessProbe.httpGet.port = 1;
+      c.livenessProbe.httpGet.port = 1;
+    });
+    expect(internalTlsReport(built).problems.map((p) => p.message)).toContain(
+      "StatefulSet/thanos-ruler -> StatefulSet/alertmanager:9093 (alerts): the rendered settings do not tell whether the server listens with TLS; global.internalTls needs both ends known",
+    );
+  });
+
+  it("is off without global.internalTls", () => {
+    expect(internalTlsReport(stack({}))).toEqual({ problems: [], connections: [], plain: [] });
   });
 });

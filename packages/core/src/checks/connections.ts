@@ -20,6 +20,8 @@ export interface Connection {
   protocol: "TCP" | "UDP";
   /** Why it exists: the address text, or the declaration's description. */
   via: string;
+  /** Whether the client speaks TLS, when a declaration says so. */
+  tls?: boolean;
 }
 
 /** Traffic the wiring creates without an address in a config (e.g. scraping pods found by discovery). */
@@ -30,6 +32,8 @@ export interface DeclaredConnection {
   port: number | string;
   protocol?: "TCP" | "UDP";
   description: string;
+  /** Whether the client speaks TLS (the stack's internal TLS check reads it). */
+  tls?: boolean;
 }
 
 export interface ConnectionOptions {
@@ -112,6 +116,7 @@ export function wiredConnections(
             port,
             protocol: declared.protocol ?? "TCP",
             via: declared.description,
+            ...(declared.tls !== undefined ? { tls: declared.tls } : {}),
           });
         }
       }

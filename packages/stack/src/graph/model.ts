@@ -24,8 +24,8 @@ import {
   serviceSelects,
   wiredConnections,
 } from "@materialize-monitoring/core/validate";
+import { customResourceConsumers, declaredConnections } from "../connections.js";
 import type { Stack } from "../stack.js";
-import { customResourceConsumers, declaredConnections } from "../validate.js";
 import {
   compare,
   type EndpointPurpose,
@@ -34,6 +34,7 @@ import {
   portNamePurpose,
   purposesOf,
 } from "./purposes.js";
+import { clientTls, type EdgeTls, mergeTls, serverTls, type TlsState } from "./tls.js";
 
 export type GraphNodeKind = "Deployment" | "StatefulSet" | "DaemonSet" | "external" | "cluster";
 
@@ -74,6 +75,11 @@ export interface GraphEdge {
   protocols: ("TCP" | "UDP")[];
   /** The addresses or declarations the connection comes from. */
   via: string[];
+  /**
+   * Under the stack's internal TLS: whether the client dials with TLS and the
+   * server listens with it, each read from the rendered settings.
+   */
+  tls?: EdgeTls;
 }
 
 export interface StackGraph {
@@ -317,6 +323,12 @@ class EdgeSet {
     };
     existing.protocols.add(edge.protocol);
     existing.via.add(edge.via);
+    if (edge.tls) {
+      existing.tls = {
+        client: mergeTls(existing.tls?.client, edge.tls.client),
+        server: mergeTls(existing.tls?.server, edge.tls.server),
+      };
+    }
     this.edges.set(key, existing);
   }
 
@@ -330,6 +342,7 @@ class EdgeSet {
         targetPort: e.targetPort,
         protocols: [...e.protocols].sort(compare),
         via: [...e.via].sort(compare),
+        ...(e.tls ? { tls: e.tls } : {}),
       }))
       .sort(
         (a, b) =>
@@ -435,6 +448,23 @@ export function stackGraph(built: Stack): StackGraph {
   }
   const targets = purposesByTarget(built, internalPurposes(built.endpoints), pods);
   const byKey = new Map(objects.map((o) => [objectKey(o), o]));
+  // Under internal TLS, each connection between the stack's pods says whether both ends speak it.
+  const checkTls = built.context.internalTls !== undefined;
+  const configMaps = new Map(
+    objects
+      .filter((o) => o.kind === "ConfigMap")
+      .map((o) => [`${o.metadata.namespace ?? namespace}/${o.metadata.name}`, o]),
+  );
+  const tlsOf = (
+    from: string,
+    to: string,
+    port: number,
+    client: () => TlsState,
+  ): { tls?: EdgeTls } => {
+    const pod = podByOwner.get(to);
+    if (!checkTls || !pod || !podByOwner.has(from)) return {};
+    return { tls: { client: client(), server: serverTls(pod, port, configMaps) } };
+  };
   const addUse = (use: AddressUse, protocol: "TCP" | "UDP") => {
     const dialled = dialledUrls(byKey.get(use.address.source), use.address.text);
     const purposes = purposesOf(
@@ -455,6 +485,10 @@ export function stackGraph(built: Stack): StackGraph {
         targetPort: use.targetPort,
         protocol,
         via: use.address.text,
+        ...tlsOf(use.from, use.to, use.targetPort, () => {
+          const source = byKey.get(use.address.source);
+          return source ? clientTls(source, use.address.text, podByOwner.get(use.from)) : "unknown";
+        }),
       });
     }
   };
@@ -472,6 +506,9 @@ export function stackGraph(built: Stack): StackGraph {
       targetPort: c.port,
       protocol: c.protocol,
       via: c.via,
+      ...tlsOf(c.from, c.to, c.port, () =>
+        c.tls === undefined ? "unknown" : c.tls ? "tls" : "plain",
+      ),
     });
   }
   // Addresses an external node dials (an external Grafana's datasources).
@@ -535,6 +572,10 @@ export function stackGraph(built: Stack): StackGraph {
         targetPort,
         protocol: "TCP",
         via: objectKey(object),
+        // The API server dials aggregated APIs with TLS only.
+        ...(checkTls
+          ? { tls: { client: "tls" as const, server: serverTls(pod, targetPort, configMaps) } }
+          : {}),
       });
     }
   }
