@@ -26,7 +26,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
 import { parse as parseAlloy } from "@materialize-monitoring/alloy-syntax";
-import { EXTERNAL_ACCESS_FILES } from "@materialize-monitoring/core";
+import { EXTERNAL_ACCESS_FILES, INTERNAL_TLS } from "@materialize-monitoring/core";
 import { COMPONENT_PREFIXES } from "materialize-monitoring";
 import { parseAllDocuments } from "yaml";
 import { htpasswdLine, selfSignedCertificate } from "../../test-support/nginx.js";
@@ -2908,9 +2908,12 @@ export function nginxForTest(conf: string, dir: string, standIns?: string): stri
     .replaceAll(" /tmp/", ` ${dir}/`)
     .replace(/access_log \/dev\/stdout/g, `access_log ${dir}/access.log`);
   // The files an authenticated listener mounts from the user's Secrets: stand-ins here.
-  if (standIns)
+  if (standIns) {
     for (const [name, path] of Object.entries(EXTERNAL_ACCESS_FILES))
       text = text.replaceAll(path, join(standIns, name));
+    // The stack's internal TLS: the certificate cert-manager writes, a stand-in pair here.
+    text = text.replaceAll(INTERNAL_TLS.dir, join(standIns, "internal-tls"));
+  }
   return text;
 }
 
@@ -2986,6 +2989,11 @@ export async function runTools(files: readonly ToolFile[], dir: string): Promise
     writeFileSync(join(standIns, "certificate"), pair.cert);
     writeFileSync(join(standIns, "key"), pair.key);
     writeFileSync(join(standIns, "htpasswd"), `${htpasswdLine("user")}\n`);
+    const internal = join(standIns, "internal-tls");
+    mkdirSync(internal);
+    writeFileSync(join(internal, "tls.crt"), pair.cert);
+    writeFileSync(join(internal, "tls.key"), pair.key);
+    writeFileSync(join(internal, "ca.crt"), pair.cert);
   }
   let next = 0;
   await Promise.all(

@@ -308,9 +308,12 @@ describe("the scenario matrix", () => {
       }[];
       expect(certs.map((c) => c.metadata.name).sort()).toEqual([
         "mzm-alertmanager-internal-tls",
+        "mzm-alloy-agent-internal-tls",
         "mzm-alloy-gateway-internal-tls",
         "mzm-grafana-datasources-internal-tls",
+        "mzm-kube-state-metrics-internal-tls",
         "mzm-loki-internal-tls",
+        "mzm-node-exporter-internal-tls",
         "mzm-thanos-internal-tls",
       ]);
       // The user's ClusterIssuer signs every certificate; the stack renders no CA of its own.

@@ -10,6 +10,7 @@ import {
   discovery,
   escapeRegex,
   expr,
+  http,
   type LogStageData,
   local,
   logging,
@@ -22,7 +23,13 @@ import {
   sys,
   validateReferences,
 } from "@materialize-monitoring/alloy-syntax";
-import { type ValueProblem, ValuesError } from "@materialize-monitoring/core";
+import {
+  INTERNAL_TLS,
+  INTERNAL_TLS_MIN_VERSION,
+  internalServerTlsFiles,
+  type ValueProblem,
+  ValuesError,
+} from "@materialize-monitoring/core";
 import { AGENT_NAME, NODE_NAME_ENV, PATHS } from "./constants.js";
 import type { ResolvedAlloyAgentValues } from "./values.js";
 
@@ -47,6 +54,8 @@ export interface AgentConfigInput {
   ownSelector: Record<string, string>;
   /** Where to push (the gateway's loki.source.api). */
   pushUrl: string;
+  /** The stack's internal TLS: the HTTP server serves it, and the push to the gateway uses it. */
+  internalTls?: { server: boolean; push: boolean };
 }
 
 /**
@@ -157,11 +166,32 @@ export function agentConfig(input: AgentConfigInput): AlloyConfig {
   const { values } = input;
   const config = new AlloyConfig();
   config.addStatement(logging({ level: values.logLevel, format: "logfmt" }));
+  if (input.internalTls?.server) {
+    // The HTTP server (metrics, probes) serves the stack's internal TLS.
+    config.addStatement(
+      http({ tls: { ...internalServerTlsFiles(), minVersion: INTERNAL_TLS_MIN_VERSION } }),
+    );
+  }
 
   const write = config.add(
     loki.write("gateway", {
       // retry_on_http_429 defaults to true: rate-limited batches are retried, not dropped.
-      endpoint: [{ url: input.pushUrl }],
+      endpoint: [
+        {
+          url: input.pushUrl,
+          // The gateway's certificate holds the push URL's host.
+          ...(input.internalTls?.push
+            ? {
+                tlsConfig: {
+                  caFile: INTERNAL_TLS.ca,
+                  certFile: INTERNAL_TLS.cert,
+                  keyFile: INTERNAL_TLS.key,
+                  minVersion: INTERNAL_TLS_MIN_VERSION,
+                },
+              }
+            : {}),
+        },
+      ],
     }),
     { comment: "Everything goes to the gateway, which processes and writes it to Loki." },
   );

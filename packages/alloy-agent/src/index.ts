@@ -9,6 +9,7 @@ import {
   type BuildContext,
   type Component,
   type Container,
+  checkIssuerNamespace,
   clusterRole,
   clusterRoleBinding,
   configMap,
@@ -20,6 +21,10 @@ import {
   endpointUrl,
   httpProbe,
   imageRef,
+  internalCertificate,
+  internalScrapeTls,
+  internalTlsMount,
+  internalTlsVolume,
   type KubeObject,
   LABEL,
   type NetworkPolicyPeer,
@@ -37,6 +42,7 @@ import {
   selectorLabels,
   serviceAccount,
   serviceEndpoint,
+  serviceFqdn,
   standardLabels,
   TOLERATE_EVERYTHING,
   tcpPorts,
@@ -77,6 +83,11 @@ export type AgentScrapeJob = KubernetesScrapeJob & {
 };
 
 export interface AlloyAgentEndpoints {
+  /**
+   * Under the stack's internal TLS: the name the agents' one certificate
+   * holds (no Service has it), which a scraper verifies with the stack's CA.
+   */
+  tlsServerName?: string;
   /** The agent's pod selector labels (the gateway tails their logs through the API). */
   podLabels: Record<string, string>;
   /** The namespace the pods run in. */
@@ -149,6 +160,11 @@ export function computeAlloyAgentEndpoints(
   const selector = selectorLabels(ctx, { name: AGENT_NAME });
   const daemonSetKey = `DaemonSet/${namespace}/${name}`;
   const job = `${namespace}/${AGENT_NAME}`;
+  // Under internal TLS the agents' one certificate holds this name; no Service has it.
+  const tlsServerName = ctx.internalTls ? serviceFqdn(ctx, name, namespace) : undefined;
+  const scrapeTls = tlsServerName
+    ? { scheme: "https" as const, tls: internalScrapeTls(tlsServerName) }
+    : {};
   const selfMetricsTarget: AgentScrapeJob = {
     ...podScrapeJob({
       name: "alloy_agent",
@@ -157,10 +173,12 @@ export function computeAlloyAgentEndpoints(
       podLabels: selector,
       portName: HTTP_PORT.name,
       copyPodLabels: {},
+      ...scrapeTls,
     }),
     source: "alloy",
   };
   return {
+    ...(tlsServerName ? { tlsServerName } : {}),
     podLabels: selector,
     namespace,
     daemonSet: daemonSetKey,
@@ -168,7 +186,12 @@ export function computeAlloyAgentEndpoints(
     selfMetricsTarget,
     pushUrl:
       values.gateway.pushUrl ??
-      endpointUrl(defaultGatewayService(values, ctx), "push", GATEWAY_PUSH.path),
+      endpointUrl(
+        defaultGatewayService(values, ctx),
+        "push",
+        GATEWAY_PUSH.path,
+        ctx.internalTls ? "https" : "http",
+      ),
     podSecurity: {
       namespace,
       level: AGENT_POD_SECURITY_LEVEL,
@@ -186,6 +209,7 @@ export function computeAlloyAgentEndpoints(
         podLabels: selector,
         portName: HTTP_PORT.name,
         source: "alloy",
+        ...scrapeTls,
       }),
     ],
     clients: { agent: { podLabels: { ...selector }, namespace } },
@@ -214,7 +238,22 @@ export function buildAlloyAgent(
   const gatewayNamespace = gateway.namespace;
   const gatewayLabels = gateway.podLabels;
 
-  const config = agentConfig({ values, ownSelector: selector, pushUrl });
+  const tls = ctx.internalTls;
+  const pushTls = values.gateway.internalTls ?? (tls !== undefined && !values.gateway.pushUrl);
+  if (values.gateway.internalTls && !tls) {
+    throw valuesError(
+      `${AGENT_NAME}.gateway.internalTls`,
+      "the stack's internal TLS is off, so the agents have no certificate to present",
+      "remove gateway.internalTls, or turn global.internalTls on",
+    );
+  }
+  checkIssuerNamespace(ctx, { component: AGENT_NAME, namespace, path: `${AGENT_NAME}.namespace` });
+  const config = agentConfig({
+    values,
+    ownSelector: selector,
+    pushUrl,
+    ...(tls ? { internalTls: { server: true, push: pushTls } } : {}),
+  });
   const configText = config.toString();
   const configMapName = endpoints.configMap.name;
 
@@ -257,11 +296,17 @@ export function buildAlloyAgent(
     volumeMounts: [
       { name: "config", mountPath: PATHS.configDir, readOnly: true },
       ...hostVolumes.map((v) => v.mount),
+      ...(tls ? [internalTlsMount()] : []),
     ],
     resources: values.resources,
     probes: {
       liveness: tcpProbe(HTTP_PORT.name),
-      readiness: httpProbe("/-/ready", HTTP_PORT.name, { initialDelaySeconds: 5 }),
+      readiness: httpProbe(
+        "/-/ready",
+        HTTP_PORT.name,
+        { initialDelaySeconds: 5 },
+        tls ? "HTTPS" : "HTTP",
+      ),
     },
     // Root without capabilities: reads the root-owned log files and writes the positions directory.
     security: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0 },
@@ -276,6 +321,7 @@ export function buildAlloyAgent(
       volumes: [
         { name: "config", configMap: { name: configMapName } },
         ...hostVolumes.map((v) => v.volume),
+        ...(tls ? [internalTlsVolume(ctx, AGENT_NAME)] : []),
       ],
       serviceAccountName: name,
       automountServiceAccountToken: true,
@@ -320,6 +366,16 @@ export function buildAlloyAgent(
     }),
     daemonSet({ metadata: meta(), selector, template, maxUnavailable: values.maxUnavailable }),
   );
+  if (tls && endpoints.tlsServerName) {
+    // One certificate for every agent: scrapers reach them by pod address and verify this name.
+    objects.push(
+      internalCertificate(ctx, tls, {
+        component: AGENT_NAME,
+        dnsNames: [endpoints.tlsServerName],
+        namespace,
+      }),
+    );
+  }
   if (values.networkPolicy.enabled) {
     const np = values.networkPolicy;
     const scrapers = np.scrapers ?? [{ podLabels: gatewayLabels, namespace: gatewayNamespace }];

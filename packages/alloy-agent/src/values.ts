@@ -125,6 +125,17 @@ export const alloyAgentValues = z.strictObject({
       namespace: dnsLabel.optional().describe("the gateway's namespace; the stack's by default"),
       /** the gateway's push container port */
       port: z.int32().min(1).max(65535).default(3100).describe("the gateway's push container port"),
+      /**
+       * the gateway serves the stack's internal TLS: the agent verifies it with the stack's CA and
+       * presents its own certificate (needs global.internalTls); by default, whenever the internal
+       * TLS is on and pushUrl is unset (the stack's own gateway)
+       */
+      internalTls: z
+        .boolean()
+        .optional()
+        .describe(
+          "the gateway serves the stack's internal TLS: the agent verifies it with the stack's CA and presents its own certificate (needs global.internalTls); by default, whenever the internal TLS is on and pushUrl is unset (the stack's own gateway)",
+        ),
     })
     .prefault({})
     .describe("where the agent pushes the logs: the Alloy gateway"),

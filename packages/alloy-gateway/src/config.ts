@@ -16,6 +16,7 @@ import {
   type Expression,
   escapeRegex,
   type File,
+  http,
   type KubernetesScrapeResult,
   kubernetesLabelName,
   logging,
@@ -29,7 +30,13 @@ import {
   stage,
   validateReferences,
 } from "@materialize-monitoring/alloy-syntax";
-import { type BuildContext, type ValueProblem, ValuesError } from "@materialize-monitoring/core";
+import {
+  type BuildContext,
+  INTERNAL_TLS_MIN_VERSION,
+  internalServerTlsFiles,
+  type ValueProblem,
+  ValuesError,
+} from "@materialize-monitoring/core";
 import type { SecretWiring } from "./auth.js";
 import { PORT } from "./constants.js";
 import {
@@ -193,6 +200,10 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
   };
   const config = new AlloyConfig();
   config.addStatement(logging({ level: values.logLevel, format: "logfmt" }));
+  // Under the stack's internal TLS the HTTP server (UI, metrics, probes, clustering peers) serves TLS.
+  const serverTls = ctx.internalTls ? internalServerTlsFiles() : undefined;
+  if (serverTls)
+    config.addStatement(http({ tls: { ...serverTls, minVersion: INTERNAL_TLS_MIN_VERSION } }));
   /**
    * Prometheus samples converted to OTLP for an otelcol exporter (through `batch`), narrowed to
    * the destination's tier in a `prometheus.relabel` in front when the scrape keeps more.
@@ -479,7 +490,11 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
   // --- logs in ----------------------------------------------------------------------------------
   config.add(
     loki.source.api("push", {
-      http: { listenAddress: "0.0.0.0", listenPort: PORT.push.port },
+      http: {
+        listenAddress: "0.0.0.0",
+        listenPort: PORT.push.port,
+        ...(serverTls ? { tls: serverTls } : {}),
+      },
       useIncomingTimestamp: true,
       forwardTo: workloadLogs,
     }),

@@ -21,8 +21,10 @@ import {
   endpointUrl,
   horizontalPodAutoscaler,
   httpProbe,
+  INTERNAL_TLS,
   imageRef,
   internalCertificate,
+  internalScrapeTls,
   internalTlsDnsNames,
   internalTlsMount,
   internalTlsVolume,
@@ -92,6 +94,11 @@ const ALLOY_UID = 473;
 export interface AlloyGatewayEndpoints {
   /** The Loki push URL for agents and applications (`loki.write` endpoint URL). */
   pushUrl: string;
+  /**
+   * Under the stack's internal TLS (the push URL is then `https`): the name the
+   * gateway's certificate holds, verified with the stack's CA.
+   */
+  tlsServerName?: string;
   /** OTLP receiver addresses, when the receiver is enabled. */
   otlp?: { grpc: string; http: string };
   /** The gateway's pod selector labels (what other components admit in their NetworkPolicies). */
@@ -163,8 +170,10 @@ export function computeAlloyGatewayEndpoints(
       })
     : undefined;
   const self = selfScrapeJob(values, ctx, selector);
+  const tls = ctx.internalTls !== undefined;
   return {
-    pushUrl: endpointUrl(gateway, "push", PUSH_PATH),
+    pushUrl: endpointUrl(gateway, "push", PUSH_PATH, tls ? "https" : "http"),
+    ...(tls ? { tlsServerName: gateway.host } : {}),
     ...(otlp
       ? { otlp: { grpc: endpointAddress(otlp, "grpc"), http: endpointUrl(otlp, "http") } }
       : {}),
@@ -183,6 +192,7 @@ export function computeAlloyGatewayEndpoints(
         podLabels: selector,
         portName: PORT.http.name,
         source: SOURCES.alloy,
+        ...(tls ? { scheme: "https" as const, tls: internalScrapeTls(gateway.host) } : {}),
       }),
     ],
     clients: { gateway: { podLabels: { ...selector }, namespace: gateway.namespace } },
@@ -484,6 +494,16 @@ export function buildAlloyGateway(
             "--cluster.enabled=true",
             `--cluster.join-addresses=${endpointAddress(clusterService, "cluster")}`,
             kubeArg`--cluster.name=${ctx.namespace}.${name}`,
+            // Peers dial each other's HTTP server, which serves TLS under the internal TLS.
+            ...(ctx.internalTls
+              ? [
+                  "--cluster.enable-tls",
+                  `--cluster.tls-ca-path=${INTERNAL_TLS.ca}`,
+                  `--cluster.tls-cert-path=${INTERNAL_TLS.cert}`,
+                  `--cluster.tls-key-path=${INTERNAL_TLS.key}`,
+                  `--cluster.tls-server-name=${clusterService.host}`,
+                ]
+              : []),
           ]
         : []),
     ],
@@ -508,7 +528,12 @@ export function buildAlloyGateway(
     resources: values.resources,
     probes: {
       liveness: tcpProbe(PORT.http.name),
-      readiness: httpProbe("/-/ready", PORT.http.name, { initialDelaySeconds: 5 }),
+      readiness: httpProbe(
+        "/-/ready",
+        PORT.http.name,
+        { initialDelaySeconds: 5 },
+        ctx.internalTls ? "HTTPS" : "HTTP",
+      ),
     },
     security: { runAsUser: ALLOY_UID, runAsGroup: ALLOY_UID },
   });

@@ -12,6 +12,8 @@ import {
 import {
   type BuildContext,
   durationSeconds,
+  internalScrapeTls,
+  resourceName,
   serviceFqdn,
   type ValueProblem,
   ValuesError,
@@ -187,6 +189,12 @@ export function selfScrapeJob(
       portName: PORT.http.name,
       interval: values.scrape.self.interval,
       timeout: values.scrape.self.timeout,
+      ...(ctx.internalTls
+        ? {
+            scheme: "https" as const,
+            tls: internalScrapeTls(serviceFqdn(ctx, resourceName(ctx, GATEWAY_NAME))),
+          }
+        : {}),
     }),
     podLabels: { ...selector },
     portName: PORT.http.name,

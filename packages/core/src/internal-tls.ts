@@ -15,6 +15,7 @@
  */
 import type { BuildContext } from "./component.js";
 import type { ServiceEndpoint } from "./endpoint.js";
+import { valuesError } from "./errors.js";
 import type { GenericKubeObject, Volume, VolumeMount } from "./k8s.js";
 import { objectMeta, resourceName } from "./labels.js";
 
@@ -72,6 +73,8 @@ export function internalCertificate(
     dnsNames: readonly string[];
     /** For a certificate that only authenticates a client (no Service of its own to name). */
     commonName?: string;
+    /** The namespace of the pods that mount it, when not the context's. */
+    namespace?: string;
   },
 ): GenericKubeObject {
   const secretName = internalTlsSecretName(ctx, options.component);
@@ -79,6 +82,7 @@ export function internalCertificate(
     name: options.component,
     component: "internal-tls",
     objectName: secretName,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
   });
   return {
     apiVersion: "cert-manager.io/v1",
@@ -169,4 +173,36 @@ export function internalScrapeTls(serverName: string) {
     certFile: INTERNAL_TLS.cert,
     keyFile: INTERNAL_TLS.key,
   };
+}
+
+/**
+ * A server's TLS by file paths, as Alloy's `tls` blocks name them: the
+ * component's certificate, and a client certificate verified by the stack's
+ * CA when one is presented (the kubelet's probes carry none).
+ */
+export function internalServerTlsFiles() {
+  return {
+    certFile: INTERNAL_TLS.cert,
+    keyFile: INTERNAL_TLS.key,
+    clientCaFile: INTERNAL_TLS.ca,
+    clientAuthType: "VerifyClientCertIfGiven" as const,
+  };
+}
+
+/**
+ * Refuses a component whose pods run outside the context's namespace while
+ * the issuer is a namespaced `Issuer`, which signs certificates in its own
+ * namespace only. `path` is the values path of the namespace.
+ */
+export function checkIssuerNamespace(
+  ctx: Pick<BuildContext, "internalTls" | "namespace">,
+  options: { component: string; namespace: string; path: string },
+): void {
+  const tls = ctx.internalTls;
+  if (!tls || tls.issuerRef.kind !== "Issuer" || options.namespace === ctx.namespace) return;
+  throw valuesError(
+    options.path,
+    `${options.component} runs in namespace ${options.namespace}, but the internal TLS issuer ${tls.issuerRef.name} is an Issuer, which signs certificates in namespace ${ctx.namespace} only`,
+    `give global.internalTls.issuerRef a ClusterIssuer, or run ${options.component} in the stack's namespace`,
+  );
 }

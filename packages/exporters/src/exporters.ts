@@ -128,7 +128,10 @@ const build = (
     );
   }
   if (endpoints.nodeExporter) {
-    objects.push(...buildNodeExporter(nodeExporter, ctx, endpoints.nodeExporter).objects);
+    objects.push(
+      ...buildNodeExporter(nodeExporter, ctx, endpoints.nodeExporter, "exporters.nodeExporter")
+        .objects,
+    );
   }
   return { objects };
 };

@@ -48,6 +48,8 @@ import {
 import {
   apiServerAndDnsEgress,
   apiServerPeer,
+  exporterScrapeTls,
+  exporterTls,
   namedEnum,
   type ScrapeEndpoint,
   scrapeEndpoint,
@@ -320,13 +322,19 @@ export function computeKubeStateMetricsEndpoints(
     podLabels: selectorLabels(ctx, { name: KUBE_STATE_METRICS_NAME }),
   });
   // Its series describe other pods: their namespace, pod and container labels win over the scrape's.
+  // Under the stack's internal TLS both listeners serve it (one --tls-config covers both).
+  const tls = exporterScrapeTls(ctx, service.host);
   const metrics = scrapeEndpoint(service, "metrics", {
     jobName: KUBE_STATE_METRICS_JOB,
     honorLabels: true,
+    ...tls,
   });
   return {
     metrics,
-    telemetry: scrapeEndpoint(service, "telemetry", { jobName: KUBE_STATE_METRICS_TELEMETRY_JOB }),
+    telemetry: scrapeEndpoint(service, "telemetry", {
+      jobName: KUBE_STATE_METRICS_TELEMETRY_JOB,
+      ...tls,
+    }),
     shards: values.sharding.enabled ? values.sharding.shards : 1,
     metricLabelsAllowlist: kubeStateMetricsLabelsAllowlist(values),
     services: { kubeStateMetrics: service },
@@ -361,12 +369,21 @@ export function buildKubeStateMetrics(
   const sharded = values.sharding.enabled;
   const replicas = sharded ? values.sharding.shards : values.replicas;
   const { metrics, telemetry } = svc.ports;
+  const tls = exporterTls(ctx, {
+    component: KUBE_STATE_METRICS_NAME,
+    serverName: svc.host,
+    namespace: ctx.namespace,
+    namespacePath: path,
+    meta: (objectName) => objectMeta(ctx, { ...parts, objectName }),
+    webConfigName: resourceName(ctx, KUBE_STATE_METRICS_NAME, "web-config"),
+  });
+  const probeScheme = tls ? "HTTPS" : "HTTP";
 
   const ksm = container({
     name: KUBE_STATE_METRICS_NAME,
     image: imageRef(values.image, ctx.imageRegistry),
     imagePullPolicy: values.image.pullPolicy,
-    args: kubeStateMetricsArgs(values),
+    args: [...kubeStateMetricsArgs(values), ...(tls ? [`--tls-config=${tls.webConfigFile}`] : [])],
     env: sharded
       ? [
           { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
@@ -378,9 +395,10 @@ export function buildKubeStateMetrics(
       containerPort(telemetry.name, telemetry.port),
     ],
     resources: values.resources,
+    ...(tls ? { volumeMounts: tls.mounts } : {}),
     probes: {
-      liveness: httpProbe("/livez", metrics.name),
-      readiness: httpProbe("/readyz", telemetry.name, { initialDelaySeconds: 5 }),
+      liveness: httpProbe("/livez", metrics.name, {}, probeScheme),
+      readiness: httpProbe("/readyz", telemetry.name, { initialDelaySeconds: 5 }, probeScheme),
     },
     security: { runAsUser: 65534, runAsGroup: 65534 },
   });
@@ -389,6 +407,7 @@ export function buildKubeStateMetrics(
   const template = podTemplate(ctx, {
     labels: standardLabels(ctx, parts),
     containers: [ksm],
+    ...(tls ? { volumes: tls.volumes } : {}),
     serviceAccountName: name,
     // It lists and watches the API server.
     automountServiceAccountToken: true,
@@ -426,6 +445,7 @@ export function buildKubeStateMetrics(
         })
       : deployment({ metadata: meta(), replicas, selector, template }),
   ];
+  objects.push(...(tls?.objects ?? []));
   if (sharded) {
     // Automated sharding: each pod reads its StatefulSet and its own pod to find its ordinal and the shard count.
     objects.push(

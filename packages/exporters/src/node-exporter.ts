@@ -53,6 +53,8 @@ import {
   podSecurityExceptions,
 } from "./pod-security.js";
 import {
+  exporterScrapeTls,
+  exporterTls,
   namedEnum,
   type ScrapeEndpoint,
   scrapeEndpoint,
@@ -425,7 +427,10 @@ export function computeNodeExporterEndpoints(
     ports: { metrics: { name: NODE_EXPORTER_PORT_NAME, port: values.port } },
     podLabels: selectorLabels(ctx, { name: NODE_EXPORTER_NAME }),
   });
-  const metrics = scrapeEndpoint(service, "metrics", { jobName: NODE_EXPORTER_JOB });
+  const metrics = scrapeEndpoint(service, "metrics", {
+    jobName: NODE_EXPORTER_JOB,
+    ...exporterScrapeTls(ctx, service.host),
+  });
   const daemonSetKey = `DaemonSet/${namespace}/${service.service}`;
   return {
     metrics,
@@ -459,6 +464,7 @@ export function buildNodeExporter(
   values: ResolvedNodeExporterValues,
   ctx: BuildContext,
   endpoints: NodeExporterEndpoints,
+  path = NODE_EXPORTER_NAME,
 ): { objects: KubeObject[] } {
   const { collectors } = endpoints;
   const svc = endpoints.services.nodeExporter;
@@ -467,6 +473,16 @@ export function buildNodeExporter(
   const parts = { name: NODE_EXPORTER_NAME, version: values.image.tag };
   const meta = () => objectMeta(ctx, { ...parts, namespace, objectName: name });
   const selector = svc.podLabels;
+  // Scrapers reach node addresses and verify the Service host, which the certificate holds.
+  const tls = exporterTls(ctx, {
+    component: NODE_EXPORTER_NAME,
+    serverName: svc.host,
+    namespace,
+    namespacePath: `${path}.namespace`,
+    meta: (objectName) => objectMeta(ctx, { ...parts, namespace, objectName }),
+    webConfigName: resourceName(ctx, NODE_EXPORTER_NAME, "web-config"),
+  });
+  const probeScheme = tls ? "HTTPS" : "HTTP";
 
   const hostVolumes: { volume: Volume; mount: VolumeMount }[] = [
     {
@@ -502,14 +518,17 @@ export function buildNodeExporter(
     name: NODE_EXPORTER_NAME,
     image: imageRef(values.image, ctx.imageRegistry),
     imagePullPolicy: values.image.pullPolicy,
-    args: nodeExporterArgs(values, collectors),
+    args: [
+      ...nodeExporterArgs(values, collectors),
+      ...(tls ? [`--web.config.file=${tls.webConfigFile}`] : []),
+    ],
     env,
     ports: [metricsPort],
-    volumeMounts: hostVolumes.map((v) => v.mount),
+    volumeMounts: [...hostVolumes.map((v) => v.mount), ...(tls?.mounts ?? [])],
     resources: values.resources,
     probes: {
-      liveness: httpProbe("/", NODE_EXPORTER_PORT_NAME),
-      readiness: httpProbe("/", NODE_EXPORTER_PORT_NAME, { initialDelaySeconds: 0 }),
+      liveness: httpProbe("/", NODE_EXPORTER_PORT_NAME, {}, probeScheme),
+      readiness: httpProbe("/", NODE_EXPORTER_PORT_NAME, { initialDelaySeconds: 0 }, probeScheme),
     },
     security: { runAsUser: 65534, runAsGroup: 65534 },
   });
@@ -522,7 +541,7 @@ export function buildNodeExporter(
     {
       labels: standardLabels(ctx, parts),
       containers: [exporter],
-      volumes: hostVolumes.map((v) => v.volume),
+      volumes: [...hostVolumes.map((v) => v.volume), ...(tls?.volumes ?? [])],
       serviceAccountName,
       automountServiceAccountToken: false,
       security: { runAsUser: 65534, runAsGroup: 65534, hostNetwork: true, hostPID: true },
@@ -552,6 +571,7 @@ export function buildNodeExporter(
       headless: true,
       ports: [servicePort(NODE_EXPORTER_PORT_NAME, values.port)],
     }),
+    ...(tls?.objects ?? []),
   );
   if (values.networkPolicy.enabled) {
     objects.push(

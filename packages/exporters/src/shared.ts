@@ -1,14 +1,22 @@
 import {
   type BuildContext,
+  checkIssuerNamespace,
   cidrSchema,
   closest,
+  configMap,
   dnsEgressRule,
   endpointAddress,
   endpointUrl,
+  internalCertificate,
+  internalScrapeTls,
+  internalTlsMount,
+  internalTlsVolume,
+  type KubeObject,
   labelsSchema,
   type NetworkPolicyPeer,
   type NetworkPolicyRuleInput,
   namespaceNameSchema,
+  type ObjectMeta,
   type PodScheduling,
   type Scheduling,
   type ScrapeTarget,
@@ -16,6 +24,10 @@ import {
   scrapeTarget,
   tcpPorts,
   toPodNetworkPolicyPeer,
+  toYaml,
+  type Volume,
+  type VolumeMount,
+  webTlsServerConfig,
 } from "@materialize-monitoring/core";
 import { z } from "zod";
 
@@ -124,7 +136,7 @@ export interface ScrapeEndpoint {
   /** The scraper must send its ServiceAccount token (the endpoint authorizes requests). */
   bearerTokenAuth: boolean;
   /** TLS settings when `scheme` is https. */
-  tls?: { insecureSkipVerify: boolean; serverName?: string };
+  tls?: ScrapeTarget["tls"];
   /**
    * The series carry the labels of the objects they describe (`namespace`,
    * `pod`, `container`), which the scraper must keep over its own.
@@ -141,7 +153,7 @@ export function scrapeEndpoint<P extends string>(
     scheme?: "http" | "https";
     path?: string;
     bearerTokenAuth?: boolean;
-    tls?: { insecureSkipVerify: boolean; serverName?: string };
+    tls?: ScrapeTarget["tls"];
     honorLabels?: boolean;
   },
 ): ScrapeEndpoint {
@@ -235,4 +247,68 @@ export function namedEnum<T extends string>(names: readonly T[], what: string) {
         : `unknown ${what} "${input}" (one of: ${names.join(", ")})`;
     },
   });
+}
+
+/** Where an exporter mounts its exporter-toolkit web config under the stack's internal TLS. */
+export const EXPORTER_WEB_CONFIG = { volume: "web-config", dir: "/etc/exporter-web" } as const;
+
+/** What an exporter serving the stack's internal TLS adds to its pod and objects. */
+export interface ExporterTls {
+  /** The exporter-toolkit web config file (`--web.config.file`, kube-state-metrics' `--tls-config`). */
+  webConfigFile: string;
+  volumes: Volume[];
+  mounts: VolumeMount[];
+  /** Its certificate and the web config ConfigMap. */
+  objects: KubeObject[];
+}
+
+/** The scrape TLS of an exporter under internal TLS: verified by `serverName` (its Service host). */
+export function exporterScrapeTls(ctx: BuildContext, serverName: string) {
+  return ctx.internalTls ? { scheme: "https" as const, tls: internalScrapeTls(serverName) } : {};
+}
+
+/**
+ * An exporter under the stack's internal TLS (exporter-toolkit): one
+ * certificate holding `serverName`, which scrapers verify (they reach the pods
+ * by address), and the web config serving it; both files are read again on
+ * each connection, so renewals need no restart. Undefined without it.
+ */
+export function exporterTls(
+  ctx: BuildContext,
+  options: {
+    component: string;
+    serverName: string;
+    namespace: string;
+    /** The values path of the namespace, for the error a namespaced Issuer raises. */
+    namespacePath: string;
+    meta: (objectName: string) => ObjectMeta & { name: string };
+    webConfigName: string;
+  },
+): ExporterTls | undefined {
+  const tls = ctx.internalTls;
+  if (!tls) return undefined;
+  checkIssuerNamespace(ctx, {
+    component: options.component,
+    namespace: options.namespace,
+    path: options.namespacePath,
+  });
+  return {
+    webConfigFile: `${EXPORTER_WEB_CONFIG.dir}/web.yaml`,
+    volumes: [
+      internalTlsVolume(ctx, options.component),
+      { name: EXPORTER_WEB_CONFIG.volume, configMap: { name: options.webConfigName } },
+    ],
+    mounts: [
+      internalTlsMount(),
+      { name: EXPORTER_WEB_CONFIG.volume, mountPath: EXPORTER_WEB_CONFIG.dir, readOnly: true },
+    ],
+    objects: [
+      internalCertificate(ctx, tls, {
+        component: options.component,
+        dnsNames: [options.serverName],
+        namespace: options.namespace,
+      }),
+      configMap(options.meta(options.webConfigName), { "web.yaml": toYaml(webTlsServerConfig()) }),
+    ],
+  };
 }

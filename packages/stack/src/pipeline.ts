@@ -196,6 +196,7 @@ export function wireAlloyAgent(w: Wiring): AlloyAgentValues {
             podLabels: gateway.podLabels,
             namespace: gateway.namespace,
             port: gateway.pushPeer.port,
+            ...(gateway.tlsServerName ? { internalTls: true } : {}),
           },
         }
       : {}),

@@ -59,10 +59,13 @@ describe("global.internalTls", () => {
       });
     expect(certs.map((c) => c.metadata.name).sort()).toEqual([
       "alertmanager-internal-tls",
+      "alloy-agent-internal-tls",
       "alloy-gateway-internal-tls",
       "grafana-datasources-internal-tls",
       "internal-ca",
+      "kube-state-metrics-internal-tls",
       "loki-internal-tls",
+      "node-exporter-internal-tls",
       "thanos-internal-tls",
     ]);
   });
@@ -221,6 +224,11 @@ describe("validate's internal TLS check: both ends of every connection, read fro
       "StatefulSet/loki-backend -> StatefulSet/alertmanager:9093 (alerts)",
       "StatefulSet/thanos-ruler -> StatefulSet/alertmanager:9093 (alerts)",
       "StatefulSet/alertmanager -> StatefulSet/alertmanager:9094 (gossip)",
+      "DaemonSet/alloy-agent -> Deployment/alloy-gateway:3100 (http-push)",
+      "Deployment/alloy-gateway -> DaemonSet/alloy-agent:12345 (HTTP)",
+      "Deployment/alloy-gateway -> Deployment/alloy-gateway:12345 (HTTP)",
+      "Deployment/alloy-gateway -> DaemonSet/node-exporter:9100 (metrics)",
+      "Deployment/alloy-gateway -> Deployment/kube-state-metrics:8080 (HTTP)",
       "Deployment/grafana -> StatefulSet/alertmanager:9093 (alerts)",
       "Deployment/grafana -> Deployment/loki-gateway:8080 (LogQL)",
     ])
@@ -231,13 +239,8 @@ describe("validate's internal TLS check: both ends of every connection, read fro
     const plain = internalTlsReport(stack(ON)).plain.map(internalTlsLine);
     // Pinned: a connection leaves this list when both its ends gain TLS.
     expect(plain).toEqual([
-      "DaemonSet/alloy-agent -> Deployment/alloy-gateway:3100 (http-push)",
-      "Deployment/alloy-gateway -> DaemonSet/alloy-agent:12345 (HTTP)",
-      "Deployment/alloy-gateway -> DaemonSet/node-exporter:9100 (metrics)",
-      "Deployment/alloy-gateway -> Deployment/alloy-gateway:12345 (HTTP)",
       "Deployment/alloy-gateway -> Deployment/grafana:3000 (HTTP)",
       "Deployment/alloy-gateway -> Deployment/grafana-operator:9090 (metrics)",
-      "Deployment/alloy-gateway -> Deployment/kube-state-metrics:8080 (HTTP)",
       "Deployment/grafana-operator -> Deployment/grafana:3000 (Grafana API)",
       "Deployment/loki-read -> StatefulSet/loki-chunks-cache:11211 (memcached)",
       "Deployment/loki-read -> StatefulSet/loki-results-cache:11211 (memcached)",

@@ -50,6 +50,37 @@ export const tlsConfigFields = {
   serverName: rule.attr(),
 } as const satisfies Schema<TlsConfig>;
 
+/** How a TLS server treats client certificates (Go's `tls.ClientAuthType` names). */
+export type ClientAuthType =
+  | "NoClientCert"
+  | "RequestClientCert"
+  | "RequireAnyClientCert"
+  | "VerifyClientCertIfGiven"
+  | "RequireAndVerifyClientCert";
+
+/** A server's `tls` block (`loki.source.api`'s `http`, the `http` config block): files on disk. */
+export interface ServerTls {
+  readonly certFile: StringValue;
+  readonly keyFile: StringValue;
+  /** The CA client certificates are verified with. */
+  readonly clientCaFile?: StringValue;
+  /** Default `"NoClientCert"`. */
+  readonly clientAuthType?: ClientAuthType | Expression<"string">;
+}
+
+export const serverTlsFields = {
+  certFile: rule.required(),
+  keyFile: rule.required(),
+  clientCaFile: rule.attr(),
+  clientAuthType: rule.oneOf([
+    "NoClientCert",
+    "RequestClientCert",
+    "RequireAnyClientCert",
+    "VerifyClientCertIfGiven",
+    "RequireAndVerifyClientCert",
+  ]),
+} as const satisfies Schema<ServerTls>;
+
 /** `basic_auth` */
 export interface BasicAuth {
   readonly username?: StringValue;

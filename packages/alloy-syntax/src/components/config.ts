@@ -1,10 +1,11 @@
 /**
  * Configuration blocks of the Alloy process itself (not components):
- * `logging` and `livedebugging`. Add them with `config.addStatement(...)`.
+ * `logging`, `livedebugging` and `http`. Add them with `config.addStatement(...)`.
  */
 import { defineBlock } from "../builder.js";
 import { rule, type Schema } from "../schema.js";
 import type { BoolValue, Expression, LogsReceiverList } from "../values.js";
+import { type ServerTls, serverTlsFields } from "./common.js";
 
 /** `logging`: Alloy's own log output. */
 export interface LoggingArgs {
@@ -32,3 +33,26 @@ export interface LivedebuggingArgs {
 export const livedebugging = defineBlock<LivedebuggingArgs>("livedebugging", {
   enabled: rule.attr(),
 } satisfies Schema<LivedebuggingArgs>);
+
+/** `tls` of the `http` block: the server TLS of Alloy's own HTTP server (UI, metrics, clustering). */
+export interface HttpServerTls extends ServerTls {
+  /** `"TLS10"` to `"TLS13"`. */
+  readonly minVersion?: "TLS10" | "TLS11" | "TLS12" | "TLS13" | Expression<"string">;
+}
+
+/** `http`: Alloy's HTTP server (`--server.http.listen-addr`). */
+export interface HttpArgs {
+  readonly tls?: HttpServerTls;
+}
+
+/**
+ * The `http` block. With `tls`, the one listener serves HTTPS (the UI,
+ * `/metrics`, `/-/ready` and the clustering peers); Alloy reads the
+ * certificate and key files on each handshake.
+ */
+export const http = defineBlock<HttpArgs>("http", {
+  tls: rule.block({
+    ...serverTlsFields,
+    minVersion: rule.oneOf(["TLS10", "TLS11", "TLS12", "TLS13"]),
+  } satisfies Schema<HttpServerTls>),
+} satisfies Schema<HttpArgs>);

@@ -29,6 +29,8 @@ import {
   kubernetesClientWithHeadersFields,
   type RelabelRule,
   relabelRuleFields,
+  type ServerTls,
+  serverTlsFields,
 } from "./common.js";
 import { componentExports } from "./registry.js";
 
@@ -151,6 +153,8 @@ export interface ApiHttpServer {
   readonly serverReadTimeout?: DurationValue;
   readonly serverWriteTimeout?: DurationValue;
   readonly serverIdleTimeout?: DurationValue;
+  /** Serve TLS; the certificate files are read on each handshake. */
+  readonly tls?: ServerTls;
 }
 
 /** `grpc` server of `loki.source.api` (older Alloy releases). */
@@ -189,6 +193,7 @@ const httpServerFields = {
   serverReadTimeout: rule.duration(),
   serverWriteTimeout: rule.duration(),
   serverIdleTimeout: rule.duration(),
+  tls: rule.block(serverTlsFields),
 } as const satisfies Schema<ApiHttpServer>;
 
 const sourceApiFields = {

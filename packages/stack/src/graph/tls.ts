@@ -54,8 +54,12 @@ function listenPort(value: string | undefined): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** Listen flags and the flag that makes that listener TLS (`true`: TLS by itself). */
-const LISTENERS: readonly [listen: string, tls: string | true | undefined][] = [
+/**
+ * Listen flags and what makes that listener TLS: a flag beside it, `true` (TLS
+ * by itself), or `http-block` (Alloy: the config file's top-level `http`
+ * block with a `tls` block).
+ */
+const LISTENERS: readonly [listen: string, tls: string | true | "http-block" | undefined][] = [
   ["--web.listen-address", "--web.config.file"],
   ["--cluster.listen-address", "--cluster.tls-config"],
   ["--http-address", "--http.config"],
@@ -66,7 +70,7 @@ const LISTENERS: readonly [listen: string, tls: string | true | undefined][] = [
   ["--secure-port", true],
   ["--metrics-bind-address", undefined],
   ["--health-probe-bind-address", undefined],
-  ["--server.http.listen-addr", undefined],
+  ["--server.http.listen-addr", "http-block"],
 ];
 
 /** The files a pod mounts from ConfigMaps, by their path in the container. */
@@ -158,12 +162,18 @@ export function serverTls(
 ): TlsState {
   for (const container of pod.spec.containers ?? []) {
     const flags = flagsOf(container);
+    const files = mountedFiles(pod, container, configMaps);
     for (const [listen, tls] of LISTENERS) {
       if (listenPort(flags.get(listen)) !== port) continue;
       if (tls === true) return "tls";
+      if (tls === "http-block") {
+        // `alloy run <config file>`: the file's `http` block.
+        const args = container.args ?? [];
+        const config = files.get(args[args.indexOf("run") + 1] ?? "") ?? "";
+        return /^http \{[^}]*\btls \{/m.test(config) ? "tls" : "plain";
+      }
       return tls !== undefined && flags.has(tls) ? "tls" : "plain";
     }
-    const files = mountedFiles(pod, container, configMaps);
     const lokiConfig = flags.get("-config.file");
     if (lokiConfig !== undefined) {
       const state = lokiListeners(loose(files.get(lokiConfig) ?? "")).get(port);
