@@ -187,17 +187,36 @@ describe("global.internalTls", () => {
 });
 
 describe("validate's internal TLS check: both ends of every connection, read from the render", () => {
+  type Pod = {
+    spec: {
+      template: {
+        spec: {
+          containers: {
+            args: string[];
+            readinessProbe: { httpGet: { port: number | string } };
+            livenessProbe: { httpGet: { port: number | string } };
+          }[];
+        };
+      };
+    };
+  };
   /** The stack with one object replaced by what `edit` makes of a copy. */
-  function edited(kind: string, name: string, edit: (o: Record<string, any>) => void) {
+  function edited<T>(kind: string, name: string, edit: (o: T) => void) {
     const built = stack(ON);
     const index = built.objects.findIndex((o) => o.kind === kind && o.metadata.name === name);
     if (index < 0) throw new Error(`no ${kind}/${name}`);
-    const copy = structuredClone(built.objects[index]) as unknown as Record<string, any>;
+    const copy = structuredClone(built.objects[index]) as unknown as T;
     edit(copy);
     const objects = [...built.objects];
     objects[index] = copy as unknown as KubeObject;
     return { ...built, objects };
   }
+  /** The first container of a workload copy. */
+  const first = (w: Pod) => {
+    const c = w.spec.template.spec.containers[0];
+    if (!c) throw new Error("no container");
+    return c;
+  };
 
   it("knows both ends of every connection, and they agree", () => {
     const report = internalTlsReport(stack(ON));
@@ -253,8 +272,8 @@ describe("validate's internal TLS check: both ends of every connection, read fro
   });
 
   it("refuses a client that dials a TLS server in plain text (the gateway's nginx proxying with http://)", async () => {
-    const built = edited("ConfigMap", "loki-gateway", (cm) => {
-      cm.data["nginx.conf"] = cm.data["nginx.conf"].replaceAll(
+    const built = edited<{ data: Record<string, string> }>("ConfigMap", "loki-gateway", (cm) => {
+      cm.data["nginx.conf"] = (cm.data["nginx.conf"] ?? "").replaceAll(
         "proxy_pass https://loki_write;",
         "proxy_pass http://loki_write;",
       );
@@ -266,9 +285,9 @@ describe("validate's internal TLS check: both ends of every connection, read fro
   });
 
   it("refuses a server that stops listening with TLS (a Thanos store without its gRPC certificate)", () => {
-    const built = edited("StatefulSet", "thanos-store", (s) => {
-      const c = s.spec.template.spec.containers[0];
-      c.args = c.args.filter((a: string) => !a.startsWith("--grpc-server-tls-"));
+    const built = edited<Pod>("StatefulSet", "thanos-store", (s) => {
+      const c = first(s);
+      c.args = c.args.filter((a) => !a.startsWith("--grpc-server-tls-"));
     });
     expect(internalTlsReport(built).problems.map((p) => p.message)).toContain(
       "Deployment/thanos-query -> StatefulSet/thanos-store:10901 (StoreAPI): the client dials with TLS but the server listens in plain text",
@@ -276,8 +295,8 @@ describe("validate's internal TLS check: both ends of every connection, read fro
   });
 
   it("reports a connection whose end the settings do not tell, instead of guessing", () => {
-    const built = edited("StatefulSet", "alertmanager", (s) => {
-      const c = s.spec.template.spec.containers[0];
+    const built = edited<Pod>("StatefulSet", "alertmanager", (s) => {
+      const c = first(s);
       // A listen address no flag or probe names any more.
       c.args = c.args.map((a: string) =>
         a.startsWith("--web.listen-address") ? "--web.listen-address=" : a,
