@@ -222,7 +222,9 @@ beforeAll(async () => {
       `alertmanager ${peer.name} to join a cluster of 2 over TLS\n${peer.log}`,
       async () => {
         const response = await get(peer, "/api/v2/status", leaf);
-        const status = JSON.parse(response.body) as { cluster: { status: string; peers: [] } };
+        const status = JSON.parse(response.body) as {
+          cluster: { status: string; peers: unknown[] };
+        };
         return status.cluster.peers.length === 2 && status.cluster.status === "ready"
           ? status
           : undefined;

@@ -6,8 +6,10 @@
  * and writes to Loki and Thanos (and optional extra destinations).
  */
 import {
+  autoscalerObjects,
   type BuildContext,
   type Component,
+  checkAutoscaling,
   clusterRole,
   clusterRoleBinding,
   configMap,
@@ -16,10 +18,10 @@ import {
   defaultBuildContext,
   defineComponent,
   deployment,
+  deploymentReplicas,
   emptyDirVolume,
   endpointAddress,
   endpointUrl,
-  horizontalPodAutoscaler,
   httpProbe,
   INTERNAL_TLS,
   imageRef,
@@ -30,6 +32,7 @@ import {
   internalTlsVolume,
   type KubeObject,
   kubeArg,
+  mostReplicas,
   networkPolicy,
   objectMeta,
   type PodPeerRef,
@@ -283,18 +286,12 @@ function annotationsOf(annotations: Record<string, string>) {
 function checkValues(values: ResolvedAlloyGatewayValues, path: string): void {
   checkDestinationSecurity(values, path);
   const scale = values.autoscaling;
-  if (scale.enabled && scale.maxReplicas < values.replicas) {
-    throw valuesError(
-      `${path}.autoscaling.maxReplicas`,
-      `is ${scale.maxReplicas}, below replicas (${values.replicas})`,
-      "raise maxReplicas, or lower replicas (the HPA's minimum)",
-    );
-  }
-  const mayRunSeveral = values.replicas > 1 || (scale.enabled && scale.maxReplicas > 1);
-  if (!values.clustering.enabled && mayRunSeveral) {
+  checkAutoscaling(path, values.replicas, scale);
+  const most = mostReplicas(values.replicas, scale);
+  if (!values.clustering.enabled && most > 1) {
     throw valuesError(
       `${path}.clustering.enabled`,
-      `is false, but the gateway may run ${Math.max(values.replicas, scale.enabled ? scale.maxReplicas : 1)} replicas: each would scrape every target and read every event`,
+      `is false, but the gateway may run ${most} replicas: each would scrape every target and read every event`,
       "enable clustering, or run one replica (replicas: 1, autoscaling.enabled: false)",
     );
   }
@@ -658,27 +655,14 @@ export function buildAlloyGateway(
   objects.push(
     deployment({
       metadata: meta(),
-      replicas: values.replicas,
+      replicas: deploymentReplicas(values.replicas, values.autoscaling),
       selector,
       template,
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
     }),
+    ...autoscalerObjects(meta(), name, values.replicas, values.autoscaling),
   );
-  if (values.autoscaling.enabled) {
-    objects.push(
-      horizontalPodAutoscaler(
-        meta(),
-        { kind: "Deployment", name },
-        {
-          minReplicas: values.replicas,
-          maxReplicas: values.autoscaling.maxReplicas,
-          cpuUtilization: values.autoscaling.cpuUtilization,
-          memoryUtilization: values.autoscaling.memoryUtilization,
-        },
-      ),
-    );
-  }
-  if (values.replicas > 1 || (values.autoscaling.enabled && values.autoscaling.maxReplicas > 1)) {
+  if (mostReplicas(values.replicas, values.autoscaling) > 1) {
     objects.push(
       podDisruptionBudget(meta(), selector, {
         maxUnavailable: values.podDisruptionBudget.maxUnavailable,

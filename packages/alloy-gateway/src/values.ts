@@ -4,6 +4,7 @@ import {
   type RelabelAction,
 } from "@materialize-monitoring/alloy-syntax";
 import {
+  autoscalingValues,
   boundedString,
   cidrSchema,
   controlCharacterProblem,
@@ -917,32 +918,12 @@ export const alloyGatewayValues = z.strictObject({
   /** 2 or more for HA (clustered) */
   replicas: z.int32().min(1).default(2).describe("2 or more for HA (clustered)"),
   /** an HPA on CPU and memory between replicas and maxReplicas */
-  autoscaling: z
-    .strictObject({
-      /** render a HorizontalPodAutoscaler; `replicas` is its minimum */
-      enabled: z
-        .boolean()
-        .default(true)
-        .describe("render a HorizontalPodAutoscaler; `replicas` is its minimum"),
-      /** most replicas the autoscaler runs */
-      maxReplicas: z.int32().min(1).default(6).describe("most replicas the autoscaler runs"),
-      /** target average CPU use, in percent of the CPU request */
-      cpuUtilization: z
-        .int32()
-        .min(1)
-        .max(100)
-        .default(75)
-        .describe("target average CPU use, in percent of the CPU request"),
-      /** target average memory use, in percent of the memory request */
-      memoryUtilization: z
-        .int32()
-        .min(1)
-        .max(100)
-        .default(80)
-        .describe("target average memory use, in percent of the memory request"),
-    })
-    .prefault({})
-    .describe("an HPA on CPU and memory between replicas and maxReplicas"),
+  autoscaling: autoscalingValues({
+    enabled: true,
+    maxReplicas: 6,
+    cpuUtilization: 75,
+    memoryUtilization: 80,
+  }),
   /** Alloy clustering: the replicas split the scrape targets and event reading */
   clustering: z
     .strictObject({

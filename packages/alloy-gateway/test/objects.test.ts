@@ -76,7 +76,18 @@ describe("workload", () => {
   const alloy = pod?.containers[0];
 
   it("runs two clustered replicas that join through the headless Service", () => {
-    expect(deployment.spec?.replicas).toBe(2);
+    // The HPA owns the count (minimum 2): the Deployment writes none, so an apply never resets it.
+    expect(deployment.spec?.replicas).toBeUndefined();
+    const hpa = find<{ spec: { minReplicas: number } }>(
+      objects,
+      "HorizontalPodAutoscaler",
+      "alloy-gateway",
+    );
+    expect(hpa.spec.minReplicas).toBe(2);
+    expect(
+      find<Deployment>(buildGateway({ autoscaling: { enabled: false } }).objects, "Deployment").spec
+        ?.replicas,
+    ).toBe(2);
     expect(alloy?.args).toEqual([
       "run",
       "/etc/alloy/config.alloy",

@@ -1,3 +1,4 @@
+export * from "./autoscaling.js";
 export * from "./checks/index.js";
 export * from "./checksum.js";
 export * from "./cidr.js";

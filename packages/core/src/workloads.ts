@@ -201,7 +201,8 @@ export function hostAntiAffinity(selector: Record<string, string>, required = fa
 
 export interface DeploymentOptions {
   metadata: ObjectMeta & { name: string };
-  replicas: number;
+  /** Left out when an autoscaler owns the count. */
+  replicas: number | undefined;
   selector: Record<string, string>;
   template: PodTemplateSpec;
   strategy?: DeploymentStrategy;
@@ -214,7 +215,7 @@ export function deployment(options: DeploymentOptions): Named<Deployment> {
     kind: "Deployment",
     metadata: options.metadata,
     spec: {
-      replicas: options.replicas,
+      ...(options.replicas !== undefined ? { replicas: options.replicas } : {}),
       revisionHistoryLimit: options.revisionHistoryLimit ?? 5,
       selector: { matchLabels: { ...options.selector } },
       ...(options.strategy ? { strategy: options.strategy } : {}),

@@ -1,4 +1,4 @@
-import { valuesError } from "@materialize-monitoring/core";
+import { checkAutoscaling, valuesError } from "@materialize-monitoring/core";
 import type { ResolvedLokiValues } from "./values.js";
 
 /** `0`, `0s`, `0h0m`: Loki treats a zero retention as "keep forever". */
@@ -22,6 +22,27 @@ export function checkLokiValues(values: ResolvedLokiValues, section = "loki"): v
       "set tenancy.authEnabled: true, or drop tenants",
     );
   }
+
+  if (values.read.autoscaling.enabled && !scalable) {
+    throw valuesError(
+      path("read.autoscaling.enabled"),
+      "is true, but the read path runs only in simple-scalable mode",
+      "set mode: simple-scalable, or turn the autoscaling off",
+    );
+  }
+  if (values.queryFrontend.autoscaling.enabled && !(scalable && values.queryFrontend.enabled)) {
+    throw valuesError(
+      path("queryFrontend.autoscaling.enabled"),
+      "is true, but no query-frontend of its own runs",
+      "set queryFrontend.enabled: true (simple-scalable mode), or turn the autoscaling off",
+    );
+  }
+  checkAutoscaling(path("read"), values.read.replicas, values.read.autoscaling);
+  checkAutoscaling(
+    path("queryFrontend"),
+    values.queryFrontend.replicas,
+    values.queryFrontend.autoscaling,
+  );
 
   const external = values.gateway.externalAccess;
   if (external.enabled && !values.gateway.enabled) {

@@ -1,4 +1,6 @@
 import {
+  type Autoscaling,
+  autoscalingValues,
   boundedString,
   cidrSchema,
   duration,
@@ -481,6 +483,8 @@ export const lokiValues = z.strictObject({
       resources: resourcesOverride,
       /** queries a querier runs at once */
       maxConcurrent: z.int32().min(1).optional().describe("queries a querier runs at once"),
+      /** an HPA on CPU (and memory) between replicas and maxReplicas: the read path is stateless */
+      autoscaling: autoscalingValues({ enabled: false, maxReplicas: 6, cpuUtilization: 75 }),
     })
     .prefault({})
     .describe(
@@ -512,6 +516,8 @@ export const lokiValues = z.strictObject({
       replicas: replicas.describe("query-frontend pods; the size preset's when left out"),
       /** overrides the size preset field by field */
       resources: resourcesOverride,
+      /** an HPA on CPU (and memory) between replicas and maxReplicas */
+      autoscaling: autoscalingValues({ enabled: false, maxReplicas: 6, cpuUtilization: 75 }),
     })
     .prefault({})
     .describe("a query-frontend of its own in front of the read path (large size by default)"),
@@ -674,9 +680,14 @@ export interface ResolvedLokiValues
     terminationGracePeriodSeconds: number;
     zoneSpread?: "soft" | "hard";
   };
-  read: { replicas: number; resources: Resources; maxConcurrent: number };
+  read: { replicas: number; resources: Resources; maxConcurrent: number; autoscaling: Autoscaling };
   backend: { replicas: number; resources: Resources; persistence: Persistence };
-  queryFrontend: { enabled: boolean; replicas: number; resources: Resources };
+  queryFrontend: {
+    enabled: boolean;
+    replicas: number;
+    resources: Resources;
+    autoscaling: Autoscaling;
+  };
   singleBinary: { resources: Resources; persistence: Persistence; maxConcurrent: number };
   gateway: ParsedLokiValues["gateway"] & { replicas: number; resources: Resources };
   caches: {
@@ -759,6 +770,7 @@ export function resolveLokiValues(values: ParsedLokiValues): ResolvedLokiValues 
       replicas: values.read.replicas ?? preset.read.replicas,
       resources: mergeResources(preset.read.resources, values.read.resources),
       maxConcurrent: values.read.maxConcurrent ?? preset.read.maxConcurrent,
+      autoscaling: values.read.autoscaling,
     },
     backend: {
       replicas: values.backend.replicas ?? preset.backend.replicas,
@@ -769,6 +781,7 @@ export function resolveLokiValues(values: ParsedLokiValues): ResolvedLokiValues 
       enabled: values.queryFrontend.enabled ?? preset.queryFrontend.enabled,
       replicas: values.queryFrontend.replicas ?? preset.queryFrontend.replicas,
       resources: mergeResources(preset.queryFrontend.resources, values.queryFrontend.resources),
+      autoscaling: values.queryFrontend.autoscaling,
     },
     singleBinary: {
       resources: mergeResources(preset.singleBinary.resources, values.singleBinary.resources),

@@ -1,13 +1,17 @@
 import {
+  type Autoscaling,
+  autoscalerObjects,
   type BuildContext,
   configMapVolume,
   container,
   containerPort,
   deployment,
+  deploymentReplicas,
   emptyDirVolume,
   httpProbe,
   imageRef,
   type KubeObject,
+  mostReplicas,
   objectMeta,
   type Persistence,
   podTemplate,
@@ -52,6 +56,8 @@ interface TargetSpec {
   flushOnStop?: boolean;
   /** Runs the ruler, so it mounts the rule files. */
   ruler?: boolean;
+  /** A stateless Deployment an HPA may scale (`replicas` is its minimum). */
+  autoscaling?: Autoscaling;
 }
 
 export interface TargetInputs {
@@ -201,7 +207,14 @@ function targetWorkload(inputs: TargetInputs, spec: TargetSpec): KubeObject {
   });
 
   if (!spec.persistence) {
-    return deployment({ metadata, replicas: spec.replicas, selector, template });
+    return deployment({
+      metadata,
+      replicas: spec.autoscaling
+        ? deploymentReplicas(spec.replicas, spec.autoscaling)
+        : spec.replicas,
+      selector,
+      template,
+    });
   }
   return statefulSet({
     metadata,
@@ -261,6 +274,7 @@ function targetSpecs(values: ResolvedLokiValues): TargetSpec[] {
       target: "read",
       replicas: values.read.replicas,
       resources: values.read.resources,
+      autoscaling: values.read.autoscaling,
       // The read target is stateless: queriers and query-frontends only (Loki's default since the
       // deprecated, hidden -legacy-read-mode defaults to false); the scheduler runs in backend.
       terminationGracePeriodSeconds: 30,
@@ -279,6 +293,7 @@ function targetSpecs(values: ResolvedLokiValues): TargetSpec[] {
             target: "query-frontend" as const,
             replicas: values.queryFrontend.replicas,
             resources: values.queryFrontend.resources,
+            autoscaling: values.queryFrontend.autoscaling,
             terminationGracePeriodSeconds: 30,
           },
         ]
@@ -298,7 +313,29 @@ export function lokiTargets(inputs: TargetInputs): KubeObject[] {
   for (const spec of targetSpecs(values)) {
     objects.push(targetWorkload(inputs, spec));
     objects.push(...targetServices(inputs, spec.target));
-    objects.push(...rolePdb(ctx, names, spec.target, spec.replicas));
+    const scale = spec.autoscaling;
+    if (scale) {
+      objects.push(
+        ...autoscalerObjects(
+          objectMeta(ctx, {
+            name: APP,
+            component: spec.target,
+            objectName: names.role(spec.target),
+          }),
+          names.role(spec.target),
+          spec.replicas,
+          scale,
+        ),
+      );
+    }
+    objects.push(
+      ...rolePdb(
+        ctx,
+        names,
+        spec.target,
+        scale ? mostReplicas(spec.replicas, scale) : spec.replicas,
+      ),
+    );
   }
   if (values.mode === "simple-scalable") {
     objects.push(

@@ -65,7 +65,10 @@ describe("overriding a preset field by field", () => {
       storageClass: "fast",
       accessModes: ["ReadWriteOnce"],
     });
-    expect(values.read).toEqual({ ...SIZING.large.read });
+    expect(values.read).toEqual({
+      ...SIZING.large.read,
+      autoscaling: { enabled: false, maxReplicas: 6, cpuUtilization: 75 },
+    });
     expect(values.caches.chunks).toMatchObject({ enabled: true, replicas: 3, memoryMb: 4096 });
     expect(values.limits).toMatchObject({ ingestionRateMb: 64, ingestionBurstSizeMb: 200 });
   });

@@ -551,6 +551,13 @@ export function stack(input: StackValues = {}): Stack {
       "the gateway scrapes metrics-server without verifying its certificate: it is self-signed while exporters.metricsServer.tls.caBundle is unset. Give metrics-server a certificate (tls.secretName) and its CA (tls.caBundle) to have both the API server and the gateway verify it.",
     );
   }
+  // The HPAs read CPU and memory from the resource metrics API, which metrics-server serves.
+  const autoscaled = objects.filter((o) => o.kind === "HorizontalPodAutoscaler");
+  if (autoscaled.length > 0 && !(isEnabled(values, "exporters") && metricsServer.enabled)) {
+    notices.push(
+      `${autoscaled.map((o) => o.metadata.name).join(", ")} ${autoscaled.length > 1 ? "scale" : "scales"} on CPU and memory from the resource metrics API, and the stack's metrics-server is off: make sure the cluster runs one (kubectl get apiservice v1beta1.metrics.k8s.io), or the autoscalers never act.`,
+    );
+  }
   return {
     values,
     context,

@@ -1,4 +1,9 @@
-import { type BuildContext, type ValueProblem, ValuesError } from "@materialize-monitoring/core";
+import {
+  type BuildContext,
+  checkAutoscaling,
+  type ValueProblem,
+  ValuesError,
+} from "@materialize-monitoring/core";
 import type { Effective } from "./resolve.js";
 import type { ParsedThanosValues } from "./values.js";
 
@@ -155,4 +160,20 @@ export function checkValues(
   });
 
   if (problems.length > 0) throw new ValuesError(problems);
+  checkAutoscaling(`${P}.query`, eff.query.replicas, values.query.autoscaling);
+  if (!eff.queryFrontend.enabled && values.queryFrontend.autoscaling.enabled) {
+    throw new ValuesError([
+      {
+        path: `${P}.queryFrontend.autoscaling.enabled`,
+        message: "is true, but the query-frontend does not run",
+        hint: "turn queryFrontend.enabled on, or the autoscaling off",
+      },
+    ]);
+  }
+  if (eff.queryFrontend.enabled)
+    checkAutoscaling(
+      `${P}.queryFrontend`,
+      eff.queryFrontend.replicas,
+      values.queryFrontend.autoscaling,
+    );
 }

@@ -1,10 +1,13 @@
 import {
+  autoscalerObjects,
   configMap,
   container,
   containerPort,
   deployment,
+  deploymentReplicas,
   imageRef,
   type KubeObject,
+  mostReplicas,
   service,
   servicePort,
   tcpProbe,
@@ -97,7 +100,7 @@ export function buildQueryFrontend(
     configMap(meta(rc, "query-frontend", names.queryFrontendConfig), files),
     deployment({
       metadata: meta(rc, "query-frontend", names.queryFrontend),
-      replicas: eff.queryFrontend.replicas,
+      replicas: deploymentReplicas(eff.queryFrontend.replicas, rc.values.queryFrontend.autoscaling),
       selector: frontendSelector,
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: thanosPod(rc, {
@@ -121,7 +124,18 @@ export function buildQueryFrontend(
       selector: frontendSelector,
       ports: [servicePort(PORT.http.name, PORT.http.port)],
     }),
-    ...maybePdb(rc, "query-frontend", names.queryFrontend, eff.queryFrontend.replicas),
+    ...autoscalerObjects(
+      meta(rc, "query-frontend", names.queryFrontend),
+      names.queryFrontend,
+      eff.queryFrontend.replicas,
+      rc.values.queryFrontend.autoscaling,
+    ),
+    ...maybePdb(
+      rc,
+      "query-frontend",
+      names.queryFrontend,
+      mostReplicas(eff.queryFrontend.replicas, rc.values.queryFrontend.autoscaling),
+    ),
   ];
   if (values.cache.type === "memcached" && values.cache.deploy.enabled) {
     objects.push(...buildMemcached(rc, names, eff, values.cache.deploy.image));

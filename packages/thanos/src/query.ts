@@ -1,7 +1,10 @@
 import {
+  autoscalerObjects,
   configMap,
   deployment,
+  deploymentReplicas,
   type KubeObject,
+  mostReplicas,
   service,
   servicePort,
   toYaml,
@@ -95,7 +98,7 @@ export function buildQuery(
     }),
     deployment({
       metadata: meta(rc, "query", names.query),
-      replicas: eff.query.replicas,
+      replicas: deploymentReplicas(eff.query.replicas, rc.values.query.autoscaling),
       selector: querySelector,
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: thanosPod(rc, {
@@ -132,6 +135,17 @@ export function buildQuery(
         servicePort(PORT.grpc.name, PORT.grpc.port),
       ],
     }),
-    ...maybePdb(rc, "query", names.query, eff.query.replicas),
+    ...autoscalerObjects(
+      meta(rc, "query", names.query),
+      names.query,
+      eff.query.replicas,
+      rc.values.query.autoscaling,
+    ),
+    ...maybePdb(
+      rc,
+      "query",
+      names.query,
+      mostReplicas(eff.query.replicas, rc.values.query.autoscaling),
+    ),
   ];
 }

@@ -1,5 +1,6 @@
 import {
   annotationsSchema,
+  autoscalingValues,
   cidrSchema,
   duration,
   externalAccessSchema,
@@ -475,6 +476,8 @@ export const thanosValues = z.strictObject({
       replicas,
       /** requests and limits; the preset's when unset */
       resources: resources.optional().describe("requests and limits; the preset's when unset"),
+      /** an HPA on CPU (and memory) between replicas and maxReplicas: queriers are stateless */
+      autoscaling: autoscalingValues({ enabled: false, maxReplicas: 6, cpuUtilization: 75 }),
       /** --query.timeout: longest a query may run */
       timeout: duration.default("2m").describe("--query.timeout: longest a query may run"),
       /** --query.max-concurrent: queries evaluated at once per pod */
@@ -523,6 +526,8 @@ export const thanosValues = z.strictObject({
       replicas,
       /** requests and limits; the preset's when unset */
       resources: resources.optional().describe("requests and limits; the preset's when unset"),
+      /** an HPA on CPU (and memory) between replicas and maxReplicas: the frontend is stateless */
+      autoscaling: autoscalingValues({ enabled: false, maxReplicas: 6, cpuUtilization: 75 }),
       /** range queries are split into pieces this long, run and cached separately */
       splitInterval: duration
         .default("24h")
