@@ -10,6 +10,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+/**
+ * The build context's internal TLS as the umbrella sets it with the stack's
+ * own CA (an `Issuer` named internal-ca): what every component's internal TLS
+ * tests render with. Structurally a core `InternalTls`.
+ */
+export const TEST_INTERNAL_TLS = {
+  issuerRef: { name: "internal-ca", kind: "Issuer", group: "cert-manager.io" },
+  duration: "2160h",
+  renewBefore: "720h",
+} as const;
+
 export interface TestLeaf {
   cert: string;
   key: string;

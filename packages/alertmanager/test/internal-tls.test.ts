@@ -13,7 +13,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
-import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
 import { connect } from "node:tls";
 import {
@@ -24,7 +23,13 @@ import {
 } from "@materialize-monitoring/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { type TestCa, type TestLeaf, testCa } from "../../../test-support/tls.js";
+import { freePort } from "../../../test-support/nginx.js";
+import {
+  TEST_INTERNAL_TLS,
+  type TestCa,
+  type TestLeaf,
+  testCa,
+} from "../../../test-support/tls.js";
 import {
   type AlertmanagerValues,
   alertmanager,
@@ -34,15 +39,7 @@ import {
 } from "../src/index.js";
 import { ALERTMANAGER_BIN, requireBinary, tempDir } from "./helpers.js";
 
-const internalTls = {
-  issuerRef: {
-    name: "mzm-internal-ca",
-    kind: "Issuer" as const,
-    group: "cert-manager.io" as const,
-  },
-  duration: "2160h",
-  renewBefore: "720h",
-};
+const internalTls = TEST_INTERNAL_TLS;
 const ctx: BuildContext = defaultBuildContext({ internalTls });
 const values: AlertmanagerValues = {
   mode: "ha",
@@ -54,18 +51,6 @@ const byKind = (objects: KubeObject[], kind: string, name?: string) =>
   objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name)) as
     | (KubeObject & Spec)
     | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Peer {
   name: string;

@@ -14,14 +14,10 @@ import {
   ValuesError,
 } from "@materialize-monitoring/core";
 import { describe, expect, it } from "vitest";
+import { TEST_INTERNAL_TLS } from "../../../test-support/tls.js";
 import { alloyAgent, alloyAgentConfigOf } from "../src/index.js";
 
-const TLS = {
-  issuerRef: { name: "internal-ca", kind: "Issuer" as const, group: "cert-manager.io" as const },
-  duration: "2160h",
-  renewBefore: "720h",
-};
-const TLS_CTX: BuildContext = defaultBuildContext({ internalTls: TLS });
+const TLS_CTX: BuildContext = defaultBuildContext({ internalTls: TEST_INTERNAL_TLS });
 const NAME = "alloy-agent.monitoring.svc.cluster.local";
 const byKind = (objects: readonly KubeObject[], kind: string) =>
   objects.filter((o) => o.kind === kind);

@@ -14,18 +14,13 @@ import {
   INTERNAL_TLS,
 } from "@materialize-monitoring/core";
 import { describe, expect, it } from "vitest";
+import { TEST_INTERNAL_TLS } from "../../../test-support/tls.js";
 import { alloyGatewayConfigOf } from "../src/index.js";
 import reference from "./fixtures/alloy-reference-attributes.json" with { type: "json" };
 import { buildGateway, find } from "./helpers.js";
 
 const REFERENCE = reference.blocks as Record<string, string[]>;
-const TLS_CTX: Partial<BuildContext> = {
-  internalTls: {
-    issuerRef: { name: "internal-ca", kind: "Issuer", group: "cert-manager.io" },
-    duration: "2160h",
-    renewBefore: "720h",
-  },
-};
+const TLS_CTX: Partial<BuildContext> = { internalTls: TEST_INTERNAL_TLS };
 const SERVER_TLS = {
   cert_file: INTERNAL_TLS.cert,
   key_file: INTERNAL_TLS.key,

@@ -199,7 +199,7 @@ export function checkIssuerNamespace(
   options: { component: string; namespace: string; path: string },
 ): void {
   const tls = ctx.internalTls;
-  if (!tls || tls.issuerRef.kind !== "Issuer" || options.namespace === ctx.namespace) return;
+  if (tls?.issuerRef.kind !== "Issuer" || options.namespace === ctx.namespace) return;
   throw valuesError(
     options.path,
     `${options.component} runs in namespace ${options.namespace}, but the internal TLS issuer ${tls.issuerRef.name} is an Issuer, which signs certificates in namespace ${ctx.namespace} only`,

@@ -20,17 +20,16 @@ import {
 } from "@materialize-monitoring/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../test-support/nginx.js";
-import { type TestCa, type TestLeaf, testCa } from "../../../test-support/tls.js";
+import {
+  TEST_INTERNAL_TLS,
+  type TestCa,
+  type TestLeaf,
+  testCa,
+} from "../../../test-support/tls.js";
 import { kubeStateMetrics, nodeExporter } from "../src/index.js";
 import { find, mainContainer, podSpec, valuesErrorOf } from "./helpers.js";
 
-const TLS_CTX: BuildContext = defaultBuildContext({
-  internalTls: {
-    issuerRef: { name: "mzm-internal-ca", kind: "Issuer", group: "cert-manager.io" },
-    duration: "2160h",
-    renewBefore: "720h",
-  },
-});
+const TLS_CTX: BuildContext = defaultBuildContext({ internalTls: TEST_INTERNAL_TLS });
 const BINARY = process.env.NODE_EXPORTER_BINARY ?? "/usr/bin/prometheus-node-exporter";
 const DEBIAN = { image: { tag: "v1.5.0" }, nodeExporterVersion: "1.5" } as const;
 

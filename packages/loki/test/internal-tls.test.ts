@@ -18,17 +18,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { nginxBinary, runNginx } from "../../../test-support/nginx.js";
-import { type TestCa, testCa } from "../../../test-support/tls.js";
+import { TEST_INTERNAL_TLS, type TestCa, testCa } from "../../../test-support/tls.js";
 import { type LokiValues, loki, lokiConfigSchema } from "../src/index.js";
 import { configText, find, findAll, S3, thrown } from "./helpers.js";
 
-const TLS_CTX: BuildContext = defaultBuildContext({
-  internalTls: {
-    issuerRef: { name: "mzm-internal-ca", kind: "Issuer", group: "cert-manager.io" },
-    duration: "2160h",
-    renewBefore: "720h",
-  },
-});
+const TLS_CTX: BuildContext = defaultBuildContext({ internalTls: TEST_INTERNAL_TLS });
 const NAME = "loki-memberlist.monitoring.svc.cluster.local";
 const AM_URLS = ["https://alertmanager-0.alertmanager-headless.monitoring.svc.cluster.local:9093"];
 const MODES: [string, LokiValues][] = [

@@ -13,7 +13,6 @@ import {
   checkPolicies,
   checkReferences,
   checkServices,
-  type DeclaredConnection,
   type ExternalObjects,
   NetworkPolicyModel,
   type PodInfo,

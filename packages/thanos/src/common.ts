@@ -1,4 +1,6 @@
 import {
+  type Autoscaling,
+  autoscalerObjects,
   type BuildContext,
   type Container,
   containerPort,
@@ -9,6 +11,7 @@ import {
   type KubeObject,
   kubeArg,
   kubeEnvRef,
+  mostReplicas,
   objectMeta,
   type PodTemplateSpec,
   podDisruptionBudget,
@@ -230,6 +233,23 @@ export function thanosPod(rc: RoleContext, options: PodOptions): PodTemplateSpec
       ? { terminationGracePeriodSeconds: options.terminationGracePeriodSeconds }
       : {}),
   });
+}
+
+/**
+ * The HPA of an autoscaled stateless role (none when it is off) and the PDB
+ * for the most replicas it may run.
+ */
+export function scaledRoleObjects(
+  rc: RoleContext,
+  role: Role,
+  objectName: string,
+  replicas: number,
+  scale: Autoscaling,
+): KubeObject[] {
+  return [
+    ...autoscalerObjects(meta(rc, role, objectName), objectName, replicas, scale),
+    ...maybePdb(rc, role, objectName, mostReplicas(replicas, scale)),
+  ];
 }
 
 /** A PDB for workloads with more than one replica (a PDB on a singleton only blocks node drains). */

@@ -1,5 +1,4 @@
 import {
-  autoscalerObjects,
   configMap,
   container,
   containerPort,
@@ -7,7 +6,6 @@ import {
   deploymentReplicas,
   imageRef,
   type KubeObject,
-  mostReplicas,
   service,
   servicePort,
   tcpProbe,
@@ -19,6 +17,7 @@ import {
   maybePdb,
   meta,
   type RoleContext,
+  scaledRoleObjects,
   selector,
   thanosContainer,
   thanosPod,
@@ -124,17 +123,12 @@ export function buildQueryFrontend(
       selector: frontendSelector,
       ports: [servicePort(PORT.http.name, PORT.http.port)],
     }),
-    ...autoscalerObjects(
-      meta(rc, "query-frontend", names.queryFrontend),
-      names.queryFrontend,
-      eff.queryFrontend.replicas,
-      rc.values.queryFrontend.autoscaling,
-    ),
-    ...maybePdb(
+    ...scaledRoleObjects(
       rc,
       "query-frontend",
       names.queryFrontend,
-      mostReplicas(eff.queryFrontend.replicas, rc.values.queryFrontend.autoscaling),
+      eff.queryFrontend.replicas,
+      rc.values.queryFrontend.autoscaling,
     ),
   ];
   if (values.cache.type === "memcached" && values.cache.deploy.enabled) {

@@ -1,10 +1,8 @@
 import {
-  autoscalerObjects,
   configMap,
   deployment,
   deploymentReplicas,
   type KubeObject,
-  mostReplicas,
   service,
   servicePort,
   toYaml,
@@ -12,9 +10,9 @@ import {
 import {
   listenArgs,
   logArgs,
-  maybePdb,
   meta,
   type RoleContext,
+  scaledRoleObjects,
   selector,
   thanosContainer,
   thanosPod,
@@ -135,17 +133,6 @@ export function buildQuery(
         servicePort(PORT.grpc.name, PORT.grpc.port),
       ],
     }),
-    ...autoscalerObjects(
-      meta(rc, "query", names.query),
-      names.query,
-      eff.query.replicas,
-      rc.values.query.autoscaling,
-    ),
-    ...maybePdb(
-      rc,
-      "query",
-      names.query,
-      mostReplicas(eff.query.replicas, rc.values.query.autoscaling),
-    ),
+    ...scaledRoleObjects(rc, "query", names.query, eff.query.replicas, rc.values.query.autoscaling),
   ];
 }

@@ -29,7 +29,7 @@ import {
   nginxBinary,
   runNginx,
 } from "../../../test-support/nginx.js";
-import { type TestCa, testCa } from "../../../test-support/tls.js";
+import { TEST_INTERNAL_TLS, type TestCa, testCa } from "../../../test-support/tls.js";
 import { type ThanosValues, thanos, thanosEndpoints } from "../src/index.js";
 import { configMapData, S3, yaml } from "./helpers.js";
 
@@ -37,13 +37,7 @@ const REFERENCE = JSON.parse(
   readFileSync(new URL("./fixtures/thanos-v0.42.4-flags.json", import.meta.url), "utf8"),
 ) as { flags: Record<string, string[]>; documentedHidden: Record<string, string[] | string> };
 
-const TLS_CTX: BuildContext = defaultBuildContext({
-  internalTls: {
-    issuerRef: { name: "internal-ca", kind: "Issuer", group: "cert-manager.io" },
-    duration: "2160h",
-    renewBefore: "720h",
-  },
-});
+const TLS_CTX: BuildContext = defaultBuildContext({ internalTls: TEST_INTERNAL_TLS });
 
 const AM_SRV = "_http-web._tcp.alertmanager-headless.monitoring.svc.cluster.local";
 const FULL: ThanosValues = {
