@@ -356,6 +356,36 @@ describe("the scenario matrix", () => {
       expect(toYamlStream(built.objects)).not.toContain("PRIVATE KEY");
     });
 
+    it("autoscaled-read-paths: an HPA per read path, Deployments without a count, write paths fixed", () => {
+      const built = render("autoscaled-read-paths.yaml");
+      const hpas = built.objects.filter((o) => o.kind === "HorizontalPodAutoscaler") as unknown as {
+        spec: { scaleTargetRef: { name: string }; minReplicas: number; maxReplicas: number };
+      }[];
+      expect(
+        Object.fromEntries(
+          hpas.map((h) => [h.spec.scaleTargetRef.name, [h.spec.minReplicas, h.spec.maxReplicas]]),
+        ),
+      ).toEqual({
+        "alloy-gateway": [2, 6],
+        "thanos-query": [3, 12],
+        "thanos-query-frontend": [2, 4],
+        "loki-read": [3, 9],
+        "loki-query-frontend": [2, 6],
+      });
+      const replicasOf = (kind: string, name: string) =>
+        (
+          built.objects.find((o) => o.kind === kind && o.metadata.name === name) as unknown as {
+            spec: { replicas?: number };
+          }
+        ).spec.replicas;
+      for (const name of Object.keys(
+        Object.fromEntries(hpas.map((h) => [h.spec.scaleTargetRef.name, 0])),
+      ))
+        expect(replicasOf("Deployment", name), name).toBeUndefined();
+      expect(replicasOf("StatefulSet", "loki-write")).toBe(3);
+      expect(replicasOf("StatefulSet", "thanos-receive")).toBeGreaterThanOrEqual(2);
+    });
+
     it("multi-environment: prefix, labels and mirror reach every object", () => {
       const built = render("multi-environment.yaml");
       for (const o of built.objects.filter((o) => o.metadata.namespace)) {
