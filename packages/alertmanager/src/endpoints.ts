@@ -3,7 +3,9 @@ import {
   endpointPeer,
   endpointSrv,
   endpointUrl,
+  internalHttpScheme,
   internalScrapeTls,
+  internalTlsOn,
   type PodPeerRef,
   podFqdn,
   resourceName,
@@ -128,8 +130,8 @@ export function computeAlertmanagerEndpoints(
   const headless = serviceEndpoint(ctx, { service: names.headless, ports, podLabels: selector });
   // Routes live under the prefix, so every in-cluster URL carries it (and "/" adds nothing).
   const prefix = values.routePrefix === "/" ? "" : trimSlash(values.routePrefix);
-  const tls = ctx.internalTls !== undefined;
-  const scheme = tls ? "https" : "http";
+  const tls = internalTlsOn(ctx);
+  const scheme = internalHttpScheme(ctx);
   const url = endpointUrl(web, "web", prefix, scheme);
   const replicaHosts = Array.from({ length: alertmanagerReplicas(values) }, (_, i) =>
     podFqdn(ctx, `${names.statefulSet}-${i}`, names.headless),

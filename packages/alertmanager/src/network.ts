@@ -1,6 +1,7 @@
 import {
   type BuildContext,
   dnsEgressRule,
+  internalTlsOn,
   type KubeObject,
   type NetworkPolicyPeer,
   type NetworkPolicyPort,
@@ -60,7 +61,7 @@ export function alertmanagerNetworkPolicy(input: NetworkPolicyInput): KubeObject
     if (group.length > 0) ingress.push({ peers: group.map(toPeer), ports: web });
   }
   const replicas = [podPeer(selector)];
-  const gossip = gossipPorts(ctx.internalTls !== undefined);
+  const gossip = gossipPorts(internalTlsOn(ctx));
   if (input.clustered) ingress.push({ peers: replicas, ports: gossip });
 
   const egress: NetworkPolicyRuleInput[] = [dnsEgressRule()];

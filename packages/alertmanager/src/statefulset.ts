@@ -5,6 +5,8 @@ import {
   emptyDirVolume,
   httpProbe,
   imageRef,
+  internalProbeScheme,
+  internalTlsOn,
   type KubeObject,
   objectMeta,
   podTemplate,
@@ -108,7 +110,7 @@ export function alertmanagerStatefulSet(input: WorkloadInput): KubeObject {
   }
   mounts.push({ name: "storage", mountPath: STORAGE_PATH }, ...tlsMounts(ctx));
   volumes.push(...tlsVolumes(ctx, names));
-  const tls = ctx.internalTls !== undefined;
+  const tls = internalTlsOn(ctx);
   if (!values.persistence.enabled) volumes.push(emptyDirVolume("storage"));
 
   const args = alertmanagerArgs({
@@ -139,7 +141,7 @@ export function alertmanagerStatefulSet(input: WorkloadInput): KubeObject {
   });
 
   const probePath = (path: string) => routePath(values.routePrefix, path);
-  const probeScheme = tls ? "HTTPS" : "HTTP";
+  const probeScheme = internalProbeScheme(ctx);
   const alertmanager = container({
     name: "alertmanager",
     image: imageRef(values.image, ctx.imageRegistry),

@@ -22,6 +22,8 @@ import {
   httpProbe,
   imageRef,
   internalCertificate,
+  internalHttpScheme,
+  internalProbeScheme,
   internalScrapeTls,
   internalTlsMount,
   internalTlsVolume,
@@ -190,7 +192,7 @@ export function computeAlloyAgentEndpoints(
         defaultGatewayService(values, ctx),
         "push",
         GATEWAY_PUSH.path,
-        ctx.internalTls ? "https" : "http",
+        internalHttpScheme(ctx),
       ),
     podSecurity: {
       namespace,
@@ -305,7 +307,7 @@ export function buildAlloyAgent(
         "/-/ready",
         HTTP_PORT.name,
         { initialDelaySeconds: 5 },
-        tls ? "HTTPS" : "HTTP",
+        internalProbeScheme(ctx),
       ),
     },
     // Root without capabilities: reads the root-owned log files and writes the positions directory.

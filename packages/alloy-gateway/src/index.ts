@@ -26,9 +26,12 @@ import {
   INTERNAL_TLS,
   imageRef,
   internalCertificate,
+  internalHttpScheme,
+  internalProbeScheme,
   internalScrapeTls,
   internalTlsDnsNames,
   internalTlsMount,
+  internalTlsOn,
   internalTlsVolume,
   type KubeObject,
   kubeArg,
@@ -173,9 +176,9 @@ export function computeAlloyGatewayEndpoints(
       })
     : undefined;
   const self = selfScrapeJob(values, ctx, selector);
-  const tls = ctx.internalTls !== undefined;
+  const tls = internalTlsOn(ctx);
   return {
-    pushUrl: endpointUrl(gateway, "push", PUSH_PATH, tls ? "https" : "http"),
+    pushUrl: endpointUrl(gateway, "push", PUSH_PATH, internalHttpScheme(ctx)),
     ...(tls ? { tlsServerName: gateway.host } : {}),
     ...(otlp
       ? { otlp: { grpc: endpointAddress(otlp, "grpc"), http: endpointUrl(otlp, "http") } }
@@ -529,7 +532,7 @@ export function buildAlloyGateway(
         "/-/ready",
         PORT.http.name,
         { initialDelaySeconds: 5 },
-        ctx.internalTls ? "HTTPS" : "HTTP",
+        internalProbeScheme(ctx),
       ),
     },
     security: { runAsUser: ALLOY_UID, runAsGroup: ALLOY_UID },

@@ -14,9 +14,9 @@
  * verifies a peer of the same component by one name its certificate holds.
  */
 import type { BuildContext } from "./component.js";
-import type { ServiceEndpoint } from "./endpoint.js";
+import { type ServiceEndpoint, serviceFqdn } from "./endpoint.js";
 import { valuesError } from "./errors.js";
-import type { GenericKubeObject, Volume, VolumeMount } from "./k8s.js";
+import type { GenericKubeObject, KubeObject, Service, Volume, VolumeMount } from "./k8s.js";
 import { objectMeta, resourceName } from "./labels.js";
 
 /** What the umbrella decides once for every component's certificate. */
@@ -41,6 +41,21 @@ export const INTERNAL_TLS = {
 /** Oldest TLS version the stack's own servers and clients accept. */
 export const INTERNAL_TLS_MIN_VERSION = "TLS13";
 
+/** Whether the build context asks for the stack's internal TLS. */
+export function internalTlsOn(ctx: Pick<BuildContext, "internalTls">): boolean {
+  return ctx.internalTls !== undefined;
+}
+
+/** The URL scheme of a component's HTTP APIs: `https` under the internal TLS. */
+export function internalHttpScheme(ctx: Pick<BuildContext, "internalTls">): "http" | "https" {
+  return internalTlsOn(ctx) ? "https" : "http";
+}
+
+/** The kubelet's probe scheme of a component's HTTP listener under the same rule. */
+export function internalProbeScheme(ctx: Pick<BuildContext, "internalTls">): "HTTP" | "HTTPS" {
+  return internalTlsOn(ctx) ? "HTTPS" : "HTTP";
+}
+
 /** The Secret (and Certificate) name of a component's certificate: `<prefix><component>-internal-tls`. */
 export function internalTlsSecretName(ctx: Pick<BuildContext, "namePrefix">, component: string) {
   return resourceName(ctx, component, "internal-tls");
@@ -58,6 +73,32 @@ export function internalTlsDnsNames(
     names.add(`*.${h.host}`);
   }
   return [...names].sort();
+}
+
+/**
+ * The names a component's certificate holds for the Services it rendered:
+ * each Service host, every pod behind a headless one, and `extraHosts` (the
+ * name its clients verify). `exclude` leaves out Services of a part that
+ * speaks no TLS (memcached), whose names are not the component's to claim.
+ * Computed from the render, so a Service added later is covered.
+ */
+export function renderedServiceDnsNames(
+  ctx: Pick<BuildContext, "namespace" | "clusterDomain">,
+  objects: readonly KubeObject[],
+  options: { exclude?: readonly string[]; extraHosts?: readonly string[] } = {},
+): string[] {
+  const excluded = new Set(options.exclude ?? []);
+  const services = objects.filter(
+    (o) => o.kind === "Service" && !excluded.has(o.metadata.name ?? ""),
+  ) as (Service & { metadata: { name: string } })[];
+  const host = (s: { metadata: { name: string } }) => ({ host: serviceFqdn(ctx, s.metadata.name) });
+  return internalTlsDnsNames(
+    [
+      ...services.filter((s) => s.spec?.clusterIP !== "None").map(host),
+      ...(options.extraHosts ?? []).map((h) => ({ host: h })),
+    ],
+    services.filter((s) => s.spec?.clusterIP === "None").map(host),
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   httpProbe,
   imageRef,
   imageSchema,
+  internalProbeScheme,
   type KubeObject,
   kubeArg,
   networkPolicy,
@@ -377,7 +378,7 @@ export function buildKubeStateMetrics(
     meta: (objectName) => objectMeta(ctx, { ...parts, objectName }),
     webConfigName: resourceName(ctx, KUBE_STATE_METRICS_NAME, "web-config"),
   });
-  const probeScheme = tls ? "HTTPS" : "HTTP";
+  const probeScheme = internalProbeScheme(ctx);
 
   const ksm = container({
     name: KUBE_STATE_METRICS_NAME,

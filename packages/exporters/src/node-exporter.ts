@@ -9,6 +9,7 @@ import {
   httpProbe,
   imageRef,
   imageSchema,
+  internalProbeScheme,
   type KubeObject,
   kubeArg,
   kubeEnvRef,
@@ -482,7 +483,7 @@ export function buildNodeExporter(
     meta: (objectName) => objectMeta(ctx, { ...parts, namespace, objectName }),
     webConfigName: resourceName(ctx, NODE_EXPORTER_NAME, "web-config"),
   });
-  const probeScheme = tls ? "HTTPS" : "HTTP";
+  const probeScheme = internalProbeScheme(ctx);
 
   const hostVolumes: { volume: Volume; mount: VolumeMount }[] = [
     {

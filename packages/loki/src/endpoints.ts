@@ -3,7 +3,9 @@ import {
   endpointUrl,
   externalAccessEndpoint,
   externalAccessUrl,
+  internalHttpScheme,
   internalScrapeTls,
+  internalTlsOn,
   type PodPeerRef,
   type ScrapeTarget,
   type ServiceEndpoint,
@@ -21,7 +23,7 @@ import {
   roleSelector,
 } from "./names.js";
 import { gatewayTopology, matchRoute, routeTarget } from "./routes.js";
-import { httpScheme, tlsOn, tlsServerName } from "./tls.js";
+import { tlsServerName } from "./tls.js";
 import type { ResolvedLokiValues } from "./values.js";
 
 /** A Loki Service as its HTTP clients see it: one `http` port. */
@@ -122,7 +124,11 @@ export function lokiService(
     service: names.role(role),
     ports: {
       http:
-        role !== "gateway" ? PORT.http : tlsOn(ctx) ? PORT.gatewayServiceTls : PORT.gatewayService,
+        role !== "gateway"
+          ? PORT.http
+          : internalTlsOn(ctx)
+            ? PORT.gatewayServiceTls
+            : PORT.gatewayService,
     },
     podLabels: roleSelector(ctx, role),
   });
@@ -157,8 +163,8 @@ export function computeLokiEndpoints(values: ResolvedLokiValues, ctx: BuildConte
     gateway && access.enabled
       ? externalAccessEndpoint(ctx, names.gatewayExternal, gateway.podLabels, access)
       : undefined;
-  const scheme = httpScheme(ctx);
-  const tlsName = tlsOn(ctx) ? tlsServerName(ctx, names) : undefined;
+  const scheme = internalHttpScheme(ctx);
+  const tlsName = internalTlsOn(ctx) ? tlsServerName(ctx, names) : undefined;
   return {
     pushUrl: endpointUrl(push, "http", "/loki/api/v1/push", scheme),
     otlpUrl: endpointUrl(serving("/otlp/v1/logs"), "http", "/otlp", scheme),

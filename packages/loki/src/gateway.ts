@@ -12,6 +12,8 @@ import {
   externalAccessVolumes,
   httpProbe,
   imageRef,
+  internalProbeScheme,
+  internalTlsOn,
   type KubeObject,
   objectMeta,
   podTemplate,
@@ -24,7 +26,7 @@ import { type LokiService, lokiService } from "./endpoints.js";
 import { APP, type LokiNames, type LokiTarget, NGINX_UID, PATH, PORT } from "./names.js";
 import { gatewayTopology, renderNginxConfig } from "./routes.js";
 import { rolePdb, roleScheduling } from "./scheduling.js";
-import { probeScheme, tlsMounts, tlsOn, tlsServerName, tlsVolumes } from "./tls.js";
+import { tlsMounts, tlsServerName, tlsVolumes } from "./tls.js";
 import type { ResolvedLokiValues } from "./values.js";
 
 export interface GatewayInputs {
@@ -50,7 +52,7 @@ export function gatewayNginxConfig(inputs: GatewayInputs): string {
       ? { defaultTenant: tenancy.tenantId }
       : {}),
     externalAccess: values.gateway.externalAccess,
-    ...(tlsOn(ctx) ? { internalTls: { serverName: tlsServerName(ctx, names) } } : {}),
+    ...(internalTlsOn(ctx) ? { internalTls: { serverName: tlsServerName(ctx, names) } } : {}),
   });
 }
 
@@ -93,9 +95,14 @@ export function lokiGateway(inputs: GatewayInputs & { endpoint: LokiService }): 
         "/",
         PORT.gateway.name,
         { initialDelaySeconds: 5, failureThreshold: 3 },
-        probeScheme(ctx),
+        internalProbeScheme(ctx),
       ),
-      liveness: httpProbe("/", PORT.gateway.name, { initialDelaySeconds: 10 }, probeScheme(ctx)),
+      liveness: httpProbe(
+        "/",
+        PORT.gateway.name,
+        { initialDelaySeconds: 10 },
+        internalProbeScheme(ctx),
+      ),
     },
     security: { runAsUser: NGINX_UID, runAsGroup: NGINX_UID },
   });

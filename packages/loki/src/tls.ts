@@ -25,10 +25,11 @@ import {
   INTERNAL_TLS,
   INTERNAL_TLS_MIN_VERSION,
   internalCertificate,
-  internalTlsDnsNames,
   internalTlsMount,
+  internalTlsOn,
   internalTlsVolume,
   type KubeObject,
+  renderedServiceDnsNames,
   type Service,
   serviceFqdn,
   type Volume,
@@ -36,21 +37,6 @@ import {
 } from "@materialize-monitoring/core";
 import type { GrpcClientConfig, LokiTlsClientConfig } from "./config-schema.js";
 import { APP, type LokiNames } from "./names.js";
-
-/** Whether the build context asks for internal TLS. */
-export function tlsOn(ctx: Pick<BuildContext, "internalTls">): boolean {
-  return ctx.internalTls !== undefined;
-}
-
-/** The URL scheme of Loki's HTTP APIs (and of the gateway in front of them). */
-export function httpScheme(ctx: Pick<BuildContext, "internalTls">): "http" | "https" {
-  return tlsOn(ctx) ? "https" : "http";
-}
-
-/** The kubelet's probe scheme. */
-export function probeScheme(ctx: Pick<BuildContext, "internalTls">): "HTTP" | "HTTPS" {
-  return tlsOn(ctx) ? "HTTPS" : "HTTP";
-}
 
 /** The name every Loki client verifies a Loki peer by: the memberlist Service host, in the certificate in every mode. */
 export function tlsServerName(ctx: BuildContext, names: Pick<LokiNames, "memberlist">): string {
@@ -98,11 +84,11 @@ export function serverTlsConfig() {
 }
 
 export function tlsVolumes(ctx: BuildContext): Volume[] {
-  return tlsOn(ctx) ? [internalTlsVolume(ctx, APP)] : [];
+  return internalTlsOn(ctx) ? [internalTlsVolume(ctx, APP)] : [];
 }
 
 export function tlsMounts(ctx: BuildContext): VolumeMount[] {
-  return tlsOn(ctx) ? [internalTlsMount()] : [];
+  return internalTlsOn(ctx) ? [internalTlsMount()] : [];
 }
 
 /**
@@ -116,28 +102,20 @@ export function tlsCertificate(
 ): KubeObject[] {
   const tls = ctx.internalTls;
   if (!tls) return [];
-  const caches = new Set(
-    (["chunks-cache", "results-cache"] as const).flatMap((role) => [
+  const exclude = [
+    ...(["chunks-cache", "results-cache"] as const).flatMap((role) => [
       names.role(role),
       names.headless(role),
     ]),
-  );
-  const services = objects.filter(
-    (o) =>
-      o.kind === "Service" &&
-      !caches.has(o.metadata.name ?? "") &&
-      o.metadata.name !== names.gatewayExternal,
-  ) as (Service & { metadata: { name: string } })[];
-  const host = (s: Service & { metadata: { name: string } }) => ({
-    host: serviceFqdn(ctx, s.metadata.name),
-  });
-  const hosts = services.filter((s) => s.spec?.clusterIP !== "None").map(host);
-  const headless = services.filter((s) => s.spec?.clusterIP === "None").map(host);
-  hosts.push({ host: tlsServerName(ctx, names) });
+    names.gatewayExternal,
+  ];
   return [
     internalCertificate(ctx, tls, {
       component: APP,
-      dnsNames: internalTlsDnsNames(hosts, headless),
+      dnsNames: renderedServiceDnsNames(ctx, objects, {
+        exclude,
+        extraHosts: [tlsServerName(ctx, names)],
+      }),
     }),
   ];
 }

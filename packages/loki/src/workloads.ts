@@ -10,6 +10,8 @@ import {
   emptyDirVolume,
   httpProbe,
   imageRef,
+  internalProbeScheme,
+  internalTlsOn,
   type KubeObject,
   mostReplicas,
   objectMeta,
@@ -40,7 +42,7 @@ import {
 } from "./names.js";
 import { rolePdb, roleScheduling } from "./scheduling.js";
 import type { StorageWiring } from "./storage.js";
-import { probeScheme, tlsMounts, tlsOn, tlsVolumes } from "./tls.js";
+import { tlsMounts, tlsVolumes } from "./tls.js";
 import type { ResolvedLokiValues } from "./values.js";
 
 /** How one Loki target runs. */
@@ -169,7 +171,7 @@ function targetWorkload(inputs: TargetInputs, spec: TargetSpec): KubeObject {
         "/ready",
         PORT.http.name,
         { initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
-        probeScheme(ctx),
+        internalProbeScheme(ctx),
       ),
       // /ready stays false during WAL replay and ring joins, which can be long: liveness only checks the server.
       liveness: tcpProbe(PORT.http.name, { initialDelaySeconds: 30, failureThreshold: 10 }),
@@ -181,7 +183,7 @@ function targetWorkload(inputs: TargetInputs, spec: TargetSpec): KubeObject {
               httpGet: {
                 path: "/ingester/shutdown?terminate=false",
                 port: PORT.http.name,
-                ...(tlsOn(ctx) ? { scheme: "HTTPS" } : {}),
+                ...(internalTlsOn(ctx) ? { scheme: "HTTPS" } : {}),
               },
             },
           },

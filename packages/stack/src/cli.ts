@@ -251,8 +251,8 @@ export function program(io: CliIO): Command {
   ).action(async (options: ValuesOptions & { json?: boolean }) => {
     const built = build(options);
     notify(built, options.quiet || options.json);
-    const problems = await validateStack(built);
     const tls = internalTlsReport(built);
+    const problems = await validateStack(built, tls);
     if (!options.json && !options.quiet && tls.connections.length > 0) {
       const covered = tls.connections.length - tls.plain.length;
       io.err(

@@ -145,7 +145,14 @@ export function externalObjects(built: Stack): ExternalObjects {
 
 const EXTRA_NAMESPACES = { "kube-system": {} };
 
-export async function validateStack(built: Stack): Promise<StackProblem[]> {
+/**
+ * Every validation layer's problems. `tls` is the internal TLS report of
+ * `built`, for a caller that also prints it (the graph behind it is built once).
+ */
+export async function validateStack(
+  built: Stack,
+  tls: ReturnType<typeof internalTlsReport> = internalTlsReport(built),
+): Promise<StackProblem[]> {
   const problems: StackProblem[] = [];
   // cert-manager's objects exist only under internal TLS: its CRDs are read only then.
   const crds = built.context.internalTls ? certManagerCrds() : [];
@@ -185,7 +192,7 @@ export async function validateStack(built: Stack): Promise<StackProblem[]> {
       message: `${e.object}: exception for ${e.check} is no longer needed (${e.reason})`,
     });
   }
-  problems.push(...internalTlsReport(built).problems);
+  problems.push(...tls.problems);
   return problems;
 }
 

@@ -7,6 +7,7 @@ import {
   type EnvVar,
   container as hardenedContainer,
   httpProbe,
+  internalTlsOn,
   KubeEnvRef,
   type KubeObject,
   kubeArg,
@@ -26,7 +27,7 @@ import {
   workloadIdentityPodLabels,
 } from "@materialize-monitoring/core";
 import { APP, PORT, type Role, THANOS_UID } from "./names.js";
-import { serverTlsArgs, tlsMounts, tlsOn, tlsVolumes } from "./tls.js";
+import { serverTlsArgs, tlsMounts, tlsVolumes } from "./tls.js";
 import type { ParsedThanosValues } from "./values.js";
 
 /** What every Thanos role needs from the parsed values. */
@@ -121,7 +122,7 @@ export interface ThanosContainerOptions {
 export function thanosContainer(rc: RoleContext, options: ThanosContainerOptions): Container {
   const startupSeconds = options.startupSeconds ?? 0;
   // The kubelet probes the TLS listener without a client certificate (it is verified only when given).
-  const scheme = tlsOn(rc.ctx) ? "HTTPS" : "HTTP";
+  const scheme = internalTlsOn(rc.ctx) ? "HTTPS" : "HTTP";
   return hardenedContainer({
     name: options.name,
     image: rc.image,

@@ -5,6 +5,7 @@ import {
   endpointUrl,
   externalAccessEndpoint,
   externalAccessUrl,
+  internalHttpScheme,
   internalScrapeTls,
   type PodPeerRef,
   type ScrapeTarget,
@@ -16,7 +17,7 @@ import {
 import { selector } from "./common.js";
 import { APP, PORT, type Role, type ThanosNames, thanosNames } from "./names.js";
 import { roleSwitches } from "./resolve.js";
-import { httpScheme, tlsServerName } from "./tls.js";
+import { tlsServerName } from "./tls.js";
 import type { ParsedThanosValues } from "./values.js";
 
 /** Port keys of Thanos Services, as in `THANOS_PORTS`. */
@@ -187,7 +188,7 @@ export function computeThanosEndpoints(
     on.queryFrontend && frontendCache.type === "memcached" && !frontendCache.deploy.enabled;
   const externalIndexCache = on.store && values.store.indexCache.type === "memcached";
 
-  const scheme = httpScheme(ctx);
+  const scheme = internalHttpScheme(ctx);
   return {
     remoteWriteUrl: endpointUrl(remoteWrite, "remoteWrite", "/api/v1/receive", scheme),
     promqlUrl: endpointUrl(promql, "http", "", scheme),

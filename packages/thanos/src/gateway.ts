@@ -13,6 +13,7 @@ import {
   httpProbe,
   imageRef,
   internalTlsMount,
+  internalTlsOn,
   type KubeObject,
   NGINX_NOT_FOUND,
   NGINX_UID,
@@ -26,7 +27,6 @@ import {
 import { maybePdb, meta, type RoleContext, thanosPod } from "./common.js";
 import type { ThanosEndpoints } from "./endpoints.js";
 import type { ThanosNames } from "./names.js";
-import { tlsOn } from "./tls.js";
 
 const CONFIG_DIR = "/etc/nginx-gateway";
 /** The port the probes use: a plain-HTTP health server beside the authenticated listener. */
@@ -57,7 +57,7 @@ export function thanosGatewayConfig(rc: RoleContext, endpoints: ThanosEndpoints)
     ? [`      proxy_set_header ${rc.values.receive.tenantHeader} $remote_user;`]
     : [];
   const tenantVariable = `http_${rc.values.receive.tenantHeader.toLowerCase().replace(/-/g, "_")}`;
-  const tls = tlsOn(rc.ctx);
+  const tls = internalTlsOn(rc.ctx);
   const upstreamTls = (service: { host: string }) =>
     tls ? { tls: { serverName: service.host } } : {};
   return [
@@ -137,7 +137,7 @@ export function buildGateway(
       { name: "config", mountPath: CONFIG_DIR, readOnly: true },
       { name: "tmp", mountPath: "/tmp" },
       ...files.mounts,
-      ...(tlsOn(rc.ctx) ? [internalTlsMount()] : []),
+      ...(internalTlsOn(rc.ctx) ? [internalTlsMount()] : []),
     ],
     resources: gateway.resources,
     probes: {

@@ -1,6 +1,8 @@
 import {
   clientTlsConfig,
   configMap,
+  internalHttpScheme,
+  internalTlsOn,
   type KubeObject,
   kubeArg,
   service,
@@ -30,7 +32,7 @@ import { PATH, PORT, type ThanosNames } from "./names.js";
 import type { BucketWiring } from "./objstore.js";
 import type { Effective } from "./resolve.js";
 import { ruleFile } from "./rules.js";
-import { httpScheme, peerTlsConfig, tlsOn } from "./tls.js";
+import { peerTlsConfig } from "./tls.js";
 import type { AlertmanagerTarget } from "./values.js";
 
 /** The generated rule file's key (and file name) in the rules ConfigMap. */
@@ -79,9 +81,9 @@ export function alertmanagersConfig(
 export function rulerQueryConfig(rc: RoleContext, names: ThanosNames): Record<string, unknown>[] {
   return [
     {
-      ...(tlsOn(rc.ctx) ? { http_config: peerTlsConfig(rc.ctx, names) } : {}),
+      ...(internalTlsOn(rc.ctx) ? { http_config: peerTlsConfig(rc.ctx, names) } : {}),
       static_configs: [dnssrv(queryHeadlessService(rc.ctx, names), "http")],
-      scheme: httpScheme(rc.ctx),
+      scheme: internalHttpScheme(rc.ctx),
     },
   ];
 }

@@ -20,11 +20,12 @@ import {
   configMap,
   INTERNAL_TLS,
   internalCertificate,
-  internalTlsDnsNames,
   internalTlsMount,
+  internalTlsOn,
   internalTlsVolume,
   type KubeObject,
   objectMeta,
+  renderedServiceDnsNames,
   type Service,
   serviceFqdn,
   toYaml,
@@ -36,16 +37,6 @@ import type { RoleContext } from "./common.js";
 import { APP, PATH, type Role, type ThanosNames, thanosNames } from "./names.js";
 
 export const WEB_CONFIG_VOLUME = "web-config";
-
-/** Whether the build context asks for internal TLS. */
-export function tlsOn(ctx: Pick<BuildContext, "internalTls">): boolean {
-  return ctx.internalTls !== undefined;
-}
-
-/** The URL scheme of Thanos's HTTP APIs. */
-export function httpScheme(ctx: Pick<BuildContext, "internalTls">): "http" | "https" {
-  return tlsOn(ctx) ? "https" : "http";
-}
 
 /** The name Thanos's clients verify a Thanos peer by (one every role's certificate holds). */
 export function tlsServerName(ctx: BuildContext, names: Pick<ThanosNames, "query">): string {
@@ -63,7 +54,7 @@ function serverCertificateArgs(prefix: string): string[] {
 
 /** `--http.config` and, on roles that serve gRPC, the gRPC server's TLS flags. */
 export function serverTlsArgs(ctx: BuildContext, grpc: boolean): string[] {
-  if (!tlsOn(ctx)) return [];
+  if (!internalTlsOn(ctx)) return [];
   return [
     `--http.config=${PATH.webConfigFile}`,
     ...(grpc ? serverCertificateArgs("--grpc-server-tls") : []),
@@ -72,12 +63,12 @@ export function serverTlsArgs(ctx: BuildContext, grpc: boolean): string[] {
 
 /** Receive's remote-write listener: TLS, client certificate required. */
 export function remoteWriteServerTlsArgs(ctx: BuildContext): string[] {
-  return tlsOn(ctx) ? serverCertificateArgs("--remote-write.server-tls") : [];
+  return internalTlsOn(ctx) ? serverCertificateArgs("--remote-write.server-tls") : [];
 }
 
 /** Receive forwarding to its hashring peers over gRPC: TLS with Thanos's certificate. */
 export function forwardClientTlsArgs(ctx: BuildContext, names: ThanosNames): string[] {
-  if (!tlsOn(ctx)) return [];
+  if (!internalTlsOn(ctx)) return [];
   return [
     "--remote-write.client-tls-secure",
     `--remote-write.client-tls-cert=${INTERNAL_TLS.cert}`,
@@ -92,7 +83,7 @@ export function storeApiClientConfig(
   ctx: BuildContext,
   names: ThanosNames,
 ): Record<string, unknown> | undefined {
-  if (!tlsOn(ctx)) return undefined;
+  if (!internalTlsOn(ctx)) return undefined;
   return {
     tls_config: {
       enabled: true,
@@ -109,7 +100,7 @@ export function peerTlsConfig(
   ctx: BuildContext,
   names: ThanosNames,
 ): { tls_config: Record<string, string> } | Record<string, never> {
-  return tlsOn(ctx) ? { tls_config: clientTlsConfig(tlsServerName(ctx, names)) } : {};
+  return internalTlsOn(ctx) ? { tls_config: clientTlsConfig(tlsServerName(ctx, names)) } : {};
 }
 
 /**
@@ -118,7 +109,7 @@ export function peerTlsConfig(
  * nginx (a client of receive and query), nothing for memcached (no TLS).
  */
 export function tlsVolumes(rc: RoleContext, role: Role): Volume[] {
-  if (!tlsOn(rc.ctx) || role === "query-frontend-memcached") return [];
+  if (!internalTlsOn(rc.ctx) || role === "query-frontend-memcached") return [];
   const certificate = internalTlsVolume(rc.ctx, APP);
   if (role === "gateway") return [certificate];
   return [
@@ -128,7 +119,7 @@ export function tlsVolumes(rc: RoleContext, role: Role): Volume[] {
 }
 
 export function tlsMounts(ctx: BuildContext): VolumeMount[] {
-  if (!tlsOn(ctx)) return [];
+  if (!internalTlsOn(ctx)) return [];
   return [
     internalTlsMount(),
     { name: WEB_CONFIG_VOLUME, mountPath: PATH.webConfig, readOnly: true },
@@ -147,22 +138,14 @@ export function tlsObjects(
 ): KubeObject[] {
   const tls = rc.ctx.internalTls;
   if (!tls) return [];
-  // memcached speaks no TLS, so its Service's names are not Thanos's to claim.
-  const services = objects.filter(
-    (o) => o.kind === "Service" && o.metadata.name !== names.memcached,
-  ) as (Service & { metadata: { name: string } })[];
-  const hosts = services
-    .filter((s) => s.spec?.clusterIP !== "None")
-    .map((s) => ({ host: serviceFqdn(rc.ctx, s.metadata.name) }));
-  const headless = services
-    .filter((s) => s.spec?.clusterIP === "None")
-    .map((s) => ({ host: serviceFqdn(rc.ctx, s.metadata.name) }));
-  // The name clients verify is in the certificate even when no role renders a query Service.
-  hosts.push({ host: tlsServerName(rc.ctx, names) });
   return [
     internalCertificate(rc.ctx, tls, {
       component: APP,
-      dnsNames: internalTlsDnsNames(hosts, headless),
+      // memcached speaks no TLS; the name clients verify is in even when no query Service renders.
+      dnsNames: renderedServiceDnsNames(rc.ctx, objects, {
+        exclude: [names.memcached],
+        extraHosts: [tlsServerName(rc.ctx, names)],
+      }),
     }),
     configMap(
       objectMeta(rc.ctx, {
