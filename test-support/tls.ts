@@ -7,6 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -121,4 +122,44 @@ export function testCa(name = "test-internal-ca"): TestCa {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One HTTPS request to a loopback server, verified with `ca` by `servername`,
+ * presenting `client` when given. Rejects when the handshake fails.
+ */
+export function httpsRequest(options: {
+  port: number;
+  path: string;
+  ca: string;
+  servername: string;
+  client?: TestLeaf;
+  method?: string;
+  body?: unknown;
+}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: options.port,
+        path: options.path,
+        method: options.method ?? "GET",
+        ca: options.ca,
+        servername: options.servername,
+        ...(options.client ? { cert: options.client.cert, key: options.client.key } : {}),
+        headers: options.body ? { "content-type": "application/json" } : {},
+        timeout: 2_000,
+      },
+      (response) => {
+        let body = "";
+        response.on("data", (chunk: Buffer) => {
+          body += chunk.toString();
+        });
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    req.on("error", reject);
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.end(options.body ? JSON.stringify(options.body) : undefined);
+  });
 }

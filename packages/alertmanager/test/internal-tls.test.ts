@@ -12,7 +12,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { request } from "node:https";
 import { join } from "node:path";
 import { connect } from "node:tls";
 import {
@@ -25,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { freePort } from "../../../test-support/nginx.js";
 import {
+  httpsRequest,
   TEST_INTERNAL_TLS,
   type TestCa,
   type TestLeaf,
@@ -75,30 +75,13 @@ function get(
   client: TestLeaf | undefined,
   options: { method?: string; body?: unknown } = {},
 ): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: peer.web,
-        path,
-        method: options.method ?? "GET",
-        ca: ca.cert,
-        servername: endpoints.tlsServerName,
-        ...(client ? { cert: client.cert, key: client.key } : {}),
-        headers: options.body ? { "content-type": "application/json" } : {},
-        timeout: 2_000,
-      },
-      (response) => {
-        let body = "";
-        response.on("data", (chunk: Buffer) => {
-          body += chunk.toString();
-        });
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-      },
-    );
-    req.on("error", reject);
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.end(options.body ? JSON.stringify(options.body) : undefined);
+  return httpsRequest({
+    port: peer.web,
+    path,
+    ca: ca.cert,
+    servername: endpoints.tlsServerName,
+    ...(client ? { client } : {}),
+    ...options,
   });
 }
 

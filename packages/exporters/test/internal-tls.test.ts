@@ -8,7 +8,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -21,6 +20,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../test-support/nginx.js";
 import {
+  httpsRequest,
   TEST_INTERNAL_TLS,
   type TestCa,
   type TestLeaf,
@@ -126,25 +126,16 @@ describe.skipIf(!existsSync(BINARY))(
     const component = nodeExporter(DEBIAN, TLS_CTX);
 
     /** GET /metrics over TLS with the stack's CA, presenting `client` (or nothing). */
-    const get = (client?: TestLeaf) =>
-      new Promise<number>((resolve, reject) => {
-        const req = request(
-          {
-            host: "127.0.0.1",
-            port,
-            path: "/metrics",
-            ca: ca.cert,
-            servername: "node-exporter.monitoring.svc.cluster.local",
-            ...(client ?? {}),
-          },
-          (res) => {
-            res.resume();
-            res.on("end", () => resolve(res.statusCode ?? 0));
-          },
-        );
-        req.on("error", reject);
-        req.end();
-      });
+    const get = async (client?: TestLeaf) =>
+      (
+        await httpsRequest({
+          port,
+          path: "/metrics",
+          ca: ca.cert,
+          servername: "node-exporter.monitoring.svc.cluster.local",
+          ...(client ? { client } : {}),
+        })
+      ).status;
 
     beforeAll(async () => {
       ca = testCa();

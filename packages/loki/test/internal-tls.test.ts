@@ -18,7 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { nginxBinary, runNginx } from "../../../test-support/nginx.js";
-import { TEST_INTERNAL_TLS, type TestCa, testCa } from "../../../test-support/tls.js";
+import { httpsRequest, TEST_INTERNAL_TLS, type TestCa, testCa } from "../../../test-support/tls.js";
 import { type LokiValues, loki, lokiConfigSchema } from "../src/index.js";
 import { configText, find, findAll, S3, thrown } from "./helpers.js";
 
@@ -256,27 +256,12 @@ describe.skipIf(!nginxBinary)("the Loki gateway's internal TLS under the real ng
 
   /** A request to the gateway over TLS verified by the gateway's name, with `client` or no certificate. */
   async function call(port: number, path: string, client?: { cert: string; key: string }) {
-    const { request } = await import("node:https");
-    return new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(
-        {
-          host: "127.0.0.1",
-          port,
-          path,
-          ca: ca.cert,
-          servername: "loki-gateway.monitoring.svc.cluster.local",
-          ...(client ?? {}),
-        },
-        (res) => {
-          let body = "";
-          res.on("data", (c: Buffer) => {
-            body += c.toString();
-          });
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        },
-      );
-      req.on("error", reject);
-      req.end();
+    return httpsRequest({
+      port,
+      path,
+      ca: ca.cert,
+      servername: "loki-gateway.monitoring.svc.cluster.local",
+      ...(client ? { client } : {}),
     });
   }
 
